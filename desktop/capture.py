@@ -1,0 +1,158 @@
+"""Capture: validate, compute cobros, allocate the folio, and write expediente, attachments,
+outbox mutation and audit entry in ONE transaction (DESIGN §4, issue 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from desktop.audit import append_audit
+from desktop.blobs import DISK_FULL, StoredBlob, store_file
+from desktop.bundle_schema import TramiteDef
+from desktop.bundles import current_bundle
+from desktop.catalog import get_tramite
+from desktop.context import AppContext
+from desktop.errors import StorageError, ValidationFailed
+from desktop.expediente_payload import build_payload
+from desktop.fees import CobroLine, compute_cobros, total
+from desktop.folios import allocate_folio
+from desktop.ids import uuid7
+from desktop.permissions import CurrentUser, Permission, require
+from desktop.validation import validate_answers
+from localdb.models import Attachment, Draft, Expediente, OutboxEntry, SyncState
+from sync.protocol import canonical_json, payload_sha256
+
+
+@dataclass(frozen=True)
+class RequisitoAnswer:
+    clave: str
+    recibido: bool
+    nota: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    path: Path
+    filename: str
+    mime: str = ""
+    campo: str | None = None  # the archivo campo this file answers, if any
+
+
+@dataclass(frozen=True)
+class CaptureRequest:
+    homoclave: str
+    answers: dict[str, Any]
+    requisitos: list[RequisitoAnswer] = field(default_factory=list)
+    attachments: list[AttachmentInput] = field(default_factory=list)
+    version: int | None = None
+    draft_uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    uuid: str
+    folio: str
+    total: Decimal
+    content_sha256: str
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    tramite: TramiteDef
+    cleaned: dict[str, Any]
+    cobros: list[CobroLine]
+    requisitos: list[dict[str, Any]]
+    blobs: list[tuple[AttachmentInput, StoredBlob]]
+
+
+def check_requisitos(tramite: TramiteDef, answers: list[RequisitoAnswer]) -> dict[str, str]:
+    """Every obligatorio requisito is received, or pending with a note."""
+    given = {a.clave: a for a in answers}
+    errors: dict[str, str] = {}
+    for req in tramite.requisitos:
+        answer = given.get(req.clave)
+        if not req.obligatorio or (answer and (answer.recibido or answer.nota.strip())):
+            continue
+        errors[f"requisito:{req.clave}"] = (
+            f"Marque «{req.descripcion}» como recibido o pendiente con una nota."
+        )
+    return errors
+
+
+def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
+    with ctx.session() as session:
+        tramite = get_tramite(session, request.homoclave, request.version)
+        bundle = current_bundle(session)
+    max_bytes = bundle.max_anexo_mb * 1_048_576
+    blobs = [(a, store_file(ctx.blob_dir, a.path, max_bytes)) for a in request.attachments]
+    answers = dict(request.answers)
+    for attachment, blob in blobs:
+        if attachment.campo:
+            answers[attachment.campo] = blob.sha256
+    result = validate_answers(tramite, answers, clave_catastral_patron=bundle.clave_catastral_patron)
+    errors = {**result.errors, **check_requisitos(tramite, request.requisitos)}
+    if errors:
+        raise ValidationFailed(errors)
+    cobros = compute_cobros(tramite, result.cleaned, bundle.uma_diaria)
+    requisitos = [{"clave": r.clave, "recibido": r.recibido, "nota": r.nota.strip()}
+                  for r in request.requisitos]
+    return _Prepared(tramite, result.cleaned, cobros, requisitos, blobs)
+
+
+def capture_expediente(ctx: AppContext, user: CurrentUser, request: CaptureRequest) -> CaptureResult:
+    require(user, Permission.CAPTURE)
+    prepared = _prepare(ctx, request)
+    try:
+        return _write(ctx, user, request, prepared)
+    except OperationalError as exc:
+        if "full" in str(exc).lower():
+            raise StorageError(DISK_FULL) from exc
+        raise
+
+
+def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
+           prepared: _Prepared) -> CaptureResult:
+    now = datetime.now().replace(microsecond=0)
+    with ctx.session() as session:
+        state = session.get_one(SyncState, 1)
+        folio = allocate_folio(session, state.oficina, state.ventanilla, now.year)
+        payload = build_payload(
+            uuid=uuid7(), folio=folio, tramite=prepared.tramite, cleaned=prepared.cleaned,
+            requisitos=prepared.requisitos, cobros=prepared.cobros, user=user.username,
+            captured_at=now, state=state,
+            attachments=[(a.filename, b) for a, b in prepared.blobs],
+        )
+        session.add(_expediente_row(payload, prepared, now))
+        session.add_all(_attachment_rows(payload["uuid"], prepared.blobs))
+        session.add(OutboxEntry(kind="expediente.create", entity_uuid=payload["uuid"],
+                                payload=canonical_json(payload).decode(),
+                                sha256=payload_sha256(payload), created_at=now))
+        append_audit(session, user.username, "expediente.capturado", folio,
+                     {"uuid": payload["uuid"], "sha256": payload["content_sha256"]})
+        if request.draft_uuid and (draft := session.get(Draft, request.draft_uuid)):
+            session.delete(draft)
+    return CaptureResult(payload["uuid"], folio, total(prepared.cobros), payload["content_sha256"])
+
+
+def _expediente_row(payload: dict[str, Any], prepared: _Prepared, now: datetime) -> Expediente:
+    return Expediente(
+        uuid=payload["uuid"], folio=payload["folio"],
+        tramite_homoclave=prepared.tramite.homoclave, tramite_version=prepared.tramite.version,
+        answers=payload["answers"], requisitos=payload["requisitos"], cobros=payload["cobros"],
+        total_centavos=int(Decimal(payload["total"]) * 100), nombre=payload["nombre"],
+        curp=payload["curp"], rfc=payload["rfc"], created_by=payload["created_by"],
+        captured_at=now, origin_machine=payload["origin_machine"],
+        content_sha256=payload["content_sha256"], status="capturado", sync_state="pendiente",
+    )
+
+
+def _attachment_rows(expediente_uuid: str,
+                     blobs: list[tuple[AttachmentInput, StoredBlob]]) -> list[Attachment]:
+    unique = {b.sha256: (a, b) for a, b in blobs}
+    return [Attachment(expediente_uuid=expediente_uuid, sha256=b.sha256, filename=a.filename,
+                       mime=b.mime, size=b.size) for a, b in unique.values()]

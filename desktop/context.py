@@ -1,0 +1,50 @@
+"""AppContext: the open data folder, engine and session factory, built once by main.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.paths import DB_FILENAME, ensure_data_dir
+from localdb.engine import make_engine, make_session_factory
+from localdb.migrate import upgrade_to_head
+
+
+@dataclass
+class AppContext:
+    data_dir: Path
+    db_path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One session per user action or job: commit on success, roll back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_context(data_dir: Path, *, bootstrap_demo: bool = True) -> AppContext:
+    """Open (and if needed create and migrate) the store in `data_dir`."""
+    ensure_data_dir(data_dir)
+    db_path = data_dir / DB_FILENAME
+    engine = make_engine(db_path)
+    upgrade_to_head(engine, db_path)
+    ctx = AppContext(data_dir, db_path, engine, make_session_factory(engine))
+    if bootstrap_demo:
+        from desktop.demo_setup import bootstrap_if_empty
+
+        bootstrap_if_empty(ctx)
+    return ctx

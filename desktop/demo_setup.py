@@ -1,0 +1,47 @@
+"""First start with an empty data folder: a standalone DEMO office with the demo catálogo and one
+demo user per role (passwords in the README). Everything is visibly marked as demo."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from desktop.audit import append_audit
+from desktop.auth import hash_password
+from desktop.bundles import apply_bundle, read_bundle_file, verify_bundle
+from desktop.context import AppContext
+from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PUBLIC_KEY_PEM
+from desktop.permissions import Role
+from localdb.models import SyncState, User
+
+log = logging.getLogger(__name__)
+
+DEMO_USERS = [
+    ("operador", "Ana Lucía Valenzuela (DEMO)", Role.OPERADOR, "operador123"),
+    ("supervisor", "Jesús Ramón Encinas (DEMO)", Role.SUPERVISOR, "supervisor123"),
+    ("admin", "María Fernanda Ochoa (DEMO)", Role.ADMIN, "admin123"),
+]
+
+
+def bootstrap_if_empty(ctx: AppContext) -> bool:
+    """Create the demo office when the store has never been set up; returns True if it did."""
+    with ctx.session() as session:
+        if session.get(SyncState, 1) is not None:
+            return False
+    payload, signature = read_bundle_file(DEMO_BUNDLE_PATH)
+    bundle = verify_bundle(payload, signature, DEMO_PUBLIC_KEY_PEM)
+    with ctx.session() as session:
+        session.add(SyncState(
+            id=1, machine_id=f"DEMO-{secrets.token_hex(4).upper()}", municipio=bundle.municipio.nombre,
+            oficina="HMO", oficina_nombre="Oficina Centro (DEMO)", ventanilla="V01", demo=True,
+            platform_public_key=DEMO_PUBLIC_KEY_PEM,
+        ))
+        session.flush()
+        apply_bundle(session, bundle, payload, signature)
+        for username, full_name, role, password in DEMO_USERS:
+            session.add(User(username=username, full_name=full_name, role=role.value,
+                             password_hash=hash_password(password), is_demo=True))
+        append_audit(session, "sistema", "demo.inicializado", "",
+                     {"config_version": bundle.version})
+    log.info("demo office created in %s", ctx.data_dir)
+    return True

@@ -1,0 +1,48 @@
+"""Errors the user sees: each carries a Spanish message that says what happened and what to do."""
+
+from __future__ import annotations
+
+
+class VentanillaError(Exception):
+    """Base of every expected failure; `message` is shown to the user as is (es-MX)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(VentanillaError):
+    """Answers that do not pass the trámite's rules; `errors` maps campo clave to its message."""
+
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+        super().__init__(message or "Hay datos por corregir: " + ", ".join(sorted(errors)))
+        self.errors = errors
+
+
+class AuthError(VentanillaError):
+    pass
+
+
+class AccountLocked(AuthError):
+    def __init__(self, minutes_left: int) -> None:
+        super().__init__(
+            f"Usuario bloqueado por intentos fallidos. Intente de nuevo en {minutes_left} "
+            f"minuto{'s' if minutes_left != 1 else ''}."
+        )
+        self.minutes_left = minutes_left
+
+
+class PermissionDenied(VentanillaError):
+    pass
+
+
+class BundleError(VentanillaError):
+    """A configuration bundle that is refused; the configuration in force is untouched."""
+
+
+class NotFound(VentanillaError):
+    pass
+
+
+class StorageError(VentanillaError):
+    """The disk refused a write (full, read-only); nothing was saved."""

@@ -1,0 +1,114 @@
+"""Read side of expedientes: pages for the lists (sorted and filtered in SQL), lookups by folio
+and CURP, and the void event a supervisor records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.orm import Session
+
+from desktop.audit import append_audit
+from desktop.context import AppContext
+from desktop.errors import NotFound, VentanillaError
+from desktop.permissions import CurrentUser, Permission, require
+from localdb.fts import fts_query
+from localdb.models import Expediente, OutboxEntry, Tramite
+from sync.protocol import canonical_json, payload_sha256
+
+SORTABLE = {"folio": Expediente.folio, "nombre": Expediente.nombre,
+            "captured_at": Expediente.captured_at, "total": Expediente.total_centavos,
+            "status": Expediente.status}
+
+
+@dataclass(frozen=True)
+class ExpedienteRow:
+    uuid: str
+    folio: str
+    nombre: str
+    curp: str | None
+    tramite: str
+    captured_at: datetime
+    total: Decimal
+    status: str
+    sync_state: str
+
+
+@dataclass(frozen=True)
+class ApplicantInfo:
+    nombre: str
+    curp: str
+    rfc: str | None
+    answers: dict[str, object]
+
+
+def _filtered(query: Select[tuple[Expediente, str]], search: str,
+              status: str | None) -> Select[tuple[Expediente, str]]:
+    if search.strip():
+        match = text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
+                     "WHERE expedientes_fts MATCH :q)").bindparams(q=fts_query(search))
+        query = query.where(match)
+    if status:
+        query = query.where(Expediente.status == status)
+    return query
+
+
+def _base() -> Select[tuple[Expediente, str]]:
+    return select(Expediente, Tramite.nombre).join(
+        Tramite, (Tramite.homoclave == Expediente.tramite_homoclave)
+        & (Tramite.version == Expediente.tramite_version))
+
+
+def count_expedientes(session: Session, search: str = "", status: str | None = None) -> int:
+    query = _filtered(_base(), search, status).subquery()
+    return session.scalar(select(func.count()).select_from(query)) or 0
+
+
+def page_expedientes(session: Session, search: str = "", offset: int = 0, limit: int = 200,
+                     order: str = "captured_at", descending: bool = True,
+                     status: str | None = None) -> list[ExpedienteRow]:
+    column = SORTABLE.get(order, Expediente.captured_at)
+    query = _filtered(_base(), search, status).order_by(
+        column.desc() if descending else column.asc(), Expediente.uuid)
+    rows = session.execute(query.offset(offset).limit(limit)).all()
+    return [ExpedienteRow(e.uuid, e.folio, e.nombre, e.curp, nombre, e.captured_at,
+                          Decimal(e.total_centavos) / 100, e.status, e.sync_state)
+            for e, nombre in rows]
+
+
+def get_expediente(session: Session, folio: str) -> Expediente:
+    row = session.scalars(select(Expediente).where(Expediente.folio == folio.strip())).first()
+    if row is None:
+        raise NotFound(f"No existe el folio {folio} en este equipo.")
+    return row
+
+
+def find_applicant_by_curp(session: Session, curp: str) -> ApplicantInfo | None:
+    """The most recent expediente of this CURP, to offer filling the applicant's data."""
+    row = session.scalars(select(Expediente).where(Expediente.curp == curp.strip().upper())
+                          .order_by(Expediente.captured_at.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return ApplicantInfo(row.nombre, row.curp or "", row.rfc, dict(row.answers))
+
+
+def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
+    """Cancel a folio with a reason: a void event, never a deletion."""
+    require(user, Permission.VOID)
+    if len(reason.strip()) < 5:
+        raise VentanillaError("Escriba el motivo de la cancelación (al menos 5 caracteres).")
+    now = datetime.now().replace(microsecond=0)
+    with ctx.session() as session:
+        row = get_expediente(session, folio)
+        if row.status == "anulado":
+            raise VentanillaError(f"El folio {folio} ya estaba cancelado.")
+        row.status, row.voided_reason = "anulado", reason.strip()
+        payload = {"uuid": row.uuid, "reason": reason.strip(), "voided_by": user.username,
+                   "voided_at": now.isoformat()}
+        session.add(OutboxEntry(kind="expediente.void", entity_uuid=row.uuid,
+                                payload=canonical_json(payload).decode(),
+                                sha256=payload_sha256(payload), created_at=now))
+        append_audit(session, user.username, "expediente.anulado", folio,
+                     {"reason": reason.strip()})

@@ -1,0 +1,57 @@
+"""Roles and what each may do; services call `require` before acting (DESIGN §8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from desktop.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    OPERADOR = "operador"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    CAPTURE = "capturar"
+    VIEW_EXPEDIENTES = "consultar"
+    PRINT = "imprimir"
+    REVIEW_QUEUE = "revisar_colas"
+    VOID = "anular"
+    SYNC = "sincronizar"
+    IMPORT_CONFIG = "importar_configuracion"
+    MANAGE_USERS = "administrar_usuarios"
+    ENROLL = "enrolar"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OPERADOR: frozenset(
+        {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
+         Permission.REVIEW_QUEUE, Permission.VOID}
+    ),
+    Role.ADMIN: frozenset(Permission),
+}
+
+ROLE_LABELS = {Role.OPERADOR: "Operador", Role.SUPERVISOR: "Supervisor", Role.ADMIN: "Administrador"}
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    username: str
+    full_name: str
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+def require(user: CurrentUser, permission: Permission) -> None:
+    if not user.can(permission):
+        raise PermissionDenied(
+            f"El rol {ROLE_LABELS[user.role]} no tiene permiso para {permission.value.replace('_', ' ')}."
+        )

@@ -1,0 +1,1 @@
+"""Per-type field checkers behind `desktop.validation`; each returns a `FieldCheck`."""

@@ -1,0 +1,234 @@
+"""SQLAlchemy 2.0 models of the local store (DESIGN §4).
+
+Money is stored as integer centavos; JSON columns hold validated, canonical data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Dependencia(Base):
+    __tablename__ = "dependencias"
+
+    clave: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nombre: Mapped[str] = mapped_column(String(200))
+    siglas: Mapped[str] = mapped_column(String(32), default="")
+
+
+class Tramite(Base):
+    """One version of a catálogo entry; old versions stay while drafts or expedientes use them."""
+
+    __tablename__ = "tramites"
+    __table_args__ = (UniqueConstraint("homoclave", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    homoclave: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    dependencia_clave: Mapped[str] = mapped_column(ForeignKey("dependencias.clave"))
+    nombre: Mapped[str] = mapped_column(String(300))
+    nivel_digitalizacion: Mapped[int] = mapped_column(Integer, default=1)
+    plazo_dias: Mapped[int] = mapped_column(Integer, default=0)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    bundle_version: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ConfigBundleRecord(Base):
+    """Every bundle applied on this machine, kept verbatim with its signature."""
+
+    __tablename__ = "config_bundles"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    applied_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Expediente(Base):
+    __tablename__ = "expedientes"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tramite_homoclave", "tramite_version"],
+            ["tramites.homoclave", "tramites.version"],
+        ),
+        Index("ix_expedientes_captured_at", "captured_at"),
+        Index("ix_expedientes_curp", "curp"),
+    )
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    folio: Mapped[str] = mapped_column(String(40), unique=True)
+    tramite_homoclave: Mapped[str] = mapped_column(String(64))
+    tramite_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    requisitos: Mapped[list[Any]] = mapped_column(JSON)
+    cobros: Mapped[list[Any]] = mapped_column(JSON)
+    total_centavos: Mapped[int] = mapped_column(Integer)
+    nombre: Mapped[str] = mapped_column(String(300))
+    curp: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    rfc: Mapped[str | None] = mapped_column(String(13), nullable=True)
+    status: Mapped[str] = mapped_column(String(24), default="capturado")
+    status_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    official_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    payment_method: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    voided_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    captured_at: Mapped[datetime] = mapped_column(DateTime)
+    origin_machine: Mapped[str] = mapped_column(String(64))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    sync_state: Mapped[str] = mapped_column(String(16), default="pendiente")
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Draft(Base):
+    """A borrador: answers in progress, pinned to the trámite version it was started on."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tramite_homoclave", "tramite_version"],
+            ["tramites.homoclave", "tramites.version"],
+        ),
+    )
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tramite_homoclave: Mapped[str] = mapped_column(String(64))
+    tramite_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    requisitos: Mapped[list[Any]] = mapped_column(JSON)
+    attachments: Mapped[list[Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Attachment(Base):
+    """An anexo: content-addressed by SHA-256 in the blob folder."""
+
+    __tablename__ = "attachments"
+
+    expediente_uuid: Mapped[str] = mapped_column(
+        ForeignKey("expedientes.uuid"), primary_key=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OutboxEntry(Base):
+    """A mutation waiting for the platform, written in the same transaction as its change."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state", "state", "mutation_id"),)
+
+    mutation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str] = mapped_column(String(36))
+    payload: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SyncState(Base):
+    """Single row (id=1): who this machine is and how far it has synced."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    machine_id: Mapped[str] = mapped_column(String(64))
+    municipio: Mapped[str] = mapped_column(String(120), default="")
+    oficina: Mapped[str] = mapped_column(String(16))
+    oficina_nombre: Mapped[str] = mapped_column(String(200), default="")
+    ventanilla: Mapped[str] = mapped_column(String(16))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    server_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    platform_public_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    epoch: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    pull_cursor: Mapped[int] = mapped_column(Integer, default=0)
+    config_version: Mapped[int] = mapped_column(Integer, default=0)
+    config_etag: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    backoff_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class FolioCounter(Base):
+    """Last folio number issued per year on this machine."""
+
+    __tablename__ = "folio_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Append-only, tamper-evident: each row hashes its content and the previous row's hash."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,149 @@
+"""Composition root: parse arguments, open the store, then start the window or run a command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from desktop import cli
+from desktop.context import AppContext, open_context
+from desktop.errors import VentanillaError
+from desktop.paths import ensure_data_dir, resolve_data_dir
+
+log = logging.getLogger("ventanilla")
+Handler = Callable[[AppContext, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ventanilla", description="Ventanilla municipal")
+    parser.add_argument("--data-dir", help="carpeta de datos (o VENTANILLA_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("init", help="crea o abre el almacén local")
+    p = sub.add_parser("import-config", help="importa un paquete de configuración firmado")
+    p.add_argument("file")
+    p.add_argument("--user", default="admin")
+    p = sub.add_parser("capture", help="captura un expediente desde un archivo JSON")
+    p.add_argument("--tramite", required=True)
+    p.add_argument("--answers", required=True)
+    p.add_argument("--user", required=True)
+    p = sub.add_parser("list", help="lista expedientes")
+    p.add_argument("--search", default="")
+    p.add_argument("--limit", type=int, default=50)
+    sub.add_parser("show", help="muestra un expediente").add_argument("folio")
+    sub.add_parser("verify-audit", help="verifica la cadena de la bitácora")
+    sub.add_parser("status", help="estado del equipo").add_argument("--json", action="store_true")
+    sub.add_parser("verify-receipt", help="verifica el QR de un comprobante").add_argument("url")
+    p = sub.add_parser("print", help="imprime o exporta un documento")
+    p.add_argument("folio")
+    p.add_argument("--doc", choices=["acuse", "recibo"], default="acuse")
+    p.add_argument("--layout", choices=["carta", "ticket"], default="carta")
+    p.add_argument("--printer")
+    p.add_argument("--pdf")
+    p.add_argument("--user", default="operador")
+    p = sub.add_parser("enroll", help="enrola el equipo con la plataforma central")
+    p.add_argument("url")
+    p.add_argument("code")
+    p.add_argument("--user", default="admin")
+    p = sub.add_parser("sync", help="sincroniza con la plataforma central")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", default=True)
+    mode.add_argument("--watch", action="store_true")
+    return parser
+
+
+def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
+    from sync.status import sync_status
+
+    status = cli.local_status(ctx)
+    with ctx.session() as session:
+        status["sync"] = sync_status(session)
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2, default=str))
+    else:
+        for key, value in status.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_verify_receipt(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.receipt_signing import verify_receipt_command
+
+    code, message = verify_receipt_command(ctx, args.url)
+    print(message, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+def cmd_print(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.documents import print_command
+
+    user = cli.authenticate(ctx, args.user)
+    code, message = print_command(ctx, user, args.folio, args.doc, args.layout, args.printer,
+                                  Path(args.pdf) if args.pdf else None)
+    print(message, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
+    from sync.commands import enroll_command
+
+    return enroll_command(ctx, args.url, args.code, cli.authenticate(ctx, args.user))
+
+
+def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
+    from sync.commands import sync_once_command, sync_watch_command
+
+    return sync_watch_command(ctx) if args.watch else sync_once_command(ctx)
+
+
+def cmd_gui(ctx: AppContext, args: argparse.Namespace) -> int:
+    from ui.app import run_gui
+
+    return run_gui(ctx)
+
+
+HANDLERS: dict[str | None, Handler] = {
+    "init": cli.cmd_init, "import-config": cli.cmd_import_config, "capture": cli.cmd_capture,
+    "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
+    "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
+    "enroll": cmd_enroll, "sync": cmd_sync, None: cmd_gui,
+}
+
+
+def setup_logging(data_dir: Path) -> None:
+    (data_dir / "logs").mkdir(exist_ok=True)
+    handler = RotatingFileHandler(data_dir / "logs" / "ventanilla.log", maxBytes=2_000_000,
+                                  backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = ensure_data_dir(resolve_data_dir(args.data_dir))
+    setup_logging(data_dir)
+    try:
+        ctx = open_context(data_dir)
+    except VentanillaError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        return HANDLERS[args.command](ctx, args)
+    except VentanillaError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("command %s failed", args.command)
+        print("Error inesperado; el detalle quedó en la bitácora técnica (logs/ventanilla.log). "
+              "Los datos guardados no se perdieron.", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Amounts as a Mexican receipt shows them: `$1,234.50` and `MIL ... PESOS 50/100 M.N.`."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from num2words import num2words
+
+CENTAVO = Decimal("0.01")
+_UNO = re.compile(r"\buno\b")
+_VEINTIUNO = re.compile(r"\bveintiuno\b")
+_ENDS_IN_MILLIONS = re.compile(r"\b(millón|millones|billón|billones)$")
+
+
+def to_centavos(amount: Decimal) -> Decimal:
+    """Round half-up to centavos, the only precision money has on paper."""
+    return amount.quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal) -> str:
+    """`Decimal("1234.5")` → `$1,234.50`; negatives as `-$10.00`."""
+    value = to_centavos(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+def _pesos_words(pesos: int) -> str:
+    """Integer part in words with the apocope a noun needs: "un peso", "veintiún", "un millón"."""
+    words = str(num2words(pesos, lang="es"))
+    words = _VEINTIUNO.sub("veintiún", words)
+    words = _UNO.sub("un", words)
+    return words
+
+
+def amount_in_words(amount: Decimal) -> str:
+    """`Decimal("1234.50")` → `MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N.`"""
+    value = to_centavos(amount)
+    if value < 0:
+        raise ValueError("amount_in_words needs a non-negative amount")
+    pesos = int(value)
+    centavos = int((value - pesos) * 100)
+    words = _pesos_words(pesos)
+    if pesos == 1:
+        noun = "peso"
+    elif _ENDS_IN_MILLIONS.search(words):
+        noun = "de pesos"  # "un millón de pesos", but "un millón cien mil pesos"
+    else:
+        noun = "pesos"
+    return f"{words} {noun} {centavos:02d}/100 M.N.".upper()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the app and its tests need; installs only what is missing.
+set -euo pipefail
+need=()
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in cups-ipp-utils cups-client poppler-utils postgresql libegl1 libgl1 libxkbcommon0 \
+           libfontconfig1 libdbus-1-3 libnss3 libxcb-cursor0 fonts-dejavu-core; do
+  have "$pkg" || need+=("$pkg")
+done
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "Installing Debian packages: ${need[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,1 @@
+"""Client side of the sync protocol (DESIGN §5); protocol.py is the wire contract shared with central/."""

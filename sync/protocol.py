@@ -1,0 +1,164 @@
+"""Wire contract of sync protocol v1 (DESIGN §5), shared by the client and central/.
+
+Only pydantic models and constants live here: central/ may import this module and nothing else of
+the app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MAX_BATCH = 500
+MAX_BATCH_BYTES = 1_000_000
+MAX_PULL_LIMIT = 1000
+
+# Mutation kinds the counter sends. Payloads are plain JSON objects:
+#  expediente.create: see ExpedientePayload
+#  expediente.void:   {"uuid", "reason", "voided_by", "voided_at"}
+#  expediente.amend:  {"uuid", "changes": {campo: valor}, "reason", "amended_by", "amended_at"}
+MutationKind = Literal["expediente.create", "expediente.void", "expediente.amend"]
+
+# Change kinds the platform returns on pull.
+#  expediente.status: {"uuid", "folio", "status", "note", "official_folio"}
+#  expediente.record: an ExpedientePayload captured at another window of the same office
+ChangeKind = Literal["expediente.status", "expediente.record"]
+
+ResultStatus = Literal["applied", "duplicate", "rejected"]
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one serialisation that hashes and signatures are computed over."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode("utf-8")
+
+
+def payload_sha256(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CobroLinePayload(_Wire):
+    concepto: str
+    cri: str
+    importe: str  # Decimal as string, 2 places
+
+
+class AttachmentRef(_Wire):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    filename: str
+    mime: str
+    size: int
+
+
+class ExpedientePayload(_Wire):
+    uuid: str
+    folio: str
+    tramite_homoclave: str
+    tramite_version: int
+    answers: dict[str, Any]
+    requisitos: list[dict[str, Any]]
+    cobros: list[CobroLinePayload]
+    total: str
+    nombre: str
+    curp: str | None = None
+    rfc: str | None = None
+    created_by: str
+    captured_at: datetime
+    origin_machine: str
+    oficina: str
+    ventanilla: str
+    attachments: list[AttachmentRef] = []
+    content_sha256: str
+
+
+class EnrollRequest(_Wire):
+    code: str
+    app_version: str = ""
+    hostname: str = ""
+    receipt_public_key: str = ""  # PEM, Ed25519: the machine's key that signs receipt QRs
+
+
+class EnrollResponse(_Wire):
+    machine_id: str
+    machine_token: str
+    oficina: str
+    oficina_nombre: str
+    ventanilla: str
+    municipio: str
+    platform_public_key: str  # PEM, Ed25519
+    epoch: str
+
+
+class LoginRequest(_Wire):
+    username: str
+    password: str
+
+
+class LoginResponse(_Wire):
+    username: str
+    full_name: str
+    role: Literal["operador", "supervisor", "admin"]
+
+
+class Mutation(_Wire):
+    mutation_id: int = Field(ge=1)
+    kind: MutationKind
+    entity_uuid: str
+    payload: dict[str, Any]
+    sha256: str
+
+
+class PushRequest(_Wire):
+    machine_id: str
+    app_version: str
+    mutations: list[Mutation] = Field(max_length=MAX_BATCH)
+
+
+class MutationResult(_Wire):
+    mutation_id: int
+    status: ResultStatus
+    error: str | None = None
+
+
+class PushResponse(_Wire):
+    last_mutation_id: int
+    results: list[MutationResult]
+    server_time: datetime
+
+
+class Change(_Wire):
+    version: int
+    kind: ChangeKind
+    entity_uuid: str
+    data: dict[str, Any]
+
+
+class PullResponse(_Wire):
+    changes: list[Change]
+    next_cursor: int
+    has_more: bool
+    epoch: str
+
+
+class ErrorResponse(_Wire):
+    detail: str
+
+
+# Receipt QR (DESIGN §7). The URL is {base}/v/{machine_id}/{folio}?t=TOTAL&d=YYYY-MM-DD&h=SHA256&s=SIG
+# where SIG is base64url (no padding) of the machine's Ed25519 signature over receipt_message().
+RECEIPT_PATH_PREFIX = "/v/"
+
+
+def receipt_message(folio: str, total: str, date: str, expediente_sha256: str) -> bytes:
+    """The exact bytes a receipt QR signs: folio, total (2 decimals), date (ISO) and content hash."""
+    return f"ventanilla-receipt/1|{folio}|{total}|{date}|{expediente_sha256}".encode()
