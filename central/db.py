@@ -1,0 +1,92 @@
+"""Engine and transactions for central on SQLite (pilot) or PostgreSQL.
+
+The server keeps no state in memory: every coordination happens in the database. On PostgreSQL a
+writer locks the rows it depends on with SELECT … FOR UPDATE; on SQLite a writer takes the database
+write lock at BEGIN IMMEDIATE (WAL lets readers go on), and waits on busy_timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Select, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from central.models import Base
+
+BUSY_TIMEOUT_MS = 5000
+DEFAULT_DB_URL = "sqlite:///central-data/central.db"
+_WRITE_OPTION = "central_write"
+
+
+class Database:
+    """One engine per process; `write()` and `read()` open a short transaction each."""
+
+    def __init__(self, url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.url = url
+        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._write_sessions = sessionmaker(writer, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite); commits on success."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    def for_update(self, stmt: Select[Any]) -> Select[Any]:
+        """Row lock on PostgreSQL; on SQLite the BEGIN IMMEDIATE lock already covers it."""
+        return stmt if self.is_sqlite else stmt.with_for_update()
+
+    def insert_ignore(self, table: Table, *index_elements: str) -> Any:
+        """INSERT … ON CONFLICT (index_elements) DO NOTHING for the current dialect."""
+        stmt = sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
+        return stmt.on_conflict_do_nothing(index_elements=list(index_elements))
+
+    def create_tables(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+    )
+    _install_sqlite_hooks(engine, busy_timeout_ms)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,49 @@
+"""Bearer machine-token authentication, as a FastAPI dependency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from sqlalchemy import select
+
+from central.db import Database
+from central.models import Machine
+from central.security import sha256_hex
+
+
+@dataclass(frozen=True)
+class MachineIdentity:
+    id: str
+    office: str
+    ventanilla: str
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("Falta el token del equipo (Authorization: Bearer …).")
+    return token.strip()
+
+
+def current_machine(request: Request) -> MachineIdentity:
+    """The machine the bearer token belongs to; 401 when the token is unknown."""
+    token = bearer_token(request)
+    with database(request).read() as session:
+        row = session.execute(
+            select(Machine.id, Machine.office, Machine.ventanilla).where(
+                Machine.token_sha256 == sha256_hex(token)
+            )
+        ).one_or_none()
+    if row is None:
+        raise unauthorized("El token del equipo no es válido: vuelva a dar de alta el equipo.")
+    return MachineIdentity(row.id, row.office, row.ventanilla)

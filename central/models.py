@@ -1,0 +1,191 @@
+"""Central's own tables (SQLAlchemy 2.0), created with metadata.create_all by `python -m central init`.
+
+The platform's Ed25519 private key lives in the `platform` row (PEM), not in a file: the database is
+the only state, so several workers and one backup hold everything. Attachments are stored as
+blobs in the database for the same reason.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Statuses an expediente can have on the platform; "recibido" is set when a push applies it.
+STATUSES = ("recibido", "en_revision", "validado", "devuelto", "rechazado", "resuelto", "anulado")
+
+
+def utc_now() -> datetime:
+    """Naive UTC: both SQLite and PostgreSQL `timestamp without time zone` keep it as is."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Platform(Base):
+    """One row (id=1): the platform key pair and the current epoch."""
+
+    __tablename__ = "platform"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    private_key_pem: Mapped[str] = mapped_column(Text)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    epoch: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class Office(Base):
+    __tablename__ = "offices"
+
+    clave: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nombre: Mapped[str] = mapped_column(String(200))
+    municipio: Mapped[str] = mapped_column(String(200), default="")
+
+
+class EnrollCode(Base):
+    __tablename__ = "enroll_codes"
+
+    code_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.clave"))
+    ventanilla: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    machine_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class Machine(Base):
+    __tablename__ = "machines"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.clave"), index=True)
+    ventanilla: Mapped[str] = mapped_column(String(32))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    receipt_public_key: Mapped[str] = mapped_column(Text, default="")
+    hostname: Mapped[str] = mapped_column(String(200), default="")
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    last_mutation_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    pending: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Expediente(Base):
+    __tablename__ = "expedientes"
+
+    uuid: Mapped[str] = mapped_column(String(40), primary_key=True)
+    folio: Mapped[str] = mapped_column(String(64), unique=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.clave"), index=True)
+    machine_id: Mapped[str] = mapped_column(ForeignKey("machines.id"))
+    tramite_homoclave: Mapped[str] = mapped_column(String(64))
+    total: Mapped[str] = mapped_column(String(24))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24), default="recibido")
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    official_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class MutationRecord(Base):
+    """The per-machine mutation log: what each mutation id did, so retries are answered alike."""
+
+    __tablename__ = "mutations"
+
+    machine_id: Mapped[str] = mapped_column(ForeignKey("machines.id"), primary_key=True)
+    mutation_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class Amendment(Base):
+    """An expediente.amend as received: the original payload stays immutable."""
+
+    __tablename__ = "amendments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    expediente_uuid: Mapped[str] = mapped_column(ForeignKey("expedientes.uuid"), index=True)
+    machine_id: Mapped[str] = mapped_column(String(40))
+    mutation_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class ConfigBundle(Base):
+    """A published bundle: canonical payload bytes and the platform's signature over them."""
+
+    __tablename__ = "config_bundles"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ScopeCounter(Base):
+    """One row per scope (an office clave); its row lock orders the scope's change versions."""
+
+    __tablename__ = "scope_counters"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Change(Base):
+    """What a pull returns; `origin_machine` lets a machine skip its own records."""
+
+    __tablename__ = "changes"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str] = mapped_column(String(40))
+    origin_machine: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)

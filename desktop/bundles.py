@@ -1,0 +1,233 @@
+"""Configuration bundles (DESIGN §6): verify, apply in one transaction, import from a file.
+
+The envelope and signature live in `desktop.bundle_signing` (its docstring is the file format);
+the referential checks in `desktop.bundle_checks`. A refused bundle leaves the configuration in
+force untouched, and every refusal is a BundleError with a Spanish message.
+
+Trámite versions are never deleted: an old version stays (inactive) because drafts, expedientes
+and records pulled from other windows may point at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.audit import append_audit
+from desktop.bundle_checks import check_bundle
+from desktop.bundle_schema import Bundle, TramiteDef
+from desktop.bundle_signing import (
+    check_signature,
+    read_bundle_file,
+    sign_bundle,
+    write_bundle_file,
+)
+from desktop.context import AppContext
+from desktop.errors import BundleError, NotFound
+from desktop.permissions import CurrentUser, Permission, require
+from localdb.models import ConfigBundleRecord, Dependencia, SyncState, Tramite
+
+__all__ = [
+    "apply_bundle", "applied_version", "current_bundle", "import_bundle_file",
+    "read_bundle_file", "sign_bundle", "verify_bundle", "write_bundle_file",
+]
+
+log = logging.getLogger(__name__)
+
+_PYDANTIC_ES = {
+    "missing": "falta el dato",
+    "extra_forbidden": "dato no reconocido",
+    "int_parsing": "debe ser un número entero", "int_type": "debe ser un número entero",
+    "int_from_float": "debe ser un número entero",
+    "decimal_parsing": "debe ser un número", "decimal_type": "debe ser un número",
+    "string_type": "debe ser texto", "bool_type": "debe ser verdadero o falso",
+    "bool_parsing": "debe ser verdadero o falso", "list_type": "debe ser una lista",
+    "model_type": "debe ser un objeto", "dict_type": "debe ser un objeto",
+    "date_from_datetime_parsing": "debe ser una fecha AAAA-MM-DD",
+    "date_parsing": "debe ser una fecha AAAA-MM-DD", "date_type": "debe ser una fecha",
+    "literal_error": "valor no permitido", "union_tag_invalid": "tipo de regla desconocido",
+    "union_tag_not_found": "falta el tipo de regla",
+    "string_pattern_mismatch": "formato no válido",
+    "greater_than_equal": "valor demasiado pequeño", "less_than_equal": "valor demasiado grande",
+}
+
+
+def _describe(error: ErrorDetails) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(raíz)"
+    return f"«{where}»: {_PYDANTIC_ES.get(error['type'], 'valor no válido')}"
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")
+    return dict(pairs)
+
+
+def parse_payload(payload: bytes) -> Bundle:
+    """JSON → Bundle (schema only; no signature or referential checks)."""
+    try:
+        data = json.loads(payload.decode("utf-8"), parse_float=Decimal,
+                          object_pairs_hook=_reject_duplicate_keys)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise BundleError("El contenido del paquete de configuración no es JSON válido.") from exc
+    try:
+        return Bundle.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        more = f" (y {len(errors) - 1} problema(s) más)" if len(errors) > 1 else ""
+        raise BundleError(
+            f"El paquete de configuración no tiene el formato esperado: {_describe(errors[0])}"
+            f"{more}."
+        ) from exc
+
+
+def verify_bundle(payload: bytes, signature: bytes, public_key_pem: str) -> Bundle:
+    """Signature first (nothing unsigned is even parsed), then schema, then referential sanity."""
+    check_signature(payload, signature, public_key_pem)
+    bundle = parse_payload(payload)
+    check_bundle(bundle)
+    return bundle
+
+
+def applied_version(session: Session) -> int:
+    """The version in force: sync_state's, or the newest stored bundle if sync_state lags."""
+    state = session.get(SyncState, 1)
+    stored = session.scalar(select(func.max(ConfigBundleRecord.version))) or 0
+    return max(state.config_version if state else 0, stored)
+
+
+def _refuse_old(bundle: Bundle, current: int) -> None:
+    if bundle.version == current:
+        raise BundleError(f"El paquete de configuración versión {bundle.version} ya está "
+                          "aplicada en este equipo; no hay nada que cambiar.")
+    if bundle.version < current:
+        raise BundleError(f"El paquete es de la versión {bundle.version} y ya está aplicada la "
+                          f"{current}; no se puede regresar a una configuración anterior.")
+
+
+def _upsert_dependencias(session: Session, bundle: Bundle) -> None:
+    for dep in bundle.dependencias:
+        row = session.get(Dependencia, dep.clave)
+        if row is None:
+            session.add(Dependencia(clave=dep.clave, nombre=dep.nombre, siglas=dep.siglas))
+        else:
+            row.nombre, row.siglas = dep.nombre, dep.siglas
+    session.flush()
+
+
+def _existing_version(session: Session, tdef: TramiteDef) -> Tramite | None:
+    return session.scalars(select(Tramite).where(
+        Tramite.homoclave == tdef.homoclave, Tramite.version == tdef.version)).first()
+
+
+def _put_tramite(session: Session, tdef: TramiteDef, bundle_version: int) -> None:
+    definition = tdef.model_dump(mode="json")
+    row = _existing_version(session, tdef)
+    if row is None:
+        session.add(Tramite(
+            homoclave=tdef.homoclave, version=tdef.version, dependencia_clave=tdef.dependencia,
+            nombre=tdef.nombre, nivel_digitalizacion=tdef.nivel_digitalizacion,
+            plazo_dias=tdef.plazo_dias, definition=definition, bundle_version=bundle_version,
+            active=True,
+        ))
+    elif row.definition != definition:
+        raise BundleError(
+            f"El trámite {tdef.homoclave} versión {tdef.version} ya existe en este equipo con "
+            "otro contenido; la plataforma debe publicar el cambio como una versión nueva."
+        )
+    else:
+        row.active = True
+
+
+def _deactivate_others(session: Session, bundle: Bundle) -> None:
+    current = {(t.homoclave, t.version) for t in bundle.tramites}
+    for row in session.scalars(select(Tramite).where(Tramite.active.is_(True))):
+        if (row.homoclave, row.version) not in current:
+            row.active = False
+
+
+def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: bytes) -> None:
+    """Make a verified bundle the configuration in force, inside the caller's transaction.
+
+    Runs in a SAVEPOINT, so a failure half-way leaves the store as it was even if the caller
+    goes on with its transaction."""
+    _refuse_old(bundle, applied_version(session))
+    with session.begin_nested():
+        _upsert_dependencias(session, bundle)
+        for tdef in bundle.tramites:
+            _put_tramite(session, tdef, bundle.version)
+        session.flush()
+        _deactivate_others(session, bundle)
+        session.add(ConfigBundleRecord(
+            version=bundle.version, sha256=hashlib.sha256(payload).hexdigest(), content=payload,
+            signature=signature, applied_at=datetime.now().replace(microsecond=0),
+        ))
+        state = session.get(SyncState, 1)
+        if state is not None:
+            state.config_version = bundle.version
+        session.flush()
+    log.info("config bundle %s applied (%d trámites)", bundle.version, len(bundle.tramites))
+
+
+def _pinned_key(session: Session) -> str:
+    state = session.get(SyncState, 1)
+    if state is None or not state.platform_public_key:
+        raise BundleError("Este equipo no tiene registrada la llave de la plataforma; enrólelo "
+                          "antes de importar configuración.")
+    return state.platform_public_key
+
+
+def _audit_refusal(ctx: AppContext, user: CurrentUser, path: Path, error: BundleError) -> None:
+    """Record the refused import in its own transaction (the import's own was rolled back)."""
+    try:
+        with ctx.session() as session:
+            append_audit(session, user.username, "config.import_refused", path.name[:64],
+                         {"file": path.name, "reason": error.message})
+    except Exception:  # the refusal itself is what the user must see
+        log.exception("could not audit a refused config import")
+
+
+def import_bundle_file(ctx: AppContext, path: Path, user: CurrentUser) -> Bundle:
+    """Import a signed bundle from a file (e.g. a USB stick), verified with the pinned key."""
+    require(user, Permission.IMPORT_CONFIG)
+    try:
+        payload, signature = read_bundle_file(path)
+        with ctx.session() as session:
+            bundle = verify_bundle(payload, signature, _pinned_key(session))
+            apply_bundle(session, bundle, payload, signature)
+            append_audit(session, user.username, "config.import", f"config:{bundle.version}",
+                         {"version": bundle.version, "file": path.name,
+                          "sha256": hashlib.sha256(payload).hexdigest(),
+                          "tramites": len(bundle.tramites)})
+    except BundleError as error:
+        _audit_refusal(ctx, user, path, error)
+        raise
+    return bundle
+
+
+@lru_cache(maxsize=4)
+def _parse_stored(content: bytes) -> Bundle:
+    return parse_payload(content)
+
+
+def current_bundle(session: Session) -> Bundle:
+    """The bundle in force (the newest applied); NotFound when none was ever applied."""
+    record = session.scalars(
+        select(ConfigBundleRecord).order_by(ConfigBundleRecord.version.desc()).limit(1)
+    ).first()
+    if record is None:
+        raise NotFound("Este equipo todavía no tiene configuración de trámites; importe un "
+                       "paquete de configuración.")
+    return _parse_stored(record.content)

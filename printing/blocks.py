@@ -1,0 +1,156 @@
+"""Building blocks shared by the acuse and the recibo: letterhead, folio, marks, QR, privacy notice.
+
+Every user-supplied string goes through `text()` so names with `&` or `<` stay literal.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
+
+from printing.dates import format_datetime_es
+from printing.document_data import DocumentData
+from printing.layouts import Layout
+from printing.qr import qr_drawing
+from printing.styles import ALERT, BAND, RULE, SHADE, Styles
+
+DEMO_MARK = "DEMO — SIN VALIDEZ OFICIAL"
+
+
+def text(value: object) -> str:
+    """Escape a value for Paragraph markup."""
+    return escape(str(value))
+
+
+def letterhead(data: DocumentData, layout: Layout, st: Styles, title: str) -> list[Flowable]:
+    """Municipality, estado and dependencia; on letter paper a coloured band with the title."""
+    ayuntamiento = f"H. AYUNTAMIENTO DE {text(data.municipio.upper())}"
+    place = f"{text(data.oficina_nombre)} · Ventanilla {text(data.ventanilla)}"
+    if layout.is_ticket:
+        return [
+            Paragraph(f"<b>{ayuntamiento}</b>", st.center),
+            Paragraph(text(data.estado), st.center),
+            Paragraph(f"<b>{text(data.dependencia)}</b>", st.center),
+            Paragraph(place, st.center),
+            _rule(layout, thick=True),
+            Paragraph(title.upper(), st.title),
+            _rule(layout, thick=True),
+        ]
+    left = [Paragraph(ayuntamiento, st.band_title), Paragraph(text(data.estado), st.band_sub)]
+    right = Paragraph(f"<para alignment='right'>{title.upper()}</para>", st.band_title)
+    band = Table([[left, right]], colWidths=[layout.frame_width * 0.62, layout.frame_width * 0.38])
+    band.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), BAND),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
+    ]))
+    return [
+        band,
+        Spacer(1, 2.5 * mm),
+        Paragraph(f"<b>{text(data.dependencia)}</b>", st.body_bold),
+        Paragraph(f"Oficina {place}", st.small),
+        Spacer(1, 3 * mm),
+    ]
+
+
+def folio_block(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
+    """The folio, big, and the date and time of reception beside (or under) it."""
+    folio = [Paragraph("FOLIO", st.label), Paragraph(text(data.folio), st.folio)]
+    when = [Paragraph("FECHA Y HORA", st.label),
+            Paragraph(format_datetime_es(data.captured_at), st.body_bold)]
+    if layout.is_ticket:
+        return [Spacer(1, 1.5 * mm), *_centered(folio, st), *_centered(when, st),
+                Spacer(1, 1.5 * mm)]
+    box = Table([[folio, when]], colWidths=[layout.frame_width * 0.58, layout.frame_width * 0.42])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("BOX", (0, 0), (-1, -1), 0.8, BAND),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+    ]))
+    return [box]
+
+
+def _centered(paragraphs: list[Paragraph], st: Styles) -> list[Flowable]:
+    return [Paragraph(f"<para alignment='center'>{p.text}</para>", p.style) for p in paragraphs]
+
+
+def marks(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
+    """Boxed warnings the citizen must not miss: demo, reprint, voided."""
+    lines: list[str] = []
+    if data.demo:
+        lines.append(DEMO_MARK)
+    if data.reprint_number > 0:
+        lines.append(f"REIMPRESIÓN {data.reprint_number}")
+    if data.extra.get("anulado"):
+        lines.append(f"ANULADO: {text(data.extra['anulado'])}")
+    if not lines:
+        return []
+    box = Table([[Paragraph(line, st.mark)] for line in lines], colWidths=[layout.frame_width])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, ALERT),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
+    ]))
+    return [Spacer(1, 2 * mm), box]
+
+
+def section(title: str, layout: Layout, st: Styles) -> list[Flowable]:
+    return [Paragraph(title.upper() if layout.is_ticket else title, st.section),
+            _rule(layout, thick=False)]
+
+
+def _rule(layout: Layout, *, thick: bool) -> HRFlowable:
+    return HRFlowable(width="100%", thickness=1.2 if thick else 0.5,
+                      color=(BAND if thick and not layout.is_ticket else RULE),
+                      spaceBefore=0.8 * mm, spaceAfter=1.2 * mm)
+
+
+def fields(rows: list[tuple[str, str]], layout: Layout, st: Styles) -> list[Flowable]:
+    """Label/value rows; values wrap inside their column, never past the margin."""
+    label_w = 22 * mm if layout.is_ticket else 42 * mm
+    data = [[Paragraph(text(label), st.label), Paragraph(value, st.body)] for label, value in rows]
+    table = Table(data, colWidths=[label_w, layout.frame_width - label_w])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.8 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8 * mm),
+    ]))
+    return [table]
+
+
+def verification(data: DocumentData, layout: Layout, st: Styles,
+                 aside: list[Flowable]) -> list[Flowable]:
+    """The signed QR with its caption; on letter paper `aside` sits to its left."""
+    qr: Drawing = qr_drawing(data.qr_url, layout.qr_size)
+    caption = Paragraph("Escanee el código para verificar la autenticidad de este documento.",
+                        st.small)
+    if layout.is_ticket:
+        qr.hAlign = "CENTER"
+        return [Spacer(1, 2 * mm), qr, _centered([caption], st)[0], *aside]
+    side = [*aside, Spacer(1, 2 * mm), caption]
+    table = Table([[side, qr]], colWidths=[layout.frame_width - layout.qr_size - 4 * mm,
+                                           layout.qr_size + 4 * mm])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+    ]))
+    return [Spacer(1, 4 * mm), table]
+
+
+def privacy_notice(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
+    if not data.aviso_privacidad.strip():
+        return []
+    return [Spacer(1, 3 * mm), _rule(layout, thick=False),
+            Paragraph(f"<b>Aviso de privacidad.</b> {text(data.aviso_privacidad)}", st.small)]

@@ -1,0 +1,92 @@
+"""Orden de pago (before payment) / recibo de pago (after): conceptos, CRI, total in words."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from printing.blocks import fields, folio_block, letterhead, marks, section, text, verification
+from printing.document_data import DocumentData
+from printing.layouts import Layout, LayoutName, get_layout
+from printing.money import amount_in_words, format_money
+from printing.pages import build_pdf
+from printing.styles import BAND, RULE, SHADE, Styles, build_styles
+
+PAYMENT_METHODS = {
+    "efectivo": "Efectivo",
+    "tarjeta": "Tarjeta de débito o crédito",
+    "transferencia": "Transferencia electrónica",
+    "cheque": "Cheque",
+}
+
+
+def recibo_title(data: DocumentData) -> str:
+    return "Recibo de pago" if data.payment_method else "Orden de pago"
+
+
+def render_recibo(data: DocumentData, layout: LayoutName = "carta") -> bytes:
+    """The orden de pago / recibo as PDF bytes, on letter paper or as an 80 mm ticket."""
+    geometry = get_layout(layout)
+    st = build_styles(geometry)
+    title = recibo_title(data)
+    story: list[Flowable] = [
+        *letterhead(data, geometry, st, title),
+        *folio_block(data, geometry, st),
+        *marks(data, geometry, st),
+        Spacer(1, 2 * mm),
+        *fields(_header_rows(data), geometry, st),
+        *section("Conceptos", geometry, st),
+        _conceptos(data, geometry, st),
+        Spacer(1, 2 * mm),
+        Paragraph(f"<b>Importe con letra:</b> ({text(amount_in_words(data.total))})", st.body),
+        *verification(data, geometry, st, _payment(data, st)),
+    ]
+    return build_pdf(story, geometry, data, title)
+
+
+def _header_rows(data: DocumentData) -> list[tuple[str, str]]:
+    return [
+        ("Caja / ventanilla", f"{text(data.ventanilla)} · {text(data.oficina_nombre)}"),
+        ("Contribuyente", f"<b>{text(data.solicitante_nombre)}</b>"),
+        *([("RFC", text(data.solicitante_rfc))] if data.solicitante_rfc else []),
+        ("Trámite", f"{text(data.tramite_nombre)} ({text(data.homoclave)})"),
+    ]
+
+
+def _conceptos(data: DocumentData, layout: Layout, st: Styles) -> Table:
+    """One row per concepto with its CRI code and amount, then the total in figures."""
+    head = [Paragraph("<b>Concepto</b>", st.small), Paragraph("<b>CRI</b>", st.small),
+            Paragraph("<para alignment='right'><b>Importe</b></para>", st.small)]
+    rows: list[list[object]] = [head]
+    for line in data.cobros:
+        rows.append([Paragraph(text(line.concepto), st.body), Paragraph(text(line.cri), st.small),
+                     Paragraph(format_money(line.importe), st.right)])
+    rows.append([Paragraph("<b>TOTAL</b>", st.body_bold), "",
+                 Paragraph(f"<b>{format_money(data.total)}</b>", st.right_bold)])
+    cri_w, amount_w = (13 * mm, 20 * mm) if layout.is_ticket else (26 * mm, 34 * mm)
+    table = Table(rows, colWidths=[layout.frame_width - cri_w - amount_w, cri_w, amount_w],
+                  repeatRows=1)
+    last = len(rows) - 1
+    padding = 0 if layout.is_ticket else 1.5 * mm
+    commands: list[tuple[object, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, BAND),
+        ("LINEBELOW", (0, 1), (-1, last - 1), 0.25, RULE),
+        ("LINEABOVE", (0, last), (-1, last), 1.0, BAND),
+        ("SPAN", (0, last), (1, last)),
+    ]
+    if not layout.is_ticket:
+        commands.append(("BACKGROUND", (0, last), (-1, last), SHADE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _payment(data: DocumentData, st: Styles) -> list[Flowable]:
+    if data.payment_method:
+        method = PAYMENT_METHODS.get(data.payment_method, data.payment_method)
+        return [Paragraph("FORMA DE PAGO", st.label), Paragraph(f"<b>{text(method)}</b>", st.body)]
+    return [Paragraph("PENDIENTE DE PAGO", st.label),
+            Paragraph("Presente esta orden en la caja de la Tesorería municipal para "
+                      "realizar el pago.", st.body)]

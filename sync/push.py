@@ -1,0 +1,150 @@
+"""Push the outbox (DESIGN §5): pending mutations in mutation_id order, ≤ 500 and ≤ 1 MB a batch.
+
+The platform applies each mutation_id at most once, so resending after a lost response is safe:
+it answers "duplicate" and we ack. Rows are marked in ONE local transaction per answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desktop.context import AppContext
+from localdb.models import Expediente, OutboxEntry
+from sync.attachments import upload_attachments
+from sync.errors import OutOfSequence
+from sync.http import APP_VERSION, PlatformClient
+from sync.protocol import (
+    MAX_BATCH,
+    MAX_BATCH_BYTES,
+    Mutation,
+    MutationResult,
+    PushRequest,
+    PushResponse,
+)
+
+log = logging.getLogger(__name__)
+PUSH_PATH = "/v1/sync/push"
+# Room for the request envelope and each mutation's keys around its payload.
+ENVELOPE_BYTES = 4_096
+PER_MUTATION_BYTES = 256
+
+
+@dataclass
+class PushOutcome:
+    acked: int = 0
+    rejected: int = 0
+    batches: int = 0
+    attachments: int = 0
+
+
+def pending_batch(session: Session, max_count: int = MAX_BATCH,
+                  max_bytes: int = MAX_BATCH_BYTES) -> list[Mutation]:
+    """The next pending mutations in order; a single oversized mutation still goes alone."""
+    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")
+                           .order_by(OutboxEntry.mutation_id).limit(max_count))
+    batch: list[Mutation] = []
+    size = ENVELOPE_BYTES
+    for row in rows:
+        cost = len(row.payload.encode("utf-8")) + PER_MUTATION_BYTES
+        if batch and size + cost > max_bytes:
+            break
+        batch.append(Mutation(mutation_id=row.mutation_id, kind=row.kind,  # type: ignore[arg-type]
+                              entity_uuid=row.entity_uuid, payload=json.loads(row.payload),
+                              sha256=row.sha256))
+        size += cost
+    return batch
+
+
+def _row_outcome(result: MutationResult | None) -> tuple[str, str | None]:
+    """(outbox state, last_error). A duplicate the platform flags (different sha256 under the
+    same mutation_id) is NOT on the server as we have it: show it as rejected, never ack it."""
+    if result is None or result.status == "applied":
+        return "acked", None
+    if result.status == "duplicate" and not result.error:
+        return "acked", None
+    reason = result.error or "rechazado por la plataforma"
+    if result.status == "duplicate":
+        reason = f"Conflicto con un envío anterior distinto: {reason}"
+    return "rejected", reason
+
+
+def mark_results(session: Session, batch: list[Mutation], response: PushResponse) -> PushOutcome:
+    """Mark every sent row up to last_mutation_id, and its expediente's sync_state."""
+    by_id = {r.mutation_id: r for r in response.results}
+    ids = [m.mutation_id for m in batch if m.mutation_id <= response.last_mutation_id]
+    outcome = PushOutcome(batches=1)
+    touched: dict[str, str] = {}
+    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.mutation_id.in_(ids),
+                                                     OutboxEntry.state == "pending"))
+    for row in rows:
+        row.state, row.last_error = _row_outcome(by_id.get(row.mutation_id))
+        row.attempts += 1
+        row.next_attempt_at = None
+        if row.state == "acked":
+            outcome.acked += 1
+            touched.setdefault(row.entity_uuid, "sincronizado")
+        else:
+            outcome.rejected += 1
+            touched[row.entity_uuid] = "rechazado"
+    _mark_expedientes(session, touched)
+    return outcome
+
+
+def _mark_expedientes(session: Session, touched: dict[str, str]) -> None:
+    still_pending = set(session.scalars(select(OutboxEntry.entity_uuid).where(
+        OutboxEntry.entity_uuid.in_(list(touched)), OutboxEntry.state == "pending")))
+    rejected = [u for u, s in touched.items() if s == "rechazado"]
+    synced = [u for u, s in touched.items() if s == "sincronizado" and u not in still_pending]
+    if synced:
+        session.execute(update(Expediente).where(
+            Expediente.uuid.in_(synced), Expediente.sync_state != "rechazado")
+            .values(sync_state="sincronizado"))
+    if rejected:
+        session.execute(update(Expediente).where(Expediente.uuid.in_(rejected))
+                        .values(sync_state="rechazado"))
+
+
+def note_failed_attempt(ctx: AppContext, batch: list[Mutation], message: str) -> None:
+    ids = [m.mutation_id for m in batch]
+    with ctx.session() as session:
+        session.execute(update(OutboxEntry).where(
+            OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == "pending")
+            .values(attempts=OutboxEntry.attempts + 1, last_error=message))
+
+
+def _send(ctx: AppContext, client: PlatformClient, machine_id: str,
+          batch: list[Mutation]) -> PushResponse:
+    body = PushRequest(machine_id=machine_id, app_version=APP_VERSION, mutations=batch)
+    try:
+        return client.post_json(PUSH_PATH, body, PushResponse)
+    except Exception as exc:
+        note_failed_attempt(ctx, batch, getattr(exc, "message", type(exc).__name__))
+        raise
+
+
+def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
+                 max_batches: int = 1_000) -> PushOutcome:
+    """Push until the outbox has nothing pending; raises OutOfSequence at a gap."""
+    total = PushOutcome()
+    for _ in range(max_batches):
+        with ctx.session() as session:
+            batch = pending_batch(session)
+        if not batch:
+            break
+        total.attachments += upload_attachments(ctx, client, batch)
+        response = _send(ctx, client, machine_id, batch)
+        with ctx.session() as session:
+            outcome = mark_results(session, batch, response)
+        total.acked += outcome.acked
+        total.rejected += outcome.rejected
+        total.batches += 1
+        if response.last_mutation_id < batch[-1].mutation_id:
+            log.warning("push stopped at a gap: platform last=%d, batch %d..%d",
+                        response.last_mutation_id, batch[0].mutation_id, batch[-1].mutation_id)
+            raise OutOfSequence(response.last_mutation_id, batch[0].mutation_id)
+    return total

@@ -1,0 +1,57 @@
+"""Benchmark: capture commit latency with 100,000 expedientes already stored (issue 2).
+
+Run: make bench  (or BENCH_EXISTING=100000 BENCH_CAPTURES=200 .venv/bin/python -m pytest
+tests/bench_capture.py -m bench -s). Prints median and p95; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.capture import capture_expediente
+from tests.test_capture import OPERADOR, _request
+
+EXISTING = int(os.environ.get("BENCH_EXISTING", "100000"))
+CAPTURES = int(os.environ.get("BENCH_CAPTURES", "200"))
+
+
+def _fill(db_path: Path, homoclave: str, version: int, n: int) -> None:
+    raw = sqlite3.connect(db_path)
+    rows = ((f"00000000-0000-7000-8000-{i:012d}", f"HMO-V09-2025-{i:06d}", homoclave, version,
+             '{"nombre_solicitante": "Persona %d"}' % i, "[]", "[]", 15000,
+             f"Persona de Prueba {i}", None, None, "capturado", "operador",
+             "2025-06-01 10:00:00", "bench", "0" * 64, "sincronizado", 0) for i in range(n))
+    raw.executemany(
+        "INSERT INTO expedientes(uuid, folio, tramite_homoclave, tramite_version, answers, "
+        "requisitos, cobros, total_centavos, nombre, curp, rfc, status, created_by, captured_at,"
+        " origin_machine, content_sha256, sync_state, print_count) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    raw.commit()
+    raw.close()
+
+
+@pytest.mark.bench
+def test_capture_commit_latency_with_many_expedientes(demo_ctx, tmp_path: Path) -> None:
+    request = _request(demo_ctx, tmp_path)
+    with demo_ctx.session() as s:
+        from desktop.catalog import get_tramite
+
+        version = get_tramite(s, request.homoclave).version
+    started = time.perf_counter()
+    _fill(demo_ctx.db_path, request.homoclave, version, EXISTING)
+    fill_s = time.perf_counter() - started
+    timings = []
+    for _ in range(CAPTURES):
+        t0 = time.perf_counter()
+        capture_expediente(demo_ctx, OPERADOR, request)
+        timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(f"\nBENCH capture: {EXISTING} existing (filled in {fill_s:.1f}s), {CAPTURES} captures: "
+          f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")

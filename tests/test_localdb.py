@@ -1,0 +1,109 @@
+"""The local store: pragmas, file permissions, migrations match the models, up/down, alembic check."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from desktop.context import open_context
+from localdb.engine import make_engine
+from localdb.migrate import alembic_config, downgrade, head_revision, upgrade_to_head
+from localdb.models import Base
+
+
+def test_engine_pragmas_and_permissions(tmp_path: Path) -> None:
+    ctx = open_context(tmp_path / "d", bootstrap_demo=False)
+    with ctx.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    assert stat.S_IMODE(ctx.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(ctx.db_path.stat().st_mode) == 0o600
+    ctx.close()
+
+
+def test_empty_database_upgraded_to_head_matches_models(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "a.db")
+    upgrade_to_head(engine, tmp_path / "a.db")
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert [d for d in diff if "expedientes_fts" not in str(d)] == []
+
+
+def test_alembic_check_reports_no_pending_changes(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    engine = make_engine(db)
+    upgrade_to_head(engine, db)
+    engine.dispose()
+    command.check(alembic_config(f"sqlite:///{db}"))  # raises if models and migrations differ
+
+
+def test_every_revision_upgrades_and_downgrades(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    engine = make_engine(db)
+    script = ScriptDirectory.from_config(alembic_config())
+    revisions = list(reversed(list(script.walk_revisions())))
+    for rev in revisions:
+        upgrade_to_head(engine, db, rev.revision)
+    downgrade(engine, "base")
+    with engine.connect() as conn:
+        tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").all()
+    assert {t[0] for t in tables} <= {"alembic_version"}
+    upgrade_to_head(engine, db)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == \
+            head_revision()
+
+
+def test_migrating_an_existing_database_copies_it_aside(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    engine = make_engine(db)
+    script = ScriptDirectory.from_config(alembic_config())
+    first = list(script.walk_revisions())[-1].revision
+    upgrade_to_head(engine, db, first)
+    backup = upgrade_to_head(engine, db)
+    if first == head_revision():
+        assert backup is None  # nothing to migrate, nothing copied
+    else:
+        assert backup is not None and backup.exists()
+
+
+def test_captured_answers_are_immutable_and_audit_is_append_only(tmp_path: Path) -> None:
+    ctx = open_context(tmp_path / "d", bootstrap_demo=False)
+    with ctx.engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_log(at, actor, action, entity, detail, prev_hash, hash)"
+                          " VALUES ('2026-01-01', 'a', 'x', '', '{}', '0', '1')"))
+    with pytest.raises(Exception, match="append-only"), ctx.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor='b'"))
+    with pytest.raises(Exception, match="append-only"), ctx.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))
+    ctx.close()
+
+
+def test_fts_index_follows_inserts(tmp_path: Path) -> None:
+    ctx = open_context(tmp_path / "d", bootstrap_demo=False)
+    raw = sqlite3.connect(ctx.db_path)
+    raw.execute("PRAGMA foreign_keys=OFF")
+    raw.execute(
+        "INSERT INTO expedientes(uuid, folio, tramite_homoclave, tramite_version, answers, "
+        "requisitos, cobros, total_centavos, nombre, curp, rfc, status, created_by, captured_at, "
+        "origin_machine, content_sha256, sync_state, print_count) VALUES ('u1','HMO-V01-2026-000001',"
+        "'X',1,'{}','[]','[]',0,'José Peña Núñez','PENJ800101HSRXXX09',NULL,'capturado','op',"
+        "'2026-01-01','m','h','pendiente',0)")
+    raw.commit()
+    hits = raw.execute("SELECT rowid FROM expedientes_fts WHERE expedientes_fts MATCH '\"pena\"*'")
+    assert len(hits.fetchall()) == 1  # accents removed by the tokenizer
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        raw.execute("UPDATE expedientes SET answers='{\"a\":1}' WHERE uuid='u1'")
+    raw.close()
+    ctx.close()

@@ -1,0 +1,203 @@
+"""Anexos: PDF/JPG/PNG files added by file dialog or drag & drop, shown as thumbnails.
+
+Files are inspected (type, size, thumbnail) on a worker; the bundle's max_anexo_mb is enforced
+here with a clear message and again by the service when saving.
+
+Signals:
+    anexos_changed(): a file was added or removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.blobs import sniff_mime
+from desktop.capture import AttachmentInput
+from ui.tasks import TaskRunner
+
+THUMB = QSize(96, 96)
+FILE_FILTER = "Documentos (*.pdf *.jpg *.jpeg *.png)"
+
+
+@dataclass(frozen=True)
+class InspectedFile:
+    path: Path
+    mime: str | None
+    size: int
+    thumbnail: QImage | None
+
+
+def inspect_file(path: Path) -> InspectedFile:
+    """Worker side: read type and size, and scale an image to a thumbnail (QImage is
+    thread-safe; QPixmap is not)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        mime = sniff_mime(handle.read(8))
+    thumb = None
+    if mime in ("image/jpeg", "image/png"):
+        image = QImage(str(path))
+        if not image.isNull():
+            thumb = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+    return InspectedFile(path, mime, size, thumb)
+
+
+def pdf_icon() -> QIcon:
+    pixmap = QPixmap(THUMB)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#C9CED6"))
+    painter.setBrush(QColor("#FFFFFF"))
+    painter.drawRoundedRect(18, 6, 60, 84, 4, 4)
+    painter.setBrush(QColor("#B42318"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(24, 52, 48, 22, 3, 3)
+    painter.setPen(QColor("#FFFFFF"))
+    font = QFont()
+    font.setBold(True)
+    font.setPointSize(10)
+    painter.setFont(font)
+    painter.drawText(24, 52, 48, 22, Qt.AlignmentFlag.AlignCenter, "PDF")
+    painter.end()
+    return QIcon(pixmap)
+
+
+class AnexosPanel(QWidget):
+    anexos_changed = Signal()
+
+    def __init__(self, max_mb: int, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._max_bytes = max_mb * 1_048_576
+        self._max_mb = max_mb
+        self._runner = runner
+        self._files: list[AttachmentInput] = []
+        self.setAcceptDrops(True)
+        self.list = QListWidget()
+        self.list.setObjectName("anexosList")
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(THUMB)
+        self.list.setGridSize(QSize(150, 136))
+        self.list.setMovement(QListWidget.Movement.Static)
+        self.list.setWordWrap(True)
+        self.list.setMinimumHeight(150)
+        self.list.setAcceptDrops(False)
+        self.message = QLabel()
+        self.message.setObjectName("anexosMessage")
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self._build(max_mb)
+
+    def _build(self, max_mb: int) -> None:
+        add = QPushButton("Agregar archivo…")
+        add.setObjectName("addAnexo")
+        add.clicked.connect(self.choose_files)
+        remove = QPushButton("Quitar")
+        remove.clicked.connect(self.remove_selected)
+        QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
+        hint = QLabel(f"PDF, JPG o PNG de hasta {max_mb} MB. También puede arrastrarlos aquí.")
+        hint.setProperty("role", "muted")
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addWidget(hint, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list)
+        layout.addWidget(self.message)
+
+    # -- adding ---------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Agregar anexos", "", FILE_FILTER)
+        self.add_files([Path(n) for n in names])
+
+    def add_files(self, paths: list[Path]) -> None:
+        self.message.hide()
+        for path in paths:
+            self._runner.run(lambda p=path: inspect_file(p), self._accept, self._refuse_unreadable,
+                             owner=self)
+
+    def add_existing(self, attachment: AttachmentInput) -> None:
+        """Show an anexo restored from a borrador (already in the blob store)."""
+        self._runner.run(lambda: inspect_file(attachment.path),
+                         lambda f: self._append(attachment, f), self._refuse_unreadable,
+                         owner=self)
+
+    def _accept(self, inspected: InspectedFile) -> None:
+        name = inspected.path.name
+        if inspected.mime is None:
+            self._show_error(f"«{name}» no es un PDF, JPG ni PNG; no se agregó.")
+        elif inspected.size > self._max_bytes:
+            self._show_error(
+                f"«{name}» pesa {inspected.size / 1_048_576:.1f} MB y el máximo permitido es "
+                f"{self._max_mb} MB. Escanéelo con menor resolución o en blanco y negro.")
+        else:
+            self._append(AttachmentInput(inspected.path, name, inspected.mime), inspected)
+
+    def _append(self, attachment: AttachmentInput, inspected: InspectedFile) -> None:
+        icon = (QIcon(QPixmap.fromImage(inspected.thumbnail)) if inspected.thumbnail
+                else pdf_icon())
+        item = QListWidgetItem(icon, attachment.filename)
+        item.setToolTip(f"{attachment.filename} — {inspected.size / 1024:.0f} KB")
+        self.list.addItem(item)
+        self._files.append(attachment)
+        self.anexos_changed.emit()
+
+    def _refuse_unreadable(self, exc: BaseException) -> None:
+        self._show_error(f"No se pudo leer el archivo ({exc.__class__.__name__}).")
+
+    def _show_error(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    # -- removing, reading ----------------------------------------------------------------
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self.list.takeItem(row)
+            del self._files[row]
+            self.anexos_changed.emit()
+
+    def attachments(self) -> list[AttachmentInput]:
+        return list(self._files)
+
+    def error_text(self) -> str:
+        return self.message.text() if self.message.isVisible() else ""
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        self.add_files(paths)
+        event.acceptProposedAction()

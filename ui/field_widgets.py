@@ -1,0 +1,209 @@
+"""One input widget per campo tipo, behind a small adapter with one way to read and write it.
+
+Signals (FieldEditor):
+    changed(): the value changed (typing, picking, ticking).
+    focus_left(): the input lost keyboard focus (time to show its error).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator, QValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from desktop.bundle_schema import Campo
+
+EMPTY_DATE = QDate(1900, 1, 1)
+
+# Characters each tipo accepts while typing; the full rule is checked by desktop.validation.
+_TYPING_PATTERNS: dict[str, tuple[str, int, str]] = {
+    # tipo: (regex, max length, placeholder)
+    "curp": (r"[A-Za-z0-9]{0,18}", 18, "18 caracteres, p. ej. GODE561231HDFRRN09"),
+    "rfc": (r"[A-Za-zÑñ&0-9]{0,13}", 13, "12 o 13 caracteres"),
+    "cp": (r"[0-9]{0,5}", 5, "5 dígitos"),
+    "telefono": (r"[0-9]{0,10}", 10, "10 dígitos"),
+    "numero": (r"-?[0-9]{0,12}([.,][0-9]{0,4})?", 18, "0"),
+    "clave_catastral": (r"[A-Za-z0-9-]{0,40}", 40, "Clave catastral"),
+}
+_UPPERCASE = {"curp", "rfc", "clave_catastral"}
+
+
+class UpperCaseValidator(QRegularExpressionValidator):
+    """Accepts what the pattern allows and turns letters to capitals as they are typed."""
+
+    def validate(self, text: str, pos: int) -> object:
+        upper = text.upper()
+        state = super().validate(upper, pos)
+        verdict = state[0] if isinstance(state, tuple) else state
+        return (verdict, upper, pos)
+
+
+class FieldEditor(QObject):
+    changed = Signal()
+    focus_left = Signal()
+
+    def __init__(self, campo: Campo, widget: QWidget, focus_widget: QWidget | None = None) -> None:
+        super().__init__(widget)
+        self.campo = campo
+        self.widget = widget
+        self.focus_widget = focus_widget or widget
+        self.focus_widget.installEventFilter(self)
+        self.widget.setObjectName(f"campo_{campo.clave}")
+        self.focus_widget.setAccessibleName(campo.etiqueta)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FocusOut:
+            self.focus_left.emit()
+        return False
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, raw: Any) -> None:
+        raise NotImplementedError
+
+
+class LineEditor(FieldEditor):
+    def __init__(self, campo: Campo) -> None:
+        edit = QLineEdit()
+        super().__init__(campo, edit)
+        self.edit = edit
+        pattern = _TYPING_PATTERNS.get(campo.tipo)
+        if pattern:
+            regex, max_length, placeholder = pattern
+            cls = UpperCaseValidator if campo.tipo in _UPPERCASE else QRegularExpressionValidator
+            edit.setValidator(cls(QRegularExpression(regex), edit))
+            edit.setMaxLength(max_length)
+            edit.setPlaceholderText(placeholder)
+        if campo.max_longitud:
+            edit.setMaxLength(campo.max_longitud)
+        if campo.tipo == "email":
+            edit.setPlaceholderText("nombre@dominio.mx")
+        if campo.tipo == "numero":
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        edit.textChanged.connect(self.changed)
+
+    def value(self) -> Any:
+        text = self.edit.text().strip()
+        return text.replace(",", ".") if self.campo.tipo == "numero" else text
+
+    def set_value(self, raw: Any) -> None:
+        self.edit.setText("" if raw is None else str(raw))
+
+
+class DateEditor(FieldEditor):
+    """A date picker whose minimum stands for "no date yet" (QDateEdit cannot be empty)."""
+
+    def __init__(self, campo: Campo) -> None:
+        edit = QDateEdit()
+        super().__init__(campo, edit)
+        self.edit = edit
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("dd/MM/yyyy")
+        edit.setMinimumDate(EMPTY_DATE)
+        edit.setSpecialValueText("dd/mm/aaaa")
+        edit.setDate(EMPTY_DATE)
+        edit.dateChanged.connect(self.changed)
+
+    def value(self) -> Any:
+        date = self.edit.date()
+        return "" if date == EMPTY_DATE else date.toString(Qt.DateFormat.ISODate)
+
+    def set_value(self, raw: Any) -> None:
+        date = QDate.fromString(str(raw or ""), Qt.DateFormat.ISODate)
+        self.edit.setDate(date if date.isValid() else EMPTY_DATE)
+
+
+class ChoiceEditor(FieldEditor):
+    def __init__(self, campo: Campo) -> None:
+        combo = QComboBox()
+        super().__init__(campo, combo)
+        self.combo = combo
+        combo.addItem("— Seleccione —", "")
+        for opcion in campo.opciones:
+            combo.addItem(opcion.etiqueta, opcion.valor)
+        combo.currentIndexChanged.connect(self.changed)
+
+    def value(self) -> Any:
+        return self.combo.currentData() or ""
+
+    def set_value(self, raw: Any) -> None:
+        index = self.combo.findData(raw if raw is not None else "")
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+class CheckEditor(FieldEditor):
+    def __init__(self, campo: Campo) -> None:
+        box = QCheckBox("Sí")
+        super().__init__(campo, box)
+        self.box = box
+        box.toggled.connect(self.changed)
+
+    def value(self) -> Any:
+        return self.box.isChecked()
+
+    def set_value(self, raw: Any) -> None:
+        self.box.setChecked(raw is True or str(raw).lower() in {"true", "1", "si", "sí"})
+
+
+class FileEditor(FieldEditor):
+    """An archivo campo: the chosen file travels as an attachment tied to this campo."""
+
+    def __init__(self, campo: Campo) -> None:
+        container = QWidget()
+        self.path_edit = QLineEdit()
+        self.path_edit.setReadOnly(True)
+        self.path_edit.setPlaceholderText("Ningún archivo elegido")
+        button = QPushButton("Elegir…")
+        layout = QHBoxLayout(container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.path_edit, 1)
+        layout.addWidget(button)
+        super().__init__(campo, container, focus_widget=button)
+        self.path: Path | None = None
+        button.clicked.connect(self._choose)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.widget, self.campo.etiqueta, "", "Documentos (*.pdf *.jpg *.jpeg *.png)")
+        if name:
+            self.set_value(name)
+
+    def value(self) -> Any:
+        return str(self.path) if self.path else ""
+
+    def set_value(self, raw: Any) -> None:
+        self.path = Path(raw) if raw else None
+        self.path_edit.setText(self.path.name if self.path else "")
+        self.changed.emit()
+
+
+def make_editor(campo: Campo) -> FieldEditor:
+    """The right widget for the campo's tipo."""
+    if campo.tipo == "fecha":
+        return DateEditor(campo)
+    if campo.tipo == "seleccion":
+        return ChoiceEditor(campo)
+    if campo.tipo == "booleano":
+        return CheckEditor(campo)
+    if campo.tipo == "archivo":
+        return FileEditor(campo)
+    return LineEditor(campo)
+
+
+def validator_state(validator: QValidator, text: str) -> QValidator.State:
+    """The verdict of a validator on `text` (for tests and paste handling)."""
+    result = validator.validate(text, len(text))
+    return result[0] if isinstance(result, tuple) else result  # type: ignore[no-any-return]
