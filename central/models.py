@@ -1,4 +1,4 @@
-"""Central's own tables (SQLAlchemy 2.0), created with metadata.create_all by `python -m central init`.
+"""Central's own tables (SQLAlchemy 2.0), created by metadata.create_all at `central init`.
 
 The platform's Ed25519 private key lives in the `platform` row (PEM), not in a file: the database is
 the only state, so several workers and one backup hold everything. Attachments are stored as
@@ -8,7 +8,7 @@ blobs in the database for the same reason.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -43,6 +44,11 @@ def utc_now() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, for bulk and dialect-specific statements."""
+    return cast(Table, model.__table__)
 
 
 class Platform(Base):

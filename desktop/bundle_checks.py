@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 
 from desktop import __version__
 from desktop.bundle_schema import (
@@ -141,7 +142,7 @@ def _check_tramos(label: str, regla: ReglaTramos) -> None:
     if None in limits[:-1]:
         raise BundleError(f"{label}: solo el último tramo puede no tener límite superior.")
     finite = [h for h in limits if h is not None]
-    if any(b <= a for a, b in zip(finite, finite[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(finite)):
         raise BundleError(f"{label}: los tramos deben ir en orden creciente.")
     if any(t.monto < 0 for t in regla.tramos):
         raise BundleError(f"{label}: el importe no puede ser negativo.")

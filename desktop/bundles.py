@@ -39,8 +39,14 @@ from desktop.permissions import CurrentUser, Permission, require
 from localdb.models import ConfigBundleRecord, Dependencia, SyncState, Tramite
 
 __all__ = [
-    "apply_bundle", "applied_version", "current_bundle", "import_bundle_file",
-    "read_bundle_file", "sign_bundle", "verify_bundle", "write_bundle_file",
+    "applied_version",
+    "apply_bundle",
+    "current_bundle",
+    "import_bundle_file",
+    "read_bundle_file",
+    "sign_bundle",
+    "verify_bundle",
+    "write_bundle_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -51,6 +57,7 @@ _PYDANTIC_ES = {
     "int_parsing": "debe ser un número entero", "int_type": "debe ser un número entero",
     "int_from_float": "debe ser un número entero",
     "decimal_parsing": "debe ser un número", "decimal_type": "debe ser un número",
+    "finite_number": "debe ser un número finito",
     "string_type": "debe ser texto", "bool_type": "debe ser verdadero o falso",
     "bool_parsing": "debe ser verdadero o falso", "list_type": "debe ser una lista",
     "model_type": "debe ser un objeto", "dict_type": "debe ser un objeto",

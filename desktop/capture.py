@@ -128,6 +128,7 @@ def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
             attachments=[(a.filename, b) for a, b in prepared.blobs],
         )
         session.add(_expediente_row(payload, prepared, now))
+        session.flush()  # the expediente row first: attachments reference it
         session.add_all(_attachment_rows(payload["uuid"], prepared.blobs))
         session.add(OutboxEntry(kind="expediente.create", entity_uuid=payload["uuid"],
                                 payload=canonical_json(payload).decode(),

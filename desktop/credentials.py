@@ -34,6 +34,7 @@ FALLBACK_WARNING = (
     "del equipo."
 )
 _file_lock = threading.Lock()
+_warned: set[Path] = set()
 
 
 class CredentialError(VentanillaError):
@@ -75,7 +76,8 @@ class CredentialStore:
         self._scope = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
         self._keyring = self._choose_backend(backend)
         self.warning: str | None = None if self._keyring else FALLBACK_WARNING
-        if self.warning:
+        if self.warning and self.file_path not in _warned:
+            _warned.add(self.file_path)
             log.warning("no secure keyring backend; secrets stored in %s", self.file_path)
 
     @staticmethod
@@ -165,9 +167,9 @@ class CredentialStore:
     def _write_file(self, secrets: dict[str, str]) -> None:
         """Atomic replace of a file that is 0600 from its first byte."""
         try:
+            # mkstemp creates the file 0600, so the secret is never readable by others.
             fd, tmp = tempfile.mkstemp(prefix=".credentials-", dir=self.data_dir)
             try:
-                os.fchmod(fd, 0o600)
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump(secrets, handle, sort_keys=True)
                     handle.flush()

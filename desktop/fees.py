@@ -26,14 +26,14 @@ CENTAVO = Decimal("0.01")
 UMA_NAME = "uma"
 MAX_FORMULA_LENGTH = 500
 
-_BINARY_OPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+_BINARY_OPS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
     ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
 }
-_UNARY_OPS: dict[type[ast.unaryop], Callable[[Any], Any]] = {
+_UNARY_OPS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.USub: operator.neg, ast.UAdd: operator.pos,
 }
-_COMPARE_OPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+_COMPARE_OPS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
     ast.Eq: operator.eq, ast.NotEq: operator.ne,
 }
@@ -103,9 +103,7 @@ def _decimal_constant(node: ast.Constant) -> Decimal:
 
 def _evaluate(expresion: str, names: dict[str, Decimal]) -> Decimal:
     tree = parse_formula(expresion)
-    operators: dict[type[ast.AST], Callable[..., Any]] = {
-        **_BINARY_OPS, **_UNARY_OPS, **_COMPARE_OPS
-    }
+    operators = {**_BINARY_OPS, **_UNARY_OPS, **_COMPARE_OPS}
     evaluator = SimpleEval(operators=operators, functions={}, names=names)
     evaluator.nodes[ast.Constant] = _decimal_constant
     result = evaluator.eval(expresion, previously_parsed=tree.body)

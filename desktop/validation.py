@@ -32,7 +32,7 @@ from desktop.validators.check import FieldCheck, invalid, valid
 from desktop.validators.contact import check_cp, check_email, check_telefono
 from desktop.validators.identity import check_curp, check_rfc
 
-__all__ = ["FieldCheck", "ValidationResult", "solicitante", "validate_answers", "validate_field"]
+__all__ = ["FieldCheck", "ValidationResult", "validate_answers", "validate_field"]
 
 REQUIRED = "Este dato es obligatorio."
 UNKNOWN_FIELD = "Este dato no corresponde al trámite."
@@ -109,12 +109,3 @@ def validate_answers(tramite: TramiteDef, answers: Mapping[str, Any], *,
             result.warnings[campo.clave] = check.warning
     return result
 
-
-def solicitante(tramite: TramiteDef, cleaned: Mapping[str, Any]) -> dict[str, Any]:
-    """The applicant's data (nombre, curp, rfc, …) picked out of cleaned answers by
-    `dato_solicitante`; absent data is left out."""
-    found: dict[str, Any] = {}
-    for campo in tramite.campos:
-        if campo.dato_solicitante and cleaned.get(campo.clave) is not None:
-            found[campo.dato_solicitante] = cleaned[campo.clave]
-    return found

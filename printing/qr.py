@@ -7,7 +7,7 @@ from reportlab.graphics.shapes import Drawing
 
 
 def qr_drawing(url: str, size: float) -> Drawing:
-    """A square Drawing `size` points wide encoding `url` (error correction M, 4-module quiet zone)."""
+    """A square Drawing `size` points wide encoding `url`: error correction M, 4-module margin."""
     widget = QrCodeWidget(url, barLevel="M", barBorder=4, barWidth=size, barHeight=size)
     drawing = Drawing(size, size)
     drawing.add(widget)

@@ -19,7 +19,8 @@ SAMPLE_AVISO = (
 def sample_document_data(**overrides: Any) -> DocumentData:
     """A demo expediente with accents, several requisitos and cobros; fields can be overridden."""
     cobros = [
-        FeeLine("Derechos por licencia de construcción (hasta 60 m²)", "4.3.1.1", Decimal("850.00")),
+        FeeLine("Derechos por licencia de construcción (hasta 60 m²)", "4.3.1.1",
+                Decimal("850.00")),
         FeeLine("Revisión de planos arquitectónicos", "4.3.1.2", Decimal("312.50")),
         FeeLine("Constancia de alineamiento y número oficial", "4.3.9.4", Decimal("72.00")),
     ]

@@ -47,7 +47,7 @@ def build_styles(layout: Layout) -> Styles:
         base: dict[str, object] = {"fontName": fonts.regular, "fontSize": size,
                                    "leading": size * 1.3, "textColor": INK}
         base.update(kw)
-        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+        return ParagraphStyle(name, **base)
 
     return Styles(
         body=style("body"),

@@ -30,6 +30,9 @@ MutationKind = Literal["expediente.create", "expediente.void", "expediente.amend
 ChangeKind = Literal["expediente.status", "expediente.record"]
 
 ResultStatus = Literal["applied", "duplicate", "rejected"]
+# MutationResult.error of a "duplicate" whose sha256 differs from the one the platform recorded for
+# that mutation_id: this content is NOT on the platform, so the client must not ack it.
+DUPLICATE_SHA256_MISMATCH = "sha256 distinto del registrado para esta mutación"
 
 
 def canonical_json(value: Any) -> bytes:
@@ -122,6 +125,7 @@ class PushRequest(_Wire):
     machine_id: str
     app_version: str
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
+    pending: int | None = None  # outbox rows still waiting after this batch (shown by central)
 
 
 class MutationResult(_Wire):

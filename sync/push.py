@@ -19,6 +19,7 @@ from sync.attachments import upload_attachments
 from sync.errors import OutOfSequence
 from sync.http import APP_VERSION, PlatformClient
 from sync.protocol import (
+    DUPLICATE_SHA256_MISMATCH,
     MAX_BATCH,
     MAX_BATCH_BYTES,
     Mutation,
@@ -26,6 +27,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from sync.status import count_pending
 
 log = logging.getLogger(__name__)
 PUSH_PATH = "/v1/sync/push"
@@ -61,16 +63,17 @@ def pending_batch(session: Session, max_count: int = MAX_BATCH,
 
 
 def _row_outcome(result: MutationResult | None) -> tuple[str, str | None]:
-    """(outbox state, last_error). A duplicate the platform flags (different sha256 under the
-    same mutation_id) is NOT on the server as we have it: show it as rejected, never ack it."""
-    if result is None or result.status == "applied":
+    """(outbox state, last_error). applied/duplicate → acked, keeping any note the platform adds
+    ("faltan adjuntos…"). A duplicate flagged as a different sha256 under the same mutation_id
+    is NOT on the server as we have it: it is shown as rejected, never acked."""
+    if result is None:
         return "acked", None
-    if result.status == "duplicate" and not result.error:
-        return "acked", None
-    reason = result.error or "rechazado por la plataforma"
-    if result.status == "duplicate":
-        reason = f"Conflicto con un envío anterior distinto: {reason}"
-    return "rejected", reason
+    if result.status == "rejected":
+        return "rejected", result.error or "Rechazado por la plataforma."
+    if result.status == "duplicate" and result.error == DUPLICATE_SHA256_MISMATCH:
+        return "rejected", ("Conflicto: la plataforma ya recibió otro contenido con este mismo "
+                            "número de envío. Avise a soporte.")
+    return "acked", result.error
 
 
 def mark_results(session: Session, batch: list[Mutation], response: PushResponse) -> PushOutcome:
@@ -118,8 +121,9 @@ def note_failed_attempt(ctx: AppContext, batch: list[Mutation], message: str) ->
 
 
 def _send(ctx: AppContext, client: PlatformClient, machine_id: str,
-          batch: list[Mutation]) -> PushResponse:
-    body = PushRequest(machine_id=machine_id, app_version=APP_VERSION, mutations=batch)
+          batch: list[Mutation], pending_after: int) -> PushResponse:
+    body = PushRequest(machine_id=machine_id, app_version=APP_VERSION, mutations=batch,
+                       pending=pending_after)
     try:
         return client.post_json(PUSH_PATH, body, PushResponse)
     except Exception as exc:
@@ -134,10 +138,11 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
     for _ in range(max_batches):
         with ctx.session() as session:
             batch = pending_batch(session)
+            pending_after = count_pending(session) - len(batch)
         if not batch:
             break
         total.attachments += upload_attachments(ctx, client, batch)
-        response = _send(ctx, client, machine_id, batch)
+        response = _send(ctx, client, machine_id, batch, pending_after)
         with ctx.session() as session:
             outcome = mark_results(session, batch, response)
         total.acked += outcome.acked

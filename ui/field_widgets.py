@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator, QValidator
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -173,6 +173,7 @@ class FileEditor(FieldEditor):
         layout.addWidget(button)
         super().__init__(campo, container, focus_widget=button)
         self.path: Path | None = None
+        self.filename = ""
         button.clicked.connect(self._choose)
 
     def _choose(self) -> None:
@@ -185,8 +186,12 @@ class FileEditor(FieldEditor):
         return str(self.path) if self.path else ""
 
     def set_value(self, raw: Any) -> None:
-        self.path = Path(raw) if raw else None
-        self.path_edit.setText(self.path.name if self.path else "")
+        path = Path(raw) if raw else None
+        self.set_file(path, path.name if path else "")
+
+    def set_file(self, path: Path | None, filename: str) -> None:
+        self.path, self.filename = path, filename
+        self.path_edit.setText(filename)
         self.changed.emit()
 
 
@@ -202,8 +207,3 @@ def make_editor(campo: Campo) -> FieldEditor:
         return FileEditor(campo)
     return LineEditor(campo)
 
-
-def validator_state(validator: QValidator, text: str) -> QValidator.State:
-    """The verdict of a validator on `text` (for tests and paste handling)."""
-    result = validator.validate(text, len(text))
-    return result[0] if isinstance(result, tuple) else result  # type: ignore[no-any-return]

@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.bundle_schema import Campo, TramiteDef
-from ui.field_widgets import FieldEditor, make_editor
+from ui.field_widgets import FieldEditor, FileEditor, make_editor
 from ui.theme import set_dynamic_property
 
 FieldValidator = Callable[[Campo, Any], Any]  # returns desktop.validation.FieldCheck
@@ -120,10 +120,10 @@ class FormView(QWidget):
         return {clave: cell.editor.value() for clave, cell in self._cells.items()
                 if cell.editor.campo.tipo != "archivo"}
 
-    def file_answers(self) -> dict[str, str]:
-        """Chosen files of archivo campos: clave -> path."""
-        return {clave: cell.editor.value() for clave, cell in self._cells.items()
-                if cell.editor.campo.tipo == "archivo" and cell.editor.value()}
+    def file_editors(self) -> dict[str, FileEditor]:
+        """The archivo campos' pickers, by clave."""
+        return {clave: cell.editor for clave, cell in self._cells.items()
+                if isinstance(cell.editor, FileEditor)}
 
     def set_answers(self, answers: dict[str, Any]) -> None:
         for clave, value in answers.items():

@@ -105,7 +105,7 @@ def check_archivo(campo: Campo, raw: str) -> FieldCheck:
 
 def check_clave_catastral(raw: str, patron: str) -> FieldCheck:
     try:
-        matches = re.fullmatch(patron, raw) is not None
+        matches = re.fullmatch(patron, raw, flags=re.ASCII) is not None  # \d = 0-9 only
     except re.error:
         return invalid("El formato de clave catastral del municipio no es válido; avise al "
                        "administrador.")

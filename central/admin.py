@@ -1,0 +1,131 @@
+"""Back-office operations behind `python -m central …`; tests call them directly too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from central.bundles import BundleRefused, publish
+from central.changes import PendingChange, append_changes, ensure_scope
+from central.db import Database
+from central.models import STATUSES, EnrollCode, Expediente, Machine, Office, Platform, User
+from central.mutations import status_data
+from central.security import (
+    enroll_code_sha256,
+    hash_password,
+    new_enroll_code,
+    new_epoch,
+    new_keypair_pem,
+)
+
+ROLES = ("operador", "supervisor", "admin")
+
+
+class AdminError(Exception):
+    """A refused admin command; the message is Spanish and printed as is."""
+
+
+@dataclass(frozen=True)
+class MachineRow:
+    id: str
+    office: str
+    ventanilla: str
+    last_mutation_id: int
+    pending: int | None
+    last_seen: datetime | None
+    app_version: str
+
+
+def init_platform(db: Database) -> tuple[str, bool]:
+    """Create the tables and, the first time, the platform key pair and epoch: (epoch, created)."""
+    db.create_tables()
+    with db.write() as session:
+        platform = session.get(Platform, 1)
+        if platform is not None:
+            return platform.epoch, False
+        private, public = new_keypair_pem()
+        epoch = new_epoch()
+        session.add(Platform(id=1, private_key_pem=private, public_key_pem=public, epoch=epoch))
+    return epoch, True
+
+
+def create_office(db: Database, clave: str, nombre: str, municipio: str = "") -> None:
+    with db.write() as session:
+        if session.get(Office, clave) is not None:
+            raise AdminError(f"La oficina {clave} ya existe.")
+        session.add(Office(clave=clave, nombre=nombre, municipio=municipio))
+        session.flush()
+        ensure_scope(session, clave)
+
+
+def create_enroll_code(db: Database, office: str, ventanilla: str) -> str:
+    """A one-time enrollment code for window `ventanilla` of `office` (only its hash is kept)."""
+    code = new_enroll_code()
+    with db.write() as session:
+        if session.get(Office, office) is None:
+            raise AdminError(f"No existe la oficina {office}: créela con create-office.")
+        session.add(
+            EnrollCode(code_sha256=enroll_code_sha256(code), office=office, ventanilla=ventanilla)
+        )
+    return code
+
+
+def add_user(db: Database, username: str, role: str, full_name: str, password: str) -> None:
+    if role not in ROLES:
+        raise AdminError(f"Rol desconocido {role!r}: use {', '.join(ROLES)}.")
+    if len(password) < 8:
+        raise AdminError("La contraseña debe tener al menos 8 caracteres.")
+    with db.write() as session:
+        if session.get(User, username) is not None:
+            raise AdminError(f"El usuario {username} ya existe.")
+        session.add(
+            User(username=username, full_name=full_name, role=role,
+                 password_hash=hash_password(password), active=True)
+        )
+
+
+def publish_config(db: Database, raw: bytes) -> int:
+    """Sign and publish a bundle file (payload or envelope); returns its version."""
+    with db.write() as session:
+        try:
+            return publish(session, raw).version
+        except BundleRefused as exc:
+            raise AdminError(str(exc)) from exc
+
+
+def set_status(db: Database, folio: str, status: str, note: str | None = None,
+               official_folio: str | None = None) -> int:
+    """Back-office status change; returns the version of the pull change it wrote."""
+    if status not in STATUSES:
+        raise AdminError(f"Estado desconocido {status!r}: use {', '.join(STATUSES)}.")
+    with db.write() as session:
+        row = session.scalars(
+            db.for_update(select(Expediente).where(Expediente.folio == folio))
+        ).one_or_none()
+        if row is None:
+            raise AdminError(f"No hay expediente con folio {folio} en la plataforma.")
+        row.status = status
+        row.note = note if note is not None else row.note
+        row.official_folio = official_folio if official_folio is not None else row.official_folio
+        change = PendingChange("expediente.status", row.uuid, status_data(row))
+        return append_changes(session, row.office, [change])
+
+
+def list_machines(db: Database) -> list[MachineRow]:
+    with db.read() as session:
+        rows = session.scalars(select(Machine).order_by(Machine.office, Machine.ventanilla))
+        return [
+            MachineRow(m.id, m.office, m.ventanilla, m.last_mutation_id, m.pending,
+                       m.last_seen, m.app_version)
+            for m in rows
+        ]
+
+
+def reset_epoch(db: Database) -> str:
+    """A new epoch: every client's next pull gets 410 and starts over from cursor 0."""
+    epoch = new_epoch()
+    with db.write() as session:
+        session.execute(update(Platform).where(Platform.id == 1).values(epoch=epoch))
+    return epoch

@@ -1,0 +1,51 @@
+"""The central platform's FastAPI application (DESIGN §5): `create_app(db_url)`.
+
+Stateless: everything lives in the database, so several uvicorn workers can serve one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from central import attachments, config_api, enroll, error_handlers, pull, push, verify_page
+from central.db import BUSY_TIMEOUT_MS, DEFAULT_DB_URL, Database
+from central.gzip_body import GzipRequestBody
+from sync.protocol import MAX_BATCH_BYTES
+
+DB_URL_ENV = "CENTRAL_DB_URL"
+
+
+def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAPI:
+    """The app over `db_url` (the database must have been set up by `python -m central init`)."""
+    db = Database(db_url, busy_timeout_ms=busy_timeout_ms)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="Ventanilla — plataforma central", version="1", lifespan=lifespan,
+        docs_url=None, redoc_url=None, openapi_url=None,
+    )
+    app.state.db = db
+    for module in (enroll, push, pull, config_api, attachments, verify_page):
+        app.include_router(module.router)
+    error_handlers.install(app)
+    app.add_middleware(GzipRequestBody, limit_for_path=_inflated_limit)
+    return app
+
+
+def _inflated_limit(path: str) -> int:
+    if path.startswith("/v1/attachments/"):
+        return attachments.MAX_ATTACHMENT_BYTES
+    return MAX_BATCH_BYTES
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory central.app:app_from_env` (used by `serve --workers N`)."""
+    return create_app(os.environ.get(DB_URL_ENV, DEFAULT_DB_URL))

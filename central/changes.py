@@ -1,0 +1,59 @@
+"""Writers append pull changes here; versions come from the scope's counter row.
+
+`UPDATE scope_counters SET version = version + n … RETURNING version` locks the counter row until
+the writer commits, so a later version can never be visible before an earlier one. Writers bump
+the counter last (after their other row locks) to keep one lock order: machine → expediente →
+counter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from central.models import Change, ScopeCounter, table_of, utc_now
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    kind: str
+    entity_uuid: str
+    data: dict[str, Any]
+    origin_machine: str | None = None
+
+
+def ensure_scope(session: Session, scope: str) -> None:
+    if session.get(ScopeCounter, scope) is None:
+        session.add(ScopeCounter(scope=scope, version=0))
+        session.flush()
+
+
+def append_changes(session: Session, scope: str, changes: list[PendingChange]) -> int:
+    """Write `changes` with consecutive versions; returns the scope's new version (0 if none)."""
+    if not changes:
+        return 0
+    ensure_scope(session, scope)
+    counters = table_of(ScopeCounter).c
+    last = session.execute(
+        update(table_of(ScopeCounter))
+        .where(counters.scope == scope)
+        .values(version=counters.version + len(changes))
+        .returning(counters.version)
+    ).scalar_one()
+    first = last - len(changes) + 1
+    now = utc_now()
+    session.execute(
+        insert(table_of(Change)),
+        [
+            {
+                "scope": scope, "version": first + i, "kind": c.kind,
+                "entity_uuid": c.entity_uuid, "origin_machine": c.origin_machine,
+                "data": c.data, "created_at": now,
+            }
+            for i, c in enumerate(changes)
+        ],
+    )
+    return int(last)

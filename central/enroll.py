@@ -1,0 +1,75 @@
+"""POST /v1/enroll (one-time code → machine token) and POST /v1/auth/login (user profile)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select, update
+
+from central.db import Database
+from central.machine_auth import MachineIdentity, current_machine, database, unauthorized
+from central.models import EnrollCode, Machine, Office, Platform, User, utc_now
+from central.security import (
+    enroll_code_sha256,
+    load_public_key,
+    new_machine_id,
+    new_machine_token,
+    sha256_hex,
+    verify_password,
+)
+from sync.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse
+
+router = APIRouter()
+
+BAD_CODE = "El código de alta no es válido o ya se usó: pida uno nuevo al administrador."
+
+
+@router.post("/v1/enroll", response_model=EnrollResponse)
+def enroll(body: EnrollRequest, db: Annotated[Database, Depends(database)]) -> EnrollResponse:
+    if body.receipt_public_key and load_public_key(body.receipt_public_key) is None:
+        raise HTTPException(422, "La llave pública de comprobantes no es una llave Ed25519 (PEM).")
+    token, machine_id = new_machine_token(), new_machine_id()
+    with db.write() as session:
+        code = session.scalars(
+            db.for_update(
+                select(EnrollCode).where(EnrollCode.code_sha256 == enroll_code_sha256(body.code))
+            )
+        ).one_or_none()
+        if code is None or code.used_at is not None:
+            raise unauthorized(BAD_CODE)
+        office = session.get_one(Office, code.office)
+        platform = session.get_one(Platform, 1)
+        code.used_at, code.machine_id = utc_now(), machine_id
+        session.add(
+            Machine(
+                id=machine_id, office=office.clave, ventanilla=code.ventanilla,
+                token_sha256=sha256_hex(token), receipt_public_key=body.receipt_public_key,
+                hostname=body.hostname[:200], app_version=body.app_version[:40],
+                last_mutation_id=0, last_seen=utc_now(),
+            )
+        )
+        return EnrollResponse(
+            machine_id=machine_id, machine_token=token, oficina=office.clave,
+            oficina_nombre=office.nombre, ventanilla=code.ventanilla,
+            municipio=office.municipio, platform_public_key=platform.public_key_pem,
+            epoch=platform.epoch,
+        )
+
+
+@router.post("/v1/auth/login", response_model=LoginResponse)
+def login(
+    body: LoginRequest,
+    machine: Annotated[MachineIdentity, Depends(current_machine)],
+    db: Annotated[Database, Depends(database)],
+) -> LoginResponse:
+    with db.read() as session:
+        user = session.get(User, body.username)
+    stored_hash = user.password_hash if user is not None and user.active else None
+    if not verify_password(stored_hash, body.password) or user is None:
+        raise HTTPException(401, "Usuario o contraseña incorrectos.")
+    with db.write() as session:
+        session.execute(
+            update(Machine).where(Machine.id == machine.id).values(last_seen=utc_now())
+        )
+    return LoginResponse(username=user.username, full_name=user.full_name, role=user.role)  # type: ignore[arg-type]

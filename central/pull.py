@@ -1,0 +1,92 @@
+"""GET /v1/sync/pull: the changes of the machine's office after `cursor`, in version order.
+
+The counter is read first and only versions up to it are returned: every writer bumps the counter
+while holding its row lock until commit, so all versions ≤ the value read are committed and
+visible. The cursor advances past the machine's own records (it has them), even when a page holds
+none of anybody else's.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from central.db import Database
+from central.machine_auth import MachineIdentity, current_machine, database
+from central.models import Change, Machine, Platform, ScopeCounter, utc_now
+from sync.protocol import MAX_PULL_LIMIT, PullResponse
+from sync.protocol import Change as WireChange
+
+router = APIRouter()
+
+SEEN_EVERY = timedelta(seconds=60)
+
+
+@router.get("/v1/sync/pull", response_model=PullResponse)
+def pull(
+    machine: Annotated[MachineIdentity, Depends(current_machine)],
+    db: Annotated[Database, Depends(database)],
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1)] = MAX_PULL_LIMIT,
+    epoch: str | None = None,
+) -> PullResponse | JSONResponse:
+    with db.read() as session:
+        current_epoch = session.get_one(Platform, 1).epoch
+        if epoch is not None and epoch != current_epoch:
+            return JSONResponse(
+                {"detail": "La plataforma cambió de época: reinicie la sincronización.",
+                 "epoch": current_epoch},
+                status_code=410,
+            )
+        page = read_changes(session, machine, cursor, min(limit, MAX_PULL_LIMIT))
+        stale = _seen_long_ago(session, machine.id)
+    if stale:
+        _touch(db, machine.id)
+    return PullResponse(
+        changes=page.changes, next_cursor=page.next_cursor, has_more=page.has_more,
+        epoch=current_epoch,
+    )
+
+
+class Page:
+    def __init__(self, changes: list[WireChange], next_cursor: int, has_more: bool) -> None:
+        self.changes, self.next_cursor, self.has_more = changes, next_cursor, has_more
+
+
+def read_changes(session: Session, machine: MachineIdentity, cursor: int, limit: int) -> Page:
+    top = session.scalar(
+        select(ScopeCounter.version).where(ScopeCounter.scope == machine.office)
+    ) or 0
+    rows = session.scalars(
+        select(Change)
+        .where(
+            Change.scope == machine.office, Change.version > cursor, Change.version <= top,
+            or_(Change.origin_machine.is_(None), Change.origin_machine != machine.id),
+        )
+        .order_by(Change.version)
+        .limit(limit + 1)
+    ).all()
+    changes = [
+        WireChange(version=r.version, kind=r.kind, entity_uuid=r.entity_uuid, data=r.data)  # type: ignore[arg-type]
+        for r in rows[:limit]
+    ]
+    if len(rows) > limit:
+        return Page(changes, changes[-1].version, True)
+    return Page(changes, max(top, cursor), False)
+
+
+def _seen_long_ago(session: Session, machine_id: str) -> bool:
+    seen = session.scalar(select(Machine.last_seen).where(Machine.id == machine_id))
+    return seen is None or utc_now() - seen > SEEN_EVERY
+
+
+def _touch(db: Database, machine_id: str) -> None:
+    with db.write() as session:
+        session.execute(
+            update(Machine).where(Machine.id == machine_id).values(last_seen=utc_now())
+        )

@@ -1,0 +1,89 @@
+"""POST /v1/sync/push: size limits, parsing, the token↔machine binding; see push_apply for the rest.
+
+The envelope is validated strictly, each mutation on its own: a mutation with a readable
+`mutation_id` but a bad shape (unknown kind, missing field) is rejected in its turn instead of
+failing the whole batch, so it cannot block the machine's queue.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from central.db import Database
+from central.machine_auth import MachineIdentity, current_machine, database
+from central.mutations import validation_summary
+from central.push_apply import InvalidMutation, ParsedPush, PushItem, apply_push
+from sync.protocol import MAX_BATCH, MAX_BATCH_BYTES, Mutation, PushRequest, PushResponse
+
+router = APIRouter()
+
+TOO_LARGE = f"El lote excede el máximo de {MAX_BATCH} mutaciones o {MAX_BATCH_BYTES} bytes."
+
+
+@router.post("/v1/sync/push", response_model=PushResponse)
+async def push(
+    request: Request,
+    machine: Annotated[MachineIdentity, Depends(current_machine)],
+    db: Annotated[Database, Depends(database)],
+) -> PushResponse:
+    raw = await _read_body(request, MAX_BATCH_BYTES)
+    parsed = parse_push(raw)
+    if parsed.machine_id != machine.id:
+        raise HTTPException(403, "El token pertenece a otro equipo.")
+    return await run_in_threadpool(apply_push, db, machine, parsed)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, TOO_LARGE)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_push(raw: bytes) -> ParsedPush:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, "El cuerpo no es JSON válido.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("mutations", []), list):
+        raise HTTPException(422, "Se esperaba un objeto con la lista «mutations».")
+    mutations: list[Any] = data.get("mutations", [])
+    if len(mutations) > MAX_BATCH:
+        raise HTTPException(413, TOO_LARGE)
+    try:
+        header = PushRequest.model_validate({**data, "mutations": []})
+    except ValidationError as exc:
+        raise HTTPException(422, f"Envío inválido: {validation_summary(exc)}") from exc
+    return ParsedPush(
+        machine_id=header.machine_id, app_version=header.app_version, pending=header.pending,
+        items=[_parse_item(item) for item in mutations],
+    )
+
+
+def _parse_item(item: Any) -> PushItem:
+    try:
+        return Mutation.model_validate(item)
+    except ValidationError as exc:
+        mutation_id = item.get("mutation_id") if isinstance(item, dict) else None
+        if not isinstance(mutation_id, int) or isinstance(mutation_id, bool) or mutation_id < 1:
+            raise HTTPException(
+                422, "Cada mutación necesita un mutation_id entero mayor o igual a 1."
+            ) from exc
+        return InvalidMutation(
+            mutation_id=mutation_id, kind=_text(item.get("kind")),
+            entity_uuid=_text(item.get("entity_uuid")), sha256=_text(item.get("sha256")),
+            error=f"mutación inválida: {validation_summary(exc)}",
+        )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,108 @@
+"""GET /v/{machine_id}/{folio}?t&d&h&s: the public page a receipt's QR opens (DESIGN §7).
+
+The signature is checked against the receipt key the machine registered at enrollment, over
+sync.protocol.receipt_message, so the paper is verified without trusting it. When the expediente
+is already on the platform, its trámite and current status are shown, and a receipt whose data
+differs from the stored record is flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from central.db import Database
+from central.machine_auth import database
+from central.models import Expediente, Machine
+from central.security import b64url_decode, verify_signature
+from sync.protocol import receipt_message
+
+router = APIRouter()
+
+STATUS_LABELS = {
+    "recibido": "Recibido en la plataforma", "en_revision": "En revisión",
+    "validado": "Validado", "devuelto": "Devuelto para corrección", "rechazado": "Rechazado",
+    "resuelto": "Resuelto", "anulado": "Anulado",
+}
+
+
+@dataclass(frozen=True)
+class Receipt:
+    machine_id: str
+    folio: str
+    total: str
+    date: str
+    sha256: str
+    signature: str
+
+
+@router.get("/v/{machine_id}/{folio}", response_class=HTMLResponse)
+def verify_receipt(
+    machine_id: str,
+    folio: str,
+    db: Annotated[Database, Depends(database)],
+    t: str = "",
+    d: str = "",
+    h: str = "",
+    s: str = "",
+) -> HTMLResponse:
+    receipt = Receipt(machine_id, folio, t, d, h, s)
+    with db.read() as session:
+        key = session.scalar(select(Machine.receipt_public_key).where(Machine.id == machine_id))
+        record = session.scalars(select(Expediente).where(Expediente.folio == folio)).first()
+        if not key or not _authentic(key, receipt):
+            return HTMLResponse(_page(_invalid(receipt)))
+        return HTMLResponse(_page(_authentic_body(receipt, record)))
+
+
+def _authentic(public_key_pem: str, receipt: Receipt) -> bool:
+    signature = b64url_decode(receipt.signature)
+    if not signature:
+        return False
+    message = receipt_message(receipt.folio, receipt.total, receipt.date, receipt.sha256)
+    return verify_signature(public_key_pem, message, signature)
+
+
+def _authentic_body(receipt: Receipt, record: Expediente | None) -> str:
+    rows = [("Folio", receipt.folio), ("Total", f"$ {receipt.total}"), ("Fecha", receipt.date)]
+    notes = ""
+    if record is None:
+        rows.append(("Estado", "Aún no llega a la plataforma (el equipo lo enviará)."))
+    else:
+        rows.insert(1, ("Trámite", record.tramite_homoclave))
+        rows.append(("Estado", STATUS_LABELS.get(record.status, record.status)))
+        if record.official_folio:
+            rows.append(("Folio oficial", record.official_folio))
+        if (record.content_sha256, record.total, record.machine_id) != (
+            receipt.sha256, receipt.total, receipt.machine_id
+        ):
+            notes = "<p class='warn'>Atención: los datos del comprobante no coinciden con el " \
+                    "expediente registrado. Acuda a la oficina.</p>"
+    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f"<h1 class='ok'>Comprobante auténtico</h1><table>{table}</table>{notes}"
+
+
+def _invalid(receipt: Receipt) -> str:
+    return (
+        "<h1 class='bad'>Comprobante NO válido</h1>"
+        f"<p>La firma del comprobante con folio <b>{escape(receipt.folio)}</b> no corresponde "
+        "a un equipo registrado o los datos fueron alterados. No lo acepte como prueba de "
+        "pago o de recepción.</p>"
+    )
+
+
+def _page(body: str) -> str:
+    return (
+        "<!doctype html><html lang='es-MX'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>Verificación de comprobante</title><style>"
+        "body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}"
+        ".ok{color:#1b5e20}.bad{color:#b71c1c}.warn{color:#e65100;font-weight:bold}"
+        "th{text-align:left;padding-right:1em}</style></head><body>"
+        f"{body}<p><small>Ventanilla · verificación de comprobantes</small></p></body></html>"
+    )

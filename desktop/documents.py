@@ -1,0 +1,238 @@
+"""Acuse and recibo of an expediente: build their data, render, print, and account for copies.
+
+Counting: every document that leaves the machine (sent to a printer or saved as PDF) is one audit
+entry "documento.impreso" (entity = folio, detail = doc, layout, reimpresion, destino) and adds one
+to `expedientes.print_count`. The n-th copy of the same document (acuse or recibo, any layout)
+prints "REIMPRESIÓN n-1": the number of earlier "documento.impreso" entries for that folio and doc.
+A copy is recorded only after it reached the printer, so a failed print never counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.audit import append_audit
+from desktop.bundle_schema import Bundle
+from desktop.bundles import current_bundle
+from desktop.context import AppContext
+from desktop.credentials import CredentialStore
+from desktop.errors import NotFound, VentanillaError
+from desktop.permissions import CurrentUser, Permission, require
+from desktop.receipt_signing import load_signer
+from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
+from printing.acuse import render_acuse
+from printing.document_data import DocumentData, FeeLine, RequisitoLine
+from printing.layouts import LayoutName, get_layout
+from printing.printers import PrintFailed, print_pdf
+from printing.recibo import render_recibo
+
+DocKind = Literal["acuse", "recibo"]
+PRINT_ACTION = "documento.impreso"
+DEFAULT_PRINTER_SETTING = "default_printer"
+DEFAULT_AVISO = (
+    "Sus datos personales se usan solo para atender este trámite y se protegen conforme a la "
+    "ley de protección de datos personales aplicable. Consulte el aviso integral en la oficina."
+)
+DOC_TITLES = {"acuse": "Acuse de recibo", "recibo": "Orden de pago / recibo"}
+
+
+class PrinterError(VentanillaError):
+    """The document did not print; the expediente is safe and can be printed later."""
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    folio: str
+    doc: DocKind
+    layout: LayoutName
+    reprint_number: int
+    pdf: bytes
+
+
+def _doc_kind(doc: str) -> DocKind:
+    if doc not in ("acuse", "recibo"):
+        raise VentanillaError(f"Documento desconocido «{doc}»: use acuse o recibo.")
+    return "acuse" if doc == "acuse" else "recibo"
+
+
+def _expediente(session: Session, folio: str) -> Expediente:
+    row = session.scalars(select(Expediente).where(Expediente.folio == folio)).first()
+    if row is None:
+        raise NotFound(f"No existe el expediente con folio {folio}.")
+    return row
+
+
+def _bundle(session: Session) -> Bundle | None:
+    try:
+        return current_bundle(session)
+    except NotFound:
+        return None
+
+
+def _requisitos(expediente: Expediente, definition: dict[str, Any]) -> list[RequisitoLine]:
+    described = {r["clave"]: r["descripcion"] for r in definition.get("requisitos", [])}
+    return [RequisitoLine(described.get(r["clave"], r["clave"]), bool(r["recibido"]),
+                          str(r.get("nota") or "")) for r in expediente.requisitos]
+
+
+def _cobros(expediente: Expediente) -> list[FeeLine]:
+    return [FeeLine(c["concepto"], c["cri"], Decimal(str(c["importe"])))
+            for c in expediente.cobros]
+
+
+def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
+                      credentials: CredentialStore) -> DocumentData:
+    """Everything the acuse and recibo show, read from the local store in the caller's session."""
+    expediente = _expediente(session, folio)
+    tramite = session.scalars(select(Tramite).where(
+        Tramite.homoclave == expediente.tramite_homoclave,
+        Tramite.version == expediente.tramite_version)).one()
+    dependencia = session.get(Dependencia, tramite.dependencia_clave)
+    state = session.get_one(SyncState, 1)
+    bundle = _bundle(session)
+    user = session.get(User, expediente.created_by)
+    total = Decimal(expediente.total_centavos) / 100
+    signer = load_signer(session, credentials)
+    return DocumentData(
+        municipio=state.municipio or (bundle.municipio.nombre if bundle else ""),
+        estado=bundle.municipio.estado if bundle else "",
+        dependencia=dependencia.nombre if dependencia else tramite.dependencia_clave,
+        oficina=state.oficina, oficina_nombre=state.oficina_nombre or state.oficina,
+        ventanilla=state.ventanilla, folio=expediente.folio,
+        captured_at=expediente.captured_at, tramite_nombre=tramite.nombre,
+        homoclave=tramite.homoclave, solicitante_nombre=expediente.nombre,
+        solicitante_curp=expediente.curp, solicitante_rfc=expediente.rfc,
+        requisitos=_requisitos(expediente, tramite.definition), plazo_dias=tramite.plazo_dias,
+        funcionario=user.full_name if user else expediente.created_by,
+        aviso_privacidad=(bundle.aviso_privacidad if bundle else "") or DEFAULT_AVISO,
+        cobros=_cobros(expediente), total=total,
+        qr_url=signer.url(expediente.folio, total, expediente.captured_at.date(),
+                          expediente.content_sha256),
+        payment_method=expediente.payment_method, reprint_number=reprint_number,
+        demo=state.demo,
+        extra={"anulado": expediente.voided_reason} if expediente.voided_reason else {},
+    )
+
+
+def copies_printed(session: Session, folio: str, doc: DocKind) -> int:
+    """How many copies of this document already left the machine."""
+    count = session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == PRINT_ACTION, AuditEntry.entity == folio,
+        AuditEntry.detail["doc"].as_string() == doc))
+    return int(count or 0)
+
+
+def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
+                    layout: str) -> RenderedDocument:
+    """Render without recording it (a preview); the reprint number is the one it would carry."""
+    require(user, Permission.PRINT)
+    kind, geometry = _doc_kind(doc), get_layout(layout)
+    with ctx.session() as session:
+        reprint = copies_printed(session, folio, kind)
+        data = document_data_for(session, folio, reprint_number=reprint,
+                                 credentials=CredentialStore(ctx.data_dir))
+    pdf = render_acuse(data, geometry.name) if kind == "acuse" else render_recibo(data,
+                                                                                 geometry.name)
+    return RenderedDocument(folio, kind, geometry.name, reprint, pdf)
+
+
+def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
+                destinations: list[str]) -> None:
+    """Audit one copy that left the machine and count it on the expediente."""
+    with ctx.session() as session:
+        expediente = _expediente(session, rendered.folio)
+        expediente.print_count = (expediente.print_count or 0) + 1
+        append_audit(session, user.username, PRINT_ACTION, rendered.folio, {
+            "doc": rendered.doc, "layout": rendered.layout,
+            "reimpresion": rendered.reprint_number, "destino": destinations})
+
+
+def produce_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
+                     layout: str) -> bytes:
+    """Render and record one copy (for saving or handing to a printer by the caller)."""
+    rendered = render_document(ctx, user, folio, doc, layout)
+    record_copy(ctx, user, rendered, ["pdf"])
+    return rendered.pdf
+
+
+def default_printer(ctx: AppContext) -> str | None:
+    with ctx.session() as session:
+        row = session.get(Setting, DEFAULT_PRINTER_SETTING)
+        return row.value if row and row.value.strip() else None
+
+
+def set_default_printer(ctx: AppContext, user: CurrentUser, printer: str) -> None:
+    require(user, Permission.PRINT)
+    with ctx.session() as session:
+        row = session.get(Setting, DEFAULT_PRINTER_SETTING)
+        if row is None:
+            session.add(Setting(key=DEFAULT_PRINTER_SETTING, value=printer.strip()))
+        else:
+            row.value = printer.strip()
+        append_audit(session, user.username, "impresora.predeterminada", "",
+                     {"impresora": printer.strip()})
+
+
+def _send(rendered: RenderedDocument, printer: str) -> str:
+    title = f"{DOC_TITLES[rendered.doc]} {rendered.folio}"
+    try:
+        return print_pdf(rendered.pdf, printer, title)
+    except PrintFailed as exc:
+        raise PrinterError(exc.message) from exc
+
+
+def _no_printer() -> PrinterError:
+    return PrinterError(PrintFailed("sin impresora", "no hay una impresora configurada; elija "
+                                    "una en Configuración o indique --printer").message)
+
+
+def print_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str, layout: str,
+                   printer: str | None = None) -> str:
+    """Print one copy on `printer` (or the default printer); returns the job id."""
+    rendered = render_document(ctx, user, folio, doc, layout)
+    target = printer or default_printer(ctx)
+    if not target:
+        raise _no_printer()
+    job = _send(rendered, target)
+    record_copy(ctx, user, rendered, [target])
+    return job
+
+
+def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "acuse",
+                  layout: str = "carta", printer: str | None = None,
+                  pdf_path: Path | None = None) -> tuple[int, str]:
+    """CLI `print FOLIO [--doc] [--layout] [--printer] [--pdf FILE]`: (exit code, Spanish text).
+
+    With --pdf only, the PDF is saved and nothing is sent to a printer.
+    """
+    destinations: list[str] = []
+    done: list[str] = []
+    try:
+        rendered = render_document(ctx, user, folio, doc, layout)
+        target = printer or (None if pdf_path else default_printer(ctx))
+        if target is None and pdf_path is None:
+            raise _no_printer()
+        try:
+            if pdf_path is not None:
+                pdf_path.write_bytes(rendered.pdf)
+                destinations.append(str(pdf_path))
+                done.append(f"guardado en {pdf_path}")
+            if target is not None:
+                done.append(f"enviado a {target} (trabajo {_send(rendered, target)})")
+                destinations.append(target)
+        finally:
+            if destinations:
+                record_copy(ctx, user, rendered, destinations)
+    except VentanillaError as exc:
+        return 1, exc.message
+    except OSError as exc:
+        return 1, f"No se pudo guardar el PDF ({exc.strerror}). El expediente quedó guardado."
+    label = DOC_TITLES[rendered.doc]
+    copy = f" (REIMPRESIÓN {rendered.reprint_number})" if rendered.reprint_number else ""
+    return 0, f"{label} {folio}{copy}: " + "; ".join(done) + "."

@@ -1,0 +1,77 @@
+"""Configuration from the platform (DESIGN §6): GET /v1/config with If-None-Match.
+
+A new bundle is verified with the key pinned at enrollment and applied, together with its ETag,
+in one transaction. A refused bundle changes nothing: not the catálogo, not the ETag, so the next
+run asks again (and reports again) until the platform publishes one we accept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from desktop.audit import append_audit
+from desktop.bundle_signing import parse_envelope
+from desktop.bundles import applied_version, apply_bundle, verify_bundle
+from desktop.context import AppContext
+from desktop.errors import BundleError
+from localdb.models import SyncState
+from sync.errors import GarbageResponse
+from sync.http import PlatformClient
+
+log = logging.getLogger(__name__)
+CONFIG_PATH = "/v1/config"
+
+
+@dataclass(frozen=True)
+class ConfigOutcome:
+    applied_version: int | None = None  # set when a new bundle was applied
+    refused: str | None = None  # Spanish reason when the platform's bundle was refused
+
+
+def _fetch(client: PlatformClient, etag: str | None) -> tuple[bytes, bytes, str | None] | None:
+    headers = {"If-None-Match": etag} if etag else {}
+    response = client.request("GET", CONFIG_PATH, headers=headers, accept=(304, 404))
+    if response.status_code in (304, 404):  # 404: the platform has published nothing yet
+        return None
+    if "json" not in response.headers.get("Content-Type", "").lower():
+        raise GarbageResponse("config: not JSON")
+    try:
+        payload, signature = parse_envelope(response.content)
+    except BundleError as exc:
+        raise GarbageResponse(f"config envelope: {exc.message}") from exc
+    return payload, signature, response.headers.get("ETag")
+
+
+def _refusal(error: BundleError) -> ConfigOutcome:
+    # Logged, and shown as the sync error; not audited, since the timer retries every minute.
+    log.warning("config bundle from the platform refused: %s", error.message)
+    return ConfigOutcome(refused=error.message)
+
+
+def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
+    """Fetch and apply the platform's bundle if it changed; never raises BundleError."""
+    with ctx.session() as session:
+        state = session.get_one(SyncState, 1)
+        etag, pinned = state.config_etag, state.platform_public_key or ""
+    fetched = _fetch(client, etag)
+    if fetched is None:
+        return ConfigOutcome()
+    payload, signature, new_etag = fetched
+    try:
+        bundle = verify_bundle(payload, signature, pinned)
+        with ctx.session() as session:
+            state = session.get_one(SyncState, 1)
+            if bundle.version == applied_version(session):
+                state.config_etag = new_etag  # already in force (e.g. imported from a USB stick)
+                return ConfigOutcome()
+            apply_bundle(session, bundle, payload, signature)
+            state.config_etag = new_etag
+            append_audit(session, "sistema", "config.sync", f"config:{bundle.version}",
+                         {"version": bundle.version,
+                          "sha256": hashlib.sha256(payload).hexdigest(),
+                          "tramites": len(bundle.tramites)})
+    except BundleError as error:
+        return _refusal(error)
+    return ConfigOutcome(applied_version=bundle.version)

@@ -1,0 +1,176 @@
+"""One sync run: configuration → anexos + push → pull, with its outcome recorded in sync_state.
+
+`SyncEngine.run_once` never raises: every failure becomes a `SyncReport`, a sync_state update
+(last_error, backoff) and an observer notification. One engine is shared by the scheduled job and
+"Sincronizar ahora"; its lock lets one run at a time, and a second caller does not wait — it gets
+a report saying a sync is already running (the running one will deliver its own result).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from desktop.context import AppContext
+from localdb.models import SyncState
+from sync.backoff import is_due, parse_retry_after, record_failure, record_success
+from sync.config import ConfigOutcome, refresh_config
+from sync.errors import (
+    GarbageResponse,
+    NotEnrolled,
+    PlatformBusy,
+    PlatformUnreachable,
+    SyncError,
+)
+from sync.http import PlatformClient
+from sync.machine_token import load_machine_token
+from sync.observer import ConnectionState, NullObserver, SyncObserver, SyncStatus
+from sync.pull import PullOutcome, pull_changes
+from sync.push import PushOutcome, push_pending
+from sync.status import count_pending, count_rejected
+
+log = logging.getLogger(__name__)
+
+BUSY = "Ya hay una sincronización en curso."
+NOT_DUE = "Se reintentará más tarde."
+UNEXPECTED = ("Error inesperado al sincronizar; se reintentará automáticamente. Los expedientes "
+              "quedan guardados en este equipo. El detalle quedó en el registro.")
+OFFLINE_LIKE = (PlatformUnreachable, PlatformBusy, GarbageResponse)
+ClientFactory = Callable[[str, str], PlatformClient]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    ok: bool
+    state: ConnectionState
+    message: str
+    skipped: str | None = None  # "busy", "not_due" or "not_enrolled" when nothing was tried
+    acked: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    config_version: int | None = None
+    pending: int = 0
+    next_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Target:
+    server_url: str
+    machine_id: str
+
+
+def _success_message(push: PushOutcome, pull: PullOutcome, config: ConfigOutcome) -> str:
+    parts = [f"{push.acked} enviado(s)", f"{pull.changes} cambio(s) recibido(s)"]
+    if push.rejected:
+        parts.append(f"{push.rejected} rechazado(s) por la plataforma")
+    if config.applied_version:
+        parts.append(f"configuración versión {config.applied_version} aplicada")
+    return "Sincronizado: " + ", ".join(parts) + "."
+
+
+class SyncEngine:
+    def __init__(self, ctx: AppContext, observer: SyncObserver | None = None, *,
+                 clock: Callable[[], datetime] = datetime.now,
+                 rng: random.Random | None = None,
+                 client_factory: ClientFactory | None = None) -> None:
+        self.ctx = ctx
+        self.observer = observer or NullObserver()
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._client_factory = client_factory or (lambda url, token: PlatformClient(url, token))
+        self._lock = threading.Lock()
+
+    def run_once(self, force: bool = False) -> SyncReport:
+        """One run; `force` ("Sincronizar ahora") ignores the backoff schedule."""
+        if not self._lock.acquire(blocking=False):
+            return SyncReport(False, ConnectionState.SINCRONIZANDO, BUSY, skipped="busy")
+        try:
+            return self._run(force)
+        except Exception as exc:  # the scheduler thread must never see an exception
+            log.exception("sync run failed unexpectedly")
+            return self._failed_safely(exc)
+        finally:
+            self._lock.release()
+
+    def _failed_safely(self, exc: Exception) -> SyncReport:
+        try:
+            return self._failed(exc, UNEXPECTED)
+        except Exception:  # e.g. the local store itself is failing
+            log.exception("could not record the sync failure")
+            return SyncReport(False, ConnectionState.ERROR, UNEXPECTED)
+
+    def _run(self, force: bool) -> SyncReport:
+        target = self._target(force)
+        if isinstance(target, SyncReport):
+            return target
+        self._notify(ConnectionState.SINCRONIZANDO, "Sincronizando…")
+        try:
+            token = load_machine_token(self.ctx.data_dir)
+            with self._client_factory(target.server_url, token) as client:
+                config = refresh_config(self.ctx, client)
+                push = push_pending(self.ctx, client, target.machine_id)
+                pull = pull_changes(self.ctx, client)
+        except SyncError as exc:
+            return self._failed(exc, exc.message)
+        return self._succeeded(push, pull, config)
+
+    def _target(self, force: bool) -> _Target | SyncReport:
+        with self.ctx.session() as session:
+            state = session.get_one(SyncState, 1)
+            if state.demo or not state.server_url:
+                return SyncReport(False, ConnectionState.SIN_CONEXION, NotEnrolled().message,
+                                  skipped="not_enrolled", pending=count_pending(session))
+            if not force and not is_due(state, self._clock()):
+                return SyncReport(False, ConnectionState.SIN_CONEXION, NOT_DUE,
+                                  skipped="not_due", pending=count_pending(session),
+                                  next_attempt_at=state.next_attempt_at)
+            return _Target(state.server_url, state.machine_id)
+
+    def _succeeded(self, push: PushOutcome, pull: PullOutcome,
+                   config: ConfigOutcome) -> SyncReport:
+        now = self._clock()
+        with self.ctx.session() as session:
+            state = session.get_one(SyncState, 1)
+            record_success(state)
+            state.last_success_at = now
+            state.last_error = config.refused
+            state.last_error_at = now if config.refused else None
+            pending, rejected = count_pending(session), count_rejected(session)
+        ok = config.refused is None
+        state_name = ConnectionState.CONECTADO if ok else ConnectionState.ERROR
+        message = _success_message(push, pull, config) if ok else str(config.refused)
+        self._notify(state_name, message, pending, rejected, now)
+        return SyncReport(ok, state_name, message, acked=push.acked, rejected=push.rejected,
+                          pulled=pull.changes, config_version=config.applied_version,
+                          pending=pending)
+
+    def _failed(self, exc: Exception, message: str) -> SyncReport:
+        now = self._clock()
+        header = exc.retry_after if isinstance(exc, PlatformBusy) else None
+        retry_after = parse_retry_after(header, now.astimezone(UTC))
+        with self.ctx.session() as session:
+            state = session.get_one(SyncState, 1)
+            next_at = record_failure(state, now, retry_after, self._rng)
+            state.last_error, state.last_error_at = message, now
+            pending, rejected = count_pending(session), count_rejected(session)
+            last_success = state.last_success_at
+        log.info("sync failed (%s); next attempt at %s", type(exc).__name__, next_at)
+        offline = isinstance(exc, OFFLINE_LIKE)
+        state_name = ConnectionState.SIN_CONEXION if offline else ConnectionState.ERROR
+        self._notify(state_name, message, pending, rejected, last_success)
+        return SyncReport(False, state_name, message, pending=pending, next_attempt_at=next_at)
+
+    def _notify(self, state: ConnectionState, message: str, pending: int | None = None,
+                rejected: int = 0, last_success_at: datetime | None = None) -> None:
+        if pending is None:
+            with self.ctx.session() as session:
+                pending, rejected = count_pending(session), count_rejected(session)
+        status = SyncStatus(state, pending, rejected, message, last_success_at)
+        try:
+            self.observer.on_sync_state(status)
+        except Exception:
+            log.exception("sync observer failed")

@@ -1,0 +1,159 @@
+"""Pull (DESIGN §5): pages of changes after our cursor, each applied together with the new cursor
+in ONE local transaction, so a crash between pages repeats at most one page, harmlessly.
+
+Status, official folios and notes belong to the platform: we take them as given. Records of other
+windows of the office are inserted once (the answers of an expediente never change locally).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.context import AppContext
+from localdb.models import Expediente, SyncState, Tramite
+from sync.errors import EpochChanged, GarbageResponse, SyncError
+from sync.http import PlatformClient
+from sync.protocol import MAX_PULL_LIMIT, Change, ExpedientePayload, PullResponse
+
+log = logging.getLogger(__name__)
+PULL_PATH = "/v1/sync/pull"
+
+
+class StatusChange(BaseModel):
+    """Data of an expediente.status change (see sync.protocol.ChangeKind)."""
+
+    model_config = ConfigDict(extra="ignore")
+    status: str = Field(min_length=1, max_length=24)
+    note: str | None = None
+    official_folio: str | None = Field(default=None, max_length=64)
+
+
+class MissingTramite(SyncError):
+    """A record of another window uses a trámite version this machine does not have yet."""
+
+    def __init__(self, homoclave: str, version: int) -> None:
+        super().__init__(
+            f"Llegó un expediente de otra ventanilla con el trámite {homoclave} versión "
+            f"{version}, que este equipo aún no tiene; se reintentará cuando llegue la "
+            "configuración."
+        )
+
+
+@dataclass
+class PullOutcome:
+    changes: int = 0
+    pages: int = 0
+    epoch_resets: int = 0
+
+
+def _apply_status(session: Session, change: Change) -> None:
+    try:
+        data = StatusChange.model_validate(change.data)
+    except ValidationError as exc:
+        raise GarbageResponse(f"status change {change.version}: bad data") from exc
+    row = session.get(Expediente, change.entity_uuid)
+    if row is None:
+        log.info("status change %d for an expediente not on this machine", change.version)
+        return
+    row.status = data.status
+    row.status_note = data.note
+    if data.official_folio is not None:
+        row.official_folio = data.official_folio
+
+
+def _expediente_from(record: ExpedientePayload) -> Expediente:
+    return Expediente(
+        uuid=record.uuid, folio=record.folio, tramite_homoclave=record.tramite_homoclave,
+        tramite_version=record.tramite_version, answers=record.answers,
+        requisitos=record.requisitos, cobros=[c.model_dump() for c in record.cobros],
+        total_centavos=int((Decimal(record.total) * 100).to_integral_value()),
+        nombre=record.nombre, curp=record.curp, rfc=record.rfc, created_by=record.created_by,
+        captured_at=record.captured_at.replace(tzinfo=None), origin_machine=record.origin_machine,
+        content_sha256=record.content_sha256, status="capturado", sync_state="sincronizado",
+    )
+
+
+def _apply_record(session: Session, change: Change) -> None:
+    try:
+        record = ExpedientePayload.model_validate(change.data)
+        row = _expediente_from(record)
+    except (ValidationError, ArithmeticError) as exc:
+        raise GarbageResponse(f"record change {change.version}: bad data") from exc
+    if session.get(Expediente, record.uuid) is not None:
+        return
+    if session.scalar(select(Expediente.uuid).where(Expediente.folio == record.folio)):
+        log.error("record %s skipped: folio already used by another expediente", record.uuid)
+        return
+    if session.scalar(select(Tramite.id).where(Tramite.homoclave == record.tramite_homoclave,
+                                              Tramite.version == record.tramite_version)) is None:
+        raise MissingTramite(record.tramite_homoclave, record.tramite_version)
+    session.add(row)
+    session.flush()
+
+
+def apply_page(session: Session, page: PullResponse, sent_cursor: int,
+               sent_epoch: str | None) -> int:
+    """Apply one page and save its cursor, inside the caller's transaction; returns #changes.
+
+    If another process moved the cursor meanwhile, the page is dropped (it will be re-read)."""
+    state = session.get_one(SyncState, 1)
+    if state.pull_cursor != sent_cursor or state.epoch != sent_epoch:
+        log.warning("pull cursor moved during the request; page dropped")
+        return 0
+    for change in page.changes:
+        if change.kind == "expediente.status":
+            _apply_status(session, change)
+        else:
+            _apply_record(session, change)
+    state.pull_cursor = page.next_cursor
+    state.epoch = page.epoch
+    return len(page.changes)
+
+
+def _reset_cursor(ctx: AppContext, epoch: str | None) -> None:
+    with ctx.session() as session:
+        state = session.get_one(SyncState, 1)
+        log.warning("platform epoch changed (%s -> %s); pull cursor reset", state.epoch, epoch)
+        state.pull_cursor = 0
+        state.epoch = epoch
+
+
+def _fetch(client: PlatformClient, cursor: int, epoch: str | None) -> PullResponse:
+    params: dict[str, str | int] = {"cursor": cursor, "limit": MAX_PULL_LIMIT}
+    if epoch:
+        params["epoch"] = epoch
+    page = client.get_json(PULL_PATH, PullResponse, params=params)
+    if page.has_more and page.next_cursor <= cursor:
+        raise GarbageResponse(f"pull cursor does not advance ({cursor} -> {page.next_cursor})")
+    if epoch and page.epoch != epoch:
+        raise EpochChanged(page.epoch)
+    return page
+
+
+def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000) -> PullOutcome:
+    """Pull until has_more is false. A 410 resets the cursor ONCE per run (never loops)."""
+    outcome = PullOutcome()
+    while outcome.pages < max_pages:
+        with ctx.session() as session:
+            state = session.get_one(SyncState, 1)
+            cursor, epoch = state.pull_cursor, state.epoch
+        try:
+            page = _fetch(client, cursor, epoch)
+        except EpochChanged as exc:
+            if outcome.epoch_resets:
+                raise
+            outcome.epoch_resets += 1
+            _reset_cursor(ctx, exc.epoch)
+            continue
+        with ctx.session() as session:
+            outcome.changes += apply_page(session, page, cursor, epoch)
+        outcome.pages += 1
+        if not page.has_more:
+            break
+    return outcome

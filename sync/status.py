@@ -1,0 +1,58 @@
+"""Where sync stands, for `status --json`, the status bar and support: read-only queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from localdb.models import OutboxEntry, SyncState
+
+
+def count_pending(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxEntry)
+                          .where(OutboxEntry.state == "pending")) or 0
+
+
+def count_rejected(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxEntry)
+                          .where(OutboxEntry.state == "rejected")) or 0
+
+
+def rejected_mutations(session: Session, limit: int = 100) -> list[dict[str, Any]]:
+    """Mutations the platform refused, newest first, with its reason (for the supervisor)."""
+    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.state == "rejected")
+                           .order_by(OutboxEntry.mutation_id.desc()).limit(limit))
+    return [{"mutation_id": r.mutation_id, "kind": r.kind, "entity_uuid": r.entity_uuid,
+             "reason": r.last_error} for r in rows]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def sync_status(session: Session) -> dict[str, Any]:
+    """Pending and rejected mutations, last success/error, cursor, epoch, config, server."""
+    state = session.get(SyncState, 1)
+    base: dict[str, Any] = {
+        "pending_mutations": count_pending(session),
+        "rejected_mutations": count_rejected(session),
+    }
+    if state is None:
+        return {**base, "enrolled": False}
+    return {
+        **base,
+        "enrolled": not state.demo and bool(state.server_url),
+        "server_url": state.server_url,
+        "machine_id": state.machine_id,
+        "last_success_at": _iso(state.last_success_at),
+        "last_error": state.last_error,
+        "last_error_at": _iso(state.last_error_at),
+        "pull_cursor": state.pull_cursor,
+        "epoch": state.epoch,
+        "config_version": state.config_version,
+        "backoff_attempts": state.backoff_attempts,
+        "next_attempt_at": _iso(state.next_attempt_at),
+    }

@@ -1,0 +1,143 @@
+"""A TCP fault proxy on loopback between the client and central (DESIGN §9 reliability suite).
+
+Faults are armed for the next N requests whose first bytes match a prefix (e.g.
+b"POST /v1/sync/push"):
+  drop_response   the request reaches the server (which commits), the response never comes back
+  reset_mid_body  half of the response's first chunk arrives, then a TCP reset
+Latency (seconds per forwarded chunk) applies to every connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+
+
+def _hard_close(sock: socket.socket) -> None:
+    """Close with RST (SO_LINGER 0) so the peer sees a reset, not a clean end."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.close()
+
+
+@dataclass
+class _Armed:
+    fault: str
+    prefix: bytes
+    remaining: int
+
+
+@dataclass
+class _Link:
+    client: socket.socket
+    server: socket.socket
+    fault: str | None = None
+    closed: threading.Event = field(default_factory=threading.Event)
+
+    def close(self) -> None:
+        self.closed.set()
+        _hard_close(self.client)
+        _hard_close(self.server)
+
+
+class FaultProxy:
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.latency = 0.0
+        self.faults_fired = 0
+        self._armed: _Armed | None = None
+        self._lock = threading.Lock()
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self.port = self._listener.getsockname()[1]
+        self._links: list[_Link] = []
+        self._running = True
+        threading.Thread(target=self._accept_loop, daemon=True, name="fault-proxy").start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def arm(self, fault: str, prefix: bytes = b"POST /v1/sync/push", count: int = 1) -> None:
+        with self._lock:
+            self._armed = _Armed(fault, prefix, count)
+
+    def close(self) -> None:
+        self._running = False
+        with contextlib.suppress(OSError):
+            self._listener.close()
+        for link in list(self._links):
+            link.close()
+
+    def _accept_loop(self) -> None:
+        while self._running:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                _hard_close(client)
+                continue
+            server.settimeout(None)
+            link = _Link(client, server)
+            self._links.append(link)
+            threading.Thread(target=self._upstream, args=(link,), daemon=True).start()
+            threading.Thread(target=self._downstream, args=(link,), daemon=True).start()
+
+    def _take_fault(self, chunk: bytes) -> str | None:
+        with self._lock:
+            armed = self._armed
+            if armed is None or not chunk.startswith(armed.prefix):
+                return None
+            armed.remaining -= 1
+            if armed.remaining <= 0:
+                self._armed = None
+            return armed.fault
+
+    def _upstream(self, link: _Link) -> None:
+        while not link.closed.is_set():
+            try:
+                chunk = link.client.recv(65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            fault = self._take_fault(chunk)
+            if fault:
+                link.fault = fault
+            time.sleep(self.latency)
+            try:
+                link.server.sendall(chunk)
+            except OSError:
+                break
+        link.close()
+
+    def _downstream(self, link: _Link) -> None:
+        while not link.closed.is_set():
+            try:
+                chunk = link.server.recv(65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            if link.fault is not None:
+                self.faults_fired += 1
+                if link.fault == "reset_mid_body":
+                    with contextlib.suppress(OSError):
+                        link.client.sendall(chunk[: max(1, len(chunk) // 2)])
+                break
+            time.sleep(self.latency)
+            try:
+                link.client.sendall(chunk)
+            except OSError:
+                break
+        link.close()

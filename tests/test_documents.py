@@ -1,0 +1,147 @@
+"""The acuse and recibo as a citizen reads them: rendered PDFs read back with pypdf / pdfium."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pypdfium2 as pdfium
+import pytest
+
+from printing.acuse import render_acuse
+from printing.document_data import FeeLine, RequisitoLine
+from printing.recibo import render_recibo
+from printing.sample_document import sample_document_data
+from tests.document_fixtures import pdf_pages, pdf_text
+
+LAYOUTS = ["carta", "ticket"]
+LONG_NAME = ("María de los Ángeles Guadalupe Fernández-Villaseñor Íñiguez de la Concepción "
+             "Echeverría Zúñiga Montemayor y Peñaloza Ortiz de Domínguez")
+LONG_TRAMITE = ("Licencia de construcción, ampliación, remodelación o demolición de inmuebles "
+                "habitacionales, comerciales e industriales con dictamen de protección civil")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_acuse_shows_everything_the_citizen_needs(layout: str) -> None:
+    text = pdf_text(render_acuse(sample_document_data(demo=False), layout))  # type: ignore[arg-type]
+    for expected in [
+        "H. AYUNTAMIENTO DE HERMOSILLO", "Sonora", "ACUSE DE RECIBO",
+        "Dirección General de Desarrollo Urbano y Ecología",
+        "OFI-V03-2026-000123", "23 de noviembre de 2026, 10:42",
+        "Licencia de construcción para vivienda unifamiliar", "HMO-DDUE-001",
+        "José Peña Núñez", "PENJ800101HSRXXX09", "PENJ800101AB1",
+        "Requisitos recibidos (3)", "Identificación oficial vigente con fotografía",
+        "Nota: Se recibieron 2 juegos impresos",
+        "Requisitos pendientes (1)", "Pago del impuesto predial al corriente",
+        "Nota: Entregar en un plazo de 5 días hábiles",
+        "15 días hábiles", "María Fernanda Gutiérrez Ibáñez", "Ventanilla V03",
+        "Aviso de privacidad.", "Ley General de Protección de Datos Personales",
+    ]:
+        assert expected.lower() in text.lower(), expected  # the ticket capitalises headings
+    assert "REIMPRESIÓN" not in text
+    assert "DEMO" not in text
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_orden_de_pago_lists_conceptos_and_total_in_figures_and_words(layout: str) -> None:
+    text = pdf_text(render_recibo(sample_document_data(demo=False), layout))  # type: ignore[arg-type]
+    for expected in [
+        "ORDEN DE PAGO", "OFI-V03-2026-000123", "V03",
+        "Derechos por licencia de construcción (hasta 60 m²)", "4.3.1.1", "$850.00",
+        "Revisión de planos arquitectónicos", "4.3.1.2", "$312.50",
+        "Constancia de alineamiento y número oficial", "4.3.9.4", "$72.00",
+        "TOTAL $1,234.50", "MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N.",
+        "PENDIENTE DE PAGO",
+    ]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_paid_recibo_shows_payment_method(layout: str) -> None:
+    data = sample_document_data(payment_method="efectivo")
+    text = pdf_text(render_recibo(data, layout))  # type: ignore[arg-type]
+    assert "RECIBO DE PAGO" in text
+    assert "FORMA DE PAGO Efectivo" in text
+    assert "PENDIENTE DE PAGO" not in text
+
+
+def test_one_peso_recibo_says_un_peso() -> None:
+    data = sample_document_data(cobros=[FeeLine("Copia simple", "4.3.9.1", Decimal("1.00"))],
+                                total=Decimal("1.00"))
+    assert "(UN PESO 00/100 M.N.)" in pdf_text(render_recibo(data, "ticket"))
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("render", [render_acuse, render_recibo])
+def test_reprint_and_demo_are_visible(layout: str, render: object) -> None:
+    data = sample_document_data(reprint_number=2, demo=True)
+    text = pdf_text(render(data, layout))  # type: ignore[operator]
+    assert "REIMPRESIÓN 2" in text
+    assert "DEMO — SIN VALIDEZ OFICIAL" in text
+
+
+def test_voided_expediente_is_marked() -> None:
+    data = sample_document_data(extra={"anulado": "Captura duplicada"})
+    assert "ANULADO: Captura duplicada" in pdf_text(render_acuse(data, "carta"))
+
+
+def _char_boxes(pdf: bytes) -> list[tuple[float, float, float, float, float]]:
+    """(page width, left, bottom, right, top) of every character of every page."""
+    document = pdfium.PdfDocument(pdf)
+    boxes = []
+    for page in document:
+        width = page.get_width()
+        text_page = page.get_textpage()
+        for index in range(text_page.count_chars()):
+            boxes.append((width, *text_page.get_charbox(index)))
+        text_page.close()
+        page.close()
+    document.close()
+    return boxes
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("render", [render_acuse, render_recibo])
+def test_long_names_wrap_inside_the_page(layout: str, render: object) -> None:
+    data = sample_document_data(solicitante_nombre=LONG_NAME, tramite_nombre=LONG_TRAMITE,
+                                funcionario=LONG_NAME)
+    pdf = render(data, layout)  # type: ignore[operator]
+    text = pdf_text(pdf)
+    assert LONG_NAME in text
+    assert " ".join(LONG_TRAMITE.split()) in text
+    for width, left, _bottom, right, _top in _char_boxes(pdf):
+        assert left >= 0 and right <= width + 0.5, (left, right, width)
+    if layout == "ticket":
+        assert pdf_pages(pdf) == 1  # the ticket grows, it never breaks onto a second page
+
+
+def test_long_name_takes_more_than_one_line_on_the_ticket() -> None:
+    data = sample_document_data(solicitante_nombre=LONG_NAME)
+    document = pdfium.PdfDocument(render_acuse(data, "ticket"))
+    text_page = document[0].get_textpage()
+    full = text_page.get_text_range()
+    start = full.index("María de los")
+    baselines = {round(text_page.get_charbox(start + i)[1]) for i in range(0, 60, 5)}
+    assert len(baselines) >= 2
+
+
+def test_many_requisitos_flow_onto_a_second_letter_page_and_one_long_ticket() -> None:
+    requisitos = [RequisitoLine(f"Documento número {i} con descripción", i % 2 == 0)
+                  for i in range(60)]
+    data = sample_document_data(requisitos=requisitos)
+    carta = render_acuse(data, "carta")
+    assert pdf_pages(carta) >= 2
+    assert "Página 2" in pdf_text(carta)
+    ticket = render_acuse(data, "ticket")
+    assert pdf_pages(ticket) == 1
+    assert "Documento número 59 con descripción" in pdf_text(ticket)
+
+
+def test_markup_characters_in_names_print_literally() -> None:
+    data = sample_document_data(solicitante_nombre="Pérez & Hijos <S.A.>")
+    assert "Pérez & Hijos <S.A.>" in pdf_text(render_acuse(data, "carta"))
+
+
+def test_unknown_layout_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown layout"):
+        render_acuse(replace(sample_document_data()), "a4")  # type: ignore[arg-type]

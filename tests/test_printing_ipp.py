@@ -1,0 +1,102 @@
+"""Printing to a real IPP printer (ippeveprinter on loopback) and failing in Spanish."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.documents import PRINT_ACTION, PrinterError, print_command, print_document
+from localdb.models import AuditEntry
+from printing.acuse import render_acuse
+from printing.ipp import decode_response, http_url
+from printing.printers import PrintFailed, list_printers, print_pdf
+from printing.sample_document import sample_document_data
+from tests.document_fixtures import FOLIO, Office, pdf_text, seed_office
+from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port, running_printer
+
+IPPEVEPRINTER = find_ippeveprinter()
+needs_printer = pytest.mark.skipif(
+    IPPEVEPRINTER is None,
+    reason="ippeveprinter (Debian package cups-ipp-utils) is not installed")
+
+
+@pytest.fixture
+def printer(tmp_path: Path) -> Iterator[IppPrinter]:
+    assert IPPEVEPRINTER is not None
+    with running_printer(IPPEVEPRINTER, tmp_path / "printer") as running:
+        yield running
+
+
+@pytest.fixture
+def office(data_dir: Path) -> Iterator[Office]:
+    office = seed_office(data_dir)
+    yield office
+    office.ctx.close()
+
+
+@pytest.mark.printer
+@needs_printer
+def test_acuse_reaches_the_printer_over_ipp(printer: IppPrinter) -> None:
+    pdf = render_acuse(sample_document_data(), "ticket")
+    job = print_pdf(pdf, printer.uri, "Acuse de recibo OFI-V03-2026-000123")
+    assert job == "1"
+    [spooled] = printer.wait_for_job()
+    assert "OFI-V03-2026-000123" in pdf_text(spooled.read_bytes())
+
+
+@pytest.mark.printer
+@needs_printer
+def test_print_command_prints_and_records_the_copy(printer: IppPrinter, office: Office) -> None:
+    code, message = print_command(office.ctx, office.user, FOLIO, "acuse", "carta", printer.uri)
+    assert code == 0
+    assert message == f"Acuse de recibo {FOLIO}: enviado a {printer.uri} (trabajo 1)."
+    job = print_document(office.ctx, office.user, FOLIO, "recibo", "ticket", printer.uri)
+    assert job == "2"
+    first, second = printer.wait_for_job(2)
+    assert "José Peña Núñez" in pdf_text(first.read_bytes())
+    assert "MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N." in pdf_text(second.read_bytes())
+    with office.ctx.session() as s:
+        destinos = [e.detail["destino"] for e in s.query(AuditEntry).filter_by(
+            action=PRINT_ACTION).order_by(AuditEntry.id)]
+    assert destinos == [[printer.uri], [printer.uri]]
+
+
+def test_unreachable_ipp_printer_is_a_spanish_printer_error(office: Office) -> None:
+    uri = f"ipp://127.0.0.1:{free_port()}/ipp/print"  # nothing listens there
+    with pytest.raises(PrinterError) as error:
+        print_document(office.ctx, office.user, FOLIO, "acuse", "ticket", uri)
+    assert error.value.message.startswith(f"No se pudo imprimir en «{uri}»: sin conexión")
+    assert "El expediente quedó guardado" in error.value.message
+    with office.ctx.session() as s:
+        assert s.query(AuditEntry).filter_by(action=PRINT_ACTION).count() == 0
+
+
+def test_missing_cups_queue_is_a_spanish_error() -> None:
+    with pytest.raises(PrintFailed) as error:
+        print_pdf(b"%PDF-1.4\n%%EOF\n", "Cola_Inexistente", "prueba")
+    assert "«Cola_Inexistente»" in error.value.message
+    assert "puede imprimir el documento más tarde" in error.value.message
+
+
+def test_list_printers_is_a_list_even_without_cups() -> None:
+    printers = list_printers()
+    assert isinstance(printers, list) and all(isinstance(p, str) for p in printers)
+
+
+def test_ipp_uris_map_to_http() -> None:
+    assert http_url("ipp://localhost:8631/ipp/print") == "http://localhost:8631/ipp/print"
+    assert http_url("ipp://impresora.local/ipp/print") == "http://impresora.local:631/ipp/print"
+    assert http_url("ipps://10.0.0.5/ipp/print") == "https://10.0.0.5:443/ipp/print"
+    assert http_url("ipp://[::1]:631/x") == "http://[::1]:631/x"
+
+
+def test_ipp_response_decoding_reads_status_and_job_id() -> None:
+    body = (bytes([1, 1, 0, 0, 0, 0, 0, 7, 0x02])
+            + bytes([0x21, 0, 6]) + b"job-id" + bytes([0, 4, 0, 0, 0, 42])
+            + bytes([0x41, 0, 14]) + b"status-message" + bytes([0, 2]) + b"ok"
+            + bytes([0x03]))
+    response = decode_response(body)
+    assert response.ok and response.job_id == 42
+    assert response.attributes["status-message"] == ["ok"]

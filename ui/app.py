@@ -1,0 +1,81 @@
+"""Start the counter window: theme, error handling, login, main window, sync timer.
+
+`run_gui(ctx)` is what main.py calls; it returns the process exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.context import AppContext
+from desktop.permissions import CurrentUser
+from sync.engine import SyncEngine
+from sync.scheduler import SyncScheduler
+from ui.error_dialog import install_excepthook, show_exception
+from ui.idle_lock import DEFAULT_IDLE_MS
+from ui.login_dialog import LoginDialog
+from ui.main_window import MainWindow
+from ui.operations import OfficeInfo, load_office
+from ui.sync_bridge import SyncBridge
+from ui.tasks import TaskRunner
+from ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+class _Session:
+    """What run_gui keeps alive between the event-loop callbacks."""
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, idle_ms: int,
+                 start_sync: bool) -> None:
+        self.ctx, self.runner, self.idle_ms = ctx, runner, idle_ms
+        self.bridge = SyncBridge()
+        self.engine = SyncEngine(ctx, self.bridge)
+        self.scheduler = SyncScheduler(self.engine) if start_sync else None
+        self.login: LoginDialog | None = None
+        self.window: MainWindow | None = None
+
+    def active_widget(self) -> QWidget | None:
+        return self.window or self.login or QApplication.activeWindow()
+
+    def show_login(self, office: OfficeInfo) -> None:
+        self.login = LoginDialog(self.ctx, office, self.runner)
+        self.login.logged_in.connect(lambda user: self.show_window(office, user))
+        self.login.show()
+
+    def show_window(self, office: OfficeInfo, user: CurrentUser) -> None:
+        self.window = MainWindow(self.ctx, user, office, self.runner, idle_ms=self.idle_ms,
+                                 sync_engine=self.engine, sync_bridge=self.bridge)
+        self.window.show()
+        if self.scheduler is not None:
+            self.scheduler.start()
+
+    def start_failed(self, exc: BaseException) -> None:
+        box = show_exception(None, exc)
+        box.finished.connect(lambda _r: QApplication.exit(1))
+
+    def shutdown(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop(wait=True)
+        self.runner.wait_for_done()
+
+
+def run_gui(ctx: AppContext, argv: list[str] | None = None, *,
+            idle_ms: int = DEFAULT_IDLE_MS, start_sync: bool = True) -> int:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Ventanilla")
+    app.setApplicationDisplayName("Ventanilla")
+    apply_theme(app)
+    runner = TaskRunner(app)
+    session = _Session(ctx, runner, idle_ms, start_sync)
+    install_excepthook(session.active_widget)
+    runner.run(lambda: load_office(ctx), session.show_login, session.start_failed)
+    try:
+        return int(app.exec())
+    finally:
+        session.shutdown()
+        log.info("window closed")

@@ -1,0 +1,103 @@
+"""Fee lines and total, recomputed as the answers change (compute_cobros is pure and cheap, so
+it runs on the GUI thread; it never touches the database)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from desktop.bundle_schema import TramiteDef
+from desktop.errors import VentanillaError
+from desktop.fees import CobroLine, compute_cobros, total
+from ui.money import pesos
+
+_HEADERS = ("Concepto", "CRI", "Importe")
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class CobrosModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[CobroLine] = []
+
+    def set_lines(self, lines: list[CobroLine]) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self.endResetModel()
+
+    def lines(self) -> list[CobroLine]:
+        return list(self._lines)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (line.concepto, line.cri, pesos(line.importe))[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(_HEADERS)):
+            return _HEADERS[section]
+        return None
+
+
+class CobrosPanel(QWidget):
+    def __init__(self, tramite: TramiteDef, uma_diaria: Decimal,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tramite = tramite
+        self._uma = uma_diaria
+        self.model = CobrosModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("cobrosTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.total_label = QLabel(pesos(Decimal(0)))
+        self.total_label.setObjectName("totalLabel")
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.note = QLabel()
+        self.note.setProperty("role", "muted")
+        self.note.setWordWrap(True)
+        caption = QLabel("Total a pagar")
+        caption.setProperty("role", "muted")
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(caption)
+        layout.addWidget(self.total_label)
+
+    def update_answers(self, cleaned: dict[str, Any]) -> None:
+        try:
+            lines = compute_cobros(self._tramite, cleaned, self._uma)
+        except VentanillaError as exc:
+            self.note.setText(exc.message)
+            return
+        self.note.setText("" if self._tramite.cobros else "Este trámite no tiene costo.")
+        self.model.set_lines(lines)
+        self.total_label.setText(pesos(total(lines)))
+
+    def total_text(self) -> str:
+        return self.total_label.text()

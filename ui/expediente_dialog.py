@@ -1,0 +1,26 @@
+"""An expediente opened from the list: its documents, to see and reprint (copies are counted
+and marked "REIMPRESIÓN n" by the service)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+from desktop.context import AppContext
+from desktop.expedientes import ExpedienteRow
+from desktop.permissions import CurrentUser
+from ui.saved_view import SavedView
+from ui.tasks import TaskRunner
+
+
+class ExpedienteDialog(QDialog):
+    def __init__(self, row: ExpedienteRow, ctx: AppContext, user: CurrentUser,
+                 runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("expedienteDialog")
+        self.setWindowTitle(f"Expediente {row.folio}")
+        self.view = SavedView(row.folio, row.total, row.tramite, ctx, user, runner,
+                              heading=f"Expediente · {row.nombre}", offer_new=False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.resize(1100, 760)

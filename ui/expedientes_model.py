@@ -1,0 +1,171 @@
+"""Expedientes as a table model fed by SQL pages (CONVENTIONS §4).
+
+Pages arrive through the task runner: `fetchMore` asks for the next page, `sort` and
+`set_search` start over with ORDER BY / FTS done in SQL. `data()` only reads rows in memory.
+
+Signals:
+    total_changed(int): how many expedientes match the current search.
+    loading_changed(bool): a page request started (True) or ended (False).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QWidget
+
+from desktop.expedientes import ExpedienteRow
+from ui.money import pesos
+from ui.operations import ExpedientePage
+from ui.tasks import TaskRunner
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+# (search, offset, limit, order, descending, with_total) -> page; runs on a worker thread
+PageLoader = Callable[[str, int, int, str, bool, bool], ExpedientePage]
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("folio", "Folio"), ("nombre", "Solicitante"), ("tramite", "Trámite"),
+    ("captured_at", "Capturado"), ("total", "Total"), ("status", "Estado"),
+    ("sync_state", "Envío"),
+)
+SORTABLE = {"folio", "nombre", "captured_at", "total", "status"}
+STATUS_LABELS = {"capturado": "Capturado", "anulado": "Cancelado", "validado": "Validado",
+                 "devuelto": "Devuelto", "rechazado": "Rechazado", "resuelto": "Resuelto"}
+SYNC_LABELS = {"pendiente": "Pendiente", "enviado": "Enviado", "sincronizado": "Enviado",
+               "rechazado": "Rechazado"}
+
+
+def _cell(row: ExpedienteRow, key: str) -> str:
+    if key == "captured_at":
+        return row.captured_at.strftime("%d/%m/%Y %H:%M")
+    if key == "total":
+        return pesos(row.total)
+    if key == "status":
+        return STATUS_LABELS.get(row.status, row.status.capitalize())
+    if key == "sync_state":
+        return SYNC_LABELS.get(row.sync_state, row.sync_state.capitalize())
+    return str(getattr(row, key))
+
+
+class ExpedientesModel(QAbstractTableModel):
+    total_changed = Signal(int)
+    loading_changed = Signal(bool)
+
+    def __init__(self, loader: PageLoader, runner: TaskRunner, page_size: int = 100,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loader, self._runner, self.page_size = loader, runner, page_size
+        self._rows: list[ExpedienteRow] = []
+        self._total = -1  # unknown until the first page answers
+        self._search = ""
+        self._order, self._descending = "captured_at", True
+        self._generation = 0
+        self._loading = False
+
+    # -- queries ------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def row_at(self, row: int) -> ExpedienteRow:
+        return self._rows[row]
+
+    def set_search(self, text: str) -> None:
+        self._search = text.strip()
+        self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else ""
+        if key not in SORTABLE:
+            return
+        self._order = key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def reload(self) -> None:
+        """Drop what is loaded and ask again from the first page."""
+        self._generation += 1
+        self.beginResetModel()
+        self._rows = []
+        self._total = -1
+        self.endResetModel()
+        self._loading = False
+        self._request()
+
+    # -- paging -------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802 - Qt override
+        if parent.isValid() or self._loading:
+            return False
+        return self._total < 0 or len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802 - Qt override
+        if self.canFetchMore(parent):
+            self._request()
+
+    def _request(self) -> None:
+        generation, offset = self._generation, len(self._rows)
+        args = (self._search, offset, self.page_size, self._order, self._descending,
+                self._total < 0)
+        self._set_loading(True)
+        self._runner.run(lambda: self._loader(*args),
+                         lambda page: self._page_arrived(generation, page),
+                         lambda exc: self._page_failed(generation, exc), owner=self)
+
+    def _page_arrived(self, generation: int, page: ExpedientePage) -> None:
+        if generation != self._generation:
+            return  # answer to a search or order that is no longer current
+        self._set_loading(False)
+        if page.total >= 0 and page.total != self._total:
+            self._total = page.total
+            self.total_changed.emit(page.total)
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        if len(page.rows) < self.page_size:
+            self._total = len(self._rows)
+
+    def _page_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._set_loading(False)
+            self._total = len(self._rows)  # stop asking; the error is shown by the runner
+        self._runner.task_failed.emit(exc)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loading_changed.emit(loading)
+
+    # -- model --------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(self._rows[index.row()], key)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "total":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(COLUMNS)):
+            return COLUMNS[section][1]
+        return None

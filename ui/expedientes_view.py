@@ -1,0 +1,79 @@
+"""Consulta de expedientes: full-text search (folio, nombre, CURP, RFC) over a paged table.
+
+Signals:
+    expediente_opened(object): an ExpedienteRow the operador opened (to see or reprint).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.context import AppContext
+from ui.expedientes_model import ExpedientesModel
+from ui.layout_parts import page_header
+from ui.operations import expedientes_page
+from ui.tasks import TaskRunner
+
+SEARCH_DELAY_MS = 250
+
+
+class ExpedientesView(QWidget):
+    expediente_opened = Signal(object)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.model = ExpedientesModel(
+            lambda *args: expedientes_page(ctx, *args), runner, parent=self)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Buscar por folio, nombre, CURP o RFC…")
+        self.search_box.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "muted")
+        self.table = QTableView()
+        self.table.setObjectName("expedientesTable")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(
+            lambda index: self.expediente_opened.emit(self.model.row_at(index.row())))
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(lambda: self.model.set_search(self.search_box.text()))
+        self.search_box.textChanged.connect(lambda _t: self._timer.start())
+        self.search_box.returnPressed.connect(self.table.setFocus)
+        self.model.total_changed.connect(self._show_count)
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 18)
+        layout.setSpacing(16)
+        layout.addLayout(page_header("Expedientes",
+                                     "Capturados en esta ventanilla y recibidos de la oficina."))
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+    def refresh(self) -> None:
+        self.model.reload()
+
+    def _show_count(self, total: int) -> None:
+        self.count_label.setText(f"{total} expediente{'s' if total != 1 else ''}")

@@ -1,0 +1,138 @@
+"""Offline login: user and password checked against the local store; lockout shows the minutes
+left. In demo mode the dialog says so and lists the demo users.
+
+Signals:
+    logged_in(object): the CurrentUser, after the password was accepted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.auth import login
+from desktop.context import AppContext
+from desktop.errors import AuthError
+from desktop.permissions import CurrentUser
+from ui.error_dialog import show_exception, user_message
+from ui.operations import OfficeInfo
+from ui.tasks import TaskRunner
+
+DEMO_HINT = ("Modo demostración: datos ficticios. Usuarios de prueba: operador / operador123, "
+             "supervisor / supervisor123, admin / admin123.")
+
+
+class LoginDialog(QDialog):
+    logged_in = Signal(object)
+
+    def __init__(self, ctx: AppContext, office: OfficeInfo, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx, self._runner = ctx, runner
+        self.user: CurrentUser | None = None
+        self.setWindowTitle(f"Ventanilla — {office.oficina_nombre} · Ventanilla "
+                            f"{office.ventanilla}")
+        self.setObjectName("loginDialog")
+        self.username = QLineEdit()
+        self.username.setObjectName("loginUser")
+        self.username.setPlaceholderText("Usuario")
+        self.password = QLineEdit()
+        self.password.setObjectName("loginPassword")
+        self.password.setPlaceholderText("Contraseña")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("loginError")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.button = QPushButton("Entrar")
+        self.button.setObjectName("loginButton")
+        self.button.setProperty("primary", True)
+        self.button.setDefault(True)
+        self.button.setMinimumHeight(40)
+        self.button.clicked.connect(self.try_login)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.try_login)
+        self._build(office)
+
+    def _build(self, office: OfficeInfo) -> None:
+        header = QFrame()
+        header.setObjectName("header")
+        title = QLabel("Ventanilla")
+        title.setObjectName("headerTitle")
+        where = QLabel(f"{office.municipio}\n{office.oficina_nombre} · Ventanilla "
+                       f"{office.ventanilla}")
+        where.setObjectName("headerSubtitle")
+        head = QVBoxLayout(header)
+        head.setContentsMargins(32, 24, 32, 22)
+        head.addWidget(title)
+        head.addWidget(where)
+        form = QVBoxLayout()
+        form.setContentsMargins(32, 24, 32, 28)
+        form.setSpacing(8)
+        intro = QLabel("Inicie sesión con su usuario de ventanilla. Funciona sin conexión.")
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        form.addWidget(intro)
+        form.addSpacing(6)
+        for caption, edit in (("Usuario", self.username), ("Contraseña", self.password)):
+            label = QLabel(caption)
+            label.setBuddy(edit)
+            form.addWidget(label)
+            form.addWidget(edit)
+            form.addSpacing(4)
+        form.addWidget(self.message)
+        form.addSpacing(8)
+        form.addWidget(self.button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        if office.demo:
+            banner = QLabel(DEMO_HINT)
+            banner.setObjectName("demoBanner")
+            banner.setWordWrap(True)
+            layout.addWidget(banner)
+        layout.addLayout(form)
+        self.setFixedWidth(440)
+        self.username.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def try_login(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
+        if not self.button.isEnabled():
+            return
+        if not username or not password:
+            self._show_message("Escriba su usuario y su contraseña.")
+            return
+        self.button.setEnabled(False)
+        self.button.setText("Verificando…")
+        self._runner.run(lambda: login(self._ctx, username, password), self._accepted,
+                         self._refused, owner=self)
+
+    def _accepted(self, user: CurrentUser) -> None:
+        self.user = user
+        self.logged_in.emit(user)
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.button.setEnabled(True)
+        self.button.setText("Entrar")
+        if not isinstance(exc, AuthError):
+            show_exception(self, exc)
+        self._show_message(user_message(exc))
+        self.password.clear()
+        self.password.setFocus()
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def message_text(self) -> str:
+        return self.message.text() if self.message.isVisible() else ""

@@ -1,0 +1,215 @@
+"""The counter window: header, navigation, the four work areas, lock screen and status bar.
+
+Keys: F2 Catálogo, F3 Captura, F4 Borradores, F5 Expedientes, Ctrl+L bloquear.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.context import AppContext
+from desktop.drafts import DraftInput
+from desktop.expedientes import ExpedienteRow
+from desktop.permissions import ROLE_LABELS, CurrentUser
+from sync.engine import SyncEngine
+from ui.capture_host import CaptureHost
+from ui.catalog_view import CatalogView
+from ui.drafts_view import DraftsView
+from ui.error_dialog import show_exception
+from ui.expediente_dialog import ExpedienteDialog
+from ui.expedientes_view import ExpedientesView
+from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
+from ui.operations import CaptureSetup, OfficeInfo
+from ui.status_bar import StatusBar
+from ui.sync_bridge import SyncBridge
+from ui.sync_panel import SyncPanel
+from ui.tasks import TaskRunner
+
+PAGES = (("Catálogo", "F2"), ("Captura", "F3"), ("Borradores", "F4"), ("Expedientes", "F5"))
+CATALOG, CAPTURE, DRAFTS, EXPEDIENTES = range(4)
+DEMO_TEXT = ("MODO DEMOSTRACIÓN — oficina y datos ficticios; los folios no tienen validez "
+             "oficial.")
+
+
+def window_title(office: OfficeInfo) -> str:
+    return f"Ventanilla — {office.oficina_nombre} · Ventanilla {office.ventanilla}"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, user: CurrentUser, office: OfficeInfo,
+                 runner: TaskRunner, *, idle_ms: int = DEFAULT_IDLE_MS,
+                 sync_engine: SyncEngine | None = None,
+                 sync_bridge: SyncBridge | None = None) -> None:
+        super().__init__()
+        self.ctx, self.user, self.office, self.runner = ctx, user, office, runner
+        self.setWindowTitle(window_title(office))
+        self.catalog = CatalogView(ctx, runner)
+        self.capture = CaptureHost(ctx, user, runner)
+        self.drafts = DraftsView(ctx, user, runner)
+        self.expedientes = ExpedientesView(ctx, runner)
+        self.pages = QStackedWidget()
+        for page in (self.catalog, self.capture, self.drafts, self.expedientes):
+            self.pages.addWidget(page)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(200)
+        for name, key in PAGES:
+            self.nav.addItem(f"{name}\t{key}")
+        self.lock_screen = LockScreen(ctx, user, runner)
+        self.outer = QStackedWidget()
+        self.status = StatusBar(user)
+        self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self)
+        self._hidden_dialogs: list[QDialog] = []
+        self.idle = IdleWatcher(idle_ms, self)
+        self.setStatusBar(self.status)
+        self.setCentralWidget(self._build())
+        self._connect()
+        self.runner.task_failed.connect(lambda exc: show_exception(self, exc))
+        self.status.show_config_version(office.config_version)
+        self.resize(1280, 800)
+        self.go(CATALOG)
+        self.catalog.refresh()
+        self.sync.refresh()
+
+    def _build(self) -> QWidget:
+        workspace = QWidget()
+        workspace.setObjectName("workspace")
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        column = QVBoxLayout(workspace)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._header())
+        if self.office.demo:
+            banner = QLabel(DEMO_TEXT)
+            banner.setObjectName("demoBanner")
+            column.addWidget(banner)
+        column.addLayout(body, 1)
+        self.outer.addWidget(workspace)
+        self.outer.addWidget(self.lock_screen)
+        return self.outer
+
+    def _header(self) -> QFrame:
+        header = QFrame()
+        header.setObjectName("header")
+        title = QLabel("Ventanilla")
+        title.setObjectName("headerTitle")
+        where = QLabel(f"{self.office.municipio} · {self.office.oficina_nombre} · "
+                       f"Ventanilla {self.office.ventanilla}")
+        where.setObjectName("headerSubtitle")
+        who = QLabel(f"{self.user.full_name}\n{ROLE_LABELS[self.user.role]}")
+        who.setObjectName("headerSubtitle")
+        who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        lock = QPushButton("Bloquear   Ctrl+L")
+        lock.setObjectName("lockButton")
+        lock.clicked.connect(self.lock)
+        layout = QHBoxLayout(header)
+        layout.setContentsMargins(24, 12, 24, 12)
+        layout.setSpacing(16)
+        layout.addWidget(title)
+        layout.addWidget(where, 1)
+        layout.addWidget(who)
+        layout.addWidget(lock)
+        return header
+
+    def _connect(self) -> None:
+        self.nav.currentRowChanged.connect(self._page_chosen)
+        for index, (_name, key) in enumerate(PAGES):
+            QShortcut(QKeySequence(key), self, lambda i=index: self.go(i))
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        self.catalog.capture_requested.connect(self.start_capture)
+        self.drafts.resume_requested.connect(self.resume_draft)
+        self.capture.catalog_requested.connect(lambda: self.go(CATALOG))
+        self.capture.expediente_saved.connect(lambda _r: self._data_changed())
+        self.capture.draft_saved.connect(lambda _u: self.drafts.refresh())
+        self.expedientes.expediente_opened.connect(self.open_expediente)
+        self.idle.idle_timed_out.connect(self.lock)
+        self.lock_screen.unlocked.connect(self.unlock)
+
+    # -- navigation ---------------------------------------------------------------------
+
+    def go(self, index: int) -> None:
+        if self.is_locked():
+            return
+        self.nav.setCurrentRow(index)
+        self._page_chosen(index)
+
+    def _page_chosen(self, index: int) -> None:
+        if self.pages.currentIndex() != index:
+            self.pages.setCurrentIndex(index)
+            if index == DRAFTS:
+                self.drafts.refresh()
+            elif index == EXPEDIENTES:
+                self.expedientes.refresh()
+        if index == CATALOG:
+            self.catalog.focus_search()
+
+    def start_capture(self, setup: CaptureSetup) -> None:
+        self.go(CAPTURE)
+        self.capture.start(setup)
+
+    def resume_draft(self, loaded: tuple[DraftInput, CaptureSetup]) -> None:
+        draft, setup = loaded
+        self.go(CAPTURE)
+        self.capture.start(setup, draft)
+
+    def open_expediente(self, row: ExpedienteRow) -> None:
+        ExpedienteDialog(row, self.ctx, self.user, self.runner, self).open()
+
+    def _data_changed(self) -> None:
+        self.sync.refresh()
+
+    # -- lock ---------------------------------------------------------------------------
+
+    def is_locked(self) -> bool:
+        return self.outer.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        if self.is_locked():
+            return
+        self.idle.pause()
+        # An open dialog is window-modal: it would sit over the lock screen and block it.
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()
+        self.outer.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare()
+
+    def unlock(self) -> None:
+        self.outer.setCurrentIndex(0)
+        self.idle.resume()
+        for dialog in self._hidden_dialogs:
+            dialog.show()
+        self._hidden_dialogs = []
+        self.pages.currentWidget().setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.capture.has_unsaved_work():
+            event.ignore()  # never lose a capture in progress, not even behind the lock
+            if not self.is_locked() and self.capture.capture is not None:
+                self.go(CAPTURE)
+                self.capture.capture.ask_discard(self._close_discarding)
+            return
+        self.idle.stop()
+        event.accept()
+
+    def _close_discarding(self) -> None:
+        if self.capture.capture is not None:
+            self.capture.capture.dirty = False
+        self.close()

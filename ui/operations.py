@@ -1,0 +1,105 @@
+"""Worker-side calls the views hand to the task runner: each opens its own session, calls the
+Qt-free services and returns plain objects. Nothing here touches a widget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from desktop.bundle_schema import TramiteDef
+from desktop.bundles import current_bundle
+from desktop.catalog import TramiteSummary, get_tramite, search_tramites
+from desktop.context import AppContext
+from desktop.drafts import DraftInput, DraftSummary, delete_draft, list_drafts, load_draft
+from desktop.expedientes import (
+    ApplicantInfo,
+    ExpedienteRow,
+    count_expedientes,
+    find_applicant_by_curp,
+    page_expedientes,
+)
+from desktop.permissions import CurrentUser
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    municipio: str
+    oficina: str
+    oficina_nombre: str
+    ventanilla: str
+    demo: bool
+    config_version: int
+
+
+@dataclass(frozen=True)
+class CaptureSetup:
+    """Everything the capture screen needs about a trámite, read once off the GUI thread."""
+
+    tramite: TramiteDef
+    dependencia_nombre: str
+    uma_diaria: Decimal
+    clave_catastral_patron: str
+    max_anexo_mb: int
+
+
+@dataclass(frozen=True)
+class ExpedientePage:
+    total: int
+    rows: list[ExpedienteRow]
+
+
+def load_office(ctx: AppContext) -> OfficeInfo:
+    # Layering exception (ui -> localdb) until desktop offers an office-info query; see report.
+    from localdb.models import SyncState
+
+    with ctx.session() as session:
+        state = session.get_one(SyncState, 1)
+        return OfficeInfo(state.municipio, state.oficina, state.oficina_nombre or state.oficina,
+                          state.ventanilla, state.demo, state.config_version)
+
+
+def search_catalog(ctx: AppContext, text: str) -> list[TramiteSummary]:
+    with ctx.session() as session:
+        return search_tramites(session, text)
+
+
+def load_capture_setup(ctx: AppContext, homoclave: str, version: int | None) -> CaptureSetup:
+    with ctx.session() as session:
+        tramite = get_tramite(session, homoclave, version)
+        bundle = current_bundle(session)
+    names = {d.clave: d.nombre for d in bundle.dependencias}
+    return CaptureSetup(tramite, names.get(tramite.dependencia, tramite.dependencia),
+                        bundle.uma_diaria, bundle.clave_catastral_patron, bundle.max_anexo_mb)
+
+
+def find_applicant(ctx: AppContext, curp: str) -> ApplicantInfo | None:
+    with ctx.session() as session:
+        return find_applicant_by_curp(session, curp)
+
+
+def drafts_of(ctx: AppContext, user: CurrentUser) -> list[DraftSummary]:
+    with ctx.session() as session:
+        return list_drafts(session, user.username)
+
+
+def open_draft(ctx: AppContext, uuid: str) -> tuple[DraftInput, CaptureSetup]:
+    with ctx.session() as session:
+        draft = load_draft(session, uuid, ctx.blob_dir)
+    return draft, load_capture_setup(ctx, draft.homoclave, draft.version)
+
+
+def remove_draft(ctx: AppContext, user: CurrentUser, uuid: str) -> None:
+    delete_draft(ctx, user, uuid)
+
+
+def expedientes_page(ctx: AppContext, search: str, offset: int, limit: int, order: str,
+                     descending: bool, with_total: bool) -> ExpedientePage:
+    with ctx.session() as session:
+        rows = page_expedientes(session, search, offset, limit, order, descending)
+        total = count_expedientes(session, search) if with_total else -1
+    return ExpedientePage(total, rows)
+
+
+def applicant_answers(info: ApplicantInfo) -> dict[str, Any]:
+    return dict(info.answers)

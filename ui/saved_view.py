@@ -1,0 +1,182 @@
+"""After saving: the folio, the total, and the acuse and orden de pago in a preview with
+"Imprimir". A printing failure is explained in Spanish; the expediente stays saved.
+
+Signals:
+    new_capture_requested(): the operador wants to start the next capture.
+    printed(str): a document reached a printer (its doc kind).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.context import AppContext
+from desktop.documents import (
+    DOC_TITLES,
+    PrinterError,
+    RenderedDocument,
+    default_printer,
+    print_document,
+    record_copy,
+    render_document,
+)
+from desktop.permissions import CurrentUser
+from ui.document_preview import DocumentPreview, print_with_dialog
+from ui.error_dialog import show_error, show_exception, user_message
+from ui.money import pesos
+from ui.tasks import TaskRunner
+
+DOCS = ("acuse", "recibo")
+SAVED_HEADING = "✓  Expediente guardado"
+LAYOUTS = (("carta", "Carta"), ("ticket", "Ticket 80 mm"))
+
+
+class SavedView(QWidget):
+    new_capture_requested = Signal()
+    printed = Signal(str)
+
+    def __init__(self, folio: str, total: Decimal, tramite_nombre: str, ctx: AppContext,
+                 user: CurrentUser, runner: TaskRunner, *, heading: str = SAVED_HEADING,
+                 offer_new: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.folio, self.total = folio, total
+        self._ctx, self._user, self._runner = ctx, user, runner
+        self.rendered: dict[str, RenderedDocument] = {}
+        self.preview = DocumentPreview()
+        self.layout_box = QComboBox()
+        self.layout_box.setObjectName("documentLayout")
+        for value, label in LAYOUTS:
+            self.layout_box.addItem(label, value)
+        self.layout_box.currentIndexChanged.connect(lambda _i: self.render_documents())
+        self.note = QLabel()
+        self.note.setObjectName("printNote")
+        self.note.setWordWrap(True)
+        self.print_buttons = {doc: QPushButton(f"Imprimir {DOC_TITLES[doc].lower()}")
+                              for doc in DOCS}
+        self._render_seq = 0
+        self._build(tramite_nombre, heading, offer_new)
+        self.render_documents()
+
+    def _build(self, tramite_nombre: str, heading: str, offer_new: bool) -> None:
+        panel = QFrame()
+        panel.setObjectName("card")
+        panel.setFixedWidth(360)
+        check = QLabel(heading)
+        check.setObjectName("readyLabel")
+        check.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        folio = QLabel(self.folio)
+        folio.setObjectName("folioLabel")
+        folio.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        what = QLabel(tramite_nombre)
+        what.setWordWrap(True)
+        total = QLabel(f"Total a pagar: <b>{pesos(self.total)}</b>")
+        hint = QLabel("Entregue al ciudadano el acuse de recibo y la orden de pago.")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "muted")
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(24, 22, 24, 22)
+        column.setSpacing(10)
+        for widget in (check, folio, what, total, hint):
+            column.addWidget(widget)
+        column.addSpacing(8)
+        column.addWidget(QLabel("Formato de impresión"))
+        column.addWidget(self.layout_box)
+        for doc, button in self.print_buttons.items():
+            button.setObjectName(f"print_{doc}")
+            button.clicked.connect(lambda _c=False, d=doc: self.print_doc(d))
+            column.addWidget(button)
+        self.print_buttons["acuse"].setProperty("primary", True)
+        column.addWidget(self.note)
+        column.addStretch(1)
+        if offer_new:
+            new = QPushButton("Nueva captura")
+            new.setObjectName("newCapture")
+            new.clicked.connect(self.new_capture_requested)
+            column.addWidget(new)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 18)
+        layout.setSpacing(20)
+        layout.addWidget(panel)
+        layout.addWidget(self.preview, 1)
+
+    # -- documents ----------------------------------------------------------------------
+
+    def render_documents(self) -> None:
+        layout, folio = self.layout_box.currentData(), self.folio
+        self.preview.clear()
+        self._render_seq += 1
+        seq = self._render_seq
+
+        def render_all() -> list[RenderedDocument]:
+            return [render_document(self._ctx, self._user, folio, doc, layout) for doc in DOCS]
+
+        self._runner.run(render_all, lambda docs: self._show_documents(seq, docs),
+                         self._render_failed, owner=self)
+
+    def _show_documents(self, seq: int, docs: list[RenderedDocument]) -> None:
+        if seq != self._render_seq:
+            return
+        for rendered in docs:
+            self.rendered[rendered.doc] = rendered
+            self.preview.set_document(rendered.doc, DOC_TITLES[rendered.doc], rendered.pdf)
+
+    def _render_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, PrinterError):
+            show_exception(self.window(), exc)
+        self.preview.show_problem("El expediente quedó guardado, pero no se pudieron generar "
+                                  f"los documentos: {user_message(exc)}")
+
+    # -- printing -----------------------------------------------------------------------
+
+    def print_doc(self, doc: str) -> None:
+        """To the configured default printer off the GUI thread, else through the dialog."""
+        self.note.setText("Enviando a la impresora…")
+        self.print_buttons[doc].setEnabled(False)
+        self._runner.run(lambda: default_printer(self._ctx),
+                         lambda printer: self._print_on(doc, printer),
+                         lambda exc: self._print_failed(doc, exc), owner=self)
+
+    def _print_on(self, doc: str, printer: str | None) -> None:
+        if printer is None:
+            self.print_buttons[doc].setEnabled(True)
+            self.note.setText("")
+            if doc in self.rendered:
+                dialog = print_with_dialog(self, self.preview.document(doc))
+                dialog.accepted.connect(lambda: self._record_dialog_copy(doc, dialog.printer()))
+            return
+        layout, folio = self.layout_box.currentData(), self.folio
+        self._runner.run(
+            lambda: print_document(self._ctx, self._user, folio, doc, layout, printer),
+            lambda _job: self._print_done(doc, printer),
+            lambda exc: self._print_failed(doc, exc), owner=self)
+
+    def _record_dialog_copy(self, doc: str, printer: QPrinter) -> None:
+        rendered, name = self.rendered[doc], printer.printerName() or "impresora del sistema"
+        self._runner.run(lambda: record_copy(self._ctx, self._user, rendered, [name]),
+                         lambda _r: self._print_done(doc, name), owner=self)
+
+    def _print_done(self, doc: str, printer: str) -> None:
+        self.print_buttons[doc].setEnabled(True)
+        self.note.setText(f"{DOC_TITLES[doc]} enviado a {printer}.")
+        self.printed.emit(doc)
+
+    def _print_failed(self, doc: str, exc: BaseException) -> None:
+        self.print_buttons[doc].setEnabled(True)
+        self.note.setText("")
+        if isinstance(exc, PrinterError):
+            show_error(self.window(), exc.message, title="No se pudo imprimir")
+        else:
+            show_exception(self.window(), exc)

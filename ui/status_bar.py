@@ -1,0 +1,51 @@
+"""Status bar: who is working, the sync state with pending count, configuration version, and
+"Sincronizar ahora".
+
+Signals:
+    sync_requested(): the operador pressed "Sincronizar ahora".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
+
+from desktop.permissions import ROLE_LABELS, CurrentUser
+from sync.observer import SyncStatus
+from ui.theme import set_dynamic_property
+
+
+class StatusBar(QStatusBar):
+    sync_requested = Signal()
+
+    def __init__(self, user: CurrentUser, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.user_label = QLabel(f"{user.full_name} · {ROLE_LABELS[user.role]}")
+        self.user_label.setObjectName("userIndicator")
+        self.sync_label = QLabel("● Consultando estado…")
+        self.sync_label.setObjectName("syncIndicator")
+        self.config_label = QLabel()
+        self.config_label.setObjectName("configIndicator")
+        self.sync_button = QPushButton("Sincronizar ahora")
+        self.sync_button.setObjectName("syncNow")
+        self.sync_button.setProperty("flat", True)
+        self.sync_button.clicked.connect(self.sync_requested)
+        self.addWidget(self.user_label)
+        self.addPermanentWidget(self.sync_label)
+        self.addPermanentWidget(self.sync_button)
+        self.addPermanentWidget(self.config_label)
+
+    def show_sync(self, status: SyncStatus) -> None:
+        pending = f"{status.pending} pendiente{'s' if status.pending != 1 else ''} de envío"
+        rejected = f" · {status.rejected} rechazado(s)" if status.rejected else ""
+        self.sync_label.setText(f"● {status.label} · {pending}{rejected}")
+        self.sync_label.setToolTip(status.message)
+        set_dynamic_property(self.sync_label, "state", status.state.value)
+        self.sync_button.setEnabled(status.state.value != "sincronizando")
+
+    def show_config_version(self, version: int) -> None:
+        self.config_label.setText(f"Configuración v{version}")
+
+    def sync_text(self) -> str:
+        return self.sync_label.text()
