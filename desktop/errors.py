@@ -15,7 +15,8 @@ class ValidationFailed(VentanillaError):
     """Answers that do not pass the trámite's rules; `errors` maps campo clave to its message."""
 
     def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
-        super().__init__(message or "Hay datos por corregir: " + ", ".join(sorted(errors)))
+        lines = "\n".join(f"- {key}: {text}" for key, text in sorted(errors.items()))
+        super().__init__(message or f"Hay datos por corregir:\n{lines}")
         self.errors = errors
 
 

@@ -46,12 +46,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+def _wait_listening(port: int, process: subprocess.Popen[bytes], log: Path,
+                    timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"ippeveprinter exited: {process.stderr.read()!r}"  # type: ignore[union-attr]
-                               )
+            raise RuntimeError(f"ippeveprinter exited ({log.read_text().strip()}); it needs a "
+                               "D-Bus bus, so check that dbus-daemon is installed")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -67,9 +68,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
-    for stream in (process.stdout, process.stderr):
-        if stream:
-            stream.close()
 
 
 @contextmanager
@@ -91,12 +89,15 @@ def running_printer(executable: str, workdir: Path, name: str = "Ventanilla Prue
             while not (workdir / "bus").exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
         port = free_port()
-        printer = subprocess.Popen(
-            [executable, "-r", "off", "-n", "localhost", "-p", str(port), "-d", str(spool),
-             "-f", "application/pdf", "-k", "-s", "600", name],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        log = workdir / "ippeveprinter.log"
+        with log.open("wb") as log_file:
+            printer = subprocess.Popen(
+                [executable, "-r", "off", "-n", "localhost", "-p", str(port), "-d", str(spool),
+                 "-f", "application/pdf", "-k", "-c", shutil.which("true") or "/bin/true",
+                 name],
+                env=env, stdout=subprocess.DEVNULL, stderr=log_file)
         processes.append(printer)
-        _wait_listening(port, printer)
+        _wait_listening(port, printer, log)
         yield IppPrinter(f"ipp://localhost:{port}/ipp/print", spool)
     finally:
         for process in reversed(processes):

@@ -75,6 +75,7 @@ class CaptureView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
+        self.scroll = scroll
         body = QHBoxLayout()
         body.setSpacing(20)
         body.addWidget(scroll, 1)
@@ -103,6 +104,10 @@ class CaptureView(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, lambda: self.ask_discard(),
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def scroll_to_bottom(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     # -- live state ---------------------------------------------------------------------
 

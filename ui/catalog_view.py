@@ -38,7 +38,7 @@ class _SearchBox(QLineEdit):
         super().__init__()
         self._results = results
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._results.setFocus()
             first = _first_tramite(self._results)

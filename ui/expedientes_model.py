@@ -101,12 +101,12 @@ class ExpedientesModel(QAbstractTableModel):
 
     # -- paging -------------------------------------------------------------------------
 
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802 - Qt override
+    def canFetchMore(self, parent: AnyIndex) -> bool:
         if parent.isValid() or self._loading:
             return False
         return self._total < 0 or len(self._rows) < self._total
 
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802 - Qt override
+    def fetchMore(self, parent: AnyIndex) -> None:
         if self.canFetchMore(parent):
             self._request()
 
@@ -147,10 +147,10 @@ class ExpedientesModel(QAbstractTableModel):
 
     # -- model --------------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -163,7 +163,7 @@ class ExpedientesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
                 and 0 <= section < len(COLUMNS)):

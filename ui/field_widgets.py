@@ -63,7 +63,7 @@ class FieldEditor(QObject):
         self.widget.setObjectName(f"campo_{campo.clave}")
         self.focus_widget.setAccessibleName(campo.etiqueta)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut:
             self.focus_left.emit()
         return False

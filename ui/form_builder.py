@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.bundle_schema import Campo, TramiteDef
 from ui.field_widgets import FieldEditor, FileEditor, make_editor
@@ -100,14 +100,15 @@ class FormView(QWidget):
         editor.focus_left.connect(lambda c=cell: self._check_on_leave(c))
         editor.focus_widget.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter moves to the next campo, like Tab (counter staff type without the mouse)."""
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            combo_open = getattr(watched, "view", None) and watched.view().isVisible()
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not combo_open:
-                if event.modifiers() == Qt.KeyboardModifier.NoModifier:
-                    self.focusNextChild()
-                    return True
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        combo_open = isinstance(watched, QComboBox) and watched.view().isVisible()
+        if enter and not combo_open and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.focusNextChild()
+            return True
         return False
 
     # -- values ---------------------------------------------------------------------------

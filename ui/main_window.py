@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self._hidden_dialogs = []
         self.pages.currentWidget().setFocus()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.capture.has_unsaved_work():
             event.ignore()  # never lose a capture in progress, not even behind the lock
             if not self.is_locked() and self.capture.capture is not None:

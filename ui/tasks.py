@@ -40,7 +40,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._fn()
-        except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+        except BaseException as exc:  # every failure must reach the GUI thread
             self._outcome.failed.emit(exc)
         else:
             self._outcome.succeeded.emit(result)

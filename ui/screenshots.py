@@ -1,0 +1,135 @@
+"""Render the main screens to PNG for the docs: `python -m ui.screenshots docs/screenshots`.
+
+Runs against a throw-away demo office in a temporary folder, offscreen unless a display is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QColor, QImage  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from desktop.auth import login  # noqa: E402
+from desktop.context import AppContext, open_context  # noqa: E402
+from ui.capture_view import CaptureView  # noqa: E402
+from ui.login_dialog import LoginDialog  # noqa: E402
+from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow  # noqa: E402
+from ui.operations import load_office  # noqa: E402
+from ui.tasks import TaskRunner  # noqa: E402
+from ui.theme import apply_theme  # noqa: E402
+
+SIZE = (1280, 800)
+TRAMITE = "Constancia de no adeudo del impuesto predial"
+GOOD_CURP = "GODE561231HSRRRN00"
+ANSWERS = {"nombre": "Daniela Gómez Encinas", "telefono": "6621234567",
+           "email": "daniela.gomez@example.mx", "domicilio": "Blvd. Kino 315, Col. Pitic",
+           "cp": "83150", "clave_catastral": "12-345-678", "motivo": "compraventa"}
+
+
+def settle(runner: TaskRunner, min_ms: int = 350, timeout_s: float = 20) -> None:
+    """Let debounce timers fire and every task deliver its result."""
+    deadline = time.monotonic() + timeout_s
+    QTest.qWait(min_ms)
+    while not runner.is_idle() and time.monotonic() < deadline:
+        QTest.qWait(20)
+    QTest.qWait(50)
+
+
+def save(widget: QWidget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(f"  {path}")
+
+
+def shoot_login(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    dialog = LoginDialog(ctx, load_office(ctx), runner)
+    dialog.show()
+    dialog.username.setText("operador")
+    settle(runner, 100)
+    save(dialog, out / "01-login.png")
+    dialog.close()
+
+
+def fill_capture(view: CaptureView, curp: str) -> None:
+    view.form.set_answers({**ANSWERS, "curp": curp})
+    view.form.editor("curp").focus_widget.setFocus()
+    view.form.editor("telefono").focus_widget.setFocus()  # leaving CURP shows its error
+
+
+def sample_image(path: Path) -> Path:
+    image = QImage(640, 820, QImage.Format.Format_RGB32)
+    image.fill(QColor("#F4F1EA"))
+    for y in range(80, 760, 36):
+        for x in range(60, 580):
+            image.setPixelColor(x, y, QColor("#9AA3AF"))
+    image.save(str(path))
+    return path
+
+
+def run(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    runner = TaskRunner(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = open_context(Path(tmp) / "datos")
+        shoot_login(ctx, runner, out)
+        user = login(ctx, "operador", "operador123")
+        window = MainWindow(ctx, user, load_office(ctx), runner)
+        window.resize(*SIZE)
+        window.show()
+        settle(runner)
+        window.catalog.search_box.setText("predial")
+        settle(runner)
+        window.catalog.select_tramite(TRAMITE)
+        settle(runner)
+        save(window, out / "02-catalogo.png")
+        window.catalog.detail.capture_button.click()
+        settle(runner)
+        view = window.capture.capture
+        assert view is not None
+        fill_capture(view, "GODE561231HSRRRN01")
+        settle(runner)
+        save(window, out / "03-captura-error.png")
+        fill_capture(view, GOOD_CURP)
+        view.requisitos.check_all()
+        view.anexos.add_files([sample_image(Path(tmp) / "identificacion.png")])
+        settle(runner)
+        view.scroll_to_bottom()
+        save(window, out / "04-captura-lista.png")
+        view.save()
+        settle(runner, 600)
+        save(window, out / "05-expediente-guardado.png")
+        window.go(EXPEDIENTES)
+        settle(runner, 500)
+        save(window, out / "06-expedientes.png")
+        window.go(CAPTURE)
+        window.lock()
+        settle(runner, 100)
+        save(window, out / "07-sesion-bloqueada.png")
+        window.unlock()
+        window.close()
+        runner.wait_for_done()
+        ctx.close()
+    app.processEvents()
+    _ = Qt  # keep the import used when running under a real display
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
+    print(f"Capturas de pantalla en {out}:")
+    run(out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
