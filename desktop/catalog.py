@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from desktop.bundle_schema import TramiteDef
 from desktop.errors import NotFound
+from desktop.validators.check import fold
 from localdb.models import Dependencia, Tramite
 
 
@@ -22,12 +22,6 @@ class TramiteSummary:
     dependencia_nombre: str
     nivel: int
     plazo_dias: int
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents: "Tesorería" and "TESORERIA" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _matches(summary: TramiteSummary, words: list[str]) -> bool:

@@ -196,21 +196,26 @@ def _known_public_keys(session: Session) -> list[str]:
 
 
 def verify_receipt_command(ctx: AppContext, url: str) -> tuple[int, str]:
-    """CLI `verify-receipt URL`: offline check against this machine's key(s); 0 when authentic."""
+    """CLI `verify-receipt URL`: offline check against this machine's key(s); 0 when authentic.
+
+    The machine id in the URL is routing for the platform, not signed data: a signature by one of
+    this machine's keys is authentic whatever id the URL names (e.g. printed before enrollment).
+    """
     with ctx.session() as session:
         machine_id = _machine(session).machine_id
-        keys = _known_public_keys(session)
-        issuer = verify_receipt_url(url, None).machine_id
-        if issuer is not None and issuer != machine_id:
+        checks = [verify_receipt_url(url, key) for key in _known_public_keys(session)]
+        authentic = next((c for c in checks if c.authentic), None)
+        if authentic is not None:
+            return 0, authentic.message_es + _local_note(session, authentic)
+        parsed = verify_receipt_url(url, None)
+        if parsed.machine_id is None:
+            return 1, parsed.message_es
+        if parsed.machine_id != machine_id:
             return 1, ("Comprobante NO válido en este equipo: fue emitido por otro equipo "
-                       f"({issuer}). Verifíquelo en la plataforma municipal.")
-        if not keys:
+                       f"({parsed.machine_id}). Verifíquelo en la plataforma municipal.")
+        if not checks:
             return 1, "Comprobante NO válido: este equipo aún no ha emitido comprobantes firmados."
-        check = next((c for c in (verify_receipt_url(url, k) for k in keys) if c.authentic),
-                     None) or verify_receipt_url(url, keys[0])
-        if not check.authentic:
-            return 1, check.message_es
-        return 0, check.message_es + _local_note(session, check)
+        return 1, checks[0].message_es
 
 
 def _local_note(session: Session, check: ReceiptCheck) -> str:

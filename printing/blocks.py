@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
 
 from printing.dates import format_datetime_es
 from printing.document_data import DocumentData
 from printing.layouts import Layout
-from printing.qr import qr_drawing
+from printing.qr import QrFlowable
 from printing.styles import ALERT, BAND, RULE, SHADE, Styles
 
 DEMO_MARK = "DEMO — SIN VALIDEZ OFICIAL"
@@ -131,12 +130,12 @@ def fields(rows: list[tuple[str, str]], layout: Layout, st: Styles) -> list[Flow
 def verification(data: DocumentData, layout: Layout, st: Styles,
                  aside: list[Flowable]) -> list[Flowable]:
     """The signed QR with its caption; on letter paper `aside` sits to its left."""
-    qr: Drawing = qr_drawing(data.qr_url, layout.qr_size)
+    qr = QrFlowable(data.qr_url, layout.qr_size)
     caption = Paragraph("Escanee el código para verificar la autenticidad de este documento.",
                         st.small)
     if layout.is_ticket:
         qr.hAlign = "CENTER"
-        return [Spacer(1, 2 * mm), qr, _centered([caption], st)[0], *aside]
+        return [Spacer(1, 2 * mm), *aside, Spacer(1, 2 * mm), qr, _centered([caption], st)[0]]
     side = [*aside, Spacer(1, 2 * mm), caption]
     table = Table([[side, qr]], colWidths=[layout.frame_width - layout.qr_size - 4 * mm,
                                            layout.qr_size + 4 * mm])

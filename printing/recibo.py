@@ -50,6 +50,7 @@ def _header_rows(data: DocumentData) -> list[tuple[str, str]]:
         ("Contribuyente", f"<b>{text(data.solicitante_nombre)}</b>"),
         *([("RFC", text(data.solicitante_rfc))] if data.solicitante_rfc else []),
         ("Trámite", f"{text(data.tramite_nombre)} ({text(data.homoclave)})"),
+        ("Atendió", text(data.funcionario)),
     ]
 
 

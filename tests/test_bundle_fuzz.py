@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -68,10 +69,8 @@ def _mutated(path: tuple[Any, ...], value: Any, delete: bool) -> dict[str, Any]:
 def _fees_for_every_tramite(bundle: Bundle) -> None:
     for tramite in bundle.tramites:
         answers = {c.clave: "7" for c in tramite.campos if c.tipo == "numero"}
-        try:
+        with contextlib.suppress(VentanillaError):
             compute_cobros(tramite, answers, bundle.uma_diaria)
-        except VentanillaError:
-            pass
 
 
 @FUZZ

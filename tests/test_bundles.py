@@ -191,7 +191,7 @@ def test_damaged_envelopes_are_refused(tmp_path: Path, content: bytes) -> None:
 
 
 def test_missing_file_is_refused_in_spanish(tmp_path: Path) -> None:
-    with pytest.raises(BundleError, match="No se pudo leer el archivo «no-esta.json»"):
+    with pytest.raises(BundleError, match=r"No se pudo leer el archivo «no-esta\.json»"):
         read_bundle_file(tmp_path / "no-esta.json")
 
 

@@ -40,7 +40,8 @@ def test_empty_search_lists_every_active_tramite_by_dependencia_then_nombre(
         found = search_tramites(s)
     assert len(found) == 15
     assert found[0].dependencia_nombre == "Agua de Hermosillo"
-    assert homoclaves(found[:2]) == ["HMO-AGUAH-002", "HMO-AGUAH-001"]  # "Constancia…" < "Contratación…"
+    # "Constancia…" sorts before "Contratación…"
+    assert homoclaves(found[:2]) == ["HMO-AGUAH-002", "HMO-AGUAH-001"]
     assert found[-1].dependencia_nombre == "Unidad Municipal de Protección Civil"
     tesoreria = [t.nombre for t in found if t.dependencia_clave == "TM"]
     assert tesoreria == ["Constancia de no adeudo del impuesto predial",

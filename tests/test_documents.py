@@ -145,3 +145,18 @@ def test_markup_characters_in_names_print_literally() -> None:
 def test_unknown_layout_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown layout"):
         render_acuse(replace(sample_document_data()), "a4")  # type: ignore[arg-type]
+
+
+def test_without_dejavu_helvetica_still_prints_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
+    from printing import fonts
+
+    monkeypatch.setattr(fonts, "DEJAVU_DIRS", ())
+    fonts.document_fonts.cache_clear()
+    try:
+        assert fonts.document_fonts().regular == "Helvetica"
+        text = pdf_text(render_recibo(sample_document_data(reprint_number=1), "ticket"))
+    finally:
+        fonts.document_fonts.cache_clear()
+    for expected in ["José Peña Núñez", "REIMPRESIÓN 1", "DEMO — SIN VALIDEZ OFICIAL",
+                     "MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N."]:
+        assert expected in text

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.audit import verify_chain
+from desktop.capture import capture_expediente
 from desktop.credentials import CredentialStore
 from desktop.documents import (
     PRINT_ACTION,
@@ -20,8 +21,12 @@ from desktop.documents import (
     render_document,
     set_default_printer,
 )
+from desktop.receipt_signing import verify_receipt_command
 from localdb.models import AuditEntry, Expediente
+from printing.money import format_money
 from tests.document_fixtures import AVISO, FOLIO, TOTAL, Office, pdf_text, seed_office
+from tests.test_capture import OPERADOR as DEMO_OPERADOR
+from tests.test_capture import _request
 
 
 @pytest.fixture
@@ -134,3 +139,19 @@ def test_unknown_document_kind_is_refused(office: Office) -> None:
     code, message = print_command(office.ctx, office.user, FOLIO, "factura", "carta", None,
                                   Path("/nonexistent/x.pdf"))
     assert code == 1 and "Documento desconocido «factura»" in message
+
+
+def test_documents_of_an_expediente_captured_in_the_demo_office(demo_ctx, tmp_path) -> None:
+    """End to end with the real capture service and the demo catálogo."""
+    result = capture_expediente(demo_ctx, DEMO_OPERADOR, _request(demo_ctx, tmp_path))
+    acuse = pdf_text(produce_document(demo_ctx, DEMO_OPERADOR, result.folio, "acuse", "carta"))
+    recibo = pdf_text(produce_document(demo_ctx, DEMO_OPERADOR, result.folio, "recibo",
+                                       "ticket"))
+    assert result.folio in acuse and "José Peña Núñez" in acuse
+    assert "DEMO — SIN VALIDEZ OFICIAL" in acuse
+    assert "Ana Lucía Valenzuela (DEMO)" in acuse
+    assert "Aviso de privacidad." in acuse
+    assert f"TOTAL {format_money(result.total)}" in recibo
+    with demo_ctx.session() as s:
+        data = document_data_for(s, result.folio, credentials=CredentialStore(demo_ctx.data_dir))
+    assert verify_receipt_command(demo_ctx, data.qr_url)[0] == 0

@@ -12,18 +12,21 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 
 from desktop.documents import produce_document
 from desktop.receipt_signing import (
     DEFAULT_VERIFY_BASE,
     PUBLIC_KEY_SETTING,
     RETIRED_KEYS_SETTING,
+    ReceiptSigner,
     receipt_public_key_pem,
     receipt_url,
     verify_receipt_command,
     verify_receipt_url,
 )
-from localdb.models import Setting, SyncState
+from localdb.models import Expediente, Setting, SyncState
 from tests.document_fixtures import FOLIO, MACHINE_ID, SHA, Office, seed_office
 
 
@@ -79,10 +82,26 @@ def test_malformed_and_foreign_urls_are_not_valid(office: Office) -> None:
     url = receipt_url(office.ctx, FOLIO, Decimal("1234.50"), date(2026, 11, 23), SHA)
     assert verify_receipt_command(office.ctx, "https://example.mx/otra/cosa")[1].startswith(
         "Comprobante NO válido: el enlace no tiene el formato")
-    code, message = verify_receipt_command(office.ctx, url.replace(MACHINE_ID, "OTRO-EQUIPO"))
-    assert code == 1 and "otro equipo (OTRO-EQUIPO)" in message
     truncated = url[: url.index("&s=")]
     assert verify_receipt_command(office.ctx, truncated)[0] == 1
+    other = ReceiptSigner("OTRO-EQUIPO", DEFAULT_VERIFY_BASE, Ed25519PrivateKey.generate())
+    code, message = verify_receipt_command(
+        office.ctx, other.url(FOLIO, Decimal("1234.50"), date(2026, 11, 23), SHA))
+    assert code == 1 and "otro equipo (OTRO-EQUIPO)" in message
+
+
+def test_our_signature_is_authentic_whatever_machine_id_the_url_names(office: Office) -> None:
+    url = receipt_url(office.ctx, FOLIO, Decimal("1234.50"), date(2026, 11, 23), SHA)
+    assert verify_receipt_command(office.ctx, url.replace(MACHINE_ID, "DEMO-ABCD"))[0] == 0
+
+
+def test_a_voided_expediente_is_flagged_even_when_authentic(office: Office) -> None:
+    url = receipt_url(office.ctx, FOLIO, Decimal("1234.50"), date(2026, 11, 23), SHA)
+    with office.ctx.session() as s:
+        s.scalars(select(Expediente)).one().voided_reason = "Captura duplicada"
+    code, message = verify_receipt_command(office.ctx, url)
+    assert code == 0
+    assert message.endswith("Atención: el expediente fue ANULADO (Captura duplicada).")
 
 
 def test_verify_receipt_url_returns_the_signed_fields(office: Office) -> None:
@@ -125,3 +144,11 @@ def test_base_url_is_the_platform_when_enrolled_else_the_setting(office: Office)
         s.get_one(SyncState, 1).server_url = "https://plataforma.hermosillo.gob.mx"
     url = receipt_url(office.ctx, FOLIO, Decimal("1"), date(2026, 3, 1), SHA)
     assert url.startswith(f"https://plataforma.hermosillo.gob.mx/v/{MACHINE_ID}/")
+
+
+def test_before_any_receipt_was_signed_nothing_verifies(office: Office) -> None:
+    stranger = ReceiptSigner(MACHINE_ID, DEFAULT_VERIFY_BASE, Ed25519PrivateKey.generate())
+    code, message = verify_receipt_command(
+        office.ctx, stranger.url(FOLIO, Decimal("1"), date(2026, 1, 1), SHA))
+    assert (code, message) == (
+        1, "Comprobante NO válido: este equipo aún no ha emitido comprobantes firmados.")

@@ -63,6 +63,7 @@ def test_wrong_python_type_is_an_error_not_a_crash() -> None:
 def test_texto() -> None:
     assert cleaned("texto", "  Calle Rosales 123  ") == "Calle Rosales 123"
     assert cleaned("texto", "Línea 1\nLínea 2") == "Línea 1\nLínea 2"
+    assert cleaned("texto", "Jose\u0301") == "Jos\u00e9"  # decomposed accent -> composed
     assert error("texto", "x" * 11, max_longitud=10) == "Máximo 10 caracteres (tiene 11)."
     assert error("texto", "a\x00b") == "El texto contiene caracteres no permitidos."
 

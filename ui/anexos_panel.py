@@ -123,6 +123,7 @@ class AnexosPanel(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
         hint = QLabel(f"PDF, JPG o PNG de hasta {max_mb} MB. También puede arrastrarlos aquí.")
         hint.setProperty("role", "muted")
+        hint.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)

@@ -33,6 +33,7 @@ from ui.layout_parts import card, page_header
 from ui.operations import CaptureSetup, find_applicant
 from ui.requisitos_panel import RequisitosPanel
 from ui.tasks import TaskRunner
+from ui.wording import plazo_text
 
 APPLICANT_TIPOS = {"cp"}
 
@@ -65,7 +66,7 @@ class CaptureView(QWidget):
         tramite = self.setup.tramite
         content = QWidget()
         column = QVBoxLayout(content)
-        column.setContentsMargins(0, 0, 8, 0)
+        column.setContentsMargins(0, 0, 12, 0)
         column.setSpacing(16)
         column.addWidget(self.banner)
         column.addWidget(card("Datos del solicitante y del trámite", self.form))
@@ -74,6 +75,7 @@ class CaptureView(QWidget):
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         self.scroll = scroll
         body = QHBoxLayout()
@@ -83,10 +85,10 @@ class CaptureView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 18)
         layout.setSpacing(16)
-        plazo = f"{tramite.plazo_dias} días hábiles" if tramite.plazo_dias else "inmediato"
         layout.addLayout(page_header(
             tramite.nombre,
-            f"{tramite.homoclave} · {self.setup.dependencia_nombre} · Resolución: {plazo}"))
+            f"{tramite.homoclave} · {self.setup.dependencia_nombre} · Plazo de resolución: "
+            f"{plazo_text(tramite.plazo_dias)}"))
         layout.addLayout(body, 1)
 
     def _connect(self) -> None:

@@ -61,6 +61,8 @@ class ExpedientesView(QWidget):
         self.search_box.textChanged.connect(lambda _t: self._timer.start())
         self.search_box.returnPressed.connect(self.table.setFocus)
         self.model.total_changed.connect(self._show_count)
+        # ResizeToContents does not re-measure rows that arrive later by itself.
+        self.model.rowsInserted.connect(lambda *_a: header.resizeSections())
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
         top.addWidget(self.count_label)

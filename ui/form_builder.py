@@ -84,10 +84,10 @@ class FormView(QWidget):
             self._wire(cell)
             if campo.tipo in _WIDE_TIPOS:
                 row, col = (row + 1, 0) if col else (row, 0)
-                grid.addWidget(cell, row, 0, 1, COLUMNS)
+                grid.addWidget(cell, row, 0, 1, COLUMNS, Qt.AlignmentFlag.AlignTop)
                 row += 1
                 continue
-            grid.addWidget(cell, row, col)
+            grid.addWidget(cell, row, col, Qt.AlignmentFlag.AlignTop)
             row, col = (row + 1, 0) if col + 1 >= COLUMNS else (row, col + 1)
         for c in range(COLUMNS):
             grid.setColumnStretch(c, 1)

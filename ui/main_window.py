@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -32,6 +31,7 @@ from ui.error_dialog import show_exception
 from ui.expediente_dialog import ExpedienteDialog
 from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
+from ui.navigation import NavigationList
 from ui.operations import CaptureSetup, OfficeInfo
 from ui.status_bar import StatusBar
 from ui.sync_bridge import SyncBridge
@@ -63,11 +63,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for page in (self.catalog, self.capture, self.drafts, self.expedientes):
             self.pages.addWidget(page)
-        self.nav = QListWidget()
-        self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(200)
-        for name, key in PAGES:
-            self.nav.addItem(f"{name}\t{key}")
+        self.nav = NavigationList(PAGES)
         self.lock_screen = LockScreen(ctx, user, runner)
         self.outer = QStackedWidget()
         self.status = StatusBar(user)

@@ -16,12 +16,16 @@ from desktop.capture import RequisitoAnswer
 class _RequisitoRow:
     def __init__(self, requisito: Requisito) -> None:
         self.requisito = requisito
-        suffix = " *" if requisito.obligatorio else ""
-        self.check = QCheckBox(requisito.descripcion + suffix)
+        suffix = " *" if requisito.obligatorio else "  (opcional)"
+        self.label = QLabel(requisito.descripcion + suffix)
+        self.label.setWordWrap(True)
+        self.check = QCheckBox("Recibido")
         self.check.setObjectName(f"requisito_{requisito.clave}")
+        self.check.setAccessibleName(requisito.descripcion)
+        self.label.setBuddy(self.check)
         self.note = QLineEdit()
         self.note.setObjectName(f"nota_{requisito.clave}")
-        self.note.setPlaceholderText("Si no lo entrega: nota de lo pendiente")
+        self.note.setPlaceholderText("Pendiente: anote qué falta")
         self.check.toggled.connect(lambda on: self.note.setEnabled(not on))
 
     def answer(self) -> RequisitoAnswer:
@@ -47,12 +51,13 @@ class RequisitosPanel(QWidget):
         if not self._rows:
             grid.addWidget(QLabel("Este trámite no pide requisitos."), 0, 0)
         for i, row in enumerate(self._rows):
-            grid.addWidget(row.check, i, 0)
-            grid.addWidget(row.note, i, 1)
+            grid.addWidget(row.label, i, 0)
+            grid.addWidget(row.check, i, 1)
+            grid.addWidget(row.note, i, 2)
             row.check.toggled.connect(self.requisitos_changed)
             row.note.textChanged.connect(self.requisitos_changed)
         grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 2)
 
     def answers(self) -> list[RequisitoAnswer]:
         return [row.answer() for row in self._rows]

@@ -13,19 +13,19 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QColor, QImage  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.auth import login  # noqa: E402
-from desktop.context import AppContext, open_context  # noqa: E402
-from ui.capture_view import CaptureView  # noqa: E402
-from ui.login_dialog import LoginDialog  # noqa: E402
-from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow  # noqa: E402
-from ui.operations import load_office  # noqa: E402
-from ui.tasks import TaskRunner  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
+from desktop.auth import login
+from desktop.context import AppContext, open_context
+from ui.capture_view import CaptureView
+from ui.login_dialog import LoginDialog
+from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow
+from ui.operations import load_office
+from ui.tasks import TaskRunner
+from ui.theme import apply_theme
 
 SIZE = (1280, 800)
 TRAMITE = "Constancia de no adeudo del impuesto predial"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
@@ -11,7 +12,10 @@ FONT_FAMILIES = ["Inter", "Segoe UI", "Noto Sans", "Cantarell", "DejaVu Sans"]
 
 
 def stylesheet() -> str:
-    return resources.files("ui").joinpath("theme.qss").read_text(encoding="utf-8")
+    """The QSS with its icon folder made absolute (QSS resolves relative urls from the CWD)."""
+    icons = Path(str(resources.files("ui"))).as_posix()
+    qss = resources.files("ui").joinpath("theme.qss").read_text(encoding="utf-8")
+    return qss.replace("@ICONS@", icons)
 
 
 def apply_theme(app: QApplication) -> None:

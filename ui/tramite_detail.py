@@ -11,8 +11,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from ui.cobro_text import describe_cobro
 from ui.operations import CaptureSetup
+from ui.wording import describe_cobro, plazo_text
 
 NIVELES = {1: "Informativo", 2: "Descarga de formatos", 3: "En línea con cita",
            4: "Totalmente en línea"}
@@ -62,7 +62,7 @@ class TramiteDetail(QFrame):
         self.setup = setup
         t = setup.tramite
         self.title.setText(t.nombre)
-        plazo = f"{t.plazo_dias} días hábiles" if t.plazo_dias else "Inmediato"
+        plazo = plazo_text(t.plazo_dias)
         nivel = NIVELES.get(t.nivel_digitalizacion, "")
         self.meta.setText(f"{t.homoclave} · {setup.dependencia_nombre}<br>"
                           f"<b>Nivel {t.nivel_digitalizacion}</b> ({nivel}) · "

@@ -4,6 +4,7 @@ clave_catastral. Each takes the campo and a non-empty, stripped string."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -25,6 +26,7 @@ _FALSE_WORDS = frozenset({"no", "n", "false", "falso", "0"})
 
 
 def check_texto(campo: Campo, raw: str) -> FieldCheck:
+    raw = unicodedata.normalize("NFC", raw)  # one spelling of "José" for search and hashes
     limit = campo.max_longitud or DEFAULT_MAX_TEXT
     if len(raw) > limit:
         return invalid(f"Máximo {limit} caracteres (tiene {len(raw)}).")

@@ -1,7 +1,7 @@
 """A TCP fault proxy on loopback between the client and central (DESIGN §9 reliability suite).
 
 Faults are armed for the next N requests whose first bytes match a prefix (e.g.
-b"POST /v1/sync/push"):
+b"POST /v1/sync/push"), optionally after letting some matching ones through:
   drop_response   the request reaches the server (which commits), the response never comes back
   reset_mid_body  half of the response's first chunk arrives, then a TCP reset
 Latency (seconds per forwarded chunk) applies to every connection.
@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 
 
 def _hard_close(sock: socket.socket) -> None:
-    """Close with RST (SO_LINGER 0) so the peer sees a reset, not a clean end."""
+    """Close with RST (SO_LINGER 0) so the peer sees a reset, not a clean end. SHUT_RD first
+    wakes a thread blocked in recv() on it, which otherwise keeps the socket open."""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RD)
     with contextlib.suppress(OSError):
         sock.close()
 
@@ -30,6 +33,7 @@ class _Armed:
     fault: str
     prefix: bytes
     remaining: int
+    skip: int
 
 
 @dataclass
@@ -58,6 +62,7 @@ class FaultProxy:
         self._listener.listen(16)
         self.port = self._listener.getsockname()[1]
         self._links: list[_Link] = []
+        self.request_lines: list[bytes] = []
         self._running = True
         threading.Thread(target=self._accept_loop, daemon=True, name="fault-proxy").start()
 
@@ -65,9 +70,15 @@ class FaultProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def arm(self, fault: str, prefix: bytes = b"POST /v1/sync/push", count: int = 1) -> None:
+    def arm(self, fault: str, prefix: bytes = b"POST /v1/sync/push", count: int = 1,
+            skip: int = 0) -> None:
+        """Fault the `count` matching requests that follow the next `skip` matching ones."""
         with self._lock:
-            self._armed = _Armed(fault, prefix, count)
+            self._armed = _Armed(fault, prefix, count, skip)
+
+    def seen(self, prefix: bytes) -> int:
+        """How many requests starting with `prefix` went through."""
+        return sum(1 for line in list(self.request_lines) if line.startswith(prefix))
 
     def close(self) -> None:
         self._running = False
@@ -98,6 +109,9 @@ class FaultProxy:
             armed = self._armed
             if armed is None or not chunk.startswith(armed.prefix):
                 return None
+            if armed.skip > 0:
+                armed.skip -= 1
+                return None
             armed.remaining -= 1
             if armed.remaining <= 0:
                 self._armed = None
@@ -111,6 +125,8 @@ class FaultProxy:
                 break
             if not chunk:
                 break
+            if chunk[:8].split(b" ")[0] in (b"GET", b"POST", b"PUT", b"HEAD"):
+                self.request_lines.append(chunk.split(b"\r\n", 1)[0])
             fault = self._take_fault(chunk)
             if fault:
                 link.fault = fault

@@ -85,6 +85,12 @@ def outbox_states(ctx: AppContext) -> dict[str, int]:
         return {state: n for state, n in rows}
 
 
+def point_to(ctx: AppContext, url: str) -> None:
+    """Send this window's sync to `url` (a fault proxy or a fake platform)."""
+    with ctx.session() as session:
+        session.get_one(SyncState, 1).server_url = url
+
+
 def sync_state(ctx: AppContext) -> SyncState:
     with ctx.session() as session:
         return session.get_one(SyncState, 1)

@@ -1,4 +1,4 @@
-"""How a fee rule reads in the catálogo ("2 UMA", "$45.00 por m²"…), before any answer."""
+"""How catálogo facts read to the operador: fee rules ("2 UMA"…) and plazos ("1 día hábil")."""
 
 from __future__ import annotations
 
@@ -28,3 +28,9 @@ def describe_cobro(cobro: Cobro, tramite: TramiteDef, uma_diaria: Decimal) -> st
     if isinstance(regla, ReglaTramos):
         return f"Según tarifa por {labels.get(regla.campo, regla.campo)}"
     return "Se calcula con los datos capturados"
+
+
+def plazo_text(dias: int) -> str:
+    if dias <= 0:
+        return "inmediato"
+    return f"{dias} día hábil" if dias == 1 else f"{dias} días hábiles"

@@ -1,0 +1,124 @@
+"""UI test fixtures: offscreen Qt, a fresh demo office per test, the real main window.
+
+The demo office is bootstrapped once per session (argon2 hashing of the demo users takes a
+second) and its folder copied for every test, so each test still owns its own SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+os.environ.setdefault("VENTANILLA_CREDENTIALS", "file")
+
+import shutil  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtGui import QColor, QImage  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
+
+from desktop.auth import login  # noqa: E402
+from desktop.context import AppContext, open_context  # noqa: E402
+from desktop.permissions import CurrentUser  # noqa: E402
+from sync.engine import SyncEngine  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.operations import OfficeInfo, load_office  # noqa: E402
+from ui.sync_bridge import SyncBridge  # noqa: E402
+from ui.tasks import TaskRunner  # noqa: E402
+from ui.theme import apply_theme  # noqa: E402
+
+TRAMITE = "Constancia de no adeudo del impuesto predial"
+GOOD_CURP = "GODE561231HSRRRN00"
+BAD_CURP = "GODE561231HSRRRN01"  # wrong check digit
+ANSWERS = {"nombre": "Daniela Gómez Encinas", "telefono": "6621234567",
+           "domicilio": "Blvd. Kino 315, Col. Pitic", "cp": "83150",
+           "clave_catastral": "12-345-678"}
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CurrentUser]:
+    folder = tmp_path_factory.mktemp("plantilla") / "datos"
+    ctx = open_context(folder)
+    user = login(ctx, "operador", "operador123")
+    ctx.close()
+    return folder, user
+
+
+@pytest.fixture(autouse=True)
+def themed(qapp: QApplication) -> None:
+    apply_theme(qapp)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, template_dir: tuple[Path, CurrentUser]) -> Iterator[AppContext]:
+    folder = tmp_path / "datos"
+    shutil.copytree(template_dir[0], folder)
+    context = open_context(folder)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def operador(template_dir: tuple[Path, CurrentUser]) -> CurrentUser:
+    """The demo operador as login() returned it (logging in costs an argon2 check)."""
+    return template_dir[1]
+
+
+@pytest.fixture
+def runner(qapp: QApplication) -> Iterator[TaskRunner]:
+    tasks = TaskRunner()
+    yield tasks
+    tasks.wait_for_done()
+    QApplication.processEvents()
+
+
+@pytest.fixture
+def office(ctx: AppContext) -> OfficeInfo:
+    return load_office(ctx)
+
+
+def settle(qtbot: QtBot, runner: TaskRunner, min_ms: int = 0, timeout_ms: int = 10_000) -> None:
+    """Let debounce timers fire, then wait until every task delivered its result."""
+    if min_ms:
+        qtbot.wait(min_ms)
+    qtbot.waitUntil(runner.is_idle, timeout=timeout_ms)
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, ctx: AppContext, operador: CurrentUser, office: OfficeInfo,
+                runner: TaskRunner) -> Iterator[WindowFactory]:
+    made: list[MainWindow] = []
+
+    def make(idle_ms: int = 600_000, user: CurrentUser | None = None) -> MainWindow:
+        bridge = SyncBridge()
+        window = MainWindow(ctx, user or operador, office, runner, idle_ms=idle_ms,
+                            sync_engine=SyncEngine(ctx, bridge), sync_bridge=bridge)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        settle(qtbot, runner)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        if window.capture.capture is not None:
+            window.capture.capture.dirty = False
+    settle(qtbot, runner)
+
+
+@pytest.fixture
+def sample_png(tmp_path: Path) -> Path:
+    path = tmp_path / "identificacion.png"
+    image = QImage(300, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#EEE8DD"))
+    image.save(str(path))
+    return path
+

@@ -1,0 +1,88 @@
+"""Offline login with lockout, and the idle lock that keeps the work behind it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.context import AppContext
+from ui.login_dialog import LoginDialog
+from ui.operations import OfficeInfo
+from ui.tasks import TaskRunner
+
+from .conftest import ANSWERS, TRAMITE, WindowFactory, settle
+from .driving import fill_answers, open_capture
+
+
+def _attempt(qtbot: QtBot, dialog: LoginDialog, runner: TaskRunner, password: str) -> str:
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    return dialog.message_text()
+
+
+def test_wrong_password_then_lockout_shows_minutes_left(
+    qtbot: QtBot, ctx: AppContext, office: OfficeInfo, runner: TaskRunner,
+) -> None:
+    dialog = LoginDialog(ctx, office, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "Modo demostración" in dialog.findChild(object, "demoBanner").text()
+    qtbot.keyClicks(dialog.username, "operador")
+    assert _attempt(qtbot, dialog, runner, "equivocada") == (
+        "Usuario o contraseña incorrectos. Le quedan 4 intentos.")
+    for _ in range(3):
+        _attempt(qtbot, dialog, runner, "equivocada")
+    message = _attempt(qtbot, dialog, runner, "equivocada")
+    assert message == ("Usuario bloqueado por intentos fallidos. Intente de nuevo en 5 minutos.")
+    # Even the right password is refused while the lock lasts.
+    assert "Intente de nuevo en 5 minutos" in _attempt(qtbot, dialog, runner, "operador123")
+    assert dialog.user is None and dialog.isVisible()
+
+
+def test_empty_fields_are_explained_without_a_database_call(
+    qtbot: QtBot, ctx: AppContext, office: OfficeInfo, runner: TaskRunner,
+) -> None:
+    dialog = LoginDialog(ctx, office, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
+    assert dialog.message_text() == "Escriba su usuario y su contraseña."
+    assert runner.is_idle()
+
+
+def test_idle_session_locks_and_reopens_with_the_same_password_keeping_the_form(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window(idle_ms=400)
+    window.idle.pause()
+    view = open_capture(qtbot, window, runner, "no adeudo predial", TRAMITE)
+    fill_answers(qtbot, view, {"nombre": ANSWERS["nombre"], "telefono": "6621234567"})
+    window.idle.resume()
+
+    qtbot.waitUntil(window.is_locked, timeout=3000)
+    assert window.lock_screen.isVisible() and not view.isVisible()
+    assert not window.findChild(object, "workspace").isVisible()
+
+    qtbot.keyClicks(window.lock_screen.password, "otra")
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    assert window.is_locked()
+    assert "Le quedan 4 intentos" in window.lock_screen.message.text()
+
+    qtbot.keyClicks(window.lock_screen.password, "operador123")
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    assert window.capture.capture is view and view.isVisible()
+    assert view.form.raw_answers()["nombre"] == ANSWERS["nombre"]
+    assert view.form.raw_answers()["telefono"] == "6621234567"
+    assert view.dirty
+
+
+def test_ctrl_l_locks_at_once(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.is_locked()
+    qtbot.keyClick(window, Qt.Key.Key_F5)  # navigation keys do nothing while locked
+    assert window.is_locked() and window.pages.currentIndex() == 0
