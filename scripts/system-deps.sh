@@ -4,7 +4,7 @@ set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in cups-ipp-utils cups-client poppler-utils postgresql libegl1 libgl1 libxkbcommon0 \
-           libfontconfig1 libdbus-1-3 libnss3 libxcb-cursor0 fonts-dejavu-core; do
+           libfontconfig1 libdbus-1-3 dbus-daemon dbus libnss3 libxcb-cursor0 fonts-dejavu-core; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -92,12 +92,13 @@ class ExpedientesModel(QAbstractTableModel):
     def reload(self) -> None:
         """Drop what is loaded and ask again from the first page."""
         self._generation += 1
+        self._loading = False  # an answer still in flight belongs to the old generation
         self.beginResetModel()
         self._rows = []
         self._total = -1
         self.endResetModel()
-        self._loading = False
-        self._request()
+        if not self._loading:  # a view may already have asked, on modelReset
+            self._request()
 
     # -- paging -------------------------------------------------------------------------
 
@@ -122,17 +123,18 @@ class ExpedientesModel(QAbstractTableModel):
     def _page_arrived(self, generation: int, page: ExpedientePage) -> None:
         if generation != self._generation:
             return  # answer to a search or order that is no longer current
-        self._set_loading(False)
-        if page.total >= 0 and page.total != self._total:
+        if page.total >= 0:
             self._total = page.total
-            self.total_changed.emit(page.total)
-        if page.rows:
+        if page.rows:  # still "loading" here: views may call fetchMore from rowsInserted
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
             self.endInsertRows()
         if len(page.rows) < self.page_size:
             self._total = len(self._rows)
+        self._set_loading(False)
+        if page.total >= 0:
+            self.total_changed.emit(self._total)
 
     def _page_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:

@@ -1,0 +1,170 @@
+"""The capture screen's pieces as the operador meets them: field widgets, anexos, discard,
+the known-CURP offer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop.bundle_schema import Campo, Opcion
+from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
+from desktop.context import AppContext
+from desktop.permissions import CurrentUser
+from ui.anexos_panel import AnexosPanel
+from ui.field_widgets import make_editor
+from ui.main_window import CATALOG
+from ui.tasks import TaskRunner
+
+from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
+from .driving import fill_answers, open_capture, type_into, type_text
+
+
+def test_each_tipo_gets_its_widget_and_round_trips(qtbot: QtBot) -> None:
+    curp = make_editor(Campo(clave="curp", etiqueta="CURP", tipo="curp"))
+    qtbot.addWidget(curp.widget)
+    qtbot.keyClicks(curp.focus_widget, "gode561231hsrrrn00!!")
+    assert curp.value() == GOOD_CURP  # upper-cased, 18 characters, symbols refused
+    numero = make_editor(Campo(clave="m2", etiqueta="m²", tipo="numero"))
+    qtbot.addWidget(numero.widget)
+    qtbot.keyClicks(numero.focus_widget, "12a,5")
+    assert numero.value() == "12.5"
+    fecha = make_editor(Campo(clave="f", etiqueta="Fecha", tipo="fecha"))
+    assert fecha.value() == ""
+    fecha.set_value("2026-03-15")
+    assert fecha.value() == "2026-03-15"
+    giro = make_editor(Campo(clave="g", etiqueta="Giro", tipo="seleccion",
+                             opciones=[Opcion(valor="a", etiqueta="Abarrotes")]))
+    assert giro.value() == ""
+    giro.set_value("a")
+    assert giro.value() == "a"
+    alcohol = make_editor(Campo(clave="b", etiqueta="¿Alcohol?", tipo="booleano"))
+    alcohol.set_value(True)
+    assert alcohol.value() is True
+    for editor in (fecha, giro, alcohol):
+        editor.widget.deleteLater()
+
+
+def test_enter_moves_to_the_next_campo_and_required_are_marked(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    nombre = view.form.editor("nombre").focus_widget
+    nombre.setFocus()
+    qtbot.keyClick(nombre, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is view.form.editor("curp").focus_widget
+    labels = [c.label.text() for c in view.form._cells.values()]
+    assert "CURP *" in labels and "Correo electrónico" in labels
+    assert view.sidebar.status_text().startswith("Falta: Nombre completo del solicitante")
+
+
+def test_required_left_empty_shows_its_error_on_leaving(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    type_into(qtbot, view, "telefono", "662")
+    assert view.form.error_text("telefono") != ""
+    type_into(qtbot, view, "nombre", "")
+    assert view.form.error_text("nombre") == "Este dato es obligatorio."
+
+
+def test_anexos_refuse_big_and_unknown_files_with_a_clear_message(
+    qtbot: QtBot, runner: TaskRunner, tmp_path: Path, sample_png: Path,
+) -> None:
+    panel = AnexosPanel(1, runner)
+    qtbot.addWidget(panel)
+    big = tmp_path / "escaneo.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * 1_300_000)
+    panel.add_files([big])
+    settle(qtbot, runner)
+    assert panel.error_text() == ("«escaneo.pdf» pesa 1.2 MB y el máximo permitido es 1 MB. "
+                                  "Escanéelo con menor resolución o en blanco y negro.")
+    text = tmp_path / "notas.txt"
+    text.write_text("hola")
+    panel.add_files([text])
+    settle(qtbot, runner)
+    assert "no es un PDF, JPG ni PNG" in panel.error_text()
+    assert panel.attachments() == []
+
+    small_pdf = tmp_path / "acta.pdf"
+    small_pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(sample_png)), QUrl.fromLocalFile(str(small_pdf))])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, drop)
+    settle(qtbot, runner)
+    assert sorted(a.filename for a in panel.attachments()) == ["acta.pdf", "identificacion.png"]
+    assert panel.list.item(0).icon().availableSizes()  # a thumbnail or the PDF icon
+    panel.list.setCurrentRow(0)
+    panel.remove_selected()
+    assert len(panel.attachments()) == 1
+
+
+def _discard_box(window: object) -> QMessageBox:
+    boxes = [b for b in window.findChildren(QMessageBox)  # type: ignore[attr-defined]
+             if b.objectName() == "discardDialog" and b.isVisible()]
+    assert len(boxes) == 1
+    return boxes[0]
+
+
+def test_escape_asks_before_discarding(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    type_into(qtbot, view, "nombre", ANSWERS["nombre"])
+    qtbot.keyClick(view.form.editor("curp").focus_widget, Qt.Key.Key_Escape)
+    box = _discard_box(window)
+    keep = next(b for b in box.buttons() if b.text() == "Seguir capturando")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert window.capture.capture is view
+    assert view.form.raw_answers()["nombre"] == ANSWERS["nombre"]
+
+    qtbot.keyClick(view.form.editor("curp").focus_widget, Qt.Key.Key_Escape)
+    box = _discard_box(window)
+    discard = next(b for b in box.buttons() if b.text() == "Descartar")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.capture.capture is None)
+    assert window.pages.currentIndex() == CATALOG
+
+
+def test_known_curp_offers_to_fill_the_applicant(
+    qtbot: QtBot, ctx: AppContext, operador: CurrentUser, make_window: WindowFactory,
+    runner: TaskRunner,
+) -> None:
+    answers = {**ANSWERS, "curp": GOOD_CURP, "motivo": "otro"}
+    capture_expediente(ctx, operador, CaptureRequest(
+        homoclave="HMO-TM-002", answers=answers,
+        requisitos=[RequisitoAnswer("identificacion", True),
+                    RequisitoAnswer("recibo_predial", False, "Lo trae mañana")]))
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "agua no adeudo",
+                        "Constancia de no adeudo del servicio de agua")
+    type_into(qtbot, view, "curp", GOOD_CURP.lower())
+    settle(qtbot, runner)
+    assert view.banner.isVisible()
+    assert ANSWERS["nombre"] in view.banner.text.text()
+    qtbot.mouseClick(view.banner.fill_button, Qt.MouseButton.LeftButton)
+    raw = view.form.raw_answers()
+    assert raw["nombre"] == ANSWERS["nombre"]
+    assert raw["telefono"] == ANSWERS["telefono"]
+    assert raw["domicilio"] == ANSWERS["domicilio"]
+    assert raw["clave_catastral"] == ""  # trámite data is not the applicant's
+    assert not view.banner.isVisible()
+
+
+def test_typing_accents_in_the_form(qtbot: QtBot, make_window: WindowFactory,
+                                    runner: TaskRunner) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    widget = view.form.editor("domicilio").focus_widget
+    widget.setFocus()
+    type_text(qtbot, widget, "Calle Ñandú 5")
+    fill_answers(qtbot, view, {"cp": "83000"})
+    assert view.form.raw_answers()["domicilio"] == "Calle Ñandú 5"
