@@ -192,7 +192,7 @@ class AnexosPanel(QWidget):
         return list(self._files)
 
     def error_text(self) -> str:
-        return self.message.text() if self.message.isVisible() else ""
+        return "" if self.message.isHidden() else self.message.text()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

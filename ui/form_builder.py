@@ -170,7 +170,7 @@ class FormView(QWidget):
 
     def _recheck_if_shown(self, cell: _FieldCell) -> None:
         """Once an error shows, it clears as soon as the answer becomes valid."""
-        if cell.message.isVisible():
+        if not cell.message.isHidden():
             check = self._check(cell.editor.campo, cell.editor.value())
             if check.error is None:
                 cell.show_message(None, check.warning)
@@ -194,7 +194,7 @@ class FormView(QWidget):
 
     def error_text(self, clave: str) -> str:
         cell = self._cells[clave]
-        return cell.message.text() if cell.message.isVisible() else ""
+        return "" if cell.message.isHidden() else cell.message.text()
 
     def etiqueta(self, clave: str) -> str:
         return self._cells[clave].editor.campo.etiqueta

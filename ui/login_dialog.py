@@ -135,4 +135,4 @@ class LoginDialog(QDialog):
         self.message.show()
 
     def message_text(self) -> str:
-        return self.message.text() if self.message.isVisible() else ""
+        return "" if self.message.isHidden() else self.message.text()
