@@ -15,8 +15,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from central import admin
-from central.app import DB_URL_ENV
-from central.db import DEFAULT_DB_URL, Database
+from central.db import DB_URL_ENV, DEFAULT_DB_URL, Database
 
 PASSWORD_ENV = "CENTRAL_USER_PASSWORD"
 Handler = Callable[[Database, argparse.Namespace], None]

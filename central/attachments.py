@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
-from sqlalchemy import CursorResult, select
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from central.db import Database
@@ -46,7 +46,7 @@ def _store(db: Database, sha256: str, content: bytes) -> bool:
                 sha256=sha256, size=len(content), content=content, received_at=utc_now()
             )
         )
-        return bool(cast(CursorResult[Any], result).rowcount)
+        return result.first() is not None
 
 
 @router.head("/v1/attachments/{sha256}")

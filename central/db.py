@@ -21,6 +21,7 @@ from central.models import Base
 
 BUSY_TIMEOUT_MS = 5000
 DEFAULT_DB_URL = "sqlite:///central-data/central.db"
+DB_URL_ENV = "CENTRAL_DB_URL"
 _WRITE_OPTION = "central_write"
 
 
@@ -51,9 +52,14 @@ class Database:
         return stmt if self.is_sqlite else stmt.with_for_update()
 
     def insert_ignore(self, table: Table, *index_elements: str) -> Any:
-        """INSERT … ON CONFLICT (index_elements) DO NOTHING for the current dialect."""
+        """INSERT … ON CONFLICT (index_elements) DO NOTHING RETURNING the first key column.
+
+        The result has a row only when the insert happened (psycopg reports no rowcount here).
+        """
         stmt = sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
-        return stmt.on_conflict_do_nothing(index_elements=list(index_elements))
+        return stmt.on_conflict_do_nothing(index_elements=list(index_elements)).returning(
+            table.c[index_elements[0]]
+        )
 
     def create_tables(self) -> None:
         Base.metadata.create_all(self.engine)

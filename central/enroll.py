@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database, unauthorized
 from central.models import EnrollCode, Machine, Office, Platform, User, utc_now
+from central.sanitize import clean
 from central.security import (
     enroll_code_sha256,
     load_public_key,
@@ -45,7 +46,8 @@ def enroll(body: EnrollRequest, db: Annotated[Database, Depends(database)]) -> E
             Machine(
                 id=machine_id, office=office.clave, ventanilla=code.ventanilla,
                 token_sha256=sha256_hex(token), receipt_public_key=body.receipt_public_key,
-                hostname=body.hostname[:200], app_version=body.app_version[:40],
+                hostname=clean(body.hostname, 200) or "",
+                app_version=clean(body.app_version, 40) or "",
                 last_mutation_id=0, last_seen=utc_now(),
             )
         )

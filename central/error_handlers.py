@@ -13,8 +13,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from central.mutations import ConcurrentInsert
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     app.add_exception_handler(PoolTimeout, _busy)
+    app.add_exception_handler(ConcurrentInsert, _busy)
 
 
 def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -43,6 +46,8 @@ def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
         isinstance(exc, OperationalError | IntegrityError | InterfaceError)
         or exc.connection_invalidated
     )
+    if isinstance(exc, DataError):  # a value the database cannot hold (NUL, too long…)
+        return JSONResponse({"detail": "La solicitud contiene datos no válidos."}, 422)
     if not transient:
         log.exception("database error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"detail": "Error interno de la plataforma."}, status_code=500)

@@ -1,7 +1,8 @@
 """ASGI middleware: inflate `Content-Encoding: gzip` request bodies, bounded against gzip bombs.
 
 The sync client gzips every POST body (enroll, login, push). The inflated size is capped per path;
-a larger body is answered 413 before any handler runs, a corrupt one 400.
+a larger body (or a declared Content-Length far past the cap) is answered 413 before any handler
+runs, a corrupt one 400.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ class GzipRequestBody:
         self.limit_for_path = limit_for_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_gzip(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         limit = self.limit_for_path(scope["path"])
+        if _declared_length(scope) > limit + 65_536:
+            await JSONResponse({"detail": TOO_LARGE}, 413)(scope, receive, send)
+            return
+        if not _is_gzip(scope):
+            await self.app(scope, receive, send)
+            return
         raw = await _read_raw(receive, limit + 65_536)
         if raw is None:
             await JSONResponse({"detail": TOO_LARGE}, 413)(scope, receive, send)
@@ -38,11 +45,20 @@ class GzipRequestBody:
         await self.app(_plain_scope(scope, len(body)), _replay(body, receive), send)
 
 
-def _is_gzip(scope: Scope) -> bool:
+def _header(scope: Scope, wanted: bytes) -> bytes:
     for name, value in scope["headers"]:
-        if name == b"content-encoding":
-            return bool(value.strip().lower() == b"gzip")
-    return False
+        if name == wanted:
+            return bytes(value).strip()
+    return b""
+
+
+def _is_gzip(scope: Scope) -> bool:
+    return _header(scope, b"content-encoding").lower() == b"gzip"
+
+
+def _declared_length(scope: Scope) -> int:
+    value = _header(scope, b"content-length")
+    return int(value) if value.isdigit() else 0
 
 
 async def _read_raw(receive: Receive, max_bytes: int) -> bytes | None:

@@ -1,28 +1,44 @@
-"""Applying one mutation of a push: expediente.create, expediente.void, expediente.amend.
+"""Applying the mutations of one push: expediente.create, expediente.void, expediente.amend.
 
 A mutation that can never succeed (wrong hash, bad payload, folio taken by another expediente,
 unknown expediente) is *rejected*: recorded and skipped, so one poison record never blocks the
 machine's queue. An expediente whose attachments were not uploaded yet is still *applied* (the
 captured data is never refused for that) with a warning in `error`; the client uploads the blobs
 with PUT /v1/attachments, which is idempotent, and the gap is visible on the platform.
+
+For speed a batch is checked against one prefetch of the uuids, folios and blobs it mentions,
+and its new expedientes are written with one executemany (`flush`), before anything that reads
+them (a void or amend) and at the end of the batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import CursorResult, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from central.changes import PendingChange
 from central.db import Database
 from central.models import Amendment, Attachment, Expediente, table_of, utc_now
-from sync.protocol import ExpedientePayload, Mutation, ResultStatus, payload_sha256
+from central.sanitize import json_has_nul
+from sync.protocol import (
+    ExpedientePayload,
+    Mutation,
+    ResultStatus,
+    canonical_json,
+    payload_sha256,
+)
 
 Outcome = tuple[ResultStatus, str | None]
+
+
+class ConcurrentInsert(Exception):
+    """Another transaction stored one of our uuids after the prefetch: retry the whole push."""
 
 
 @dataclass
@@ -32,6 +48,45 @@ class ApplyContext:
     machine_id: str
     office: str
     changes: list[PendingChange] = field(default_factory=list)
+    known: dict[str, str] = field(default_factory=dict)  # uuid → content_sha256
+    folios: dict[str, str] = field(default_factory=dict)  # folio → uuid
+    blobs: set[str] = field(default_factory=set)  # uploaded attachments among those referenced
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def prefetch(self, mutations: Iterable[Mutation]) -> None:
+        """Load what the batch's creates refer to: existing uuids and folios, uploaded blobs."""
+        creates = [m.payload for m in mutations if m.kind == "expediente.create"]
+        uuids = {str(p.get("uuid")) for p in creates}
+        folios = {str(p.get("folio")) for p in creates}
+        if creates:
+            rows = self.session.execute(
+                select(Expediente.uuid, Expediente.folio, Expediente.content_sha256).where(
+                    or_(Expediente.uuid.in_(uuids), Expediente.folio.in_(folios))
+                )
+            )
+            for row in rows:
+                self.known[row.uuid] = row.content_sha256
+                self.folios[row.folio] = row.uuid
+        wanted = {a.get("sha256") for p in creates for a in _attachment_refs(p)}
+        if wanted:
+            self.blobs |= set(
+                self.session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(wanted)))
+            )
+
+    def flush(self) -> None:
+        """Write the buffered new expedientes; ON CONFLICT(uuid) DO NOTHING is the second guard."""
+        if not self.new_rows:
+            return
+        rows, self.new_rows = self.new_rows, []
+        stmt = self.db.insert_ignore(table_of(Expediente), "uuid")
+        inserted = set(self.session.execute(stmt, rows).scalars())
+        if len(inserted) != len(rows):
+            raise ConcurrentInsert("an expediente uuid was stored by another transaction")
+
+
+def _attachment_refs(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    refs = payload.get("attachments")
+    return [r for r in refs if isinstance(r, dict)] if isinstance(refs, list) else []
 
 
 class VoidPayload(BaseModel):
@@ -53,10 +108,13 @@ def validation_summary(exc: ValidationError) -> str:
 
 
 def apply_mutation(ctx: ApplyContext, mutation: Mutation) -> Outcome:
-    if mutation.sha256 != payload_sha256(mutation.payload):
+    content = canonical_json(mutation.payload)
+    if mutation.sha256 != hashlib.sha256(content).hexdigest():
         return "rejected", "sha256 no coincide con el contenido de la mutación"
     if mutation.payload.get("uuid") != mutation.entity_uuid:
         return "rejected", "entity_uuid no coincide con el uuid del contenido"
+    if json_has_nul(content):
+        return "rejected", "el contenido tiene caracteres nulos (U+0000)"
     return _HANDLERS[mutation.kind](ctx, mutation)
 
 
@@ -75,53 +133,50 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     unhashed = {k: v for k, v in mutation.payload.items() if k != "content_sha256"}
     if payload_sha256(unhashed) != payload.content_sha256:
         return "rejected", "content_sha256 no coincide con el contenido del expediente"
-    clash = _existing(ctx.session, payload)
+    too_long = [name for name, limit in _LIMITS.items() if len(getattr(payload, name)) > limit]
+    if too_long:
+        return "rejected", f"contenido inválido: {', '.join(too_long)} demasiado largo"
+    clash = _clash(ctx, payload)
     if clash is not None:
         return clash
-    inserted = ctx.session.execute(
-        ctx.db.insert_ignore(table_of(Expediente), "uuid").values(
-            uuid=payload.uuid, folio=payload.folio, office=ctx.office,
-            machine_id=ctx.machine_id, tramite_homoclave=payload.tramite_homoclave,
-            total=payload.total, payload=mutation.payload,
-            content_sha256=payload.content_sha256, status="recibido", received_at=utc_now(),
-        )
-    )
-    # Second guard: a concurrent writer stored the same uuid between the check and the insert.
-    if cast(CursorResult[Any], inserted).rowcount == 0:
-        return "duplicate", "el expediente ya estaba registrado"
+    ctx.known[payload.uuid], ctx.folios[payload.folio] = payload.content_sha256, payload.uuid
+    ctx.new_rows.append({
+        "uuid": payload.uuid, "folio": payload.folio, "office": ctx.office,
+        "machine_id": ctx.machine_id, "tramite_homoclave": payload.tramite_homoclave,
+        "total": payload.total, "payload": mutation.payload,
+        "content_sha256": payload.content_sha256, "status": "recibido", "note": None,
+        "official_folio": None, "received_at": utc_now(),
+    })
     ctx.changes.append(
         PendingChange("expediente.record", payload.uuid, mutation.payload, ctx.machine_id)
     )
-    return "applied", _missing_attachments(ctx.session, payload)
+    return "applied", _missing_attachments(ctx, payload)
 
 
-def _existing(session: Session, payload: ExpedientePayload) -> Outcome | None:
-    rows = session.execute(
-        select(Expediente.uuid, Expediente.content_sha256).where(
-            or_(Expediente.uuid == payload.uuid, Expediente.folio == payload.folio)
-        )
-    ).all()
-    for row in rows:
-        if row.uuid != payload.uuid:
-            return "rejected", f"el folio {payload.folio} ya está registrado con otro expediente"
-        if row.content_sha256 != payload.content_sha256:
-            return "rejected", "el expediente ya está registrado con otro contenido"
-        return "duplicate", "el expediente ya estaba registrado"
-    return None
+_LIMITS = {"uuid": 40, "folio": 64, "tramite_homoclave": 64, "total": 24}
 
 
-def _missing_attachments(session: Session, payload: ExpedientePayload) -> str | None:
-    wanted = {a.sha256 for a in payload.attachments}
-    if not wanted:
+def _clash(ctx: ApplyContext, payload: ExpedientePayload) -> Outcome | None:
+    owner = ctx.folios.get(payload.folio)
+    if owner is not None and owner != payload.uuid:
+        return "rejected", f"el folio {payload.folio} ya está registrado con otro expediente"
+    stored = ctx.known.get(payload.uuid)
+    if stored is None:
         return None
-    present = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(wanted))))
-    missing = sorted(wanted - present)
+    if stored != payload.content_sha256:
+        return "rejected", "el expediente ya está registrado con otro contenido"
+    return "duplicate", "el expediente ya estaba registrado"
+
+
+def _missing_attachments(ctx: ApplyContext, payload: ExpedientePayload) -> str | None:
+    missing = sorted({a.sha256 for a in payload.attachments} - ctx.blobs)
     if not missing:
         return None
     return "aplicado; faltan adjuntos por subir: " + ", ".join(m[:12] for m in missing)
 
 
 def _office_expediente(ctx: ApplyContext, uuid: str) -> Expediente | None:
+    ctx.flush()
     row = ctx.session.scalars(
         ctx.db.for_update(select(Expediente).where(Expediente.uuid == uuid))
     ).one_or_none()

@@ -8,6 +8,7 @@ none of anybody else's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -53,9 +54,11 @@ def pull(
     )
 
 
+@dataclass(frozen=True)
 class Page:
-    def __init__(self, changes: list[WireChange], next_cursor: int, has_more: bool) -> None:
-        self.changes, self.next_cursor, self.has_more = changes, next_cursor, has_more
+    changes: list[WireChange]
+    next_cursor: int
+    has_more: bool
 
 
 def read_changes(session: Session, machine: MachineIdentity, cursor: int, limit: int) -> Page:

@@ -1,13 +1,15 @@
 """The push transaction (DESIGN §5): lock the machine row, walk the batch in mutation-id order.
 
-`mutation_id ≤ last` → duplicate (a different sha256 than recorded is flagged); `== last + 1` →
-apply and advance (rejections advance too); `> last + 1` → a gap: stop the batch there. The
-mutation log, the effects, the pull changes and the new `last` commit together or not at all.
+`mutation_id ≤ last` → duplicate (a different sha256 than recorded is flagged), or the recorded
+rejection again, so a lost answer does not lose the verdict; `== last + 1` → apply and advance
+(rejections advance too); `> last + 1` → a gap: stop the batch there. The mutation log, the
+effects, the pull changes and the new `last` commit together or not at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
@@ -18,7 +20,10 @@ from central.db import Database
 from central.machine_auth import MachineIdentity
 from central.models import Machine, MutationRecord, table_of, utc_now
 from central.mutations import ApplyContext, Outcome, apply_mutation
+from central.sanitize import clean
 from sync.protocol import Mutation, MutationResult, PushResponse
+
+log = logging.getLogger(__name__)
 
 SHA_MISMATCH = "sha256 distinto del registrado para esta mutación"
 
@@ -50,30 +55,47 @@ def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> Push
         row = session.scalars(
             db.for_update(select(Machine).where(Machine.id == machine.id))
         ).one()
-        last = row.last_mutation_id
-        items = sorted(push.items, key=lambda item: item.mutation_id)
-        recorded = _recorded_sha256(session, machine.id, [i.mutation_id for i in items
-                                                          if i.mutation_id <= last])
         ctx = ApplyContext(db, session, machine.id, machine.office)
-        results: list[MutationResult] = []
-        log_rows: list[dict[str, object]] = []
-        for item in items:
-            if item.mutation_id <= last:
-                results.append(_duplicate(item, recorded.get(item.mutation_id)))
-                continue
-            if item.mutation_id > last + 1:
-                break
-            status, error = _apply(ctx, item)
-            results.append(MutationResult(mutation_id=item.mutation_id, status=status, error=error))
-            log_rows.append(_log_row(machine.id, item, (status, error)))
-            recorded[item.mutation_id] = item.sha256
-            last = item.mutation_id
-        if log_rows:
-            session.execute(insert(table_of(MutationRecord)), log_rows)
+        walk = _walk(ctx, sorted(push.items, key=lambda i: i.mutation_id), row.last_mutation_id)
+        ctx.flush()
+        if walk.log_rows:
+            session.execute(insert(table_of(MutationRecord)), walk.log_rows)
         append_changes(session, machine.office, ctx.changes)
-        row.last_mutation_id, row.last_seen = last, utc_now()
-        row.app_version, row.pending = push.app_version[:40], push.pending
-    return PushResponse(last_mutation_id=last, results=results, server_time=datetime.now(UTC))
+        row.last_mutation_id, row.last_seen = walk.last, utc_now()
+        row.app_version = clean(push.app_version, 40) or ""
+        if push.pending is not None:
+            row.pending = push.pending
+    return PushResponse(
+        last_mutation_id=walk.last, results=walk.results, server_time=datetime.now(UTC)
+    )
+
+
+@dataclass
+class _Walk:
+    last: int
+    results: list[MutationResult] = field(default_factory=list)
+    log_rows: list[dict[str, object]] = field(default_factory=list)
+
+
+def _walk(ctx: ApplyContext, items: list[PushItem], last: int) -> _Walk:
+    """Answer each item in order until a gap; `walk.last` is the new last mutation id."""
+    recorded = _recorded(ctx.session, ctx.machine_id,
+                         [i.mutation_id for i in items if i.mutation_id <= last])
+    ctx.prefetch(i for i in items if isinstance(i, Mutation) and i.mutation_id > last)
+    walk = _Walk(last)
+    for item in items:
+        if item.mutation_id <= walk.last:
+            walk.results.append(_duplicate(ctx.machine_id, item, recorded.get(item.mutation_id)))
+            continue
+        if item.mutation_id > walk.last + 1:
+            break
+        status, error = _apply(ctx, item)
+        walk.results.append(MutationResult(mutation_id=item.mutation_id, status=status,
+                                           error=error))
+        walk.log_rows.append(_log_row(ctx.machine_id, item, (status, error)))
+        recorded[item.mutation_id] = _Recorded(item.sha256, status, error)
+        walk.last = item.mutation_id
+    return walk
 
 
 def _apply(ctx: ApplyContext, item: PushItem) -> Outcome:
@@ -82,27 +104,42 @@ def _apply(ctx: ApplyContext, item: PushItem) -> Outcome:
     return apply_mutation(ctx, item)
 
 
-def _duplicate(item: PushItem, recorded_sha256: str | None) -> MutationResult:
-    flagged = recorded_sha256 is not None and recorded_sha256 != item.sha256
-    return MutationResult(
-        mutation_id=item.mutation_id, status="duplicate", error=SHA_MISMATCH if flagged else None
-    )
+def _duplicate(machine_id: str, item: PushItem, recorded: _Recorded | None) -> MutationResult:
+    """A mutation seen before: flagged if its sha256 changed, else the recorded rejection."""
+    if recorded is not None and recorded.sha256 != item.sha256:
+        log.warning("machine %s resent mutation %d with another sha256", machine_id,
+                    item.mutation_id)
+        return MutationResult(mutation_id=item.mutation_id, status="duplicate",
+                              error=SHA_MISMATCH)
+    if recorded is not None and recorded.status == "rejected":
+        return MutationResult(mutation_id=item.mutation_id, status="rejected",
+                              error=recorded.error)
+    return MutationResult(mutation_id=item.mutation_id, status="duplicate", error=None)
 
 
-def _recorded_sha256(session: Session, machine_id: str, ids: list[int]) -> dict[int, str]:
+@dataclass(frozen=True)
+class _Recorded:
+    sha256: str
+    status: str
+    error: str | None
+
+
+def _recorded(session: Session, machine_id: str, ids: list[int]) -> dict[int, _Recorded]:
     if not ids:
         return {}
     rows = session.execute(
-        select(MutationRecord.mutation_id, MutationRecord.sha256).where(
+        select(MutationRecord.mutation_id, MutationRecord.sha256, MutationRecord.status,
+               MutationRecord.error).where(
             MutationRecord.machine_id == machine_id, MutationRecord.mutation_id.in_(set(ids))
         )
     )
-    return {row.mutation_id: row.sha256 for row in rows}
+    return {row.mutation_id: _Recorded(row.sha256, row.status, row.error) for row in rows}
 
 
 def _log_row(machine_id: str, item: PushItem, outcome: Outcome) -> dict[str, object]:
     return {
-        "machine_id": machine_id, "mutation_id": item.mutation_id, "kind": item.kind[:40],
-        "entity_uuid": item.entity_uuid[:40], "sha256": item.sha256[:64],
-        "status": outcome[0], "error": outcome[1], "received_at": utc_now(),
+        "machine_id": machine_id, "mutation_id": item.mutation_id,
+        "kind": clean(item.kind, 40), "entity_uuid": clean(item.entity_uuid, 40),
+        "sha256": clean(item.sha256, 64), "status": outcome[0],
+        "error": clean(outcome[1], 2000), "received_at": utc_now(),
     }

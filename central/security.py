@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,7 +18,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("ventanilla-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("ventanilla-dummy-password")
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -59,7 +64,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant work whether or not the user exists (a dummy hash is verified instead)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -109,8 +114,9 @@ def verify_signature(public_key_pem: str, message: bytes, signature: bytes) -> b
 
 
 def b64url_decode(text: str) -> bytes | None:
-    """Decode base64url with or without padding; None when it is not valid."""
+    """Decode base64url with or without padding; None when it is not strictly valid."""
+    standard = text.rstrip("=").replace("-", "+").replace("_", "/")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
     except (ValueError, TypeError):
         return None

@@ -8,8 +8,8 @@ import sys
 import uvicorn
 from sqlalchemy import inspect
 
-from central.app import DB_URL_ENV, create_app
-from central.db import Database
+from central.app import create_app
+from central.db import DB_URL_ENV, Database
 
 
 def is_initialised(db_url: str) -> bool:

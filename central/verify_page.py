@@ -8,6 +8,7 @@ differs from the stored record is flagged.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from html import escape
 from typing import Annotated
@@ -15,10 +16,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.machine_auth import database
-from central.models import Expediente, Machine
+from central.models import ConfigBundle, Expediente, Machine
 from central.security import b64url_decode, verify_signature
 from sync.protocol import receipt_message
 
@@ -57,7 +59,21 @@ def verify_receipt(
         record = session.scalars(select(Expediente).where(Expediente.folio == folio)).first()
         if not key or not _authentic(key, receipt):
             return HTMLResponse(_page(_invalid(receipt)))
-        return HTMLResponse(_page(_authentic_body(receipt, record)))
+        tramite = _tramite_label(session, record.tramite_homoclave) if record else ""
+        return HTMLResponse(_page(_authentic_body(receipt, record, tramite)))
+
+
+def _tramite_label(session: Session, homoclave: str) -> str:
+    """"HOMOCLAVE — nombre" from the latest published bundle, or the homoclave alone."""
+    latest = session.scalar(
+        select(ConfigBundle.payload).order_by(ConfigBundle.version.desc()).limit(1)
+    )
+    try:
+        tramites = json.loads(latest or b"{}").get("tramites", [])
+        nombre = next(t.get("nombre") for t in tramites if t.get("homoclave") == homoclave)
+    except (ValueError, AttributeError, StopIteration):
+        return homoclave
+    return f"{homoclave} — {nombre}" if nombre else homoclave
 
 
 def _authentic(public_key_pem: str, receipt: Receipt) -> bool:
@@ -68,13 +84,13 @@ def _authentic(public_key_pem: str, receipt: Receipt) -> bool:
     return verify_signature(public_key_pem, message, signature)
 
 
-def _authentic_body(receipt: Receipt, record: Expediente | None) -> str:
+def _authentic_body(receipt: Receipt, record: Expediente | None, tramite: str) -> str:
     rows = [("Folio", receipt.folio), ("Total", f"$ {receipt.total}"), ("Fecha", receipt.date)]
     notes = ""
     if record is None:
         rows.append(("Estado", "Aún no llega a la plataforma (el equipo lo enviará)."))
     else:
-        rows.insert(1, ("Trámite", record.tramite_homoclave))
+        rows.insert(1, ("Trámite", tramite))
         rows.append(("Estado", STATUS_LABELS.get(record.status, record.status)))
         if record.official_folio:
             rows.append(("Folio oficial", record.official_folio))

@@ -48,6 +48,12 @@ as_owner() { (cd / && "${RUN_AS[@]}" "$@"); }
 ready() { "$BIN/pg_isready" -q -h "$HOST" -p "$PORT" -t 2 >/dev/null 2>&1; }
 
 init_cluster() {
+  if [ -d "$DATA" ] && [ -n "$(ls -A "$DATA")" ]; then
+    # Left over by an interrupted initdb: only our default location is wiped automatically.
+    if [ "$DATA" = "/tmp/ventanilla-pg-$PORT" ]; then rm -rf "$DATA"; else
+      echo "postgres.sh: $DATA is not empty and holds no cluster; remove it" >&2; exit 1
+    fi
+  fi
   mkdir -p "$DATA"
   if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$DATA"; fi
   chmod 700 "$DATA"
@@ -88,7 +94,8 @@ start() {
   flock 9
   if ! ready; then
     [ -f "$DATA/PG_VERSION" ] || init_cluster
-    as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null \
+    # 9>&-: the server must not inherit the lock (nor the caller's stdout).
+    as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start </dev/null >/dev/null 9>&- \
       || { echo "postgres.sh: server did not start; log:" >&2; tail -n 20 "$LOG" >&2; exit 1; }
   fi
   ensure_db

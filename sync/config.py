@@ -11,12 +11,14 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from desktop.audit import append_audit
 from desktop.bundle_signing import parse_envelope
 from desktop.bundles import applied_version, apply_bundle, verify_bundle
 from desktop.context import AppContext
 from desktop.errors import BundleError
-from localdb.models import SyncState
+from localdb.models import ConfigBundleRecord, SyncState
 from sync.errors import GarbageResponse
 from sync.http import PlatformClient
 
@@ -50,6 +52,21 @@ def _refusal(error: BundleError) -> ConfigOutcome:
     return ConfigOutcome(refused=error.message)
 
 
+def _already_applied(session: Session, version: int, payload: bytes) -> bool:
+    """True when this exact bundle is in force; the same version with other content (e.g. the
+    demo catálogo's version number reused by the platform) is refused, never silently kept."""
+    if version != applied_version(session):
+        return False
+    record = session.get(ConfigBundleRecord, version)
+    if record is not None and record.sha256 == hashlib.sha256(payload).hexdigest():
+        return True
+    raise BundleError(
+        f"La plataforma publica la configuración versión {version}, pero este equipo ya tiene "
+        "otra distinta con ese mismo número (p. ej. la de demostración). La plataforma debe "
+        "publicar una versión mayor; mientras tanto sigue vigente la configuración actual."
+    )
+
+
 def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
     """Fetch and apply the platform's bundle if it changed; never raises BundleError."""
     with ctx.session() as session:
@@ -63,8 +80,8 @@ def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
         bundle = verify_bundle(payload, signature, pinned)
         with ctx.session() as session:
             state = session.get_one(SyncState, 1)
-            if bundle.version == applied_version(session):
-                state.config_etag = new_etag  # already in force (e.g. imported from a USB stick)
+            if _already_applied(session, bundle.version, payload):
+                state.config_etag = new_etag  # e.g. imported earlier from a USB stick
                 return ConfigOutcome()
             apply_bundle(session, bundle, payload, signature)
             state.config_etag = new_etag

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from desktop.context import AppContext
+from desktop.errors import VentanillaError
 from localdb.models import SyncState
 from sync.backoff import is_due, parse_retry_after, record_failure, record_success
 from sync.config import ConfigOutcome, refresh_config
@@ -24,7 +25,6 @@ from sync.errors import (
     NotEnrolled,
     PlatformBusy,
     PlatformUnreachable,
-    SyncError,
 )
 from sync.http import PlatformClient
 from sync.machine_token import load_machine_token
@@ -50,11 +50,12 @@ class SyncReport:
     message: str
     skipped: str | None = None  # "busy", "not_due" or "not_enrolled" when nothing was tried
     acked: int = 0
-    rejected: int = 0
+    rejected: int = 0  # refused by the platform in this run
     pulled: int = 0
     config_version: int | None = None
     pending: int = 0
     next_attempt_at: datetime | None = None
+    rejected_total: int = 0  # outbox rows in state "rejected", as SyncStatus.rejected
 
 
 @dataclass(frozen=True)
@@ -114,21 +115,22 @@ class SyncEngine:
                 config = refresh_config(self.ctx, client)
                 push = push_pending(self.ctx, client, target.machine_id)
                 pull = pull_changes(self.ctx, client)
-        except SyncError as exc:
+        except VentanillaError as exc:  # SyncError, or e.g. the keyring being locked
             return self._failed(exc, exc.message)
         return self._succeeded(push, pull, config)
 
     def _target(self, force: bool) -> _Target | SyncReport:
         with self.ctx.session() as session:
             state = session.get_one(SyncState, 1)
-            if state.demo or not state.server_url:
-                return SyncReport(False, ConnectionState.SIN_CONEXION, NotEnrolled().message,
-                                  skipped="not_enrolled", pending=count_pending(session))
-            if not force and not is_due(state, self._clock()):
-                return SyncReport(False, ConnectionState.SIN_CONEXION, NOT_DUE,
-                                  skipped="not_due", pending=count_pending(session),
-                                  next_attempt_at=state.next_attempt_at)
-            return _Target(state.server_url, state.machine_id)
+            if not state.demo and state.server_url and (force or is_due(state, self._clock())):
+                return _Target(state.server_url, state.machine_id)
+            enrolled = not state.demo and bool(state.server_url)
+            return SyncReport(False, ConnectionState.SIN_CONEXION,
+                              NOT_DUE if enrolled else NotEnrolled().message,
+                              skipped="not_due" if enrolled else "not_enrolled",
+                              pending=count_pending(session),
+                              next_attempt_at=state.next_attempt_at if enrolled else None,
+                              rejected_total=count_rejected(session))
 
     def _succeeded(self, push: PushOutcome, pull: PullOutcome,
                    config: ConfigOutcome) -> SyncReport:
@@ -146,7 +148,7 @@ class SyncEngine:
         self._notify(state_name, message, pending, rejected, now)
         return SyncReport(ok, state_name, message, acked=push.acked, rejected=push.rejected,
                           pulled=pull.changes, config_version=config.applied_version,
-                          pending=pending)
+                          pending=pending, rejected_total=rejected)
 
     def _failed(self, exc: Exception, message: str) -> SyncReport:
         now = self._clock()
@@ -162,7 +164,8 @@ class SyncEngine:
         offline = isinstance(exc, OFFLINE_LIKE)
         state_name = ConnectionState.SIN_CONEXION if offline else ConnectionState.ERROR
         self._notify(state_name, message, pending, rejected, last_success)
-        return SyncReport(False, state_name, message, pending=pending, next_attempt_at=next_at)
+        return SyncReport(False, state_name, message, pending=pending, next_attempt_at=next_at,
+                          rejected_total=rejected)
 
     def _notify(self, state: ConnectionState, message: str, pending: int | None = None,
                 rejected: int = 0, last_success_at: datetime | None = None) -> None:

@@ -83,7 +83,7 @@ def _apply_record(session: Session, change: Change) -> None:
     try:
         record = ExpedientePayload.model_validate(change.data)
         row = _expediente_from(record)
-    except (ValidationError, ArithmeticError) as exc:
+    except (ValidationError, ArithmeticError, ValueError) as exc:
         raise GarbageResponse(f"record change {change.version}: bad data") from exc
     if session.get(Expediente, record.uuid) is not None:
         return

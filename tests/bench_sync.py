@@ -21,7 +21,7 @@ RECORDS = int(os.environ.get("BENCH_SYNC_RECORDS", "2000"))
 
 @pytest.mark.bench
 def test_push_and_pull_throughput(tmp_path: Path) -> None:
-    server = CentralServer(tmp_path / "central").start()
+    server = CentralServer(f"sqlite:///{tmp_path / 'central.db'}").start()
     pusher = enrolled_context(tmp_path / "v01", server, "V01")
     puller = enrolled_context(tmp_path / "v02", server, "V02")
     try:

@@ -10,9 +10,10 @@ Signals:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -143,7 +144,7 @@ class AnexosPanel(QWidget):
     def add_files(self, paths: list[Path]) -> None:
         self.message.hide()
         for path in paths:
-            self._runner.run(lambda p=path: inspect_file(p), self._accept, self._refuse_unreadable,
+            self._runner.run(partial(inspect_file, path), self._accept, self._refuse_unreadable,
                              owner=self)
 
     def add_existing(self, attachment: AttachmentInput) -> None:
@@ -199,6 +200,9 @@ class AnexosPanel(QWidget):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        self.add_files(paths)
+        self.add_dropped(event.mimeData())
         event.acceptProposedAction()
+
+    def add_dropped(self, mime: QMimeData) -> None:
+        """Files dragged in from the file manager or the scanner's folder."""
+        self.add_files([Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()])

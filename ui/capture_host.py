@@ -65,8 +65,7 @@ class CaptureHost(QStackedWidget):
         view.discarded.connect(lambda: self._close_capture(view))
         self._replace(view)
         self.capture = view
-        view.form.setFocus()
-        view.focusNextChild()
+        view.form.focus_first()
 
     def _show_saved(self, setup: CaptureSetup, result: CaptureResult) -> None:
         saved = SavedView(result.folio, result.total, setup.tramite.nombre, self._ctx,

@@ -17,6 +17,7 @@ from ui.layout_parts import card
 from ui.theme import set_dynamic_property
 
 SIDEBAR_WIDTH = 360
+READY = "✓  Listo para guardar."
 
 
 def _summary(items: list[str]) -> str:
@@ -57,7 +58,8 @@ class CaptureSidebar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-        layout.addWidget(card("Cobros", self.cobros), 1)
+        layout.addWidget(card("Cobros", self.cobros))
+        layout.addStretch(1)
         layout.addWidget(self.status)
         layout.addWidget(self.note)
         layout.addWidget(self.save_button)
@@ -66,7 +68,7 @@ class CaptureSidebar(QWidget):
 
     def show_missing(self, items: list[str]) -> None:
         ready = not items
-        self.status.setText("Listo para guardar." if ready else _summary(items))
+        self.status.setText(READY if ready else _summary(items))
         self.status.setObjectName("readyLabel" if ready else "missingLabel")
         set_dynamic_property(self.status, "ready", ready)
 

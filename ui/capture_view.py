@@ -77,7 +77,7 @@ class CaptureView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
-        self.scroll = scroll
+        self.scroll_area = scroll
         body = QHBoxLayout()
         body.setSpacing(20)
         body.addWidget(scroll, 1)
@@ -108,7 +108,7 @@ class CaptureView(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def scroll_to_bottom(self) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     # -- live state ---------------------------------------------------------------------
@@ -237,8 +237,8 @@ class CaptureView(QWidget):
         keep = box.addButton("Seguir capturando", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
-        box.finished.connect(lambda _r: self._after_question(box.clickedButton() is discard,
-                                                             proceed))
+        box.finished.connect(
+            lambda _r: self._after_question(box.clickedButton() is discard, proceed))
         box.open()
 
     def _after_question(self, discard: bool, proceed: Callable[[], None]) -> None:

@@ -131,22 +131,23 @@ class CatalogView(QWidget):
             QTreeWidgetItem(self.results, ["Ningún trámite coincide con la búsqueda."])
         self.detail.set_result_count(len(found))
 
+    def _tramite_items(self) -> list[QTreeWidgetItem]:
+        items = []
+        for i in range(self.results.topLevelItemCount()):
+            top = self.results.topLevelItem(i)
+            if top is not None:
+                items += [c for j in range(top.childCount()) if (c := top.child(j)) is not None]
+        return items
+
     def visible_tramites(self) -> list[str]:
         """Nombres listed now, in order (what the operador sees)."""
-        names = []
-        for i in range(self.results.topLevelItemCount()):
-            top = self.results.topLevelItem(i)
-            names += [top.child(j).text(0) for j in range(top.childCount())]
-        return names
+        return [item.text(0) for item in self._tramite_items()]
 
     def select_tramite(self, nombre: str) -> None:
-        for i in range(self.results.topLevelItemCount()):
-            top = self.results.topLevelItem(i)
-            for j in range(top.childCount()):
-                if top.child(j).text(0) == nombre:
-                    self.results.setCurrentItem(top.child(j))
-                    return
-        raise LookupError(nombre)
+        item = next((i for i in self._tramite_items() if i.text(0) == nombre), None)
+        if item is None:
+            raise LookupError(nombre)
+        self.results.setCurrentItem(item)
 
     # -- detail -------------------------------------------------------------------------
 

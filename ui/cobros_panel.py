@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWid
 from desktop.bundle_schema import TramiteDef
 from desktop.errors import VentanillaError
 from desktop.fees import CobroLine, compute_cobros, total
+from ui.layout_parts import style_table
 from ui.money import pesos
 
 _HEADERS = ("Concepto", "CRI", "Importe")
@@ -65,12 +66,9 @@ class CobrosPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("cobrosTable")
         self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
+        style_table(self.table, selectable=False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)
-        self.table.setShowGrid(False)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -86,6 +84,8 @@ class CobrosPanel(QWidget):
         caption.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.table.setMinimumHeight(150)
+        self.table.setMaximumHeight(260)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         layout.addWidget(caption)

@@ -3,7 +3,7 @@ system print dialog when no default printer is configured."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -91,7 +91,8 @@ def print_with_dialog(parent: QWidget, document: QPdfDocument) -> QPrintDialog:
     dialog = QPrintDialog(printer, parent)
     dialog.setObjectName("printDialog")
     dialog.accepted.connect(lambda: render_to_printer(document, printer))
-    dialog.open()
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()  # QPrintDialog.open() wants a receiver slot in PySide; show() is equivalent
     return dialog
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.drafts import DraftSummary
 from desktop.permissions import CurrentUser
-from ui.layout_parts import page_header
+from ui.layout_parts import page_header, style_table
 from ui.operations import drafts_of, open_draft, remove_draft
 from ui.tasks import TaskRunner
 
@@ -79,10 +79,7 @@ class DraftsView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("draftsTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        style_table(self.table)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.resume(index.row()))
@@ -120,7 +117,21 @@ class DraftsView(QWidget):
 
     def delete_current(self) -> None:
         row = self.table.currentIndex().row()
-        if 0 <= row < self.model.rowCount():
-            uuid = self.model.row_at(row).uuid
-            self._runner.run(lambda: remove_draft(self._ctx, self._user, uuid),
-                             lambda _r: self.refresh(), owner=self)
+        if not 0 <= row < self.model.rowCount():
+            return
+        draft = self.model.row_at(row)
+        box = QMessageBox(QMessageBox.Icon.Question, "Eliminar borrador",
+                          f"¿Eliminar el borrador de «{draft.tramite_nombre}»? No se puede "
+                          "deshacer.", QMessageBox.StandardButton.NoButton, self.window())
+        box.setObjectName("deleteDraftDialog")
+        delete = box.addButton("Eliminar", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Conservar", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.finished.connect(lambda _r: self._delete(draft.uuid, box.clickedButton() is delete))
+        box.open()
+
+    def _delete(self, uuid: str, confirmed: bool) -> None:
+        if not confirmed:
+            return
+        self._runner.run(lambda: remove_draft(self._ctx, self._user, uuid),
+                         lambda _r: self.refresh(), owner=self)

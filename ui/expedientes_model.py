@@ -6,6 +6,7 @@ Pages arrive through the task runner: `fetchMore` asks for the next page, `sort`
 Signals:
     total_changed(int): how many expedientes match the current search.
     loading_changed(bool): a page request started (True) or ended (False).
+    load_failed(object): the exception of a page that could not be read.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def _cell(row: ExpedienteRow, key: str) -> str:
 class ExpedientesModel(QAbstractTableModel):
     total_changed = Signal(int)
     loading_changed = Signal(bool)
+    load_failed = Signal(object)
 
     def __init__(self, loader: PageLoader, runner: TaskRunner, page_size: int = 100,
                  parent: QWidget | None = None) -> None:
@@ -139,8 +141,8 @@ class ExpedientesModel(QAbstractTableModel):
     def _page_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
             self._set_loading(False)
-            self._total = len(self._rows)  # stop asking; the error is shown by the runner
-        self._runner.task_failed.emit(exc)
+            self._total = len(self._rows)  # stop asking until the next reload
+            self.load_failed.emit(exc)
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
+from ui.error_dialog import show_exception
 from ui.expedientes_model import ExpedientesModel
-from ui.layout_parts import page_header
+from ui.layout_parts import page_header, style_table
 from ui.operations import expedientes_page
 from ui.tasks import TaskRunner
 
@@ -46,10 +46,7 @@ class ExpedientesView(QWidget):
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        style_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -61,6 +58,7 @@ class ExpedientesView(QWidget):
         self.search_box.textChanged.connect(lambda _t: self._timer.start())
         self.search_box.returnPressed.connect(self.table.setFocus)
         self.model.total_changed.connect(self._show_count)
+        self.model.load_failed.connect(lambda exc: show_exception(self.window(), exc))
         # ResizeToContents does not re-measure rows that arrive later by itself.
         self.model.rowsInserted.connect(lambda *_a: header.resizeSections())
         top = QHBoxLayout()

@@ -113,6 +113,10 @@ class FormView(QWidget):
 
     # -- values ---------------------------------------------------------------------------
 
+    def focus_first(self) -> None:
+        if self.tramite.campos:
+            self._cells[self.tramite.campos[0].clave].editor.focus_widget.setFocus()
+
     def editor(self, clave: str) -> FieldEditor:
         return self._cells[clave].editor
 

@@ -55,7 +55,7 @@ class LoginDialog(QDialog):
         self.button = QPushButton("Entrar")
         self.button.setObjectName("loginButton")
         self.button.setProperty("primary", True)
-        self.button.setDefault(True)
+        self.button.setAutoDefault(False)  # Enter is handled per field (user -> password)
         self.button.setMinimumHeight(40)
         self.button.clicked.connect(self.try_login)
         self.username.returnPressed.connect(self.password.setFocus)

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.setCentralWidget(self._build())
         self._connect()
-        self.runner.task_failed.connect(lambda exc: show_exception(self, exc))
+        self.runner.task_failed.connect(self._task_failed)
         self.status.show_config_version(office.config_version)
         self.resize(1280, 800)
         self.go(CATALOG)
@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
 
     def open_expediente(self, row: ExpedienteRow) -> None:
         ExpedienteDialog(row, self.ctx, self.user, self.runner, self).open()
+
+    def _task_failed(self, exc: BaseException) -> None:
+        show_exception(self, exc)
 
     def _data_changed(self) -> None:
         self.sync.refresh()

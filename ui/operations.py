@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from desktop.bundle_schema import TramiteDef
 from desktop.bundles import current_bundle
@@ -100,6 +99,3 @@ def expedientes_page(ctx: AppContext, search: str, offset: int, limit: int, orde
         total = count_expedientes(session, search) if with_total else -1
     return ExpedientePage(total, rows)
 
-
-def applicant_answers(info: ApplicantInfo) -> dict[str, Any]:
-    return dict(info.answers)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLay
 from ui.operations import CaptureSetup
 from ui.wording import describe_cobro, plazo_text
 
-NIVELES = {1: "Informativo", 2: "Descarga de formatos", 3: "En línea con cita",
+NIVELES = {1: "Informativo", 2: "Descarga de formatos", 3: "Solicitud y pago en línea",
            4: "Totalmente en línea"}
 
 

@@ -1,21 +1,27 @@
 """The real central platform (central.app) served by uvicorn on a loopback port, in a thread.
 
-Stop and start again on the same port and database to simulate the platform going away and
-coming back. The admin side (`db`) is central.admin's own functions over the same database.
+Unlike central.testing.central_server (which this mirrors), it can stop and start again on the
+same port and database, to simulate the platform going away and coming back while the window's
+saved server URL stays the same. `db` is for central.admin calls and assertions.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import uvicorn
 
 from central import admin
 from central.app import create_app
 from central.db import Database
+from central.testing import REQUIRE_PG_ENV, fresh_pg_schema, pg_base_url
 
 OFFICE = "HMO"
 OFFICE_NAME = "Oficina Centro"
@@ -23,9 +29,8 @@ MUNICIPIO = "Hermosillo"
 
 
 class CentralServer:
-    def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.db_url = f"sqlite:///{folder / 'central.db'}"
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
         self.db = Database(self.db_url)
         admin.init_platform(self.db)
         admin.create_office(self.db, OFFICE, OFFICE_NAME, MUNICIPIO)
@@ -70,3 +75,21 @@ class CentralServer:
     def close(self) -> None:
         self.stop()
         self.db.dispose()
+
+
+@contextmanager
+def central_db_url(kind: str, folder: Path) -> Iterator[str]:
+    """An empty central database: a SQLite file in `folder`, or a fresh PostgreSQL schema (the
+    test is skipped without a reachable PostgreSQL, unless $VENTANILLA_REQUIRE_PG is set)."""
+    if kind == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{folder / 'central.db'}"
+        return
+    base = pg_base_url()
+    if base is None:
+        message = "PostgreSQL not reachable (run `bash scripts/postgres.sh start`)"
+        if os.environ.get(REQUIRE_PG_ENV):
+            pytest.fail(message)
+        pytest.skip(message)
+    with fresh_pg_schema(base) as url:
+        yield url

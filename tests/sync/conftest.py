@@ -8,13 +8,20 @@ from pathlib import Path
 import pytest
 
 from desktop.context import AppContext
-from tests.sync.central_server import CentralServer
+from tests.sync.central_server import CentralServer, central_db_url
 from tests.sync.machines import enrolled_context
 
 
 @pytest.fixture
-def central(tmp_path: Path) -> Iterator[CentralServer]:
-    server = CentralServer(tmp_path / "central").start()
+def central_db(tmp_path: Path) -> Iterator[str]:
+    """The central database URL; SQLite here, overridden with a PostgreSQL variant where useful."""
+    with central_db_url("sqlite", tmp_path / "central") as url:
+        yield url
+
+
+@pytest.fixture
+def central(central_db: str) -> Iterator[CentralServer]:
+    server = CentralServer(central_db).start()
     yield server
     server.close()
 

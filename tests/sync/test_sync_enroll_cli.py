@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -111,3 +116,34 @@ def test_sync_once_command_in_demo_mode(demo_ctx: AppContext,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     assert sync_once_command(demo_ctx) == 1
     assert "demostración" in capsys.readouterr().err
+
+
+WATCH = """
+import sys
+from pathlib import Path
+from desktop.context import open_context
+from sync.commands import sync_watch_command
+sys.exit(sync_watch_command(open_context(Path(sys.argv[1]), bootstrap_demo=False), 0.5))
+"""
+
+
+def test_sync_watch_runs_until_ctrl_c(window: AppContext, central: CentralServer) -> None:
+    capture_many(window, 1)
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "VENTANILLA_CREDENTIALS": "file", "PYTHONPATH": str(repo)}
+    child = subprocess.Popen([sys.executable, "-c", WATCH, str(window.data_dir)], cwd=repo,
+                             env=env, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    watchdog = threading.Timer(30, child.kill)  # never hang the suite if it never connects
+    watchdog.start()
+    lines = []
+    for line in child.stdout:
+        lines.append(line)
+        if "Conectado" in line:
+            break
+    child.send_signal(signal.SIGINT)
+    rest, _ = child.communicate(timeout=20)
+    watchdog.cancel()
+    assert child.returncode == 0
+    assert "Sincronizado: 1 enviado(s)" in "".join(lines)
+    assert "Deteniendo" in rest

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from central import admin
 from desktop.context import AppContext, open_context
+from desktop.demo import DEMO_BUNDLE_PATH
 from localdb.models import Expediente, OutboxEntry, SyncState, Tramite
 from sync.engine import SyncEngine
 from sync.enroll import enroll
@@ -181,3 +182,25 @@ def test_a_platform_that_always_answers_410_does_not_loop(window: AppContext,
     assert not report.ok
     assert fake.count("GET /v1/sync/pull") == 2  # the original and one retry from 0
     assert sync_state(window).pull_cursor == 0
+
+
+def test_bundle_not_signed_by_the_pinned_key_is_refused(window: AppContext) -> None:
+    epoch = sync_state(window).epoch
+    demo_envelope = DEMO_BUNDLE_PATH.read_bytes()  # signed with the demo key, not the platform's
+
+    def answer(_method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+        if path.startswith("/v1/config"):
+            return 200, {"Content-Type": "application/json", "ETag": '"9-x"'}, demo_envelope
+        body = {"changes": [], "next_cursor": 0, "has_more": False, "epoch": epoch}
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+    platform = FakePlatform(answer)
+    try:
+        before = _snapshot(window)
+        point_to(window, platform.url)
+        report = SyncEngine(window).run_once(force=True)
+    finally:
+        platform.close()
+    assert not report.ok and report.state == ConnectionState.ERROR
+    assert "firma" in report.message
+    assert _snapshot(window) == before

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from central import admin
@@ -13,7 +15,7 @@ from localdb.models import Attachment, AuditEntry, Expediente, Tramite
 from sync.engine import SyncEngine
 from sync.machine_token import load_machine_token
 from sync.observer import ConnectionState, SyncStatus
-from tests.sync.central_server import OFFICE, CentralServer
+from tests.sync.central_server import OFFICE, CentralServer, central_db_url
 from tests.sync.machines import (
     capture_many,
     local_hashes,
@@ -22,6 +24,13 @@ from tests.sync.machines import (
     server_hashes,
     sync_state,
 )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def central_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """These tests run against central on SQLite and on PostgreSQL."""
+    with central_db_url(request.param, tmp_path / "central") as url:
+        yield url
 
 
 class Recorder:
@@ -127,3 +136,16 @@ def test_published_bundle_reaches_the_counter(window: AppContext,
         nuevo = session.scalars(select(Tramite).where(Tramite.homoclave == "HMO-NUEVO-001")).one()
     assert nuevo.active and nuevo.bundle_version == 3
     assert sync_state(window).config_etag
+
+
+def test_platform_bundle_reusing_the_demo_version_is_refused_and_changes_nothing(
+        window: AppContext, central: CentralServer) -> None:
+    publish_bundle(central.db, 1, extra_tramite="HMO-NUEVO-001")  # the demo's number, other content
+    [uuid] = capture_many(window, 1)
+    report = SyncEngine(window).run_once(force=True)
+    assert not report.ok and report.state == ConnectionState.ERROR
+    assert "versión 1" in report.message and "versión mayor" in report.message
+    state = sync_state(window)
+    assert state.config_version == 1 and state.config_etag is None
+    assert state.last_error == report.message
+    assert uuid in server_hashes(central.db)  # the refusal does not hold back the data

@@ -11,24 +11,24 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 os.environ.setdefault("VENTANILLA_CREDENTIALS", "file")
 
-import shutil  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PySide6.QtGui import QColor, QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
+import pytest
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
-from desktop.auth import login  # noqa: E402
-from desktop.context import AppContext, open_context  # noqa: E402
-from desktop.permissions import CurrentUser  # noqa: E402
-from sync.engine import SyncEngine  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.operations import OfficeInfo, load_office  # noqa: E402
-from ui.sync_bridge import SyncBridge  # noqa: E402
-from ui.tasks import TaskRunner  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
+from desktop.auth import login
+from desktop.context import AppContext, open_context
+from desktop.permissions import CurrentUser
+from sync.engine import SyncEngine
+from ui.main_window import MainWindow
+from ui.operations import OfficeInfo, load_office
+from ui.sync_bridge import SyncBridge
+from ui.tasks import TaskRunner
+from ui.theme import apply_theme
 
 TRAMITE = "Constancia de no adeudo del impuesto predial"
 GOOD_CURP = "GODE561231HSRRRN00"

@@ -35,6 +35,7 @@ def _log_in(qtbot: QtBot, ctx: AppContext, office: OfficeInfo, runner: TaskRunne
     dialog.show()
     qtbot.keyClicks(dialog.username, "operador")
     qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.password and dialog.message_text() == ""
     qtbot.keyClicks(dialog.password, "operador123")
     with qtbot.waitSignal(dialog.logged_in, timeout=10_000) as logged:
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -51,6 +52,7 @@ def test_operador_captures_an_expediente_end_to_end(
     assert window.findChild(object, "demoBanner").isVisible()
 
     view = open_capture(qtbot, window, runner, "no adeudo predial", TRAMITE)
+    assert window.focusWidget() is view.form.editor("nombre").focus_widget
     fill_answers(qtbot, view, {**ANSWERS, "curp": BAD_CURP})
     choose(view, "motivo", "compraventa")
     assert "dígito verificador" in view.form.error_text("curp")
@@ -71,7 +73,7 @@ def test_operador_captures_an_expediente_end_to_end(
     for requisito in view.setup.tramite.requisitos:
         qtbot.mouseClick(view.findChild(object, f"requisito_{requisito.clave}"),
                          Qt.MouseButton.LeftButton)
-    assert view.sidebar.status_text() == "Listo para guardar."
+    assert view.sidebar.status_text() == "✓  Listo para guardar."
     assert view.sidebar.cobros.total_text() == "$234.62"
 
     qtbot.keyClick(view.form.editor("nombre").focus_widget, Qt.Key.Key_S,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -95,9 +94,7 @@ def test_anexos_refuse_big_and_unknown_files_with_a_clear_message(
     small_pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(sample_png)), QUrl.fromLocalFile(str(small_pdf))])
-    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(panel, drop)
+    panel.add_dropped(mime)  # what dropEvent does (offscreen Qt delivers no synthetic drops)
     settle(qtbot, runner)
     assert sorted(a.filename for a in panel.attachments()) == ["acta.pdf", "identificacion.png"]
     assert panel.list.item(0).icon().availableSizes()  # a thumbnail or the PDF icon
@@ -168,3 +165,24 @@ def test_typing_accents_in_the_form(qtbot: QtBot, make_window: WindowFactory,
     type_text(qtbot, widget, "Calle Ñandú 5")
     fill_answers(qtbot, view, {"cp": "83000"})
     assert view.form.raw_answers()["domicilio"] == "Calle Ñandú 5"
+
+
+def test_closing_the_window_never_drops_a_capture_silently(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    type_into(qtbot, view, "nombre", ANSWERS["nombre"])
+    assert not window.close()
+    box = _discard_box(window)
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Seguir capturando"),
+                     Qt.MouseButton.LeftButton)
+    assert window.isVisible() and view.form.raw_answers()["nombre"] == ANSWERS["nombre"]
+    window.lock()
+    assert not window.close()  # behind the lock nobody can even be asked: keep it
+    window.unlock()
+    window.close()
+    box = _discard_box(window)
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Descartar"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible())

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from desktop.context import AppContext
+from desktop.drafts import DraftInput, save_draft
+from desktop.permissions import CurrentUser
 from localdb.models import Draft, Expediente
 from ui.main_window import DRAFTS
 from ui.tasks import TaskRunner
@@ -62,3 +65,21 @@ def test_draft_saved_listed_resumed_and_captured(
     with ctx.session() as session:
         assert session.scalar(select(func.count()).select_from(Draft)) == 0
         assert session.scalars(select(Expediente)).one().answers["motivo"] == "credito"
+
+
+def test_deleting_a_draft_asks_first(
+    qtbot: QtBot, ctx: AppContext, operador: CurrentUser, make_window: WindowFactory,
+    runner: TaskRunner,
+) -> None:
+    save_draft(ctx, operador, DraftInput("HMO-TM-002", 1, {"nombre": "Rosa Ávila"}))
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    settle(qtbot, runner)
+    assert window.drafts.model.rowCount() == 1
+    for answer, remaining in (("Conservar", 1), ("Eliminar", 0)):
+        window.drafts.delete_current()
+        [box] = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        qtbot.mouseClick(next(b for b in box.buttons() if b.text() == answer),
+                         Qt.MouseButton.LeftButton)
+        settle(qtbot, runner)
+        assert window.drafts.model.rowCount() == remaining

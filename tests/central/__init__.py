@@ -1,0 +1,1 @@
+"""Tests of the central platform alone, over HTTP on loopback."""

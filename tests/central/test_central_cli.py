@@ -1,0 +1,151 @@
+"""The admin CLI `python -m central …` as an administrator runs it, and `serve --workers 2`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from central import admin
+from central.__main__ import main
+from central.db import Database
+from central.testing import central_server
+from tests.central.central_client import CounterMachine, enroll, mutation
+
+
+def _central(*args: str, db_url: str, env: dict[str, str] | None = None,
+             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "central", *args, "--db", db_url], capture_output=True,
+        text=True, timeout=60, env={**os.environ, **(env or {})}, cwd=cwd,
+    )
+
+
+class Cli:
+    """`python -m central …` run in-process (same argv parsing and output, no interpreter start)."""
+
+    def __init__(self, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+        self.db_url, self.capsys = db_url, capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        code = main([*args, "--db", self.db_url])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+
+def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cli = Cli(f"sqlite:///{tmp_path / 'central.db'}", capsys)
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps({"format": "ventanilla-bundle/1", "version": 2}))
+    monkeypatch.setenv("CENTRAL_USER_PASSWORD", "s3creto-largo")
+
+    assert cli("init")[1].startswith("Plataforma creada")
+    assert "ya inicializada" in cli("init")[1]
+    assert cli("create-office", "HMO01", "Catastro Centro", "--municipio", "Hermosillo")[0] == 0
+    code, out, _ = cli("enroll-code", "HMO01", "V03")
+    assert code == 0 and len(out.strip()) == 14  # XXXX-XXXX-XXXX
+    assert cli("add-user", "lucia", "--role", "supervisor", "--name", "Lucía Ramos")[0] == 0
+    assert "versión 2 publicada" in cli("publish-config", str(bundle))[1]
+    assert cli("publish-config", str(bundle))[::2] == (
+        1, "error: La versión 2 no es mayor que la publicada (2).\n")
+    assert "No existe la oficina NOPE" in cli("enroll-code", "NOPE", "V01")[2]
+    assert "Estado desconocido" in cli("set-status", "X-1", "perdido")[2]
+    assert "No hay expediente con folio X-1" in cli("set-status", "X-1", "validado")[2]
+    assert cli("reset-epoch")[1].startswith("Nueva época")
+    code, out, _ = cli("machines")
+    assert code == 0 and out.splitlines()[0].split()[:3] == ["EQUIPO", "OFICINA", "VENT."]
+
+
+def test_cli_lists_machines_with_their_outbox_lag(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    db_url = f"sqlite:///{tmp_path / 'central.db'}"
+    cli = Cli(db_url, capsys)
+    with central_server(db_url) as server:
+        machine = enroll(server, "HMO01", "V03")
+        machine.push([mutation(i, machine.payload()) for i in (1, 2)], pending=7)
+        payload = machine.payload()
+        machine.push([mutation(3, payload)], pending=6)
+
+        code, out, _ = cli("machines")
+        status = cli("set-status", payload["folio"], "validado", "--official-folio", "OF-1")
+        changes = machine.pull(0).json()["changes"]
+
+    assert code == 0
+    assert out.splitlines()[1].split()[:5] == [machine.machine_id, "HMO01", "V03", "3", "6"]
+    assert status[0] == 0 and f"{payload['folio']}: validado" in status[1]
+    assert changes[-1]["data"]["official_folio"] == "OF-1"
+
+
+def test_default_database_and_uninitialised_serve(tmp_path: Path) -> None:
+    init = subprocess.run([sys.executable, "-m", "central", "init"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    serve = _central("serve", db_url=f"sqlite:///{tmp_path / 'empty.db'}")
+
+    assert init.returncode == 0
+    assert (tmp_path / "central-data" / "central.db").is_file()
+    assert serve.returncode == 1 and "init" in serve.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_with_two_workers(central_db_url: str, tmp_path: Path) -> None:
+    db = Database(central_db_url)
+    admin.init_platform(db)
+    admin.create_office(db, "OFI", "Oficina")
+    codes = [admin.create_enroll_code(db, "OFI", f"V0{i}") for i in range(1, 3)]
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "central", "serve", "--db", central_db_url, "--port", str(port),
+         "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base, proc)
+        machines = [_enroll(base, code) for code in codes]
+        for machine in machines:
+            body = machine.push([mutation(i, machine.payload()) for i in range(1, 21)]).json()
+            assert body["last_mutation_id"] == 20
+        rows = admin.list_machines(db)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)
+        db.dispose()
+    assert sorted(r.last_mutation_id for r in rows) == [20, 20]
+    assert stderr.count("Started server process") >= 2  # really two workers
+
+
+def _wait_for(base: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            requests.get(base + "/v1/sync/pull", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError("serve did not answer in 30 s")
+
+
+def _enroll(base: str, code: str) -> CounterMachine:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    body = requests.post(base + "/v1/enroll", json={"code": code}, timeout=10).json()
+    return CounterMachine(
+        base_url=base, machine_id=body["machine_id"], token=body["machine_token"],
+        office=body["oficina"], ventanilla=body["ventanilla"], epoch=body["epoch"],
+        platform_public_key=body["platform_public_key"], receipt_key=Ed25519PrivateKey.generate(),
+    )

@@ -1,0 +1,80 @@
+"""Enrollment with one-time codes and user login, over HTTP."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import requests
+
+from central import admin
+from central.testing import CentralServer
+from tests.central.central_client import enroll
+
+
+def test_enroll_gives_machine_identity_and_code_is_single_use(
+    central_server: CentralServer,
+) -> None:
+    code = central_server.enroll_code("HMO01", "V03", nombre="Catastro Centro")
+    body = {"code": code.lower(), "app_version": "0.1.0", "hostname": "caja-3"}
+
+    first = requests.post(central_server.url + "/v1/enroll", json=body, timeout=10)
+    again = requests.post(central_server.url + "/v1/enroll", json=body, timeout=10)
+
+    assert first.status_code == 200
+    data = first.json()
+    assert (data["oficina"], data["oficina_nombre"], data["ventanilla"]) == (
+        "HMO01", "Catastro Centro", "V03")
+    assert data["municipio"] == "Hermosillo"
+    assert data["platform_public_key"].startswith("-----BEGIN PUBLIC KEY-----")
+    assert len(data["machine_token"]) >= 43 and data["epoch"]
+    assert again.status_code == 401
+    assert "código" in again.json()["detail"]
+    machines = admin.list_machines(central_server.db)
+    assert [(m.id, m.office, m.ventanilla) for m in machines] == [
+        (data["machine_id"], "HMO01", "V03")]
+
+
+def test_enroll_refuses_unknown_code_and_garbage(central_server: CentralServer) -> None:
+    unknown = requests.post(central_server.url + "/v1/enroll", json={"code": "AAAA-BBBB-CCCC"},
+                            timeout=10)
+    garbage = requests.post(central_server.url + "/v1/enroll", data=b"{not json",
+                            headers={"Content-Type": "application/json"}, timeout=10)
+    bad_key = requests.post(
+        central_server.url + "/v1/enroll",
+        json={"code": central_server.enroll_code(), "receipt_public_key": "not a key"},
+        timeout=10,
+    )
+
+    assert unknown.status_code == 401
+    assert garbage.status_code == 422
+    assert garbage.json()["detail"] == "El cuerpo no es JSON válido."
+    assert bad_key.status_code == 422 and isinstance(bad_key.json()["detail"], str)
+
+
+def test_enroll_accepts_gzip_body(central_server: CentralServer) -> None:
+    raw = gzip.compress(json.dumps({"code": central_server.enroll_code()}).encode())
+    response = requests.post(
+        central_server.url + "/v1/enroll", data=raw,
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"}, timeout=10,
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_login_checks_password_and_machine_token(central_server: CentralServer) -> None:
+    admin.add_user(central_server.db, "lucia", "supervisor", "Lucía Ramos", "s3creto-largo")
+    machine = enroll(central_server)
+
+    ok = machine.post("/v1/auth/login", {"username": "lucia", "password": "s3creto-largo"})
+    wrong = machine.post("/v1/auth/login", {"username": "lucia", "password": "otra-cosa"})
+    nobody = machine.post("/v1/auth/login", {"username": "nadie", "password": "otra-cosa"})
+    no_token = requests.post(central_server.url + "/v1/auth/login",
+                             json={"username": "lucia", "password": "s3creto-largo"}, timeout=10)
+    bad_token = requests.post(central_server.url + "/v1/auth/login",
+                              json={"username": "lucia", "password": "s3creto-largo"},
+                              headers={"Authorization": "Bearer nope"}, timeout=10)
+
+    assert ok.status_code == 200
+    assert ok.json() == {"username": "lucia", "full_name": "Lucía Ramos", "role": "supervisor"}
+    assert [r.status_code for r in (wrong, nobody, no_token, bad_token)] == [401] * 4
+    assert wrong.json()["detail"] == "Usuario o contraseña incorrectos."

@@ -1,0 +1,1 @@
+"""Sync client tests against the real central platform on loopback (issue 5)."""

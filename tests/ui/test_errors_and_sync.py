@@ -1,0 +1,127 @@
+"""Unexpected errors reach the user in Spanish and the log with a traceback, without losing the
+capture; the status bar follows the sync engine."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from desktop.context import AppContext
+from desktop.errors import VentanillaError
+from localdb.models import Expediente
+from sync.observer import ConnectionState, SyncStatus
+from ui.error_dialog import UNEXPECTED_MESSAGE, install_excepthook
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+
+from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
+from .driving import choose, fill_answers, open_capture
+
+
+def _visible_boxes(window: MainWindow) -> list[QMessageBox]:
+    return [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+
+
+def _fail() -> None:
+    raise ZeroDivisionError("boom")
+
+
+def test_unexpected_task_error_opens_spanish_dialog_and_logs_traceback(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    window = make_window()
+    with caplog.at_level(logging.ERROR, logger="ui.error_dialog"):
+        runner.run(_fail)
+        settle(qtbot, runner)
+    [box] = _visible_boxes(window)
+    assert box.text() == UNEXPECTED_MESSAGE
+    assert "ZeroDivisionError: boom" in box.detailedText()
+    assert caplog.records[-1].exc_info is not None
+    assert "_fail" in caplog.text
+
+
+def test_expected_error_shows_its_own_message(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window()
+
+    def refuse() -> None:
+        raise VentanillaError("El disco del equipo está lleno: no se guardó nada.")
+
+    runner.run(refuse)
+    settle(qtbot, runner)
+    [box] = _visible_boxes(window)
+    assert box.text() == "El disco del equipo está lleno: no se guardó nada."
+
+
+def test_excepthook_catches_errors_escaping_slots(qtbot: QtBot, make_window: WindowFactory,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    window = make_window()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_excepthook(lambda: window)
+    try:
+        _fail()
+    except ZeroDivisionError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    [box] = _visible_boxes(window)
+    assert box.windowTitle() == "Error inesperado"
+
+
+def test_failed_save_keeps_everything_on_screen(
+    qtbot: QtBot, ctx: AppContext, make_window: WindowFactory, runner: TaskRunner,
+    sample_png: Path,
+) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    fill_answers(qtbot, view, {**ANSWERS, "curp": GOOD_CURP})
+    choose(view, "motivo", "otro")
+    view.requisitos.check_all()
+    view.anexos.add_files([sample_png])
+    settle(qtbot, runner)
+    sample_png.unlink()  # the scanned file vanished before saving
+    qtbot.keyClick(view.form.editor("nombre").focus_widget, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, runner)
+    [box] = _visible_boxes(window)
+    assert box.text() == "No se pudo leer el anexo «identificacion.png»."
+    assert window.capture.capture is view and view.dirty
+    assert view.form.raw_answers()["curp"] == GOOD_CURP
+    assert view.sidebar.save_button.isEnabled()
+    with ctx.session() as session:
+        assert session.scalar(select(func.count()).select_from(Expediente)) == 0
+
+
+def test_status_bar_follows_the_sync_engine(qtbot: QtBot, make_window: WindowFactory,
+                                            runner: TaskRunner) -> None:
+    window = make_window()
+    panel = window.sync  # listens to the bridge the engine reports to
+    reporter = threading.Thread(target=lambda: window_bridge(window).on_sync_state(
+        SyncStatus(ConnectionState.SINCRONIZANDO, 3)))
+    reporter.start()
+    reporter.join()
+    qtbot.waitUntil(lambda: "Sincronizando" in window.status.sync_text())
+    assert window.status.sync_text() == "● Sincronizando… · 3 pendientes de envío"
+    assert not window.status.sync_button.isEnabled()
+    assert panel.last_status is not None
+
+    window_bridge(window).on_sync_state(SyncStatus(ConnectionState.CONECTADO, 0))
+    qtbot.waitUntil(lambda: "Conectado" in window.status.sync_text())
+    qtbot.mouseClick(window.status.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, runner)
+    assert window.status.sync_text().startswith("● Sin conexión")  # demo: not enrolled
+    assert "enrol" in window.status.sync_label.toolTip().lower()
+
+
+def window_bridge(window: MainWindow) -> object:
+    engine = window.sync._engine
+    assert engine is not None
+    return engine.observer
