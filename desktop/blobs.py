@@ -16,7 +16,11 @@ from pathlib import Path
 from desktop.errors import StorageError, VentanillaError
 
 ALLOWED_MIME = {"application/pdf", "image/jpeg", "image/png"}
-_MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+_MAGIC = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
 DISK_FULL = ("El disco del equipo está lleno: no se guardó nada. Libere espacio y vuelva a "
              "intentar; los datos capturados siguen en pantalla.")
 

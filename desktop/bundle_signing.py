@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from desktop.bundle_schema import Bundle
+from desktop.canonical import canonical_json
 from desktop.errors import BundleError
-from sync.protocol import canonical_json
 
 MAX_BUNDLE_FILE_BYTES = 20 * 1024 * 1024
 SIGNATURE_BYTES = 64

@@ -15,6 +15,7 @@ from desktop.audit import append_audit
 from desktop.blobs import DISK_FULL, StoredBlob, store_file
 from desktop.bundle_schema import TramiteDef
 from desktop.bundles import current_bundle
+from desktop.canonical import canonical_json, payload_sha256
 from desktop.catalog import get_tramite
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed
@@ -25,7 +26,6 @@ from desktop.ids import uuid7
 from desktop.permissions import CurrentUser, Permission, require
 from desktop.validation import validate_answers
 from localdb.models import Attachment, Draft, Expediente, OutboxEntry, SyncState
-from sync.protocol import canonical_json, payload_sha256
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,9 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
     for attachment, blob in blobs:
         if attachment.campo:
             answers[attachment.campo] = blob.sha256
-    result = validate_answers(tramite, answers, clave_catastral_patron=bundle.clave_catastral_patron)
+    result = validate_answers(
+        tramite, answers, clave_catastral_patron=bundle.clave_catastral_patron
+    )
     errors = {**result.errors, **check_requisitos(tramite, request.requisitos)}
     if errors:
         raise ValidationFailed(errors)
@@ -104,7 +106,9 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
     return _Prepared(tramite, result.cleaned, cobros, requisitos, blobs)
 
 
-def capture_expediente(ctx: AppContext, user: CurrentUser, request: CaptureRequest) -> CaptureResult:
+def capture_expediente(
+    ctx: AppContext, user: CurrentUser, request: CaptureRequest
+) -> CaptureResult:
     require(user, Permission.CAPTURE)
     prepared = _prepare(ctx, request)
     try:

@@ -32,7 +32,8 @@ def bootstrap_if_empty(ctx: AppContext) -> bool:
     bundle = verify_bundle(payload, signature, DEMO_PUBLIC_KEY_PEM)
     with ctx.session() as session:
         session.add(SyncState(
-            id=1, machine_id=f"DEMO-{secrets.token_hex(4).upper()}", municipio=bundle.municipio.nombre,
+            id=1, machine_id=f"DEMO-{secrets.token_hex(4).upper()}",
+            municipio=bundle.municipio.nombre,
             oficina="HMO", oficina_nombre="Oficina Centro (DEMO)", ventanilla="V01", demo=True,
             platform_public_key=DEMO_PUBLIC_KEY_PEM,
         ))

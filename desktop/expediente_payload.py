@@ -12,9 +12,9 @@ from typing import Any
 
 from desktop.blobs import StoredBlob
 from desktop.bundle_schema import TramiteDef
+from desktop.canonical import payload_sha256
 from desktop.fees import CobroLine, total
 from localdb.models import SyncState
-from sync.protocol import payload_sha256
 
 
 def applicant_fields(tramite: TramiteDef, cleaned: dict[str, Any]) -> dict[str, str | None]:

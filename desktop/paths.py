@@ -1,4 +1,4 @@
-"""Where Ventanilla keeps its data: platformdirs, overridable by --data-dir or VENTANILLA_DATA_DIR."""
+"""Where Ventanilla keeps its data: platformdirs, or --data-dir, or VENTANILLA_DATA_DIR."""
 
 from __future__ import annotations
 

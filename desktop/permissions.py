@@ -37,7 +37,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
 }
 
-ROLE_LABELS = {Role.OPERADOR: "Operador", Role.SUPERVISOR: "Supervisor", Role.ADMIN: "Administrador"}
+ROLE_LABELS = {
+    Role.OPERADOR: "Operador",
+    Role.SUPERVISOR: "Supervisor",
+    Role.ADMIN: "Administrador",
+}
 
 
 @dataclass(frozen=True)
@@ -53,5 +57,6 @@ class CurrentUser:
 def require(user: CurrentUser, permission: Permission) -> None:
     if not user.can(permission):
         raise PermissionDenied(
-            f"El rol {ROLE_LABELS[user.role]} no tiene permiso para {permission.value.replace('_', ' ')}."
+            f"El rol {ROLE_LABELS[user.role]} no tiene permiso para "
+            f"{permission.value.replace('_', ' ')}."
         )

@@ -6,7 +6,7 @@ Money is stored as integer centavos; JSON columns hold validated, canonical data
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -35,7 +35,7 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Dependencia(Base):
@@ -151,7 +151,11 @@ class OutboxEntry(Base):
     """A mutation waiting for the platform, written in the same transaction as its change."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_state", "state", "mutation_id"),)
+    # AUTOINCREMENT: a mutation id, once used, is never handed out again, even after deletes.
+    __table_args__ = (
+        Index("ix_outbox_state", "state", "mutation_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     mutation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(40))

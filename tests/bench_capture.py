@@ -24,7 +24,7 @@ CAPTURES = int(os.environ.get("BENCH_CAPTURES", "200"))
 def _fill(db_path: Path, homoclave: str, version: int, n: int) -> None:
     raw = sqlite3.connect(db_path)
     rows = ((f"00000000-0000-7000-8000-{i:012d}", f"HMO-V09-2025-{i:06d}", homoclave, version,
-             '{"nombre_solicitante": "Persona %d"}' % i, "[]", "[]", 15000,
+             f'{{"nombre_solicitante": "Persona {i}"}}', "[]", "[]", 15000,
              f"Persona de Prueba {i}", None, None, "capturado", "operador",
              "2025-06-01 10:00:00", "bench", "0" * 64, "sincronizado", 0) for i in range(n))
     raw.executemany(

@@ -1,4 +1,4 @@
-"""Build valid answers for any trámite of a bundle, so tests follow the demo catálogo as it grows."""
+"""Valid answers for any trámite of a bundle, so tests follow the demo catálogo as it grows."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def test_five_failures_lock_for_five_minutes_even_with_right_password(demo_ctx) 
 
 
 def test_unknown_user_gets_the_same_message(demo_ctx) -> None:
-    with pytest.raises(AuthError, match="^Usuario o contraseña incorrectos.$"):
+    with pytest.raises(AuthError, match=r"^Usuario o contraseña incorrectos\.$"):
         login(demo_ctx, "nadie", "x")
 
 

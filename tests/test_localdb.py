@@ -1,4 +1,4 @@
-"""The local store: pragmas, file permissions, migrations match the models, up/down, alembic check."""
+"""The local store: pragmas, file modes, migrations match the models, up/down, alembic check."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def test_every_revision_upgrades_and_downgrades(tmp_path: Path) -> None:
     downgrade(engine, "base")
     with engine.connect() as conn:
         tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").all()
-    assert {t[0] for t in tables} <= {"alembic_version"}
+    # sqlite_sequence is SQLite's own bookkeeping for AUTOINCREMENT; it cannot be dropped.
+    assert {t[0] for t in tables} <= {"alembic_version", "sqlite_sequence"}
     upgrade_to_head(engine, db)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == \
@@ -81,7 +82,8 @@ def test_migrating_an_existing_database_copies_it_aside(tmp_path: Path) -> None:
 def test_captured_answers_are_immutable_and_audit_is_append_only(tmp_path: Path) -> None:
     ctx = open_context(tmp_path / "d", bootstrap_demo=False)
     with ctx.engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_log(at, actor, action, entity, detail, prev_hash, hash)"
+        conn.execute(text("INSERT INTO audit_log(at, actor, action, entity, detail, "
+                          "prev_hash, hash)"
                           " VALUES ('2026-01-01', 'a', 'x', '', '{}', '0', '1')"))
     with pytest.raises(Exception, match="append-only"), ctx.engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor='b'"))
@@ -97,7 +99,8 @@ def test_fts_index_follows_inserts(tmp_path: Path) -> None:
     raw.execute(
         "INSERT INTO expedientes(uuid, folio, tramite_homoclave, tramite_version, answers, "
         "requisitos, cobros, total_centavos, nombre, curp, rfc, status, created_by, captured_at, "
-        "origin_machine, content_sha256, sync_state, print_count) VALUES ('u1','HMO-V01-2026-000001',"
+        "origin_machine, content_sha256, sync_state, print_count) "
+        "VALUES ('u1','HMO-V01-2026-000001',"
         "'X',1,'{}','[]','[]',0,'José Peña Núñez','PENJ800101HSRXXX09',NULL,'capturado','op',"
         "'2026-01-01','m','h','pendiente',0)")
     raw.commit()
@@ -107,3 +110,21 @@ def test_fts_index_follows_inserts(tmp_path: Path) -> None:
         raw.execute("UPDATE expedientes SET answers='{\"a\":1}' WHERE uuid='u1'")
     raw.close()
     ctx.close()
+
+
+def test_outbox_ids_are_never_reused_after_upgrading_a_0001_database(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    engine = make_engine(db)
+    upgrade_to_head(engine, db, "0001")
+    row = ("INSERT INTO outbox(kind, entity_uuid, payload, sha256, state, attempts, created_at) "
+           "VALUES ('expediente.record', 'u', '{}', 'h', 'pending', 0, '2026-01-01')")
+    with engine.begin() as conn:
+        for _ in range(3):
+            conn.exec_driver_sql(row)
+    upgrade_to_head(engine, db)
+    with engine.begin() as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT mutation_id FROM outbox ORDER BY 1")]
+        assert ids == [1, 2, 3]  # the rows survived the table rebuild
+        conn.exec_driver_sql("DELETE FROM outbox WHERE mutation_id >= 2")
+        conn.exec_driver_sql(row)
+        assert conn.exec_driver_sql("SELECT max(mutation_id) FROM outbox").scalar() == 4

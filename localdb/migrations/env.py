@@ -1,4 +1,4 @@
-"""Alembic environment: batch mode for SQLite, the models' naming convention, FTS objects ignored."""
+"""Alembic environment: batch mode for SQLite, the models' naming convention, no FTS objects."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def _include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     # The FTS5 virtual table and its shadow tables are created by raw SQL in the migration.
     return not (type_ == "table" and name is not None and name.startswith("expedientes_fts"))
 
