@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, T
 
 from printing.dates import format_datetime_es
 from printing.document_data import DocumentData
+from printing.fitted import FittedLine
 from printing.layouts import Layout
 from printing.qr import QrFlowable
 from printing.styles import ALERT, BAND, RULE, SHADE, Styles
@@ -60,13 +61,14 @@ def letterhead(data: DocumentData, layout: Layout, st: Styles, title: str) -> li
 
 def folio_block(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
     """The folio, big, and the date and time of reception beside (or under) it."""
-    folio = [Paragraph("FOLIO", st.label), Paragraph(text(data.folio), st.folio)]
     when = [Paragraph("FECHA Y HORA", st.label),
             Paragraph(format_datetime_es(data.captured_at), st.body_bold)]
     if layout.is_ticket:
-        return [Spacer(1, 1.5 * mm), *_centered(folio, st), *_centered(when, st),
+        return [Spacer(1, 1.5 * mm), *_centered([Paragraph("FOLIO", st.label)], st),
+                _folio_line(data, st, centered=True), *_centered(when, st),
                 Spacer(1, 1.5 * mm)]
-    box = Table([[folio, when]], colWidths=[layout.frame_width * 0.58, layout.frame_width * 0.42])
+    folio = [Paragraph("FOLIO", st.label), _folio_line(data, st, centered=False)]
+    box = Table([[folio, when]], colWidths=[layout.frame_width * 0.62, layout.frame_width * 0.38])
     box.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), SHADE),
         ("BOX", (0, 0), (-1, -1), 0.8, BAND),
@@ -76,6 +78,12 @@ def folio_block(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
     ]))
     return [box]
+
+
+def _folio_line(data: DocumentData, st: Styles, *, centered: bool) -> FittedLine:
+    """The folio on one line, in the folio style's size or smaller if it is long."""
+    return FittedLine(data.folio, st.folio.fontName, st.folio.fontSize, st.folio.textColor,
+                      centered=centered)
 
 
 def _centered(paragraphs: list[Paragraph], st: Styles) -> list[Flowable]:

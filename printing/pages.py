@@ -41,7 +41,8 @@ def build_pdf(story: list[Flowable], layout: Layout, data: DocumentData, title: 
     # No frame padding: blocks are sized to layout.frame_width exactly.
     frame = Frame(layout.margin, bottom, layout.frame_width, pagesize[1] - top - bottom,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=_decorate(layout, data))])
+    doc.addPageTemplates([PageTemplate("page", [frame], onPage=_decorate(layout, data),
+                                       onPageEnd=_overlay(layout, data))])
     doc.build(story)
     return buffer.getvalue()
 
@@ -59,14 +60,21 @@ def _story_height(story: list[Flowable], width: float) -> float:
 
 def _decorate(layout: Layout, data: DocumentData) -> PageCallback:
     def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        if data.demo:
-            _watermark(canvas, layout, doc.pagesize)
         if not layout.is_ticket:
+            canvas.saveState()
             _footer(canvas, layout, data, doc.page)
-        canvas.restoreState()
+            canvas.restoreState()
 
     return on_page
+
+
+def _overlay(layout: Layout, data: DocumentData) -> PageCallback:
+    """Drawn after the content, so shaded boxes cannot hide the translucent demo watermark."""
+    def on_page_end(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if data.demo:
+            _watermark(canvas, layout, doc.pagesize)
+
+    return on_page_end
 
 
 def _watermark(canvas: Canvas, layout: Layout, pagesize: tuple[float, float]) -> None:

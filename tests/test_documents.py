@@ -10,6 +10,7 @@ import pytest
 
 from printing.acuse import render_acuse
 from printing.document_data import FeeLine, RequisitoLine
+from printing.layouts import get_layout
 from printing.recibo import render_recibo
 from printing.sample_document import sample_document_data
 from tests.document_fixtures import pdf_pages, pdf_text
@@ -160,3 +161,42 @@ def test_without_dejavu_helvetica_still_prints_spanish(monkeypatch: pytest.Monke
     for expected in ["José Peña Núñez", "REIMPRESIÓN 1", "DEMO — SIN VALIDEZ OFICIAL",
                      "MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N."]:
         assert expected in text
+
+
+def _lines_holding(pdf: bytes, needle: str) -> list[tuple[float, float]]:
+    """(baseline, glyph height) of each occurrence of `needle` that sits whole on one line."""
+    document = pdfium.PdfDocument(pdf)
+    found = []
+    for page in document:
+        text_page = page.get_textpage()
+        full = text_page.get_text_range()
+        start = full.find(needle)
+        while start >= 0:
+            boxes = [text_page.get_charbox(start + i, loose=True) for i in range(len(needle))]
+            bottoms = {round(box[1], 1) for box in boxes}
+            if len(bottoms) == 1:
+                found.append((bottoms.pop(), max(box[3] - box[1] for box in boxes)))
+            start = full.find(needle, start + 1)
+        text_page.close()
+        page.close()
+    document.close()
+    return found
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("render", [render_acuse, render_recibo])
+@pytest.mark.parametrize("folio", ["HMO-V01-2026-000001", "OFI-V03-2026-000123",
+                                   "TESORERIA-MUNICIPAL-V12-2026-0000001"])
+@pytest.mark.parametrize("reprint", [0, 3])
+def test_folio_is_printed_big_and_on_one_line(layout: str, render: object, folio: str,
+                                               reprint: int) -> None:
+    pdf = render(sample_document_data(folio=folio, reprint_number=reprint), layout)  # type: ignore[operator]
+    assert folio in pdf_text(pdf).split(" ")  # pypdf reads it as one unbroken word
+    lines = _lines_holding(pdf, folio)
+    assert lines, f"{folio} is split across lines"
+    tallest = max(height for _baseline, height in lines)
+    full_size = get_layout(layout).folio_size
+    if len(folio) <= 19:  # what format_folio makes of a 3-letter oficina: full size
+        assert tallest >= full_size * 0.98, (tallest, full_size)
+    else:  # an unusually long folio shrinks, but stays bigger than the footer's 7 pt
+        assert tallest > 7.5, tallest
