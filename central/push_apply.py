@@ -21,11 +21,9 @@ from central.machine_auth import MachineIdentity
 from central.models import Machine, MutationRecord, table_of, utc_now
 from central.mutations import ApplyContext, Outcome, apply_mutation
 from central.sanitize import clean
-from sync.protocol import Mutation, MutationResult, PushResponse
+from sync.protocol import DUPLICATE_SHA256_MISMATCH, Mutation, MutationResult, PushResponse
 
 log = logging.getLogger(__name__)
-
-SHA_MISMATCH = "sha256 distinto del registrado para esta mutación"
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def _duplicate(machine_id: str, item: PushItem, recorded: _Recorded | None) -> M
         log.warning("machine %s resent mutation %d with another sha256", machine_id,
                     item.mutation_id)
         return MutationResult(mutation_id=item.mutation_id, status="duplicate",
-                              error=SHA_MISMATCH)
+                              error=DUPLICATE_SHA256_MISMATCH)
     if recorded is not None and recorded.status == "rejected":
         return MutationResult(mutation_id=item.mutation_id, status="rejected",
                               error=recorded.error)

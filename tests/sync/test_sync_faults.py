@@ -95,8 +95,6 @@ def test_rejected_mutation_shows_the_reason_and_does_not_block(
     assert set(server_hashes(central.db)) == set(uuids) - {uuids[1]}
 
 
-@pytest.mark.xfail(reason="central answers a re-sent rejected mutation as a plain duplicate; "
-                   "it should answer with the recorded outcome (rejected + reason)")
 def test_rejection_survives_a_lost_answer(window: AppContext, central: CentralServer,
                                           proxy: FaultProxy) -> None:
     """The retry of a batch whose answer was lost must still report the poison as rejected."""
@@ -107,8 +105,14 @@ def test_rejection_survives_a_lost_answer(window: AppContext, central: CentralSe
     engine = SyncEngine(window)
     assert not engine.run_once(force=True).ok
     report = engine.run_once(force=True)
-    assert report.ok
+    assert report.ok and report.rejected == 1
     assert outbox_states(window) == {"acked": 2, "rejected": 1}
+    with window.session() as session:
+        rejected = session.scalars(select(OutboxEntry).where(
+            OutboxEntry.state == "rejected")).one()
+        assert rejected.entity_uuid == uuids[0]
+        assert "content_sha256" in (rejected.last_error or "")  # the server's recorded reason
+    assert set(server_hashes(central.db)) == set(uuids[1:])
 
 
 @pytest.fixture
