@@ -1,23 +1,26 @@
-"""A minimal IPP/1.1 client: Print-Job of one PDF to an `ipp://` or `ipps://` printer URI.
+"""A minimal IPP/1.1 wire client: encode a request, POST it, decode the reply (RFC 8010/8011).
 
-Enough of RF 8010/8011 to send a document and read back job-id and the status; it lets a window
-print to a network printer directly, without a CUPS queue (and works where there is no CUPS).
+Enough to send a PDF with Print-Job and to ask a job's state with Get-Job-Attributes; it lets a
+window print to a network printer directly, without a CUPS queue (and where there is no CUPS).
+The operations themselves (retry while busy, wait for the job to finish) are in `ipp_jobs`.
 """
 
 from __future__ import annotations
 
 import itertools
 import struct
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 PRINT_JOB = 0x0002
+GET_JOB_ATTRIBUTES = 0x0009
 TAG_OPERATION = 0x01
 TAG_END = 0x03
 TAG_INTEGER = 0x21
+TAG_ENUM = 0x23
 TAG_TEXT = 0x41
 TAG_NAME = 0x42
 TAG_KEYWORD = 0x44
@@ -27,8 +30,6 @@ TAG_LANGUAGE = 0x48
 TAG_MIME = 0x49
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0
-BUSY_STATUSES = {0x0502, 0x0507}  # server-error-service-unavailable, server-error-busy
-BUSY_WAIT_SECONDS = 30.0
 
 _request_ids = itertools.count(1)
 
@@ -62,18 +63,38 @@ def _attribute(tag: int, name: str, value: bytes) -> bytes:
             + struct.pack(">H", len(value)) + value)
 
 
-def encode_print_job(printer_uri: str, document: bytes, *, job_name: str, user: str,
-                     request_id: int) -> bytes:
-    attributes = b"".join([
+def _operation_attributes(printer_uri: str, user: str) -> list[bytes]:
+    return [
         _attribute(TAG_CHARSET, "attributes-charset", b"utf-8"),
         _attribute(TAG_LANGUAGE, "attributes-natural-language", b"es-mx"),
         _attribute(TAG_URI, "printer-uri", printer_uri.encode("utf-8")),
         _attribute(TAG_NAME, "requesting-user-name", user.encode("utf-8")[:255]),
+    ]
+
+
+def _encode(operation: int, request_id: int, attributes: list[bytes], document: bytes) -> bytes:
+    header = struct.pack(">BBHI", 1, 1, operation, request_id)
+    return header + bytes([TAG_OPERATION]) + b"".join(attributes) + bytes([TAG_END]) + document
+
+
+def encode_print_job(printer_uri: str, document: bytes, *, job_name: str, user: str,
+                     request_id: int) -> bytes:
+    return _encode(PRINT_JOB, request_id, [
+        *_operation_attributes(printer_uri, user),
         _attribute(TAG_NAME, "job-name", job_name.encode("utf-8")[:255]),
         _attribute(TAG_MIME, "document-format", b"application/pdf"),
-    ])
-    header = struct.pack(">BBHI", 1, 1, PRINT_JOB, request_id)
-    return header + bytes([TAG_OPERATION]) + attributes + bytes([TAG_END]) + document
+    ], document)
+
+
+def encode_get_job_attributes(printer_uri: str, job_id: int, *, user: str, request_id: int,
+                              requested: Sequence[str]) -> bytes:
+    wanted = [_attribute(TAG_KEYWORD, "requested-attributes" if i == 0 else "", name.encode())
+              for i, name in enumerate(requested)]  # extra values of a set have no name
+    return _encode(GET_JOB_ATTRIBUTES, request_id, [
+        *_operation_attributes(printer_uri, user),
+        _attribute(TAG_INTEGER, "job-id", struct.pack(">i", job_id)),
+        *wanted,
+    ], b"")
 
 
 def decode_response(body: bytes) -> IppResponse:
@@ -95,7 +116,8 @@ def decode_response(body: bytes) -> IppResponse:
         value_len = struct.unpack(">H", body[pos:pos + 2])[0]
         raw = body[pos + 2:pos + 2 + value_len]
         pos += 2 + value_len
-        value: int | str = (struct.unpack(">i", raw)[0] if tag == TAG_INTEGER and value_len == 4
+        numeric = tag in (TAG_INTEGER, TAG_ENUM) and value_len == 4
+        value: int | str = (struct.unpack(">i", raw)[0] if numeric
                             else raw.decode("utf-8", "replace"))
         attributes.setdefault(name, []).append(value)
     return IppResponse(status, attributes)
@@ -111,27 +133,12 @@ def http_url(printer_uri: str) -> str:
     return urlunsplit(("https" if secure else "http", netloc, parts.path or "/", "", ""))
 
 
-def print_job(printer_uri: str, document: bytes, *, job_name: str, user: str) -> int:
-    """Send one PDF; returns the printer's job-id. A busy printer is retried for up to 30 s."""
-    deadline = time.monotonic() + BUSY_WAIT_SECONDS
-    delay = 0.25
-    while True:
-        response = _send_once(printer_uri, document, job_name, user)
-        if response.status not in BUSY_STATUSES or time.monotonic() + delay > deadline:
-            break
-        time.sleep(delay)
-        delay = min(delay * 2, 4.0)
-    if not response.ok:
-        message = response.attributes.get("status-message", [""])[0]
-        raise IppError(f"la impresora rechazó el trabajo (0x{response.status:04x} {message})")
-    if response.job_id is None:
-        raise IppError("la impresora no devolvió número de trabajo")
-    return response.job_id
+def next_request_id() -> int:
+    return next(_request_ids)
 
 
-def _send_once(printer_uri: str, document: bytes, job_name: str, user: str) -> IppResponse:
-    body = encode_print_job(printer_uri, document, job_name=job_name, user=user,
-                            request_id=next(_request_ids))
+def send(printer_uri: str, body: bytes) -> IppResponse:
+    """POST one encoded request to the printer and decode its reply."""
     try:
         reply = requests.post(http_url(printer_uri), data=body,
                               headers={"Content-Type": "application/ipp"},

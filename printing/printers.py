@@ -9,7 +9,8 @@ import re
 import shutil
 import subprocess
 
-from printing.ipp import IppError, print_job
+from printing.ipp import IppError
+from printing.ipp_jobs import ABORTED, CANCELED, JobStatus, print_job, wait_for_job
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,27 @@ def print_pdf(pdf: bytes, printer: str, title: str) -> str:
 
 
 def _print_ipp(pdf: bytes, uri: str, title: str) -> str:
+    """Send over IPP and wait for the printer's verdict; a job still queued counts as sent."""
+    user = _user()
     try:
-        job_id = print_job(uri, pdf, job_name=title, user=_user())
+        job_id = print_job(uri, pdf, job_name=title, user=user)
     except IppError as exc:
         log.warning("IPP print to %s failed: %s", uri, exc.reason)
         raise PrintFailed(uri, exc.reason) from exc
-    log.info("IPP job %s sent to %s", job_id, uri)
+    status = wait_for_job(uri, job_id, user=user)
+    log.info("IPP job %s on %s: %s %s %s", job_id, uri, status.state_name,
+             ",".join(status.reasons), status.message)
+    if status.state in (ABORTED, CANCELED):
+        raise PrintFailed(uri, _job_failure(status))
     return str(job_id)
+
+
+def _job_failure(status: JobStatus) -> str:
+    if status.state == CANCELED:
+        return f"el trabajo {status.job_id} fue cancelado en la impresora"
+    detail = ", ".join(r for r in status.reasons if r != "none")  # keywords; the message is English
+    return (f"la impresora abortó el trabajo {status.job_id} por un error"
+            + (f" ({detail})" if detail else ""))
 
 
 def _print_cups(pdf: bytes, queue: str, title: str) -> str:

@@ -71,8 +71,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_printer(executable: str, workdir: Path, name: str = "Ventanilla Prueba"
-                    ) -> Iterator[IppPrinter]:
+def running_printer(executable: str, workdir: Path, name: str = "Ventanilla Prueba",
+                    command: str = "true") -> Iterator[IppPrinter]:
+    """`command` is what the printer runs on each job; one that exits non-zero aborts the job."""
     spool = workdir / "spool"
     spool.mkdir(parents=True)
     env = {"PATH": "/usr/bin:/bin"}
@@ -93,7 +94,7 @@ def running_printer(executable: str, workdir: Path, name: str = "Ventanilla Prue
         with log.open("wb") as log_file:
             printer = subprocess.Popen(
                 [executable, "-r", "off", "-n", "localhost", "-p", str(port), "-d", str(spool),
-                 "-f", "application/pdf", "-k", "-c", shutil.which("true") or "/bin/true",
+                 "-f", "application/pdf", "-k", "-c", shutil.which(command) or command,
                  name],
                 env=env, stdout=subprocess.DEVNULL, stderr=log_file)
         processes.append(printer)

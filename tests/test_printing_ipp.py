@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from desktop.documents import PRINT_ACTION, PrinterError, print_command, print_document
-from localdb.models import AuditEntry
+from localdb.models import AuditEntry, Expediente
+from printing import ipp_jobs
 from printing.acuse import render_acuse
 from printing.ipp import decode_response, http_url
+from printing.ipp_jobs import ABORTED, COMPLETED, job_status, wait_for_job
 from printing.printers import PrintFailed, list_printers, print_pdf
 from printing.sample_document import sample_document_data
 from tests.document_fixtures import FOLIO, Office, pdf_text, seed_office
@@ -26,6 +28,25 @@ needs_printer = pytest.mark.skipif(
 def printer(tmp_path: Path) -> Iterator[IppPrinter]:
     assert IPPEVEPRINTER is not None
     with running_printer(IPPEVEPRINTER, tmp_path / "printer") as running:
+        yield running
+
+
+@pytest.fixture
+def failing_printer(tmp_path: Path) -> Iterator[IppPrinter]:
+    """A printer whose print command fails, so it aborts every job."""
+    assert IPPEVEPRINTER is not None
+    with running_printer(IPPEVEPRINTER, tmp_path / "printer", command="false") as running:
+        yield running
+
+
+@pytest.fixture
+def slow_printer(tmp_path: Path) -> Iterator[IppPrinter]:
+    """A printer that takes 3 s per job, like one warming up or printing a queue."""
+    assert IPPEVEPRINTER is not None
+    script = tmp_path / "slow-print"
+    script.write_text("#!/bin/sh\nsleep 3\n")
+    script.chmod(0o755)
+    with running_printer(IPPEVEPRINTER, tmp_path / "printer", command=str(script)) as running:
         yield running
 
 
@@ -100,3 +121,55 @@ def test_ipp_response_decoding_reads_status_and_job_id() -> None:
     response = decode_response(body)
     assert response.ok and response.job_id == 42
     assert response.attributes["status-message"] == ["ok"]
+
+
+@pytest.mark.printer
+@needs_printer
+def test_printing_waits_until_the_printer_completed_the_job(printer: IppPrinter) -> None:
+    job = print_pdf(render_acuse(sample_document_data(), "carta"), printer.uri, "Acuse")
+    status = job_status(printer.uri, int(job), user="prueba")  # asked after print_pdf returned
+    assert (status.state, status.reasons) == (COMPLETED, ("job-completed-successfully",))
+
+
+@pytest.mark.printer
+@needs_printer
+def test_an_aborted_job_is_a_spanish_error_and_no_copy_is_counted(
+        failing_printer: IppPrinter, office: Office) -> None:
+    with pytest.raises(PrinterError) as error:
+        print_document(office.ctx, office.user, FOLIO, "acuse", "ticket", failing_printer.uri)
+    assert error.value.message == (
+        f"No se pudo imprimir en «{failing_printer.uri}»: la impresora abortó el trabajo 1 por un "
+        "error (aborted-by-system). El expediente quedó guardado; puede imprimir el documento "
+        "más tarde desde la consulta de expedientes.")
+    with office.ctx.session() as s:
+        assert s.query(AuditEntry).filter_by(action=PRINT_ACTION).count() == 0
+        assert s.query(Expediente).filter_by(folio=FOLIO).one().print_count in (0, None)
+
+
+@pytest.mark.printer
+@needs_printer
+def test_a_job_still_printing_at_the_deadline_counts_as_sent(
+        slow_printer: IppPrinter, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ipp_jobs, "JOB_WAIT_SECONDS", 0.6)
+    job = print_pdf(render_acuse(sample_document_data(), "ticket"), slow_printer.uri, "Acuse")
+    assert job == "1"
+    status = job_status(slow_printer.uri, 1, user="prueba")
+    assert not status.finished and status.state_name in ("pendiente", "imprimiendo")
+    final = wait_for_job(slow_printer.uri, 1, user="prueba", timeout=15)
+    assert final.state == COMPLETED
+
+
+def _value(tag: int, name: bytes, value: bytes) -> bytes:
+    size = len(value).to_bytes(2, "big")
+    return bytes([tag]) + len(name).to_bytes(2, "big") + name + size + value
+
+
+def test_job_state_enum_is_decoded_as_a_number() -> None:
+    body = (bytes([1, 1, 0, 0, 0, 0, 0, 9, 0x02])
+            + _value(0x23, b"job-state", (8).to_bytes(4, "big"))
+            + _value(0x44, b"job-state-reasons", b"aborted-by-system")
+            + _value(0x44, b"", b"job-printing")  # a second value of the same set
+            + bytes([0x03]))
+    response = decode_response(body)
+    assert response.attributes["job-state"] == [ABORTED]
+    assert response.attributes["job-state-reasons"] == ["aborted-by-system", "job-printing"]
