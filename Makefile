@@ -6,9 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_STAMP := .deps/.apt-installed
 
-export QT_QPA_PLATFORM ?= offscreen
-
-.PHONY: run test test-slow bench lint typecheck check screenshots deps postgres clean
+.PHONY: run test test-slow bench bench-smoke lint typecheck check screenshots deps postgres clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,7 +21,7 @@ $(APT_STAMP): scripts/system-deps.sh
 deps: $(STAMP) $(APT_STAMP)
 
 run: deps
-	QT_QPA_PLATFORM=$${DISPLAY:+xcb} $(BIN)/python main.py $(ARGS)
+	$(BIN)/python main.py $(ARGS)
 
 test: deps
 	bash scripts/postgres.sh start
@@ -34,7 +32,14 @@ test-slow: deps
 	$(BIN)/python -m pytest -m "slow" $(PYTEST_ARGS)
 
 bench: deps
+	bash scripts/postgres.sh start
 	$(BIN)/python -m pytest -m bench -s $(PYTEST_ARGS)
+
+# The benchmarks at a small size: proves they still run (CI), measures nothing worth quoting.
+bench-smoke: deps
+	bash scripts/postgres.sh start
+	BENCH_EXISTING=2000 BENCH_CAPTURES=20 BENCH_N=300 BENCH_RENDERS=5 BENCH_SYNC_RECORDS=100 \
+	  $(BIN)/python -m pytest -m bench -q $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

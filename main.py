@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
@@ -100,7 +101,25 @@ def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
     return sync_watch_command(ctx) if args.watch else sync_once_command(ctx)
 
 
+NO_SCREEN = (
+    "No hay una pantalla gráfica en esta sesión (DISPLAY y WAYLAND_DISPLAY vacíos), así que la "
+    "ventana no puede abrirse.\nEn un servidor sin pantalla: `xvfb-run -a make run`, o "
+    "`QT_QPA_PLATFORM=vnc make run` y conéctese con un visor VNC al puerto 5900.\n"
+    "Los comandos de texto funcionan sin pantalla: `python main.py --help`."
+)
+
+
+def has_screen() -> bool:
+    """False on a Linux session with no X11/Wayland display and no Qt platform chosen by hand."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_gui(ctx: AppContext, args: argparse.Namespace) -> int:
+    if not has_screen():
+        print(NO_SCREEN, file=sys.stderr)
+        return 2
     from ui.app import run_gui
 
     return run_gui(ctx)
