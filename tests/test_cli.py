@@ -68,3 +68,13 @@ def test_bad_input_exits_2_in_spanish_and_writes_nothing(tmp_path: Path) -> None
     missing = run(data, "show", "HMO-V01-2026-999999")
     assert missing.returncode == 2 and "No existe el folio" in missing.stderr
     assert json.loads(run(data, "status", "--json").stdout)["expedientes"] == 0
+
+
+def test_window_without_a_screen_explains_what_to_do(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "main.py", "--data-dir", str(tmp_path / "d")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "No hay una pantalla gráfica" in done.stderr
+    assert "xvfb-run -a make run" in done.stderr
