@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 import desktop.capture as capture_mod
 from desktop.blobs import blob_path
@@ -122,3 +122,27 @@ def test_attachment_over_limit_or_wrong_type_is_refused(demo_ctx, tmp_path: Path
         capture_expediente(demo_ctx, OPERADOR, _request(
             demo_ctx, tmp_path, attachments=[AttachmentInput(big, "big.pdf")]))
     assert _counts(demo_ctx)[0] == 0
+
+
+def test_full_disk_says_so_in_spanish_and_writes_nothing(demo_ctx, tmp_path: Path) -> None:
+    """SQLITE_FULL from a real write: the database may not grow by a single page."""
+    capture_expediente(demo_ctx, OPERADOR, _request(demo_ctx, tmp_path))
+    before = _counts(demo_ctx)
+
+    @event.listens_for(demo_ctx.engine, "connect")
+    def _cap_size(dbapi_conn, _record) -> None:
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    demo_ctx.engine.dispose()  # new connections get the cap
+    big = _request(demo_ctx, tmp_path)
+    try:
+        with pytest.raises(VentanillaError, match="El disco del equipo está lleno"):
+            for _ in range(50):  # until the database needs a new page
+                capture_expediente(demo_ctx, OPERADOR, big)
+                before = _counts(demo_ctx)
+        assert _counts(demo_ctx) == before  # the refused capture left nothing behind
+    finally:
+        event.remove(demo_ctx.engine, "connect", _cap_size)
+        demo_ctx.engine.dispose()
+    capture_expediente(demo_ctx, OPERADOR, _request(demo_ctx, tmp_path))  # room again: works
