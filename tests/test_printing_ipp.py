@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop.documents import PRINT_ACTION, PrinterError, print_command, print_document
+from desktop.documents import (
+    PRINT_ACTION,
+    PrinterError,
+    print_command,
+    print_document,
+    set_default_printer,
+)
 from localdb.models import AuditEntry, Expediente
 from printing import ipp_jobs
 from printing.acuse import render_acuse
@@ -15,6 +21,7 @@ from printing.ipp import decode_response, http_url
 from printing.ipp_jobs import ABORTED, COMPLETED, job_status, wait_for_job
 from printing.printers import PrintFailed, list_printers, print_pdf
 from printing.sample_document import sample_document_data
+from tests.cups_server import CupsServer, find_cupsd, running_cupsd
 from tests.document_fixtures import FOLIO, Office, pdf_text, seed_office
 from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port, running_printer
 
@@ -22,6 +29,10 @@ IPPEVEPRINTER = find_ippeveprinter()
 needs_printer = pytest.mark.skipif(
     IPPEVEPRINTER is None,
     reason="ippeveprinter (Debian package cups-ipp-utils) is not installed")
+CUPSD = find_cupsd()
+needs_cupsd = pytest.mark.skipif(
+    CUPSD is None, reason="cupsd/lpadmin (Debian packages cups-daemon, cups-client) missing")
+QUEUE = "Ventanilla_Caja_1"
 
 
 @pytest.fixture
@@ -48,6 +59,15 @@ def slow_printer(tmp_path: Path) -> Iterator[IppPrinter]:
     script.chmod(0o755)
     with running_printer(IPPEVEPRINTER, tmp_path / "printer", command=str(script)) as running:
         yield running
+
+
+@pytest.fixture
+def cups(monkeypatch: pytest.MonkeyPatch) -> Iterator[CupsServer]:
+    """A private CUPS scheduler that `lp` and `lpstat` talk to for this test."""
+    assert CUPSD is not None
+    with running_cupsd(CUPSD) as server:
+        monkeypatch.setenv("CUPS_SERVER", str(server.socket))
+        yield server
 
 
 @pytest.fixture
@@ -173,3 +193,36 @@ def test_job_state_enum_is_decoded_as_a_number() -> None:
     response = decode_response(body)
     assert response.attributes["job-state"] == [ABORTED]
     assert response.attributes["job-state-reasons"] == ["aborted-by-system", "job-printing"]
+
+
+@pytest.mark.printer
+@needs_printer
+@needs_cupsd
+def test_default_cups_queue_prints_without_a_dialog(
+        printer: IppPrinter, cups: CupsServer, office: Office) -> None:
+    cups.add_queue(QUEUE, printer.uri)
+    assert QUEUE in list_printers()
+    set_default_printer(office.ctx, office.user, QUEUE)
+    job = print_document(office.ctx, office.user, FOLIO, "recibo", "ticket")  # no printer named
+    assert job == f"{QUEUE}-1"
+    [spooled] = printer.wait_for_job(timeout=30)
+    text = pdf_text(spooled.read_bytes())
+    assert FOLIO in text and "MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N." in text
+    with office.ctx.session() as s:
+        [entry] = s.query(AuditEntry).filter_by(action=PRINT_ACTION).all()
+    assert entry.detail["destino"] == [QUEUE]
+
+
+@pytest.mark.printer
+@needs_cupsd
+def test_unknown_queue_on_a_running_cups_is_a_spanish_error(
+        cups: CupsServer, office: Office) -> None:
+    code, message = print_command(office.ctx, office.user, FOLIO, "acuse", "carta",
+                                  "Cola_Inexistente")
+    assert (code, message) == (1, (
+        "No se pudo imprimir en «Cola_Inexistente»: la impresora no existe o no está "
+        "disponible. El expediente quedó guardado; puede imprimir el documento más tarde desde "
+        "la consulta de expedientes."))
+    with office.ctx.session() as s:
+        assert s.query(Expediente).filter_by(folio=FOLIO).count() == 1
+        assert s.query(AuditEntry).filter_by(action=PRINT_ACTION).count() == 0
