@@ -11,6 +11,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.context import AppContext
+from desktop.office import OfficeInfo
 from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
 from sync.scheduler import SyncScheduler
@@ -18,7 +19,7 @@ from ui.error_dialog import install_excepthook, show_exception
 from ui.idle_lock import DEFAULT_IDLE_MS
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
-from ui.operations import OfficeInfo, load_office
+from ui.operations import load_office
 from ui.sync_bridge import SyncBridge
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme

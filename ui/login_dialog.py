@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from desktop.auth import login
 from desktop.context import AppContext
 from desktop.errors import AuthError
+from desktop.office import OfficeInfo
 from desktop.permissions import CurrentUser
 from ui.error_dialog import show_exception, user_message
-from ui.operations import OfficeInfo
 from ui.tasks import TaskRunner
 
 DEMO_HINT = ("Modo demostración: datos ficticios. Usuarios de prueba: operador / operador123, "

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.drafts import DraftInput
 from desktop.expedientes import ExpedienteRow
+from desktop.office import OfficeInfo
 from desktop.permissions import ROLE_LABELS, CurrentUser
 from sync.engine import SyncEngine
 from ui.capture_host import CaptureHost
@@ -32,7 +33,7 @@ from ui.expediente_dialog import ExpedienteDialog
 from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
 from ui.navigation import NavigationList
-from ui.operations import CaptureSetup, OfficeInfo
+from ui.operations import CaptureSetup
 from ui.status_bar import StatusBar
 from ui.sync_bridge import SyncBridge
 from ui.sync_panel import SyncPanel

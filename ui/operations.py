@@ -18,17 +18,8 @@ from desktop.expedientes import (
     find_applicant_by_curp,
     page_expedientes,
 )
+from desktop.office import OfficeInfo, office_info
 from desktop.permissions import CurrentUser
-
-
-@dataclass(frozen=True)
-class OfficeInfo:
-    municipio: str
-    oficina: str
-    oficina_nombre: str
-    ventanilla: str
-    demo: bool
-    config_version: int
 
 
 @dataclass(frozen=True)
@@ -49,13 +40,8 @@ class ExpedientePage:
 
 
 def load_office(ctx: AppContext) -> OfficeInfo:
-    # Layering exception (ui -> localdb) until desktop offers an office-info query; see report.
-    from localdb.models import SyncState
-
     with ctx.session() as session:
-        state = session.get_one(SyncState, 1)
-        return OfficeInfo(state.municipio, state.oficina, state.oficina_nombre or state.oficina,
-                          state.ventanilla, state.demo, state.config_version)
+        return office_info(session)
 
 
 def search_catalog(ctx: AppContext, text: str) -> list[TramiteSummary]:

@@ -22,10 +22,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop.auth import login
 from desktop.context import AppContext, open_context
+from desktop.office import OfficeInfo
 from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
 from ui.main_window import MainWindow
-from ui.operations import OfficeInfo, load_office
+from ui.operations import load_office
 from ui.sync_bridge import SyncBridge
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme

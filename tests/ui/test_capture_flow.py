@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from desktop.blobs import blob_path
 from desktop.context import AppContext
+from desktop.office import OfficeInfo
 from localdb.models import Attachment, Expediente, OutboxEntry
 from sync.protocol import ExpedientePayload
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
-from ui.operations import OfficeInfo
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
 

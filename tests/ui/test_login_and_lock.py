@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
+from desktop.office import OfficeInfo
 from ui.login_dialog import LoginDialog
-from ui.operations import OfficeInfo
 from ui.tasks import TaskRunner
 
 from .conftest import ANSWERS, TRAMITE, WindowFactory, settle

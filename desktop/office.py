@@ -1,0 +1,42 @@
+"""Who this machine is: municipio, oficina and ventanilla, demo mode and configuration version.
+
+The counter window shows these in its title, header and status bar; reading them here keeps
+`ui/` off `localdb/` (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from desktop.errors import NotFound
+from localdb.models import SyncState
+
+NOT_SET_UP = ("Este equipo todavía no tiene oficina asignada. Pida al administrador que lo "
+              "enrole con la plataforma o que prepare el modo demostración.")
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    municipio: str
+    oficina: str
+    oficina_nombre: str  # falls back to the oficina code when the bundle gave no name
+    ventanilla: str
+    demo: bool
+    config_version: int
+
+
+def office_info(session: Session) -> OfficeInfo:
+    """The machine's office as recorded at enrollment (or demo set-up)."""
+    state = session.get(SyncState, 1)
+    if state is None:
+        raise NotFound(NOT_SET_UP)
+    return OfficeInfo(
+        municipio=state.municipio,
+        oficina=state.oficina,
+        oficina_nombre=state.oficina_nombre or state.oficina,
+        ventanilla=state.ventanilla,
+        demo=state.demo,
+        config_version=state.config_version,
+    )
