@@ -83,7 +83,7 @@ def folio_block(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable
 def _folio_line(data: DocumentData, st: Styles, *, centered: bool) -> FittedLine:
     """The folio on one line, in the folio style's size or smaller if it is long."""
     return FittedLine(data.folio, st.folio.fontName, st.folio.fontSize, st.folio.textColor,
-                      centered=centered)
+                      align="center" if centered else "left")
 
 
 def _centered(paragraphs: list[Paragraph], st: Styles) -> list[Flowable]:

@@ -1,26 +1,30 @@
-"""One line of text that shrinks to fit its column instead of wrapping: the folio must be read
-whole at a glance, never split as "…-00000 / 1"."""
+"""One line of text that shrinks to fit its column instead of wrapping: a folio or an amount must
+be read whole at a glance, never split as "…-00000 / 1" or "$1,234,567. / 89"."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 LEADING = 1.2  # line height as a multiple of the font size
+Align = Literal["left", "center", "right"]
 
 
 class FittedLine(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """`text` in `font` at `max_size` points, or smaller so that it fits the available width."""
 
     def __init__(self, text: str, font: str, max_size: float, color: Color, *,
-                 centered: bool = False) -> None:
+                 align: Align = "left", leading: float = LEADING) -> None:
         super().__init__()
         self.text = text
         self.font = font
         self.max_size = max_size
         self.color = color
-        self.centered = centered
+        self.align = align
+        self.leading = leading
         self.size = max_size
         self.width = self.height = 0.0
 
@@ -32,15 +36,17 @@ class FittedLine(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.size = self.fitted_size(availWidth)
-        self.width, self.height = availWidth, self.size * LEADING
+        self.width, self.height = availWidth, self.size * self.leading
         return self.width, self.height
 
     def draw(self) -> None:
         canvas = self.canv
         canvas.setFillColor(self.color)
         canvas.setFont(self.font, self.size)
-        baseline = self.height - self.size  # the font's ascent sits inside the line height
-        if self.centered:
+        baseline = self.height - self.size  # where a one-line Paragraph puts it
+        if self.align == "center":
             canvas.drawCentredString(self.width / 2, baseline, self.text)
+        elif self.align == "right":
+            canvas.drawRightString(self.width, baseline, self.text)
         else:
             canvas.drawString(0, baseline, self.text)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from printing.blocks import fields, folio_block, letterhead, marks, section, text, verification
 from printing.document_data import DocumentData
+from printing.fitted import FittedLine
 from printing.layouts import Layout, LayoutName, get_layout
 from printing.money import amount_in_words, format_money
 from printing.pages import build_pdf
@@ -61,10 +65,9 @@ def _conceptos(data: DocumentData, layout: Layout, st: Styles) -> Table:
     rows: list[list[object]] = [head]
     for line in data.cobros:
         rows.append([Paragraph(text(line.concepto), st.body), Paragraph(text(line.cri), st.small),
-                     Paragraph(format_money(line.importe), st.right)])
-    rows.append([Paragraph("<b>TOTAL</b>", st.body_bold), "",
-                 Paragraph(f"<b>{format_money(data.total)}</b>", st.right_bold)])
-    cri_w, amount_w = (13 * mm, 20 * mm) if layout.is_ticket else (26 * mm, 34 * mm)
+                     _amount(line.importe, st.right)])
+    rows.append([Paragraph("<b>TOTAL</b>", st.body_bold), "", _amount(data.total, st.right_bold)])
+    cri_w, amount_w = (13 * mm, 21 * mm) if layout.is_ticket else (26 * mm, 34 * mm)
     table = Table(rows, colWidths=[layout.frame_width - cri_w - amount_w, cri_w, amount_w],
                   repeatRows=1)
     last = len(rows) - 1
@@ -73,6 +76,8 @@ def _conceptos(data: DocumentData, layout: Layout, st: Styles) -> Table:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (0, -1), max(padding, 1.5 * mm)),  # concepto never touches CRI
+        ("LEFTPADDING", (2, 0), (2, -1), max(padding, 1 * mm)),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, BAND),
         ("LINEBELOW", (0, 1), (-1, last - 1), 0.25, RULE),
         ("LINEABOVE", (0, last), (-1, last), 1.0, BAND),
@@ -82,6 +87,12 @@ def _conceptos(data: DocumentData, layout: Layout, st: Styles) -> Table:
         commands.append(("BACKGROUND", (0, last), (-1, last), SHADE))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _amount(amount: Decimal, style: ParagraphStyle) -> FittedLine:
+    """An amount on one line, right-aligned; a very large one shrinks rather than wraps."""
+    return FittedLine(format_money(amount), style.fontName, style.fontSize, style.textColor,
+                      align="right", leading=style.leading / style.fontSize)
 
 
 def _payment(data: DocumentData, st: Styles) -> list[Flowable]:

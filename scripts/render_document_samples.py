@@ -1,16 +1,17 @@
 """Render sample documents to docs/screenshots/ (acuse-carta.png, ticket.png, recibo-carta.png).
 
-Run: .venv/bin/python scripts/render_document_samples.py [OUT_DIR]
+Run: .venv/bin/python scripts/render_document_samples.py [OUT_DIR]   (needs pdftoppm, poppler-utils)
 The QR carries a real-length signed URL (an ephemeral key), so it looks and scans like the real one.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,7 +22,8 @@ from printing.document_data import DocumentData
 from printing.recibo import render_recibo
 from printing.sample_document import sample_document_data
 
-DPI = 100
+CARTA_DPI = 100  # 850 x 1100 px
+TICKET_DPI = 150  # 80 mm → 472 px wide, the size it reads at on paper
 
 
 def signed_sample(**overrides: object) -> DocumentData:
@@ -32,20 +34,24 @@ def signed_sample(**overrides: object) -> DocumentData:
     return replace(data, qr_url=url)
 
 
-def write_png(pdf: bytes, target: Path) -> None:
-    document = pdfium.PdfDocument(pdf)
-    document[0].render(scale=DPI / 72).to_pil().save(target)
-    document.close()
+def write_png(pdf: bytes, target: Path, dpi: int) -> None:
+    """Page 1 of `pdf` as `target`, rasterised by poppler's pdftoppm."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
+                        str(source), str(target.with_suffix(""))], check=True)
     print(f"wrote {target}")
 
 
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_png(render_acuse(signed_sample(demo=False), "carta"), out_dir / "acuse-carta.png")
+    write_png(render_acuse(signed_sample(demo=False), "carta"), out_dir / "acuse-carta.png",
+              CARTA_DPI)
     write_png(render_recibo(signed_sample(demo=False, payment_method="efectivo"), "ticket"),
-              out_dir / "ticket.png")
+              out_dir / "ticket.png", TICKET_DPI)
     write_png(render_recibo(signed_sample(demo=True, reprint_number=1), "carta"),
-              out_dir / "recibo-carta.png")
+              out_dir / "recibo-carta.png", CARTA_DPI)
 
 
 if __name__ == "__main__":

@@ -200,3 +200,18 @@ def test_folio_is_printed_big_and_on_one_line(layout: str, render: object, folio
         assert tallest >= full_size * 0.98, (tallest, full_size)
     else:  # an unusually long folio shrinks, but stays bigger than the footer's 7 pt
         assert tallest > 7.5, tallest
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_large_amounts_stay_on_one_line(layout: str) -> None:
+    cobros = [FeeLine("Licencia de construcción industrial", "4.3.1.1", Decimal("1234567.89")),
+              FeeLine("Dictamen de protección civil", "4.3.10.12", Decimal("98765432.10"))]
+    data = sample_document_data(cobros=cobros, total=Decimal("99999999.99"))
+    pdf = render_recibo(data, layout)  # type: ignore[arg-type]
+    for figures in ["$1,234,567.89", "$98,765,432.10", "$99,999,999.99"]:
+        assert _lines_holding(pdf, figures), figures
+    assert "TOTAL $99,999,999.99" in pdf_text(pdf)
+    assert ("NOVENTA Y NUEVE MILLONES NOVECIENTOS NOVENTA Y NUEVE MIL NOVECIENTOS NOVENTA Y "
+            "NUEVE PESOS 99/100 M.N.") in pdf_text(pdf)
+    for width, left, _bottom, right, _top in _char_boxes(pdf):
+        assert left >= 0 and right <= width + 0.5, (left, right, width)
