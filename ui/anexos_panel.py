@@ -9,6 +9,8 @@ Signals:
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -41,6 +43,8 @@ from desktop.blobs import sniff_mime
 from desktop.capture import AttachmentInput
 from ui.tasks import TaskRunner
 
+log = logging.getLogger(__name__)
+
 THUMB = QSize(96, 96)
 FILE_FILTER = "Documentos (*.pdf *.jpg *.jpeg *.png)"
 
@@ -51,14 +55,18 @@ class InspectedFile:
     mime: str | None
     size: int
     thumbnail: QImage | None
+    readable: bool = True
 
 
 def inspect_file(path: Path) -> InspectedFile:
     """Worker side: read type and size, and scale an image to a thumbnail (QImage is
-    thread-safe; QPixmap is not)."""
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        mime = sniff_mime(handle.read(8))
+    thread-safe; QPixmap is not). A file that cannot be read comes back `readable=False`."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            mime = sniff_mime(handle.read(8))
+    except OSError:
+        return InspectedFile(path, None, 0, None, readable=False)
     thumb = None
     if mime in ("image/jpeg", "image/png"):
         image = QImage(str(path))
@@ -66,6 +74,11 @@ def inspect_file(path: Path) -> InspectedFile:
             thumb = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
     return InspectedFile(path, mime, size, thumb)
+
+
+def inspect_files(paths: list[Path]) -> list[InspectedFile]:
+    """One task per batch, so the files appear in the order they were chosen or dropped."""
+    return [inspect_file(path) for path in paths]
 
 
 def pdf_icon() -> QIcon:
@@ -98,6 +111,7 @@ class AnexosPanel(QWidget):
         self._max_mb = max_mb
         self._runner = runner
         self._files: list[AttachmentInput] = []
+        self._inspecting = 0
         self.setAcceptDrops(True)
         self.list = QListWidget()
         self.list.setObjectName("anexosList")
@@ -143,38 +157,73 @@ class AnexosPanel(QWidget):
 
     def add_files(self, paths: list[Path]) -> None:
         self.message.hide()
-        for path in paths:
-            self._runner.run(partial(inspect_file, path), self._accept, self._refuse_unreadable,
-                             owner=self)
+        if not paths:
+            return
+        self._run_inspection(paths, lambda files: self._accept_all(files, None))
 
-    def add_existing(self, attachment: AttachmentInput) -> None:
-        """Show an anexo restored from a borrador (already in the blob store)."""
-        self._runner.run(lambda: inspect_file(attachment.path),
-                         lambda f: self._append(attachment, f), self._refuse_unreadable,
-                         owner=self)
+    def add_existing(self, attachments: list[AttachmentInput]) -> None:
+        """Show anexos restored from a borrador (already in the blob store), in their order."""
+        if attachments:
+            self._run_inspection([a.path for a in attachments],
+                                 lambda files: self._accept_all(files, attachments))
 
-    def _accept(self, inspected: InspectedFile) -> None:
+    def is_inspecting(self) -> bool:
+        """True while files just added are still being read (they are not attachments yet)."""
+        return self._inspecting > 0
+
+    def _run_inspection(self, paths: list[Path],
+                        deliver: Callable[[list[InspectedFile]], None]) -> None:
+        self._inspecting += 1
+        self._runner.run(partial(inspect_files, paths), partial(self._inspected, deliver),
+                         self._inspection_failed, owner=self)
+
+    def _inspected(self, deliver: Callable[[list[InspectedFile]], None],
+                   files: list[InspectedFile]) -> None:
+        self._inspecting -= 1
+        deliver(files)
+
+    def _inspection_failed(self, exc: BaseException) -> None:
+        self._inspecting -= 1
+        log.error("Inspecting anexos failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self._show_error("No se pudieron revisar los archivos; intente agregarlos de nuevo.")
+
+    def _accept_all(self, files: list[InspectedFile],
+                    restored: list[AttachmentInput] | None) -> None:
+        problems = []
+        for i, inspected in enumerate(files):
+            problem = self._problem(inspected)
+            if problem:
+                problems.append(problem)
+            elif restored is not None:
+                self._append(restored[i], inspected, announce=False)  # not a change
+            else:
+                self._append(AttachmentInput(inspected.path, inspected.path.name,
+                                             inspected.mime or ""), inspected)
+        if problems:
+            self._show_error("\n".join(problems))
+
+    def _problem(self, inspected: InspectedFile) -> str | None:
         name = inspected.path.name
+        if not inspected.readable:
+            return (f"No se pudo leer «{name}»: revise que el archivo siga en su lugar y que "
+                    "se pueda abrir.")
         if inspected.mime is None:
-            self._show_error(f"«{name}» no es un PDF, JPG ni PNG; no se agregó.")
-        elif inspected.size > self._max_bytes:
-            self._show_error(
-                f"«{name}» pesa {inspected.size / 1_048_576:.1f} MB y el máximo permitido es "
-                f"{self._max_mb} MB. Escanéelo con menor resolución o en blanco y negro.")
-        else:
-            self._append(AttachmentInput(inspected.path, name, inspected.mime), inspected)
+            return f"«{name}» no es un PDF, JPG ni PNG; no se agregó."
+        if inspected.size > self._max_bytes:
+            return (f"«{name}» pesa {inspected.size / 1_048_576:.1f} MB y el máximo permitido "
+                    f"es {self._max_mb} MB. Escanéelo con menor resolución o en blanco y negro.")
+        return None
 
-    def _append(self, attachment: AttachmentInput, inspected: InspectedFile) -> None:
+    def _append(self, attachment: AttachmentInput, inspected: InspectedFile, *,
+                announce: bool = True) -> None:
         icon = (QIcon(QPixmap.fromImage(inspected.thumbnail)) if inspected.thumbnail
                 else pdf_icon())
         item = QListWidgetItem(icon, attachment.filename)
         item.setToolTip(f"{attachment.filename} — {inspected.size / 1024:.0f} KB")
         self.list.addItem(item)
         self._files.append(attachment)
-        self.anexos_changed.emit()
-
-    def _refuse_unreadable(self, exc: BaseException) -> None:
-        self._show_error(f"No se pudo leer el archivo ({exc.__class__.__name__}).")
+        if announce:
+            self.anexos_changed.emit()
 
     def _show_error(self, text: str) -> None:
         self.message.setText(text)

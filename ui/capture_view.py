@@ -140,8 +140,14 @@ class CaptureView(QWidget):
             answers=self.form.raw_answers(), requisitos=self.requisitos.answers(),
             attachments=attachments, draft_uuid=self.draft_uuid)
 
+    def _anexos_ready(self) -> bool:
+        if self.anexos.is_inspecting():
+            self.sidebar.show_note("Espere un momento: se están revisando los anexos.")
+            return False
+        return True
+
     def save(self) -> None:
-        if self._saving:
+        if self._saving or not self._anexos_ready():
             return
         errors = self.form.errors()
         if errors or self.requisitos.unsettled():
@@ -167,7 +173,7 @@ class CaptureView(QWidget):
         show_exception(self.window(), exc)
 
     def save_as_draft(self) -> None:
-        if self._saving:
+        if self._saving or not self._anexos_ready():
             return
         self._set_saving(True, "Guardando borrador…")
         request = self.request()
@@ -202,8 +208,7 @@ class CaptureView(QWidget):
             if attachment.campo:
                 self.form.file_editors()[attachment.campo].set_file(attachment.path,
                                                                     attachment.filename)
-            else:
-                self.anexos.add_existing(attachment)
+        self.anexos.add_existing([a for a in draft.attachments if not a.campo])
         self.dirty = False
         self.refresh_summary()
 

@@ -61,6 +61,7 @@ class CatalogView(QWidget):
         self.setObjectName("page")
         self._ctx, self._runner = ctx, runner
         self._search_seq = 0
+        self._shown_seq = 0
         self._detail_seq = 0
         self.results = QTreeWidget()
         self.results.setObjectName("catalogTree")
@@ -103,6 +104,10 @@ class CatalogView(QWidget):
     def refresh(self) -> None:
         self._search_now()
 
+    def search_pending(self) -> bool:
+        """True until the results for the text in the box are on screen."""
+        return self._timer.isActive() or self._shown_seq != self._search_seq
+
     # -- searching ----------------------------------------------------------------------
 
     def _search_now(self) -> None:
@@ -114,6 +119,7 @@ class CatalogView(QWidget):
     def _show_results(self, seq: int, found: list[TramiteSummary]) -> None:
         if seq != self._search_seq:
             return  # a newer search is on its way
+        self._shown_seq = seq
         self.results.clear()
         bold = QFont(self.results.font())
         bold.setBold(True)

@@ -75,5 +75,9 @@ class ExpedientesView(QWidget):
     def refresh(self) -> None:
         self.model.reload()
 
+    def search_pending(self) -> bool:
+        """True until the rows for the text in the search box have arrived."""
+        return self._timer.isActive() or self.model.loading
+
     def _show_count(self, total: int) -> None:
         self.count_label.setText(f"{total} expediente{'s' if total != 1 else ''}")

@@ -51,6 +51,15 @@ class IdleWatcher(QObject):
             self._timer.start()
         return False
 
+    def timeout_ms(self) -> int:
+        return int(self._timer.interval())
+
+    def set_timeout(self, timeout_ms: int) -> None:
+        """Change the idle time; counting starts over (unless paused)."""
+        self._timer.setInterval(timeout_ms)
+        if self._timer.isActive():
+            self._timer.start()
+
     def pause(self) -> None:
         self._timer.stop()
 
@@ -95,6 +104,7 @@ class LockScreen(QWidget):
         title.setObjectName("pageTitle")
         who = QLabel(f"Por inactividad. Para continuar, {self._user.full_name} debe escribir su "
                      "contraseña. Lo capturado sigue en pantalla.")
+        who.setObjectName("lockWho")
         who.setWordWrap(True)
         who.setProperty("role", "muted")
         inner = QVBoxLayout(panel)

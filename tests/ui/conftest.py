@@ -25,6 +25,7 @@ from desktop.context import AppContext, open_context
 from desktop.office import OfficeInfo
 from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
+from ui.idle_lock import DEFAULT_IDLE_MS
 from ui.main_window import MainWindow
 from ui.operations import load_office
 from ui.sync_bridge import SyncBridge
@@ -81,11 +82,13 @@ def office(ctx: AppContext) -> OfficeInfo:
     return load_office(ctx)
 
 
-def settle(qtbot: QtBot, runner: TaskRunner, min_ms: int = 0, timeout_ms: int = 10_000) -> None:
-    """Let debounce timers fire, then wait until every task delivered its result."""
-    if min_ms:
-        qtbot.wait(min_ms)
-    qtbot.waitUntil(runner.is_idle, timeout=timeout_ms)
+def settle(qtbot: QtBot, runner: TaskRunner, *pending: Callable[[], bool],
+           timeout_ms: int = 10_000) -> None:
+    """Wait until every task delivered its result and no `pending()` (e.g. a view's search
+    debounce) is still on its way. Conditions, never fixed sleeps: a busy machine only makes
+    the wait longer, not the test flaky."""
+    qtbot.waitUntil(lambda: runner.is_idle() and not any(p() for p in pending),
+                    timeout=timeout_ms)
 
 
 WindowFactory = Callable[..., MainWindow]
@@ -96,7 +99,7 @@ def make_window(qtbot: QtBot, ctx: AppContext, operador: CurrentUser, office: Of
                 runner: TaskRunner) -> Iterator[WindowFactory]:
     made: list[MainWindow] = []
 
-    def make(idle_ms: int = 600_000, user: CurrentUser | None = None) -> MainWindow:
+    def make(idle_ms: int = DEFAULT_IDLE_MS, user: CurrentUser | None = None) -> MainWindow:
         bridge = SyncBridge()
         window = MainWindow(ctx, user or operador, office, runner, idle_ms=idle_ms,
                             sync_engine=SyncEngine(ctx, bridge), sync_bridge=bridge)

@@ -29,7 +29,7 @@ def search_catalog(qtbot: QtBot, window: MainWindow, runner: TaskRunner, text: s
     box = window.catalog.search_box
     box.clear()
     type_text(qtbot, box, text)
-    settle(qtbot, runner, min_ms=250)
+    settle(qtbot, runner, window.catalog.search_pending)
 
 
 def open_capture(qtbot: QtBot, window: MainWindow, runner: TaskRunner, search: str,

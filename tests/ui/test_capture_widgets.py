@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -72,35 +73,63 @@ def test_required_left_empty_shows_its_error_on_leaving(
     assert view.form.error_text("nombre") == "Este dato es obligatorio."
 
 
+def _drag_and_drop(panel: AnexosPanel, paths: list[Path]) -> None:
+    """What the window system sends when files are dragged in: DragEnter, then Drop.
+
+    Qt hands a Drop only to the widget that accepted the DragEnter before it; a Drop sent on
+    its own is discarded (that is why an earlier version of this test saw no attachments)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    where = panel.rect().center()
+    enter = QDragEnterEvent(where, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(where), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, drop)
+    assert drop.isAccepted()
+
+
+def _inspected(qtbot: QtBot, panel: AnexosPanel) -> None:
+    qtbot.waitUntil(lambda: not panel.is_inspecting(), timeout=10_000)
+
+
 def test_anexos_refuse_big_and_unknown_files_with_a_clear_message(
     qtbot: QtBot, runner: TaskRunner, tmp_path: Path, sample_png: Path,
 ) -> None:
     panel = AnexosPanel(1, runner)
     qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
     big = tmp_path / "escaneo.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b"0" * 1_300_000)
     panel.add_files([big])
-    settle(qtbot, runner)
+    _inspected(qtbot, panel)
     assert panel.error_text() == ("«escaneo.pdf» pesa 1.2 MB y el máximo permitido es 1 MB. "
                                   "Escanéelo con menor resolución o en blanco y negro.")
     text = tmp_path / "notas.txt"
     text.write_text("hola")
-    panel.add_files([text])
-    settle(qtbot, runner)
-    assert "no es un PDF, JPG ni PNG" in panel.error_text()
+    panel.add_files([text, tmp_path / "ya-no-existe.pdf"])
+    _inspected(qtbot, panel)
+    assert panel.error_text().splitlines() == [
+        "«notas.txt» no es un PDF, JPG ni PNG; no se agregó.",
+        "No se pudo leer «ya-no-existe.pdf»: revise que el archivo siga en su lugar y que se "
+        "pueda abrir."]
     assert panel.attachments() == []
 
     small_pdf = tmp_path / "acta.pdf"
     small_pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(sample_png)), QUrl.fromLocalFile(str(small_pdf))])
-    panel.add_dropped(mime)  # what dropEvent does (offscreen Qt delivers no synthetic drops)
-    settle(qtbot, runner)
-    assert sorted(a.filename for a in panel.attachments()) == ["acta.pdf", "identificacion.png"]
-    assert panel.list.item(0).icon().availableSizes()  # a thumbnail or the PDF icon
+    _drag_and_drop(panel, [sample_png, small_pdf])
+    _inspected(qtbot, panel)
+    # Shown in the order they were dropped, each with a thumbnail or the PDF icon.
+    assert [a.filename for a in panel.attachments()] == ["identificacion.png", "acta.pdf"]
+    assert [panel.list.item(i).text() for i in range(2)] == ["identificacion.png", "acta.pdf"]
+    assert all(panel.list.item(i).icon().availableSizes() for i in range(2))
+    assert panel.error_text() == ""
     panel.list.setCurrentRow(0)
     panel.remove_selected()
-    assert len(panel.attachments()) == 1
+    assert [a.filename for a in panel.attachments()] == ["acta.pdf"]
 
 
 def _discard_box(window: object) -> QMessageBox:

@@ -127,7 +127,7 @@ def test_expediente_opens_from_the_list_for_reprint(
     assert window.pages.currentIndex() == EXPEDIENTES
     view = window.expedientes
     qtbot.keyClicks(view.search_box, GOOD_CURP[:10])
-    settle(qtbot, runner, min_ms=400)
+    settle(qtbot, runner, view.search_pending)
     assert view.model.rowCount() == 1 and view.count_label.text() == "1 expediente"
     view.table.setCurrentIndex(view.model.index(0, 0))
     qtbot.keyClick(view.table, Qt.Key.Key_Return)

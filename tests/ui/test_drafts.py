@@ -55,6 +55,7 @@ def test_draft_saved_listed_resumed_and_captured(
     assert resumed.form.raw_answers()["curp"] == GOOD_CURP
     assert resumed.findChild(object, f"requisito_{requisito}").isChecked()
     assert [a.filename for a in resumed.anexos.attachments()] == ["identificacion.png"]
+    assert not resumed.dirty  # restoring the borrador is not a change to confirm on Esc
 
     fill_answers(qtbot, resumed, {k: v for k, v in ANSWERS.items() if k != "nombre"})
     choose(resumed, "motivo", "credito")

@@ -55,13 +55,14 @@ def test_empty_fields_are_explained_without_a_database_call(
 def test_idle_session_locks_and_reopens_with_the_same_password_keeping_the_form(
     qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
 ) -> None:
-    window = make_window(idle_ms=400)
-    window.idle.pause()
+    window = make_window()
+    assert window.idle.timeout_ms() == 10 * 60 * 1000  # DESIGN §8: ten idle minutes
     view = open_capture(qtbot, window, runner, "no adeudo predial", TRAMITE)
     fill_answers(qtbot, view, {"nombre": ANSWERS["nombre"], "telefono": "6621234567"})
-    window.idle.resume()
+    assert not window.is_locked()
+    window.idle.set_timeout(300)  # the ten minutes, shortened for the test
 
-    qtbot.waitUntil(window.is_locked, timeout=3000)
+    qtbot.waitUntil(window.is_locked, timeout=5000)
     assert window.lock_screen.isVisible() and not view.isVisible()
     assert not window.findChild(object, "workspace").isVisible()
 
@@ -78,6 +79,15 @@ def test_idle_session_locks_and_reopens_with_the_same_password_keeping_the_form(
     assert view.form.raw_answers()["nombre"] == ANSWERS["nombre"]
     assert view.form.raw_answers()["telefono"] == "6621234567"
     assert view.dirty
+
+
+def test_an_injected_idle_timeout_locks_an_untouched_window(
+    qtbot: QtBot, make_window: WindowFactory,
+) -> None:
+    window = make_window(idle_ms=300)
+    qtbot.waitUntil(window.is_locked, timeout=5000)
+    assert window.lock_screen.password.hasFocus() or not window.isActiveWindow()
+    assert "Ana Lucía Valenzuela" in window.lock_screen.findChild(object, "lockWho").text()
 
 
 def test_ctrl_l_locks_at_once(qtbot: QtBot, make_window: WindowFactory) -> None:
