@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from central import admin
 from central.db import DB_URL_ENV, DEFAULT_DB_URL, Database
+from central.models import ENROLL_CODE_TTL_HOURS
 
 PASSWORD_ENV = "CENTRAL_USER_PASSWORD"
 Handler = Callable[[Database, argparse.Namespace], None]
@@ -32,7 +33,10 @@ def _create_office(db: Database, args: argparse.Namespace) -> None:
 
 
 def _enroll_code(db: Database, args: argparse.Namespace) -> None:
-    print(admin.create_enroll_code(db, args.office, args.window))
+    code, expires_at = admin.issue_enroll_code(db, args.office, args.window, args.ttl_hours)
+    print(code)  # alone on stdout, for scripts
+    print(f"Código de un solo uso para {args.office}/{args.window}; vence el "
+          f"{expires_at:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
 
 
 def _add_user(db: Database, args: argparse.Namespace) -> None:
@@ -83,9 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("clave")
     p.add_argument("nombre")
     p.add_argument("--municipio", default="")
-    p = sub.add_parser("enroll-code", parents=[common], help="código de alta de un solo uso")
+    p = sub.add_parser("enroll-code", parents=[common],
+                       help="código de alta de un solo uso, con vigencia")
     p.add_argument("office")
     p.add_argument("window")
+    p.add_argument("--ttl-hours", type=float, default=ENROLL_CODE_TTL_HOURS,
+                   help=f"vigencia en horas (predeterminado {ENROLL_CODE_TTL_HOURS})")
     p = sub.add_parser("add-user", parents=[common])
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=admin.ROLES)

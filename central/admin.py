@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from central.bundles import BundleRefused, publish
 from central.changes import PendingChange, append_changes, ensure_scope
 from central.db import Database
-from central.models import STATUSES, EnrollCode, Expediente, Machine, Office, Platform, User
+from central.models import (
+    ENROLL_CODE_TTL_HOURS,
+    STATUSES,
+    EnrollCode,
+    Expediente,
+    Machine,
+    Office,
+    Platform,
+    User,
+    utc_now,
+)
 from central.mutations import status_data
 from central.security import (
     enroll_code_sha256,
@@ -21,6 +31,7 @@ from central.security import (
 )
 
 ROLES = ("operador", "supervisor", "admin")
+MAX_ENROLL_CODE_TTL_HOURS = 24 * 30
 
 
 class AdminError(Exception):
@@ -60,16 +71,29 @@ def create_office(db: Database, clave: str, nombre: str, municipio: str = "") ->
         ensure_scope(session, clave)
 
 
-def create_enroll_code(db: Database, office: str, ventanilla: str) -> str:
-    """A one-time enrollment code for window `ventanilla` of `office` (only its hash is kept)."""
+def issue_enroll_code(db: Database, office: str, ventanilla: str,
+                      ttl_hours: float = ENROLL_CODE_TTL_HOURS) -> tuple[str, datetime]:
+    """A one-time enrollment code for window `ventanilla` of `office`, valid for `ttl_hours`:
+    (code, expiry in naive UTC). Only the code's hash is kept."""
+    if not 0 < ttl_hours <= MAX_ENROLL_CODE_TTL_HOURS:
+        raise AdminError(
+            f"La vigencia del código debe ser mayor que 0 y de hasta "
+            f"{MAX_ENROLL_CODE_TTL_HOURS} horas."
+        )
     code = new_enroll_code()
+    expires_at = utc_now() + timedelta(hours=ttl_hours)
     with db.write() as session:
         if session.get(Office, office) is None:
             raise AdminError(f"No existe la oficina {office}: créela con create-office.")
-        session.add(
-            EnrollCode(code_sha256=enroll_code_sha256(code), office=office, ventanilla=ventanilla)
-        )
-    return code
+        session.add(EnrollCode(code_sha256=enroll_code_sha256(code), office=office,
+                               ventanilla=ventanilla, expires_at=expires_at))
+    return code, expires_at
+
+
+def create_enroll_code(db: Database, office: str, ventanilla: str,
+                       ttl_hours: float = ENROLL_CODE_TTL_HOURS) -> str:
+    """Just the code of `issue_enroll_code`."""
+    return issue_enroll_code(db, office, ventanilla, ttl_hours)[0]
 
 
 def add_user(db: Database, username: str, role: str, full_name: str, password: str) -> None:

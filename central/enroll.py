@@ -24,6 +24,7 @@ from sync.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResp
 router = APIRouter()
 
 BAD_CODE = "El código de alta no es válido o ya se usó: pida uno nuevo al administrador."
+EXPIRED_CODE = "El código de alta venció sin usarse: pida uno nuevo al administrador."
 
 
 @router.post("/v1/enroll", response_model=EnrollResponse)
@@ -39,6 +40,8 @@ def enroll(body: EnrollRequest, db: Annotated[Database, Depends(database)]) -> E
         ).one_or_none()
         if code is None or code.used_at is not None:
             raise unauthorized(BAD_CODE)
+        if code.expiry() <= utc_now():
+            raise unauthorized(EXPIRED_CODE)
         office = session.get_one(Office, code.office)
         platform = session.get_one(Platform, 1)
         code.used_at, code.machine_id = utc_now(), machine_id

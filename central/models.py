@@ -7,7 +7,7 @@ blobs in the database for the same reason.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -34,6 +34,9 @@ NAMING_CONVENTION = {
 }
 
 # Statuses an expediente can have on the platform; "recibido" is set when a push applies it.
+# How long an enrollment code works when `enroll-code` is not given --ttl-hours.
+ENROLL_CODE_TTL_HOURS = 24
+
 STATUSES = ("recibido", "en_revision", "validado", "devuelto", "rechazado", "resuelto", "anulado")
 
 
@@ -78,8 +81,14 @@ class EnrollCode(Base):
     office: Mapped[str] = mapped_column(ForeignKey("offices.clave"))
     ventanilla: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    # Nullable only so `init` can add it to older databases; new codes always have one.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     machine_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+    def expiry(self) -> datetime:
+        """When the code stops working (a code from before expiry existed: created + default)."""
+        return self.expires_at or self.created_at + timedelta(hours=ENROLL_CODE_TTL_HOURS)
 
 
 class Machine(Base):

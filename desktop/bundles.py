@@ -5,7 +5,9 @@ the referential checks in `desktop.bundle_checks`. A refused bundle leaves the c
 force untouched, and every refusal is a BundleError with a Spanish message.
 
 Trámite versions are never deleted: an old version stays (inactive) because drafts, expedientes
-and records pulled from other windows may point at it.
+and records pulled from other windows may point at it. On enrollment the demo catálogo is retired
+(`retire_demo_configuration`): the platform's first bundle applies whatever its version number,
+and may redefine the trámite versions the demo left behind.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.audit import append_audit
@@ -44,12 +46,18 @@ __all__ = [
     "current_bundle",
     "import_bundle_file",
     "read_bundle_file",
+    "retire_demo_configuration",
     "sign_bundle",
     "verify_bundle",
     "write_bundle_file",
 ]
 
 log = logging.getLogger(__name__)
+
+# Tramite.bundle_version of the rows the demo catálogo left behind at enrollment: they stay for
+# the demo expedientes and drafts that point at them; the platform's configuration may redefine
+# them.
+RETIRED_DEMO_VERSION = 0
 
 _PYDANTIC_ES = {
     "missing": "falta el dato",
@@ -149,6 +157,8 @@ def _put_tramite(session: Session, tdef: TramiteDef, bundle_version: int) -> Non
             plazo_dias=tdef.plazo_dias, definition=definition, bundle_version=bundle_version,
             active=True,
         ))
+    elif row.bundle_version == RETIRED_DEMO_VERSION:
+        _adopt_demo_leftover(row, tdef, definition, bundle_version)
     elif row.definition != definition:
         raise BundleError(
             f"El trámite {tdef.homoclave} versión {tdef.version} ya existe en este equipo con "
@@ -156,6 +166,30 @@ def _put_tramite(session: Session, tdef: TramiteDef, bundle_version: int) -> Non
         )
     else:
         row.active = True
+
+
+def _adopt_demo_leftover(row: Tramite, tdef: TramiteDef, definition: dict[str, Any],
+                         bundle_version: int) -> None:
+    """The platform's definition replaces the retired demo one under the same version."""
+    if row.definition != definition:
+        log.info("trámite %s v%s of the demo catálogo redefined by bundle %s",
+                 tdef.homoclave, tdef.version, bundle_version)
+    row.dependencia_clave, row.nombre = tdef.dependencia, tdef.nombre
+    row.nivel_digitalizacion, row.plazo_dias = tdef.nivel_digitalizacion, tdef.plazo_dias
+    row.definition, row.bundle_version, row.active = definition, bundle_version, True
+
+
+def retire_demo_configuration(session: Session) -> int:
+    """On enrollment, inside the caller's transaction: the demo catálogo stops being in force, so
+    the platform's first bundle applies even if it reuses the demo's version number. Returns the
+    retired version. Until the platform's bundle arrives no trámite is active."""
+    retired = applied_version(session)
+    session.execute(update(Tramite).values(active=False, bundle_version=RETIRED_DEMO_VERSION))
+    session.execute(delete(ConfigBundleRecord))
+    state = session.get(SyncState, 1)
+    if state is not None:
+        state.config_version, state.config_etag = 0, None
+    return retired
 
 
 def _deactivate_others(session: Session, bundle: Bundle) -> None:
@@ -235,6 +269,6 @@ def current_bundle(session: Session) -> Bundle:
         select(ConfigBundleRecord).order_by(ConfigBundleRecord.version.desc()).limit(1)
     ).first()
     if record is None:
-        raise NotFound("Este equipo todavía no tiene configuración de trámites; importe un "
-                       "paquete de configuración.")
+        raise NotFound("Este equipo todavía no tiene configuración de trámites: sincronice con "
+                       "la plataforma o importe un paquete de configuración.")
     return _parse_stored(record.content)

@@ -38,6 +38,15 @@ def enroll_command(ctx: AppContext, url: str, code: str, user: CurrentUser) -> i
     if result.discarded_demo_mutations:
         print(f"Se descartaron {result.discarded_demo_mutations} envío(s) pendiente(s) del modo "
               "demostración: los expedientes de demostración no se envían a la plataforma.")
+    print("Los usuarios de demostración quedaron desactivados: inicie sesión con los usuarios "
+          "que el administrador dio de alta en la plataforma (con red la primera vez).")
+    if result.config_version is not None:
+        print(f"Configuración de la plataforma versión {result.config_version} aplicada.")
+    else:
+        reason = (result.config_problem or "").rstrip(".")
+        print(f"Aviso: todavía no está la configuración de trámites de la plataforma ({reason}). "
+              "Se descargará al sincronizar; mientras tanto no se pueden capturar expedientes.",
+              file=sys.stderr)
     if result.credential_warning:
         print(f"Aviso: {result.credential_warning}", file=sys.stderr)
     return 0

@@ -4,6 +4,10 @@ window of a real office, with a machine token and the platform's pinned public k
 Demo captures are never sent to a real platform: on leaving demo mode their outbox rows are
 discarded and the mutation sequence restarts at 1, which is where the platform's count for a new
 machine starts. The demo expedientes stay on this machine, marked sync_state "demo".
+
+The demo catálogo is retired in the same transaction (desktop.bundles.retire_demo_configuration),
+so the platform's first bundle applies even when it reuses the demo's version number; enrollment
+then fetches it at once (best effort: the sync timer fetches it anyway).
 """
 
 from __future__ import annotations
@@ -16,19 +20,24 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop.audit import append_audit
+from desktop.auth import retire_demo_users
+from desktop.bundles import retire_demo_configuration
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.permissions import CurrentUser, Permission, require
 from desktop.receipt_signing import receipt_public_key_pem
 from localdb.models import Expediente, OutboxEntry, SyncState
-from sync.errors import MachineNotAuthorized, RequestRefused
+from sync.config import refresh_config
+from sync.errors import MachineNotAuthorized, RequestRefused, SyncError
 from sync.http import APP_VERSION, PlatformClient, check_server_url
 from sync.machine_token import save_machine_token
 from sync.protocol import EnrollRequest, EnrollResponse
 
 log = logging.getLogger(__name__)
 ENROLL_PATH = "/v1/enroll"
-BAD_CODE = "El código de enrolamiento no es válido o ya se usó: pida uno nuevo al administrador."
+BAD_CODE = ("El código de enrolamiento no es válido, ya se usó o venció: pida uno nuevo al "
+            "administrador.")
+NO_CONFIG_YET = "la plataforma aún no publica una configuración de trámites"
 
 
 class EnrollInputError(VentanillaError):
@@ -53,6 +62,8 @@ class EnrollResult:
     server_url: str
     discarded_demo_mutations: int
     credential_warning: str | None
+    config_version: int | None = None  # the platform's bundle applied right after enrolling
+    config_problem: str | None = None  # Spanish reason when it could not be applied yet
 
 
 def _check_not_enrolled(ctx: AppContext) -> None:
@@ -85,6 +96,24 @@ def _discard_demo_outbox(session: Session) -> int:
     return int(count)
 
 
+def _leave_demo(session: Session) -> tuple[int, int]:
+    """(demo mutations discarded, demo configuration version retired)."""
+    return _discard_demo_outbox(session), retire_demo_configuration(session)
+
+
+def _first_config(ctx: AppContext, url: str, token: str) -> tuple[int | None, str | None]:
+    """Fetch the platform's configuration now, so its catálogo is in force at once."""
+    try:
+        with PlatformClient(url, token) as client:
+            outcome = refresh_config(ctx, client)
+    except SyncError as exc:
+        log.warning("configuration not fetched at enrollment: %s", type(exc).__name__)
+        return None, exc.message
+    if outcome.applied_version is None:
+        return None, outcome.refused or NO_CONFIG_YET
+    return outcome.applied_version, None
+
+
 def enroll(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollResult:
     """Enroll with the platform at `url` using a one-time `code` (admins only)."""
     require(user, Permission.ENROLL)
@@ -96,7 +125,9 @@ def enroll(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollRes
     warning = save_machine_token(ctx.data_dir, answer.machine_token)
     with ctx.session() as session:
         state = session.get_one(SyncState, 1)
-        discarded = _discard_demo_outbox(session) if state.demo else 0
+        discarded, retired = _leave_demo(session) if state.demo else (0, 0)
+        # The demo users' passwords are published: they must not open a real office's window.
+        retire_demo_users(session, user.username)
         state.machine_id = answer.machine_id
         state.server_url = base_url
         state.oficina, state.oficina_nombre = answer.oficina, answer.oficina_nombre
@@ -108,8 +139,10 @@ def enroll(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollRes
         state.last_error, state.last_error_at = None, None
         append_audit(session, user.username, "sync.enrolado", answer.machine_id, {
             "server_url": base_url, "oficina": answer.oficina, "ventanilla": answer.ventanilla,
-            "discarded_demo_mutations": discarded,
+            "discarded_demo_mutations": discarded, "retired_demo_config_version": retired,
         })
     log.info("enrolled as %s (%s/%s)", answer.machine_id, answer.oficina, answer.ventanilla)
+    config_version, config_problem = _first_config(ctx, base_url, answer.machine_token)
     return EnrollResult(answer.machine_id, answer.oficina, answer.oficina_nombre,
-                        answer.ventanilla, answer.municipio, base_url, discarded, warning)
+                        answer.ventanilla, answer.municipio, base_url, discarded, warning,
+                        config_version, config_problem)

@@ -9,14 +9,17 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from central import admin
 from central.__main__ import main
 from central.db import Database
+from central.models import EnrollCode
 from central.testing import central_server
 from tests.central.central_client import CounterMachine, enroll, mutation
 
@@ -149,3 +152,25 @@ def _enroll(base: str, code: str) -> CounterMachine:
         office=body["oficina"], ventanilla=body["ventanilla"], epoch=body["epoch"],
         platform_public_key=body["platform_public_key"], receipt_key=Ed25519PrivateKey.generate(),
     )
+
+
+def test_enroll_code_ttl_option_on_an_older_database(central_db_url: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Cli(central_db_url, capsys)
+    assert cli("init")[0] == 0 and cli("create-office", "HMO01", "Catastro Centro")[0] == 0
+    db = Database(central_db_url)
+    try:  # a database created before codes had an expiry
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE enroll_codes DROP COLUMN expires_at")
+        assert "ya inicializada" in cli("init")[1]  # init adds what is missing
+        code, out, err = cli("enroll-code", "HMO01", "V01", "--ttl-hours", "2")
+        assert code == 0 and len(out.strip()) == 14 and "vence el" in err
+        assert cli("enroll-code", "HMO01", "V01", "--ttl-hours", "0")[::2] == (
+            1, "error: La vigencia del código debe ser mayor que 0 y de hasta 720 horas.\n")
+        with db.read() as session:
+            row = session.scalars(select(EnrollCode)).one()
+        assert row.expires_at is not None
+        ttl = row.expires_at - row.created_at
+        assert timedelta(hours=1, minutes=59) < ttl <= timedelta(hours=2)
+    finally:
+        db.dispose()

@@ -54,6 +54,20 @@ def test_same_batch_pushed_twice_at_once_applies_each_once(
         assert session.scalar(select(func.count()).select_from(Expediente)) == 150
 
 
+def test_one_code_enrolled_twice_at_once_makes_one_machine(
+    central_server: CentralServer,
+) -> None:
+    code = central_server.enroll_code(ventanilla="V07")
+
+    def attempt() -> requests.Response:
+        return requests.post(central_server.url + "/v1/enroll", json={"code": code}, timeout=30)
+
+    answers = _together(*[attempt for _ in range(4)])
+
+    assert sorted(a.status_code for a in answers) == [200, 401, 401, 401]
+    assert [m.ventanilla for m in admin.list_machines(central_server.db)] == ["V07"]
+
+
 def test_concurrent_windows_never_let_a_reader_skip_a_version(
     central_server: CentralServer,
 ) -> None:

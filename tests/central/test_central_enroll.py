@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import timedelta
 
+import pytest
 import requests
 
 from central import admin
+from central.models import EnrollCode, utc_now
+from central.security import enroll_code_sha256
 from central.testing import CentralServer
 from tests.central.central_client import enroll
 
@@ -78,3 +82,41 @@ def test_login_checks_password_and_machine_token(central_server: CentralServer) 
     assert ok.json() == {"username": "lucia", "full_name": "Lucía Ramos", "role": "supervisor"}
     assert [r.status_code for r in (wrong, nobody, no_token, bad_token)] == [401] * 4
     assert wrong.json()["detail"] == "Usuario o contraseña incorrectos."
+
+
+def _expire(server: CentralServer, code: str, *, legacy: bool = False) -> None:
+    """Move a code's expiry into the past (legacy: a code from before expiry existed)."""
+    with server.db.write() as session:
+        row = session.get_one(EnrollCode, enroll_code_sha256(code))
+        if legacy:
+            row.expires_at, row.created_at = None, utc_now() - timedelta(hours=25)
+        else:
+            row.expires_at = utc_now() - timedelta(seconds=1)
+
+
+def test_enroll_codes_expire(central_server: CentralServer) -> None:
+    expired, legacy, fresh = (central_server.enroll_code(ventanilla=f"V0{i}") for i in (1, 2, 3))
+    _expire(central_server, expired)
+    _expire(central_server, legacy, legacy=True)
+
+    answers = [requests.post(central_server.url + "/v1/enroll", json={"code": code}, timeout=10)
+               for code in (expired, legacy, fresh)]
+
+    assert [a.status_code for a in answers] == [401, 401, 200]
+    assert all("venció" in a.json()["detail"] for a in answers[:2])
+    assert [m.ventanilla for m in admin.list_machines(central_server.db)] == ["V03"]
+
+
+def test_enroll_code_ttl(central_server: CentralServer) -> None:
+    admin.create_office(central_server.db, "OFI2", "Otra oficina")
+    before = utc_now()
+    code, expires_at = admin.issue_enroll_code(central_server.db, "OFI2", "V01", ttl_hours=2)
+    with central_server.db.read() as session:
+        stored = session.get_one(EnrollCode, enroll_code_sha256(code)).expires_at
+    assert stored == expires_at
+    assert timedelta(hours=2) <= expires_at - before < timedelta(hours=2, minutes=1)
+    default = admin.issue_enroll_code(central_server.db, "OFI2", "V02")[1]
+    assert timedelta(hours=24) <= default - before < timedelta(hours=24, minutes=1)
+    for bad in (0, -1, 24 * 31):
+        with pytest.raises(admin.AdminError, match="vigencia"):
+            admin.issue_enroll_code(central_server.db, "OFI2", "V03", ttl_hours=bad)

@@ -3,10 +3,15 @@
 Unlike central.testing.central_server (which this mirrors), it can stop and start again on the
 same port and database, to simulate the platform going away and coming back while the window's
 saved server URL stays the same. `db` is for central.admin calls and assertions.
+
+Like a real platform, it publishes its catálogo (the demo one, as platform version 1) before any
+window enrolls, unless built with `catalog=False`.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import socket
 import threading
@@ -14,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -22,18 +28,39 @@ from central import admin
 from central.app import create_app
 from central.db import Database
 from central.testing import REQUIRE_PG_ENV, fresh_pg_schema, pg_base_url
+from desktop.demo import DEMO_BUNDLE_PATH
+from sync.protocol import canonical_json
 
 OFFICE = "HMO"
 OFFICE_NAME = "Oficina Centro"
 MUNICIPIO = "Hermosillo"
 
 
+def demo_payload() -> dict[str, Any]:
+    envelope = json.loads(DEMO_BUNDLE_PATH.read_text(encoding="utf-8"))
+    payload: dict[str, Any] = json.loads(base64.b64decode(envelope["payload"]))
+    return payload
+
+
+def publish_bundle(db: Database, version: int, extra_tramite: str | None = None) -> None:
+    """Publish the demo catálogo as `version`, optionally with one more trámite."""
+    payload = demo_payload()
+    payload["version"] = version
+    if extra_tramite:
+        nuevo = json.loads(json.dumps(payload["tramites"][0]))
+        nuevo["homoclave"], nuevo["nombre"] = extra_tramite, "Trámite nuevo publicado"
+        payload["tramites"].append(nuevo)
+    admin.publish_config(db, canonical_json(payload))
+
+
 class CentralServer:
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, *, catalog: bool = True) -> None:
         self.db_url = db_url
         self.db = Database(self.db_url)
         admin.init_platform(self.db)
         admin.create_office(self.db, OFFICE, OFFICE_NAME, MUNICIPIO)
+        if catalog:
+            publish_bundle(self.db, 1)
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None

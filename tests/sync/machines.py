@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
-from central import admin
 from central.db import Database
 from central.models import Expediente as CentralExpediente
 from desktop.bundles import current_bundle
 from desktop.capture import AttachmentInput, CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.catalog import get_tramite
 from desktop.context import AppContext, open_context
-from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.permissions import CurrentUser, Role
 from localdb.models import Expediente, OutboxEntry, SyncState
 from sync.enroll import enroll
-from sync.protocol import canonical_json
 from tests.factories import PNG_1PX, archivo_campos, valid_answers
 from tests.sync.central_server import CentralServer
+from tests.sync.central_server import demo_payload as demo_payload  # re-exported
+from tests.sync.central_server import publish_bundle as publish_bundle  # re-exported
 
 ADMIN = CurrentUser("admin", "María Fernanda Ochoa", Role.ADMIN)
 OPERADOR = CurrentUser("operador", "Ana Lucía Valenzuela", Role.OPERADOR)
@@ -110,18 +106,3 @@ def server_count(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(CentralExpediente)) or 0
 
 
-def demo_payload() -> dict[str, Any]:
-    envelope = json.loads(DEMO_BUNDLE_PATH.read_text(encoding="utf-8"))
-    payload: dict[str, Any] = json.loads(base64.b64decode(envelope["payload"]))
-    return payload
-
-
-def publish_bundle(db: Database, version: int, extra_tramite: str | None = None) -> None:
-    """Publish the demo catálogo as `version`, optionally with one more trámite."""
-    payload = demo_payload()
-    payload["version"] = version
-    if extra_tramite:
-        nuevo = json.loads(json.dumps(payload["tramites"][0]))
-        nuevo["homoclave"], nuevo["nombre"] = extra_tramite, "Trámite nuevo publicado"
-        payload["tramites"].append(nuevo)
-    admin.publish_config(db, canonical_json(payload))

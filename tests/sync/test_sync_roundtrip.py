@@ -136,16 +136,3 @@ def test_published_bundle_reaches_the_counter(window: AppContext,
         nuevo = session.scalars(select(Tramite).where(Tramite.homoclave == "HMO-NUEVO-001")).one()
     assert nuevo.active and nuevo.bundle_version == 3
     assert sync_state(window).config_etag
-
-
-def test_platform_bundle_reusing_the_demo_version_is_refused_and_changes_nothing(
-        window: AppContext, central: CentralServer) -> None:
-    publish_bundle(central.db, 1, extra_tramite="HMO-NUEVO-001")  # the demo's number, other content
-    [uuid] = capture_many(window, 1)
-    report = SyncEngine(window).run_once(force=True)
-    assert not report.ok and report.state == ConnectionState.ERROR
-    assert "versión 1" in report.message and "versión mayor" in report.message
-    state = sync_state(window)
-    assert state.config_version == 1 and state.config_etag is None
-    assert state.last_error == report.message
-    assert uuid in server_hashes(central.db)  # the refusal does not hold back the data
