@@ -6,6 +6,7 @@ can count what the client tried.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -40,8 +41,11 @@ def busy(retry_after: str) -> Responder:
 
 
 class FakePlatform:
-    def __init__(self, responder: Responder, delay: float = 0.0) -> None:
+    def __init__(self, responder: Responder, delay: float = 0.0,
+                 tls: ssl.SSLContext | None = None) -> None:
+        """With `tls` it serves HTTPS with that context's certificate."""
         self.responder = responder
+        self.scheme = "https" if tls else "http"
         self.delay = delay
         self.requests: list[str] = []
         self.request_seen = threading.Event()
@@ -71,13 +75,15 @@ class FakePlatform:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        if tls:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def count(self, prefix: str) -> int:
         return sum(1 for r in self.requests if r.startswith(prefix))
