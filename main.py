@@ -12,6 +12,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import cli
+from desktop.auth import PlatformCheck
 from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
 from desktop.paths import ensure_data_dir, resolve_data_dir
@@ -55,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--once", action="store_true", default=True)
     mode.add_argument("--watch", action="store_true")
     return parser
+
+
+def platform_login(ctx: AppContext) -> PlatformCheck | None:
+    """Logins ask the enrolled platform about users this machine does not know yet."""
+    from sync.platform_login import platform_check
+
+    return platform_check(ctx)
 
 
 def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -147,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(data_dir)
     try:
         ctx = open_context(data_dir)
+        ctx.platform_login = platform_login
     except VentanillaError as exc:
         print(exc.message, file=sys.stderr)
         return 2

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,9 @@ from desktop.paths import DB_FILENAME, ensure_data_dir
 from localdb.engine import make_engine, make_session_factory
 from localdb.migrate import upgrade_to_head
 
+if TYPE_CHECKING:
+    from desktop.auth import PlatformCheck
+
 
 @dataclass
 class AppContext:
@@ -21,6 +25,9 @@ class AppContext:
     db_path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    # Set by the composition root (main.py) from sync/: how a login asks the platform about a
+    # user this store cannot vouch for. None: logins are local only (tests, scripts).
+    platform_login: Callable[[AppContext], PlatformCheck | None] | None = None
 
     @property
     def blob_dir(self) -> Path:
