@@ -120,6 +120,8 @@ class CatalogView(QWidget):
         if seq != self._search_seq:
             return  # a newer search is on its way
         self._shown_seq = seq
+        selected = self._current_key()
+        self.results.blockSignals(True)  # the selection is restored below
         self.results.clear()
         bold = QFont(self.results.font())
         bold.setBold(True)
@@ -135,7 +137,25 @@ class CatalogView(QWidget):
         self.results.expandAll()
         if not found:
             QTreeWidgetItem(self.results, ["Ningún trámite coincide con la búsqueda."])
+        self.results.blockSignals(False)
+        self._restore_selection(selected)
         self.detail.set_result_count(len(found))
+
+    def _current_key(self) -> tuple[str, int] | None:
+        item = self.results.currentItem()
+        key = item.data(0, KEY_ROLE) if item is not None else None
+        return tuple(key) if key else None  # type: ignore[return-value]
+
+    def _restore_selection(self, selected: tuple[str, int] | None) -> None:
+        """Keep the trámite chosen before a new search (or a new catálogo) if it is still
+        listed; its newest version is shown. Otherwise the detail empties."""
+        homoclave = selected[0] if selected else None
+        again = next((i for i in self._tramite_items()
+                      if homoclave and i.data(0, KEY_ROLE)[0] == homoclave), None)
+        if again is not None:
+            self.results.setCurrentItem(again)
+        elif self.detail.setup is not None:
+            self.detail.clear()
 
     def _tramite_items(self) -> list[QTreeWidgetItem]:
         items = []
@@ -159,7 +179,7 @@ class CatalogView(QWidget):
 
     def _selected(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
         key = item.data(0, KEY_ROLE) if item is not None else None
-        if not key:
+        if not key or tuple(key) == self.detail.shown_key():
             return
         self._detail_seq += 1
         seq, (homoclave, version) = self._detail_seq, key

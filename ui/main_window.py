@@ -68,7 +68,8 @@ class MainWindow(QMainWindow):
         self.lock_screen = LockScreen(ctx, user, runner)
         self.outer = QStackedWidget()
         self.status = StatusBar(user)
-        self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self)
+        self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self,
+                              config_version=office.config_version)
         self._hidden_dialogs: list[QDialog] = []
         self.idle = IdleWatcher(idle_ms, self)
         self.setStatusBar(self.status)
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.capture.expediente_saved.connect(lambda _r: self._data_changed())
         self.capture.draft_saved.connect(lambda _u: self.drafts.refresh())
         self.expedientes.expediente_opened.connect(self.open_expediente)
+        self.sync.config_version_changed.connect(self._config_changed)
         self.idle.idle_timed_out.connect(self.lock)
         self.lock_screen.unlocked.connect(self.unlock)
 
@@ -174,6 +176,11 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self) -> None:
         self.sync.refresh()
+
+    def _config_changed(self, version: int) -> None:
+        """Sync applied a new bundle: new captures use it (one in progress keeps its version)."""
+        self.status.show_config_version(version)
+        self.catalog.refresh()
 
     # -- lock ---------------------------------------------------------------------------
 

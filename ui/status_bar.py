@@ -14,6 +14,13 @@ from desktop.permissions import ROLE_LABELS, CurrentUser
 from sync.observer import SyncStatus
 from ui.theme import set_dynamic_property
 
+REJECTED_HINT = ("La plataforma rechazó estos envíos. Los expedientes siguen guardados en este "
+                 "equipo; el supervisor debe revisarlos.")
+
+
+def rejected_text(count: int) -> str:
+    return f"⚠ {count} rechazado{'s' if count != 1 else ''} por la plataforma"
+
 
 class StatusBar(QStatusBar):
     sync_requested = Signal()
@@ -25,6 +32,10 @@ class StatusBar(QStatusBar):
         self.user_label.setObjectName("userIndicator")
         self.sync_label = QLabel("● Consultando estado…")
         self.sync_label.setObjectName("syncIndicator")
+        self.rejected_label = QLabel()
+        self.rejected_label.setObjectName("rejectedIndicator")
+        self.rejected_label.setToolTip(REJECTED_HINT)
+        self.rejected_label.hide()
         self.config_label = QLabel()
         self.config_label.setObjectName("configIndicator")
         self.sync_button = QPushButton("Sincronizar ahora")
@@ -33,14 +44,16 @@ class StatusBar(QStatusBar):
         self.sync_button.clicked.connect(self.sync_requested)
         self.addWidget(self.user_label)
         self.addPermanentWidget(self.sync_label)
+        self.addPermanentWidget(self.rejected_label)
         self.addPermanentWidget(self.sync_button)
         self.addPermanentWidget(self.config_label)
 
     def show_sync(self, status: SyncStatus) -> None:
         pending = f"{status.pending} pendiente{'s' if status.pending != 1 else ''} de envío"
-        rejected = f" · {status.rejected} rechazado(s)" if status.rejected else ""
-        self.sync_label.setText(f"● {status.label} · {pending}{rejected}")
+        self.sync_label.setText(f"● {status.label} · {pending}")
         self.sync_label.setToolTip(status.message)
+        self.rejected_label.setText(rejected_text(status.rejected))
+        self.rejected_label.setVisible(status.rejected > 0)
         set_dynamic_property(self.sync_label, "state", status.state.value)
         self.sync_button.setEnabled(status.state.value != "sincronizando")
 
@@ -48,4 +61,7 @@ class StatusBar(QStatusBar):
         self.config_label.setText(f"Configuración v{version}")
 
     def sync_text(self) -> str:
-        return self.sync_label.text()
+        """What the operador reads about sync, rejected envíos included."""
+        if self.rejected_label.isHidden():
+            return self.sync_label.text()
+        return f"{self.sync_label.text()} · {self.rejected_label.text()}"

@@ -28,7 +28,8 @@ class SyncBridge(QObject):
 
 def status_from_report(report: SyncReport) -> SyncStatus:
     """A run that was skipped (busy, not due, not enrolled) notifies nobody; show its report."""
-    return SyncStatus(report.state, report.pending, report.rejected, report.message)
+    # report.rejected counts this run only; the bar shows every rejected envío still on record.
+    return SyncStatus(report.state, report.pending, report.rejected_total, report.message)
 
 
 def status_from_summary(summary: dict[str, Any]) -> SyncStatus:

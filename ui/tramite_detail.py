@@ -18,6 +18,10 @@ NIVELES = {1: "Informativo", 2: "Descarga de formatos", 3: "Solicitud y pago en 
            4: "Totalmente en línea"}
 
 
+NO_SELECTION = "Seleccione un trámite"
+NO_SELECTION_HINT = "Use la búsqueda o las flechas para elegir un trámite de la lista."
+
+
 class TramiteDetail(QFrame):
     capture_clicked = Signal()
 
@@ -25,10 +29,10 @@ class TramiteDetail(QFrame):
         super().__init__(parent)
         self.setObjectName("card")
         self.setup: CaptureSetup | None = None
-        self.title = QLabel("Seleccione un trámite")
+        self.title = QLabel(NO_SELECTION)
         self.title.setObjectName("pageTitle")
         self.title.setWordWrap(True)
-        self.meta = QLabel("Use la búsqueda o las flechas para elegir un trámite de la lista.")
+        self.meta = QLabel(NO_SELECTION_HINT)
         self.meta.setObjectName("pageSubtitle")
         self.meta.setWordWrap(True)
         self.body = QLabel()
@@ -52,6 +56,19 @@ class TramiteDetail(QFrame):
         layout.addWidget(self.meta)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.capture_button)
+
+    def clear(self) -> None:
+        """Nothing selected (the trámite shown left the list or the catálogo)."""
+        self.setup = None
+        self.title.setText(NO_SELECTION)
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setText(NO_SELECTION_HINT)
+        self.body.clear()
+        self.capture_button.setEnabled(False)
+
+    def shown_key(self) -> tuple[str, int] | None:
+        return None if self.setup is None else (self.setup.tramite.homoclave,
+                                                self.setup.tramite.version)
 
     def set_result_count(self, count: int) -> None:
         if self.setup is None:

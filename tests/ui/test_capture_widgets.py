@@ -7,20 +7,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from desktop.bundle_schema import Campo, Opcion
 from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext
 from desktop.permissions import CurrentUser
+from localdb.models import Expediente
 from ui.anexos_panel import AnexosPanel
+from ui.capture_sidebar import READY
 from ui.field_widgets import make_editor
 from ui.main_window import CATALOG
 from ui.tasks import TaskRunner
 
 from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
-from .driving import fill_answers, open_capture, type_into, type_text
+from .driving import choose, fill_answers, open_capture, type_into, type_text
 
 
 def test_each_tipo_gets_its_widget_and_round_trips(qtbot: QtBot) -> None:
@@ -215,3 +218,47 @@ def test_closing_the_window_never_drops_a_capture_silently(
     qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Descartar"),
                      Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_a_requisito_not_received_needs_a_note_and_is_saved_as_pending(
+    qtbot: QtBot, ctx: AppContext, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    fill_answers(qtbot, view, {**ANSWERS, "curp": GOOD_CURP})
+    choose(view, "motivo", "otro")
+    identificacion, recibo = view.setup.tramite.requisitos
+    qtbot.mouseClick(view.findChild(QCheckBox, f"requisito_{identificacion.clave}"),
+                     Qt.MouseButton.LeftButton)
+    assert view.sidebar.status_text() == "Falta: 1 requisito sin marcar."
+    qtbot.keyClick(view.form.editor("nombre").focus_widget, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, runner)
+    assert window.capture.saved is None  # refused: neither received nor noted
+
+    note = view.findChild(QLineEdit, f"nota_{recibo.clave}")
+    assert note.isEnabled()
+    note.setFocus()
+    type_text(qtbot, note, "Lo trae mañana")
+    assert view.sidebar.status_text() == READY
+    qtbot.keyClick(note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.capture.saved is not None, timeout=10_000)
+    with ctx.session() as session:
+        expediente = session.scalars(select(Expediente)).one()
+    assert expediente.requisitos == [
+        {"clave": identificacion.clave, "recibido": True, "nota": ""},
+        {"clave": recibo.clave, "recibido": False, "nota": "Lo trae mañana"}]
+
+
+def test_cobros_follow_the_answers(qtbot: QtBot, make_window: WindowFactory,
+                                  runner: TaskRunner) -> None:
+    window = make_window()
+    view = open_capture(qtbot, window, runner, "residuos voluminosos",
+                        "Recolección de residuos voluminosos")
+    cobros = view.sidebar.cobros
+    assert cobros.total_text() == "$0.00"
+    type_into(qtbot, view, "metros_cubicos", "2")
+    assert cobros.total_text() == "$370.00"
+    type_into(qtbot, view, "metros_cubicos", "3,5")
+    assert cobros.total_text() == "$647.50"
+    assert cobros.model.index(0, 0).data() == "Servicio especial de limpia (metro cúbico)"

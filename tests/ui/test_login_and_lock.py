@@ -96,3 +96,26 @@ def test_ctrl_l_locks_at_once(qtbot: QtBot, make_window: WindowFactory) -> None:
     assert window.is_locked()
     qtbot.keyClick(window, Qt.Key.Key_F5)  # navigation keys do nothing while locked
     assert window.is_locked() and window.pages.currentIndex() == 0
+
+
+def _unlock_with(qtbot: QtBot, window: object, runner: TaskRunner, password: str) -> str:
+    screen = window.lock_screen  # type: ignore[attr-defined]
+    qtbot.keyClicks(screen.password, password)
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    return str(screen.message.text())
+
+
+def test_lock_screen_takes_only_the_same_users_password_and_locks_out(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
+    window = make_window()
+    window.lock()
+    # Another user's valid password does not open someone else's session.
+    assert "Le quedan 4 intentos" in _unlock_with(qtbot, window, runner, "supervisor123")
+    for _ in range(3):
+        _unlock_with(qtbot, window, runner, "equivocada")
+    assert _unlock_with(qtbot, window, runner, "equivocada") == (
+        "Usuario bloqueado por intentos fallidos. Intente de nuevo en 5 minutos.")
+    assert "Intente de nuevo en 5 minutos" in _unlock_with(qtbot, window, runner, "operador123")
+    assert window.is_locked()
