@@ -82,10 +82,14 @@ def mutation(mutation_id: int, payload: dict[str, Any], kind: str = "expediente.
 
 
 def enroll(server: CentralServer, office: str = "OFI", ventanilla: str = "V01") -> CounterMachine:
+    return enroll_at(server.url, server.enroll_code(office, ventanilla))
+
+
+def enroll_at(base_url: str, code: str) -> CounterMachine:
+    """Enroll with `code` at the central listening on `base_url`."""
     key = Ed25519PrivateKey.generate()
-    code = server.enroll_code(office, ventanilla)
     response = requests.post(
-        server.url + "/v1/enroll",
+        base_url + "/v1/enroll",
         json={"code": code, "app_version": "0.1.0", "hostname": "caja",
               "receipt_public_key": public_pem(key.public_key())},
         timeout=30,
@@ -93,7 +97,7 @@ def enroll(server: CentralServer, office: str = "OFI", ventanilla: str = "V01") 
     response.raise_for_status()
     body = response.json()
     return CounterMachine(
-        base_url=server.url, machine_id=body["machine_id"], token=body["machine_token"],
+        base_url=base_url, machine_id=body["machine_id"], token=body["machine_token"],
         office=body["oficina"], ventanilla=body["ventanilla"], epoch=body["epoch"],
         platform_public_key=body["platform_public_key"], receipt_key=key,
     )

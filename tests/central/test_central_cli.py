@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import requests
 from sqlalchemy import select
 
 from central import admin
@@ -21,7 +17,8 @@ from central.__main__ import main
 from central.db import Database
 from central.models import EnrollCode
 from central.testing import central_server
-from tests.central.central_client import CounterMachine, enroll, mutation
+from tests.central.central_client import enroll, enroll_at, mutation
+from tests.central.serve_process import ServeProcess
 
 
 def _central(*args: str, db_url: str, env: dict[str, str] | None = None,
@@ -98,60 +95,24 @@ def test_default_database_and_uninitialised_serve(tmp_path: Path) -> None:
     assert serve.returncode == 1 and "init" in serve.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_with_two_workers(central_db_url: str, tmp_path: Path) -> None:
     db = Database(central_db_url)
     admin.init_platform(db)
     admin.create_office(db, "OFI", "Oficina")
     codes = [admin.create_enroll_code(db, "OFI", f"V0{i}") for i in range(1, 3)]
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "central", "serve", "--db", central_db_url, "--port", str(port),
-         "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = ServeProcess(central_db_url, workers=2)
     try:
-        _wait_for(base, proc)
-        machines = [_enroll(base, code) for code in codes]
+        server.wait_ready()
+        machines = [enroll_at(server.url, code) for code in codes]
         for machine in machines:
             body = machine.push([mutation(i, machine.payload()) for i in range(1, 21)]).json()
             assert body["last_mutation_id"] == 20
         rows = admin.list_machines(db)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _, stderr = proc.communicate(timeout=30)
+        stderr = server.stop()
         db.dispose()
     assert sorted(r.last_mutation_id for r in rows) == [20, 20]
     assert stderr.count("Started server process") >= 2  # really two workers
-
-
-def _wait_for(base: str, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited: {proc.stderr.read() if proc.stderr else ''}")
-        try:
-            requests.get(base + "/v1/sync/pull", timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError("serve did not answer in 30 s")
-
-
-def _enroll(base: str, code: str) -> CounterMachine:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    body = requests.post(base + "/v1/enroll", json={"code": code}, timeout=10).json()
-    return CounterMachine(
-        base_url=base, machine_id=body["machine_id"], token=body["machine_token"],
-        office=body["oficina"], ventanilla=body["ventanilla"], epoch=body["epoch"],
-        platform_public_key=body["platform_public_key"], receipt_key=Ed25519PrivateKey.generate(),
-    )
 
 
 def test_enroll_code_ttl_option_on_an_older_database(central_db_url: str,
