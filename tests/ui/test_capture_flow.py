@@ -121,6 +121,16 @@ def test_catalog_search_ignores_accents_and_groups_by_dependencia(
     body = window.catalog.detail.body.text()
     assert "Requisitos" in body and "Cobros" in body
     assert "Nivel 3" in window.catalog.detail.meta.text()
+    assert "Plazo de resolución" in window.catalog.detail.meta.text()
+    assert window.catalog.detail.capture_button.isEnabled()
+
+    # Narrowing the search keeps the chosen trámite while listed; otherwise nothing is chosen.
+    search_catalog(qtbot, window, runner, "anuencia")
+    assert window.catalog.results.currentItem().text(0).startswith("Anuencia")
+    assert window.catalog.detail.setup is not None
+    search_catalog(qtbot, window, runner, "predial")
+    assert window.catalog.detail.setup is None
+    assert not window.catalog.detail.capture_button.isEnabled()
 
 
 def test_main_window_title_and_status_bar(make_window: WindowFactory) -> None:

@@ -84,7 +84,8 @@ def test_expedientes_model_pages_sorts_and_searches(
 
 
 def test_expedientes_model_ignores_answers_to_an_older_search(
-    qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
+    qtbot: QtBot, qtmodeltester: ModelTester, ctx: AppContext, operador: CurrentUser,
+    runner: TaskRunner,
 ) -> None:
     _capture_many(ctx, operador)
     model = ExpedientesModel(lambda *args: expedientes_page(ctx, *args), runner)
@@ -92,6 +93,10 @@ def test_expedientes_model_ignores_answers_to_an_older_search(
     model.set_search("Bruno")
     settle(qtbot, runner)
     assert _loaded(model) == ["Bruno Díaz Soto"]
+    model.set_search("")
+    settle(qtbot, runner)
+    assert model.rowCount() == 5
+    qtmodeltester.check(model)  # loaded with rows, not only empty
 
 
 def test_drafts_model(qtbot: QtBot, qtmodeltester: ModelTester, ctx: AppContext,
