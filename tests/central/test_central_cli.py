@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -80,7 +80,9 @@ def test_cli_lists_machines_with_their_outbox_lag(tmp_path: Path,
         changes = machine.pull(0).json()["changes"]
 
     assert code == 0
-    assert out.splitlines()[1].split()[:5] == [machine.machine_id, "HMO01", "V03", "3", "6"]
+    row = out.splitlines()[1].split()
+    assert row[:5] == [machine.machine_id, "HMO01", "V03", "3", "6"]
+    assert row[5] == f"{datetime.now(UTC):%Y-%m-%d}" and row[7] == "UTC"  # last seen
     assert status[0] == 0 and f"{payload['folio']}: validado" in status[1]
     assert changes[-1]["data"]["official_folio"] == "OF-1"
 

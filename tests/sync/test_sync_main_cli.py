@@ -67,7 +67,10 @@ def test_enroll_sync_and_status_from_the_command_line(central: CentralServer,
     assert synced.returncode == 0 and "3 enviado(s)" in synced.stdout, synced.stderr
     ok = sync_status(data)
     assert ok["pending_mutations"] == 0 and ok["last_error"] is None and ok["last_success_at"]
-
+    machines = run("-m", "central", "machines", "--db", central.db_url)
+    row = next(line.split() for line in machines.stdout.splitlines()
+               if line.startswith(ok["machine_id"]))
+    assert row[2:5] == ["V07", "3", "0"]  # window, last mutation id, outbox lag
     status = run("-m", "central", "set-status", folio, "validado", "--note", "Completo",
                  "--official-folio", "TES-9", "--db", central.db_url)
     assert status.returncode == 0, status.stderr
