@@ -12,7 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from desktop.context import AppContext
 from desktop.credentials import CredentialStore
-from sync.engine import BUSY, SyncEngine
+from sync.engine import BUSY, SyncEngine, SyncReport
 from sync.machine_token import TOKEN_NAME
 from sync.observer import ConnectionState, SyncStatus
 from sync.scheduler import JOB_ID, SyncScheduler
@@ -127,3 +127,37 @@ def test_default_timer_is_60s_with_20_percent_jitter(window: AppContext) -> None
         assert trigger.interval.total_seconds() == 60 and trigger.jitter == 12
     finally:
         scheduler.stop()
+
+
+class RecordingEngine(SyncEngine):
+    """Keeps the report of every run the scheduler (force=False) asked for."""
+
+    scheduled: list[SyncReport]
+
+    def run_once(self, force: bool = False) -> SyncReport:
+        report = super().run_once(force)
+        if not force:
+            self.scheduled.append(report)
+        return report
+
+
+def test_timer_and_sync_now_share_one_lock(window: AppContext,
+                                           slow_platform: FakePlatform) -> None:
+    point_to(window, slow_platform.url)
+    engine = RecordingEngine(window)
+    engine.scheduled = []
+    manual: list[SyncReport] = []
+    now = threading.Thread(target=lambda: manual.append(engine.run_once(force=True)))
+    now.start()  # "Sincronizar ahora"
+    assert slow_platform.request_seen.wait(5)
+    scheduler = SyncScheduler(engine, interval_seconds=0.1, jitter_seconds=0.02)
+    scheduler.start()  # ticks at once and every ~0.1 s while the manual run holds the lock
+    try:
+        deadline = time.monotonic() + 10
+        while not engine.scheduled and time.monotonic() < deadline:
+            time.sleep(0.02)
+        now.join(timeout=10)
+    finally:
+        scheduler.stop()
+    assert engine.scheduled[0].skipped == "busy" and engine.scheduled[0].message == BUSY
+    assert manual and manual[0].skipped is None  # the manual run itself really ran

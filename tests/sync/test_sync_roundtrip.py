@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from central import admin
 from central.models import Attachment as CentralAttachment
+from central.models import MutationRecord
 from desktop.context import AppContext
 from localdb.models import Attachment, AuditEntry, Expediente, Tramite
 from sync.engine import SyncEngine
@@ -79,8 +81,12 @@ def test_200_offline_captures_reach_the_platform_exactly_once(
         hashes = set(session.scalars(select(Attachment.sha256)))
         assert all(session.scalars(select(Attachment.uploaded)))
     with central.db.read() as s:
-        stored = set(s.scalars(select(CentralAttachment.sha256)))
-    assert len(hashes) == 3 and hashes <= stored
+        stored = {a.sha256: hashlib.sha256(a.content).hexdigest()
+                  for a in s.scalars(select(CentralAttachment))}
+        # uploaded before the mutations naming them: none was applied with "faltan adjuntos"
+        notes = set(s.scalars(select(MutationRecord.error)))
+    assert len(hashes) == 3 and hashes <= set(stored)
+    assert all(key == digest for key, digest in stored.items()) and notes == {None}
     assert [s.state for s in recorder.states][-2:] == [ConnectionState.SINCRONIZANDO,
                                                        ConnectionState.CONECTADO]
     state = sync_state(window)
