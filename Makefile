@@ -25,11 +25,11 @@ run: deps
 
 test: deps
 	bash scripts/postgres.sh start
-	$(BIN)/python -m pytest -m "not slow and not bench" $(PYTEST_ARGS)
+	VENTANILLA_REQUIRE_PG=1 $(BIN)/python -m pytest -m "not slow and not bench" $(PYTEST_ARGS)
 
 test-slow: deps
 	bash scripts/postgres.sh start
-	$(BIN)/python -m pytest -m "slow" $(PYTEST_ARGS)
+	VENTANILLA_REQUIRE_PG=1 $(BIN)/python -m pytest -m "slow" $(PYTEST_ARGS)
 
 bench: deps
 	bash scripts/postgres.sh start
