@@ -22,12 +22,12 @@ from pytestqt.qtbot import QtBot
 
 from desktop.auth import login
 from desktop.context import AppContext, open_context
-from desktop.office import OfficeInfo
+from desktop.office import OfficeInfo, office_info
 from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
+from tests.ui.gui_thread_guard import gui_thread_guard  # noqa: F401  (autouse)
 from ui.idle_lock import DEFAULT_IDLE_MS
 from ui.main_window import MainWindow
-from ui.operations import load_office
 from ui.sync_bridge import SyncBridge
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
@@ -79,7 +79,8 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
 
 @pytest.fixture
 def office(ctx: AppContext) -> OfficeInfo:
-    return load_office(ctx)
+    with ctx.session() as session:
+        return office_info(session)
 
 
 def settle(qtbot: QtBot, runner: TaskRunner, *pending: Callable[[], bool],
