@@ -1,6 +1,8 @@
-"""The GUI thread never touches SQLite or the network (DESIGN §3): checked on every UI test.
+"""The GUI thread never touches SQLite, the network or the printer (DESIGN §3): checked on every
+UI test.
 
-Every SQL statement and every HTTP request is looked at as it happens. One made on the main
+Every SQL statement, HTTP request (the platform, IPP printers) and child process (`lp` for CUPS
+queues) is looked at as it happens. One made on the main
 thread (where Qt's event loop runs) with a view's or widget's frame on its stack means it did
 I/O instead of handing it to the task runner, and the test fails naming that line. Set-up and
 assertions in the tests run on the main thread too, but through no view.
@@ -8,6 +10,7 @@ assertions in the tests run on the main thread too, but through no view.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -55,8 +58,15 @@ def gui_thread_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         check("HTTP request")
         return real_send(self, *args, **kwargs)
 
+    real_popen_init = subprocess.Popen.__init__
+
+    def popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
+        check("child process")
+        real_popen_init(self, *args, **kwargs)
+
     event.listen(Engine, "before_cursor_execute", on_sql)
     monkeypatch.setattr(requests.Session, "send", send)
+    monkeypatch.setattr(subprocess.Popen, "__init__", popen_init)
     try:
         yield offences
     finally:

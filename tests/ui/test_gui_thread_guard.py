@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import requests
 from sqlalchemy import text
 
@@ -17,16 +19,18 @@ def on_click(ctx):
         requests.get("http://127.0.0.1:9/", timeout=0.5)
     except requests.RequestException:
         pass
+    subprocess.run(["true"], check=True)
 """
 
 
 def test_sql_and_http_on_the_gui_thread_from_a_view_are_caught(
         ctx: AppContext, gui_thread_guard: list[str]) -> None:
-    scope = {"text": text, "requests": requests}
+    scope = {"text": text, "requests": requests, "subprocess": subprocess}
     exec(compile(VIEW_SOURCE, UI_DIR + "fake_view.py", "exec"), scope)
     scope["on_click"](ctx)
     assert list(dict.fromkeys(gui_thread_guard)) == [
         "SQL on the GUI thread from ui/fake_view.py:4 (on_click)",
         "HTTP request on the GUI thread from ui/fake_view.py:6 (on_click)",
+        "child process on the GUI thread from ui/fake_view.py:9 (on_click)",
     ]
     gui_thread_guard.clear()  # caught; do not fail this test's teardown
