@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop.bundle_schema import TramiteDef
@@ -16,6 +16,10 @@ from ui.layout_parts import style_table
 from ui.money import pesos
 
 _HEADERS = ("Concepto", "CRI", "Importe")
+MIN_ROWS_HEIGHT = 36
+CELL_PADDING_X = 2 * 8 + 6  # theme.qss QTableView::item padding, plus the text margins
+CELL_PADDING_Y = 2 * 6 + 4
+MAX_TABLE_HEIGHT = 260
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -67,12 +71,15 @@ class CobrosPanel(QWidget):
         self.table.setObjectName("cobrosTable")
         self.table.setModel(self.model)
         style_table(self.table, selectable=False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Long conceptos wrap: rows are re-measured whenever the concepto column changes width.
+        header.sectionResized.connect(lambda index, _old, _new: self._fit_rows(index))
         self.total_label = QLabel(pesos(Decimal(0)))
         self.total_label.setObjectName("totalLabel")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -84,9 +91,7 @@ class CobrosPanel(QWidget):
         caption.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.table.setMinimumHeight(150)
-        self.table.setMaximumHeight(260)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(self.note)
         layout.addWidget(caption)
         layout.addWidget(self.total_label)
@@ -100,6 +105,23 @@ class CobrosPanel(QWidget):
         self.note.setText("" if self._tramite.cobros else "Este trámite no tiene costo.")
         self.model.set_lines(lines)
         self.total_label.setText(pesos(total(lines)))
+        self._fit_rows()
+
+    def _fit_rows(self, column: int = 0) -> None:
+        """Every concepto shown whole, and the table as tall as its rows (up to a limit)."""
+        if column != 0:
+            return
+        # Measured here: the delegate's own size hint ignores the stylesheet's cell padding and
+        # would leave the last line of a long concepto elided.
+        metrics = self.table.fontMetrics()
+        width = max(self.table.columnWidth(0) - CELL_PADDING_X, 40)
+        for row, line in enumerate(self.model.lines()):
+            text = metrics.boundingRect(QRect(0, 0, width, 10_000),
+                                        int(Qt.TextFlag.TextWordWrap), line.concepto)
+            self.table.setRowHeight(row, text.height() + CELL_PADDING_Y)
+        rows = sum(self.table.rowHeight(r) for r in range(self.model.rowCount()))
+        height = self.table.horizontalHeader().height() + max(rows, MIN_ROWS_HEIGHT)
+        self.table.setFixedHeight(min(height + 2 * self.table.frameWidth(), MAX_TABLE_HEIGHT))
 
     def total_text(self) -> str:
         return self.total_label.text()

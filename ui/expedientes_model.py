@@ -161,8 +161,8 @@ class ExpedientesModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(self._rows[index.row()], key)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _cell(self._rows[index.row()], key)  # the tooltip shows what is elided
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "total":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -28,6 +28,8 @@ from ui.error_dialog import show_exception, user_message
 from ui.tasks import TaskRunner
 
 DEFAULT_IDLE_MS = 10 * 60 * 1000
+IDLE_REASON = "Se bloqueó por inactividad."
+LOCKED_REASON = "Se bloqueó a petición del usuario."
 _INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
     QEvent.Type.Wheel, QEvent.Type.TouchBegin,
@@ -102,15 +104,17 @@ class LockScreen(QWidget):
         panel.setFixedWidth(420)
         title = QLabel("Sesión bloqueada")
         title.setObjectName("pageTitle")
-        who = QLabel(f"Por inactividad. Para continuar, {self._user.full_name} debe escribir su "
-                     "contraseña. Lo capturado sigue en pantalla.")
+        self.reason = QLabel()
+        self.reason.setObjectName("lockReason")
+        who = QLabel(f"Para continuar, {self._user.full_name} debe escribir su contraseña. "
+                     "Lo capturado se conserva tal como estaba.")
         who.setObjectName("lockWho")
         who.setWordWrap(True)
         who.setProperty("role", "muted")
         inner = QVBoxLayout(panel)
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(12)
-        for widget in (title, who, self.password, self.message, self.button):
+        for widget in (title, self.reason, who, self.password, self.message, self.button):
             inner.addWidget(widget)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -121,7 +125,8 @@ class LockScreen(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
 
-    def prepare(self) -> None:
+    def prepare(self, idle: bool = False) -> None:
+        self.reason.setText(IDLE_REASON if idle else LOCKED_REASON)
         self.password.clear()
         self.message.hide()
         self.button.setEnabled(True)

@@ -26,8 +26,9 @@ from desktop.permissions import CurrentUser
 from ui.error_dialog import show_exception, user_message
 from ui.tasks import TaskRunner
 
-DEMO_HINT = ("Modo demostración: datos ficticios. Usuarios de prueba: operador / operador123, "
-             "supervisor / supervisor123, admin / admin123.")
+DEMO_HINT = ("<b>Modo demostración:</b> datos ficticios.<br>Usuarios de prueba: "
+             "<b>operador</b> / operador123, <b>supervisor</b> / supervisor123, "
+             "<b>admin</b> / admin123.")
 
 
 class LoginDialog(QDialog):
@@ -98,6 +99,8 @@ class LoginDialog(QDialog):
         if office.demo:
             banner = QLabel(DEMO_HINT)
             banner.setObjectName("demoBanner")
+            banner.setProperty("weight", "normal")
+            banner.setTextFormat(Qt.TextFormat.RichText)
             banner.setWordWrap(True)
             layout.addWidget(banner)
         layout.addLayout(form)

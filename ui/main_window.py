@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         lock = QPushButton("Bloquear   Ctrl+L")
         lock.setObjectName("lockButton")
-        lock.clicked.connect(self.lock)
+        lock.clicked.connect(lambda: self.lock())
         layout = QHBoxLayout(header)
         layout.setContentsMargins(24, 12, 24, 12)
         layout.setSpacing(16)
@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._page_chosen)
         for index, (_name, key) in enumerate(PAGES):
             QShortcut(QKeySequence(key), self, lambda i=index: self.go(i))
-        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
         self.catalog.capture_requested.connect(self.start_capture)
         self.drafts.resume_requested.connect(self.resume_draft)
         self.capture.catalog_requested.connect(lambda: self.go(CATALOG))
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.capture.draft_saved.connect(lambda _u: self.drafts.refresh())
         self.expedientes.expediente_opened.connect(self.open_expediente)
         self.sync.config_version_changed.connect(self._config_changed)
-        self.idle.idle_timed_out.connect(self.lock)
+        self.idle.idle_timed_out.connect(lambda: self.lock(idle=True))
         self.lock_screen.unlocked.connect(self.unlock)
 
     # -- navigation ---------------------------------------------------------------------
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
     def is_locked(self) -> bool:
         return self.outer.currentWidget() is self.lock_screen
 
-    def lock(self) -> None:
+    def lock(self, idle: bool = False) -> None:
         if self.is_locked():
             return
         self.idle.pause()
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         for dialog in self._hidden_dialogs:
             dialog.hide()
         self.outer.setCurrentWidget(self.lock_screen)
-        self.lock_screen.prepare()
+        self.lock_screen.prepare(idle)
 
     def unlock(self) -> None:
         self.outer.setCurrentIndex(0)

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QWidget
 from desktop.bundle_schema import Requisito
 from desktop.capture import RequisitoAnswer
 
+NOTE_HINT = "Pendiente: anote qué falta"
+
 
 class _RequisitoRow:
     def __init__(self, requisito: Requisito) -> None:
@@ -25,7 +27,8 @@ class _RequisitoRow:
         self.label.setBuddy(self.check)
         self.note = QLineEdit()
         self.note.setObjectName(f"nota_{requisito.clave}")
-        self.note.setPlaceholderText("Pendiente: anote qué falta")
+        self.note.setPlaceholderText(NOTE_HINT)
+        self.note.setToolTip("Si no lo trae, anote qué falta; el requisito queda pendiente.")
         self.check.toggled.connect(lambda on: self.note.setEnabled(not on))
 
     def answer(self) -> RequisitoAnswer:
@@ -56,8 +59,8 @@ class RequisitosPanel(QWidget):
             grid.addWidget(row.note, i, 2)
             row.check.toggled.connect(self.requisitos_changed)
             row.note.textChanged.connect(self.requisitos_changed)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(2, 2)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(2, 4)
 
     def answers(self) -> list[RequisitoAnswer]:
         return [row.answer() for row in self._rows]

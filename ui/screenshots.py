@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,9 +19,13 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+from stdnum.mx.curp import calc_check_digit as curp_check_digit
 
 from desktop.auth import login
+from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
+from desktop.catalog import get_tramite
 from desktop.context import AppContext, open_context
+from desktop.permissions import CurrentUser
 from ui.capture_view import CaptureView
 from ui.login_dialog import LoginDialog
 from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow
@@ -31,6 +36,15 @@ from ui.theme import apply_theme
 SIZE = (1280, 800)
 TRAMITE = "Constancia de no adeudo del impuesto predial"
 GOOD_CURP = "GODE561231HSRRRN00"
+SEEDS = (
+    ("HMO-AGUAH-002", "Rosa Elena Ávila Durazo", "AIDR750312MSRVRS0",
+     {"numero_contrato": "118043"}),
+    ("HMO-TM-002", "Jesús Manuel Quiroz Leyva", "QULJ820907HSRRYS0", {"motivo": "credito"}),
+    ("HMO-SAY-002", "María José Núñez Ochoa", "NUOM990214MSRXCR0",
+     {"colonia": "Centro", "anios_residencia": "6", "motivo": "empleo"}),
+    ("HMO-AGUAH-002", "Francisco Javier Romo Ibarra", "ROIF680530HSRMBR0",
+     {"numero_contrato": "097512"}),
+)
 ANSWERS = {"nombre": "Daniela Gómez Encinas", "telefono": "6621234567",
            "email": "daniela.gomez@example.mx", "domicilio": "Blvd. Kino 315, Col. Pitic",
            "cp": "83150", "clave_catastral": "12-345-678", "motivo": "compraventa"}
@@ -41,13 +55,16 @@ def _quiet_offscreen(kind: QtMsgType, _context: QMessageLogContext, message: str
         print(message, file=sys.stderr)
 
 
-def settle(runner: TaskRunner, min_ms: int = 350, timeout_s: float = 20) -> None:
-    """Let debounce timers fire and every task deliver its result."""
+def settle(runner: TaskRunner, *pending: Callable[[], bool], timeout_s: float = 30) -> None:
+    """Wait until every task delivered its result and nothing in `pending` is on its way,
+    then let the last repaint happen (conditions, not fixed sleeps)."""
     deadline = time.monotonic() + timeout_s
-    QTest.qWait(min_ms)
-    while not runner.is_idle() and time.monotonic() < deadline:
+    QTest.qWait(20)
+    while not runner.is_idle() or any(p() for p in pending):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not settle")
         QTest.qWait(20)
-    QTest.qWait(50)
+    QTest.qWait(80)
 
 
 def save(widget: QWidget, path: Path) -> None:
@@ -59,9 +76,23 @@ def shoot_login(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     dialog = LoginDialog(ctx, load_office(ctx), runner)
     dialog.show()
     dialog.username.setText("operador")
-    settle(runner, 100)
+    settle(runner)
     save(dialog, out / "01-login.png")
     dialog.close()
+
+
+def seed_expedientes(ctx: AppContext, user: CurrentUser) -> None:
+    """A few expedientes captured earlier in the day, so the list looks like a working one."""
+    for homoclave, nombre, base, extra in SEEDS:
+        answers = {"nombre": nombre, "curp": base + curp_check_digit(base),
+                   "telefono": "6622150340", "domicilio": "Calle Rosales 120, Centro",
+                   "cp": "83000", "clave_catastral": "03-118-021", **extra}
+        with ctx.session() as session:
+            tramite = get_tramite(session, homoclave, None)
+        claves = {c.clave for c in tramite.campos}
+        capture_expediente(ctx, user, CaptureRequest(
+            homoclave=homoclave, answers={k: v for k, v in answers.items() if k in claves},
+            requisitos=[RequisitoAnswer(r.clave, True) for r in tramite.requisitos]))
 
 
 def fill_capture(view: CaptureView, curp: str) -> None:
@@ -91,12 +122,13 @@ def run(out: Path) -> None:
         ctx = open_context(Path(tmp) / "datos")
         shoot_login(ctx, runner, out)
         user = login(ctx, "operador", "operador123")
+        seed_expedientes(ctx, user)
         window = MainWindow(ctx, user, load_office(ctx), runner)
         window.resize(*SIZE)
         window.show()
         settle(runner)
-        window.catalog.search_box.setText("predial")
-        settle(runner)
+        window.catalog.search_box.setText("constancia")
+        settle(runner, window.catalog.search_pending)
         window.catalog.select_tramite(TRAMITE)
         settle(runner)
         save(window, out / "02-catalogo.png")
@@ -110,18 +142,21 @@ def run(out: Path) -> None:
         fill_capture(view, GOOD_CURP)
         view.requisitos.check_all()
         view.anexos.add_files([sample_image(Path(tmp) / "identificacion.png")])
-        settle(runner)
+        settle(runner, view.anexos.is_inspecting)
         view.scroll_to_bottom()
         save(window, out / "04-captura-lista.png")
         view.save()
-        settle(runner, 600)
+        settle(runner, lambda: window.capture.saved is None)
+        saved = window.capture.saved
+        assert saved is not None
+        settle(runner, lambda: saved.preview.keys() != ["acuse", "recibo"])
         save(window, out / "05-expediente-guardado.png")
         window.go(EXPEDIENTES)
-        settle(runner, 500)
+        settle(runner, window.expedientes.search_pending)
         save(window, out / "06-expedientes.png")
         window.go(CAPTURE)
-        window.lock()
-        settle(runner, 100)
+        window.lock(idle=True)
+        settle(runner)
         save(window, out / "07-sesion-bloqueada.png")
         window.unlock()
         window.close()
