@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
+from ui.idle_lock import IDLE_REASON, LOCKED_REASON
 from ui.login_dialog import LoginDialog
 from ui.tasks import TaskRunner
 
@@ -88,12 +89,14 @@ def test_an_injected_idle_timeout_locks_an_untouched_window(
     qtbot.waitUntil(window.is_locked, timeout=5000)
     assert window.lock_screen.password.hasFocus() or not window.isActiveWindow()
     assert "Ana Lucía Valenzuela" in window.lock_screen.findChild(object, "lockWho").text()
+    assert window.lock_screen.reason.text() == IDLE_REASON
 
 
 def test_ctrl_l_locks_at_once(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window()
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.is_locked()
+    assert window.lock_screen.reason.text() == LOCKED_REASON  # not "por inactividad"
     qtbot.keyClick(window, Qt.Key.Key_F5)  # navigation keys do nothing while locked
     assert window.is_locked() and window.pages.currentIndex() == 0
 
