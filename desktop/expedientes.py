@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
@@ -44,8 +45,7 @@ class ApplicantInfo:
     answers: dict[str, object]
 
 
-def _filtered(query: Select[tuple[Expediente, str]], search: str,
-              status: str | None) -> Select[tuple[Expediente, str]]:
+def _filtered(query: Select[Any], search: str, status: str | None) -> Select[Any]:
     if search.strip():
         match = text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
                      "WHERE expedientes_fts MATCH :q)").bindparams(q=fts_query(search))
@@ -55,8 +55,14 @@ def _filtered(query: Select[tuple[Expediente, str]], search: str,
     return query
 
 
-def _base() -> Select[tuple[Expediente, str]]:
-    return select(Expediente, Tramite.nombre).join(
+# Only what a list row shows: the answers, requisitos and cobros JSON stay on disk.
+_ROW_COLUMNS = (Expediente.uuid, Expediente.folio, Expediente.nombre, Expediente.curp,
+                Tramite.nombre, Expediente.captured_at, Expediente.total_centavos,
+                Expediente.status, Expediente.sync_state)
+
+
+def _base() -> Select[Any]:
+    return select(*_ROW_COLUMNS).join(
         Tramite, (Tramite.homoclave == Expediente.tramite_homoclave)
         & (Tramite.version == Expediente.tramite_version))
 
@@ -70,12 +76,15 @@ def page_expedientes(session: Session, search: str = "", offset: int = 0, limit:
                      order: str = "captured_at", descending: bool = True,
                      status: str | None = None) -> list[ExpedienteRow]:
     column = SORTABLE.get(order, Expediente.captured_at)
-    query = _filtered(_base(), search, status).order_by(
-        column.desc() if descending else column.asc(), Expediente.uuid)
+    # The uuid tie-break runs the same way as the column, so (captured_at, uuid) is one index scan.
+    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+    query = _filtered(_base(), search, status).order_by(direction(column),
+                                                        direction(Expediente.uuid))
     rows = session.execute(query.offset(offset).limit(limit)).all()
-    return [ExpedienteRow(e.uuid, e.folio, e.nombre, e.curp, nombre, e.captured_at,
-                          Decimal(e.total_centavos) / 100, e.status, e.sync_state)
-            for e, nombre in rows]
+    return [ExpedienteRow(uuid, folio, nombre, curp, tramite, captured_at,
+                          Decimal(centavos) / 100, status_, sync_state)
+            for uuid, folio, nombre, curp, tramite, captured_at, centavos, status_, sync_state
+            in rows]
 
 
 def get_expediente(session: Session, folio: str) -> Expediente:

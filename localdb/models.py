@@ -83,7 +83,8 @@ class Expediente(Base):
             ["tramite_homoclave", "tramite_version"],
             ["tramites.homoclave", "tramites.version"],
         ),
-        Index("ix_expedientes_captured_at", "captured_at"),
+        # (captured_at, uuid): the Expedientes list's order, read straight off the index.
+        Index("ix_expedientes_captured_at_uuid", "captured_at", "uuid"),
         Index("ix_expedientes_curp", "curp"),
     )
 

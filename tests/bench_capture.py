@@ -10,6 +10,7 @@ import os
 import sqlite3
 import statistics
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from tests.test_capture import OPERADOR, _request
 
 EXISTING = int(os.environ.get("BENCH_EXISTING", "100000"))
 CAPTURES = int(os.environ.get("BENCH_CAPTURES", "200"))
+START = datetime(2024, 1, 2, 8, 0)  # one capture every 40 s: 100,000 span about 46 days
 
 
 def _fill(db_path: Path, homoclave: str, version: int, n: int) -> None:
@@ -26,7 +28,8 @@ def _fill(db_path: Path, homoclave: str, version: int, n: int) -> None:
     rows = ((f"00000000-0000-7000-8000-{i:012d}", f"HMO-V09-2025-{i:06d}", homoclave, version,
              f'{{"nombre_solicitante": "Persona {i}"}}', "[]", "[]", 15000,
              f"Persona de Prueba {i}", None, None, "capturado", "operador",
-             "2025-06-01 10:00:00", "bench", "0" * 64, "sincronizado", 0) for i in range(n))
+             f"{START + timedelta(seconds=40 * i):%Y-%m-%d %H:%M:%S}", "bench", "0" * 64,
+             "sincronizado", 0) for i in range(n))
     raw.executemany(
         "INSERT INTO expedientes(uuid, folio, tramite_homoclave, tramite_version, answers, "
         "requisitos, cobros, total_centavos, nombre, curp, rfc, status, created_by, captured_at,"
