@@ -77,9 +77,9 @@ def page_expedientes(session: Session, search: str = "", offset: int = 0, limit:
                      status: str | None = None) -> list[ExpedienteRow]:
     column = SORTABLE.get(order, Expediente.captured_at)
     # The uuid tie-break runs the same way as the column, so (captured_at, uuid) is one index scan.
-    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
-    query = _filtered(_base(), search, status).order_by(direction(column),
-                                                        direction(Expediente.uuid))
+    keys = (column, Expediente.uuid)
+    query = _filtered(_base(), search, status).order_by(
+        *(key.desc() if descending else key.asc() for key in keys))
     rows = session.execute(query.offset(offset).limit(limit)).all()
     return [ExpedienteRow(uuid, folio, nombre, curp, tramite, captured_at,
                           Decimal(centavos) / 100, status_, sync_state)
