@@ -18,6 +18,7 @@ from sync.enroll import EnrollInputError, enroll
 from sync.errors import ServerUrlRefused
 from sync.observer import SyncStatus
 from sync.scheduler import SyncScheduler
+from sync.status import rejected_mutations
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -55,10 +56,22 @@ def enroll_command(ctx: AppContext, url: str, code: str, user: CurrentUser) -> i
 def sync_once_command(ctx: AppContext) -> int:
     """One run now, ignoring the backoff schedule."""
     report = SyncEngine(ctx).run_once(force=True)
+    _print_rejections(ctx, report.rejected)
     if not report.ok:
         return _fail(f"{report.message} Pendientes de enviar: {report.pending}.")
     print(f"{report.message} Pendientes de enviar: {report.pending}.")
     return 0
+
+
+def _print_rejections(ctx: AppContext, count: int) -> None:
+    """The platform's reason for each mutation it refused in this run."""
+    if not count:
+        return
+    with ctx.session() as session:
+        refused = rejected_mutations(session, limit=count)
+    for item in reversed(refused):
+        print(f"Rechazado por la plataforma: {item['folio'] or item['entity_uuid']} "
+              f"({item['kind']}): {item['reason']}", file=sys.stderr)
 
 
 class _PrintingObserver:

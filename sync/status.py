@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from localdb.models import OutboxEntry, SyncState
+from localdb.models import Expediente, OutboxEntry, SyncState
 
 
 def count_pending(session: Session) -> int:
@@ -23,10 +23,13 @@ def count_rejected(session: Session) -> int:
 
 def rejected_mutations(session: Session, limit: int = 100) -> list[dict[str, Any]]:
     """Mutations the platform refused, newest first, with its reason (for the supervisor)."""
-    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.state == "rejected")
-                           .order_by(OutboxEntry.mutation_id.desc()).limit(limit))
+    rows = session.execute(
+        select(OutboxEntry, Expediente.folio)
+        .outerjoin(Expediente, Expediente.uuid == OutboxEntry.entity_uuid)
+        .where(OutboxEntry.state == "rejected")
+        .order_by(OutboxEntry.mutation_id.desc()).limit(limit))
     return [{"mutation_id": r.mutation_id, "kind": r.kind, "entity_uuid": r.entity_uuid,
-             "reason": r.last_error} for r in rows]
+             "folio": folio, "reason": r.last_error} for r, folio in rows]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -34,11 +37,13 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def sync_status(session: Session) -> dict[str, Any]:
-    """Pending and rejected mutations, last success/error, cursor, epoch, config, server."""
+    """Pending and rejected mutations (the newest 20 with the platform's reason), last
+    success/error, cursor, epoch, config, server."""
     state = session.get(SyncState, 1)
     base: dict[str, Any] = {
         "pending_mutations": count_pending(session),
         "rejected_mutations": count_rejected(session),
+        "rejected": rejected_mutations(session, limit=20),
     }
     if state is None:
         return {**base, "enrolled": False}

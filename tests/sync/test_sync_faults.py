@@ -15,12 +15,14 @@ from central import admin
 from desktop.context import AppContext, open_context
 from desktop.demo import DEMO_BUNDLE_PATH
 from localdb.models import Expediente, OutboxEntry, SyncState, Tramite
+from sync.commands import sync_once_command
 from sync.engine import SyncEngine
 from sync.enroll import enroll
 from sync.errors import GarbageResponse
 from sync.machine_token import TOKEN_NAME
 from sync.observer import ConnectionState
 from sync.protocol import payload_sha256
+from sync.status import sync_status
 from tests.sync.central_server import CentralServer
 from tests.sync.fake_platform import (
     FakePlatform,
@@ -93,6 +95,20 @@ def test_rejected_mutation_shows_the_reason_and_does_not_block(
         assert session.get_one(Expediente, uuids[1]).sync_state == "rechazado"
         assert session.get_one(Expediente, uuids[2]).sync_state == "sincronizado"
     assert set(server_hashes(central.db)) == set(uuids) - {uuids[1]}
+
+
+def test_sync_once_and_status_show_the_platforms_reason(
+        window: AppContext, central: CentralServer, capsys: pytest.CaptureFixture[str]) -> None:
+    uuids = capture_many(window, 3)
+    _poison(window, uuids[1])
+    assert sync_once_command(window) == 0
+    with window.session() as session:
+        folio = session.get_one(Expediente, uuids[1]).folio
+        [shown] = sync_status(session)["rejected"]
+    reason = "content_sha256 no coincide con el contenido del expediente"
+    assert (f"Rechazado por la plataforma: {folio} (expediente.create): {reason}"
+            in capsys.readouterr().err)
+    assert (shown["folio"], shown["entity_uuid"], shown["reason"]) == (folio, uuids[1], reason)
 
 
 def test_rejection_survives_a_lost_answer(window: AppContext, central: CentralServer,
