@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -262,3 +270,21 @@ def test_cobros_follow_the_answers(qtbot: QtBot, make_window: WindowFactory,
     type_into(qtbot, view, "metros_cubicos", "3,5")
     assert cobros.total_text() == "$647.50"
     assert cobros.model.index(0, 0).data() == "Servicio especial de limpia (metro cúbico)"
+
+
+def test_agregar_archivo_uses_the_file_dialog(
+    qtbot: QtBot, runner: TaskRunner, sample_png: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+
+    def pick(_parent: object, caption: str, _folder: str, filter_: str) -> tuple[list[str], str]:
+        asked.append(f"{caption} | {filter_}")  # a native dialog cannot be driven offscreen
+        return [str(sample_png)], filter_
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick))
+    panel = AnexosPanel(10, runner)
+    qtbot.addWidget(panel)
+    qtbot.mouseClick(panel.findChild(QPushButton, "addAnexo"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.is_inspecting(), timeout=10_000)
+    assert asked == ["Agregar anexos | Documentos (*.pdf *.jpg *.jpeg *.png)"]
+    assert [a.filename for a in panel.attachments()] == ["identificacion.png"]
