@@ -54,7 +54,7 @@ def letterhead(data: DocumentData, layout: Layout, st: Styles, title: str) -> li
         band,
         Spacer(1, 2.5 * mm),
         Paragraph(f"<b>{text(data.dependencia)}</b>", st.body_bold),
-        Paragraph(f"Oficina {place}", st.small),
+        Paragraph(place, st.small),  # the office name already reads "Oficina …"
         Spacer(1, 3 * mm),
     ]
 

@@ -29,7 +29,7 @@ def sample_document_data(**overrides: Any) -> DocumentData:
         estado="Sonora",
         dependencia="Dirección General de Desarrollo Urbano y Ecología",
         oficina="OFI",
-        oficina_nombre="Centro de Gobierno",
+        oficina_nombre="Oficina Centro de Gobierno",
         ventanilla="V03",
         folio="OFI-V03-2026-000123",
         captured_at=datetime(2026, 11, 23, 10, 42),

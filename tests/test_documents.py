@@ -215,3 +215,10 @@ def test_large_amounts_stay_on_one_line(layout: str) -> None:
             "NUEVE PESOS 99/100 M.N.") in pdf_text(pdf)
     for width, left, _bottom, right, _top in _char_boxes(pdf):
         assert left >= 0 and right <= width + 0.5, (left, right, width)
+
+
+def test_office_line_does_not_repeat_the_word_oficina() -> None:
+    data = replace(sample_document_data(demo=False), oficina_nombre="Oficina Centro")
+    text = pdf_text(render_acuse(data, "carta"))
+    assert "Oficina Centro · Ventanilla" in text
+    assert "Oficina Oficina" not in text
