@@ -8,10 +8,10 @@ APT_STAMP := .deps/.apt-installed
 
 .PHONY: run test test-slow bench bench-smoke lint typecheck check screenshots deps postgres clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev]' -c constraints.txt
 	touch $(STAMP)
 
 $(APT_STAMP): scripts/system-deps.sh
