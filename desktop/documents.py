@@ -1,10 +1,13 @@
 """Acuse and recibo of an expediente: build their data, render, print, and account for copies.
 
 Counting: every document that leaves the machine (sent to a printer or saved as PDF) is one audit
-entry "documento.impreso" (entity = folio, detail = doc, layout, reimpresion, destino) and adds one
-to `expedientes.print_count`. The n-th copy of the same document (acuse or recibo, any layout)
-prints "REIMPRESIÓN n-1": the number of earlier "documento.impreso" entries for that folio and doc.
-A copy is recorded only after it reached the printer, so a failed print never counts.
+entry "documento.impreso" (entity = folio, detail = doc, variante, layout, reimpresion, destino)
+and adds one to `expedientes.print_count`. The n-th copy of the same document (any layout) prints
+"REIMPRESIÓN n-1": the number of earlier entries for that folio, doc and variante. The recibo has
+two variantes: the orden de pago (before payment) and the recibo de pago (after), so the first
+recibo de pago is an original even when the orden de pago was printed before. Entries written
+before variantes existed count as the orden de pago. A copy is recorded only after it reached the
+printer, so a failed print never counts.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.audit import append_audit
@@ -33,6 +36,7 @@ from printing.printers import PrintFailed, print_pdf
 from printing.recibo import render_recibo
 
 DocKind = Literal["acuse", "recibo"]
+Variant = Literal["acuse", "orden_de_pago", "recibo_de_pago"]
 PRINT_ACTION = "documento.impreso"
 DEFAULT_PRINTER_SETTING = "default_printer"
 DEFAULT_AVISO = (
@@ -40,6 +44,8 @@ DEFAULT_AVISO = (
     "ley de protección de datos personales aplicable. Consulte el aviso integral en la oficina."
 )
 DOC_TITLES = {"acuse": "Acuse de recibo", "recibo": "Orden de pago / recibo"}
+VARIANT_TITLES = {"acuse": "Acuse de recibo", "orden_de_pago": "Orden de pago",
+                  "recibo_de_pago": "Recibo de pago"}
 
 
 class PrinterError(VentanillaError):
@@ -53,6 +59,11 @@ class RenderedDocument:
     layout: LayoutName
     reprint_number: int
     pdf: bytes
+    variant: Variant = "acuse"
+
+    @property
+    def title(self) -> str:
+        return VARIANT_TITLES[self.variant]
 
 
 def _doc_kind(doc: str) -> DocKind:
@@ -114,18 +125,33 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         cobros=_cobros(expediente), total=total,
         qr_url=signer.url(expediente.folio, total, expediente.captured_at.date(),
                           expediente.content_sha256),
-        payment_method=expediente.payment_method, reprint_number=reprint_number,
+        payment_method=expediente.payment_method,
+        payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
+        reprint_number=reprint_number,
         demo=state.demo,
         extra={"anulado": expediente.voided_reason} if expediente.voided_reason else {},
     )
 
 
-def copies_printed(session: Session, folio: str, doc: DocKind) -> int:
-    """How many copies of this document already left the machine."""
-    count = session.scalar(select(func.count()).select_from(AuditEntry).where(
+def variant_of(expediente: Expediente, doc: DocKind) -> Variant:
+    """Which paper this doc is now: the recibo turns into a recibo de pago once paid."""
+    if doc == "acuse":
+        return "acuse"
+    return "recibo_de_pago" if expediente.payment_method else "orden_de_pago"
+
+
+def copies_printed(session: Session, folio: str, doc: DocKind,
+                   variant: Variant | None = None) -> int:
+    """How many copies of this document (in this variante, if given) already left the machine."""
+    stored = AuditEntry.detail["variante"].as_string()
+    query = select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == PRINT_ACTION, AuditEntry.entity == folio,
-        AuditEntry.detail["doc"].as_string() == doc))
-    return int(count or 0)
+        AuditEntry.detail["doc"].as_string() == doc)
+    if variant == "orden_de_pago":  # entries from before variantes were all ordenes de pago
+        query = query.where(or_(stored.is_(None), stored == variant))
+    elif variant is not None:
+        query = query.where(stored == variant)
+    return int(session.scalar(query) or 0)
 
 
 def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
@@ -134,12 +160,13 @@ def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
     require(user, Permission.PRINT)
     kind, geometry = _doc_kind(doc), get_layout(layout)
     with ctx.session() as session:
-        reprint = copies_printed(session, folio, kind)
+        variant = variant_of(_expediente(session, folio), kind)
+        reprint = copies_printed(session, folio, kind, variant)
         data = document_data_for(session, folio, reprint_number=reprint,
                                  credentials=CredentialStore(ctx.data_dir))
     pdf = render_acuse(data, geometry.name) if kind == "acuse" else render_recibo(data,
                                                                                  geometry.name)
-    return RenderedDocument(folio, kind, geometry.name, reprint, pdf)
+    return RenderedDocument(folio, kind, geometry.name, reprint, pdf, variant)
 
 
 def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
@@ -149,7 +176,7 @@ def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
         expediente = _expediente(session, rendered.folio)
         expediente.print_count = (expediente.print_count or 0) + 1
         append_audit(session, user.username, PRINT_ACTION, rendered.folio, {
-            "doc": rendered.doc, "layout": rendered.layout,
+            "doc": rendered.doc, "variante": rendered.variant, "layout": rendered.layout,
             "reimpresion": rendered.reprint_number, "destino": destinations})
 
 
@@ -180,7 +207,7 @@ def set_default_printer(ctx: AppContext, user: CurrentUser, printer: str) -> Non
 
 
 def _send(rendered: RenderedDocument, printer: str) -> str:
-    title = f"{DOC_TITLES[rendered.doc]} {rendered.folio}"
+    title = f"{rendered.title} {rendered.folio}"
     try:
         return print_pdf(rendered.pdf, printer, title)
     except PrintFailed as exc:
@@ -233,6 +260,6 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
         return 1, exc.message
     except OSError as exc:
         return 1, f"No se pudo guardar el PDF ({exc.strerror}). El expediente quedó guardado."
-    label = DOC_TITLES[rendered.doc]
+    label = rendered.title
     copy = f" (REIMPRESIÓN {rendered.reprint_number})" if rendered.reprint_number else ""
     return 0, f"{label} {folio}{copy}: " + "; ".join(done) + "."

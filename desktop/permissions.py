@@ -18,6 +18,7 @@ class Permission(StrEnum):
     CAPTURE = "capturar"
     VIEW_EXPEDIENTES = "consultar"
     PRINT = "imprimir"
+    REGISTER_PAYMENT = "registrar_pagos"
     REVIEW_QUEUE = "revisar_colas"
     VOID = "anular"
     SYNC = "sincronizar"
@@ -28,11 +29,12 @@ class Permission(StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERADOR: frozenset(
-        {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC}
+        {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
+         Permission.REGISTER_PAYMENT}
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
-         Permission.REVIEW_QUEUE, Permission.VOID}
+         Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.VOID}
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -43,7 +43,9 @@ class DocumentData:
     cobros: list[FeeLine]
     total: Decimal
     qr_url: str
-    payment_method: str | None = None
+    payment_method: str | None = None  # set once paid: the recibo becomes a recibo de pago
+    payment_reference: str | None = None
+    paid_at: datetime | None = None
     reprint_number: int = 0  # 0 = original; n > 0 prints "REIMPRESIÓN n"
     demo: bool = False
     extra: dict[str, str] = field(default_factory=dict)

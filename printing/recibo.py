@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from printing.blocks import fields, folio_block, letterhead, marks, section, text, verification
+from printing.dates import format_datetime_es
 from printing.document_data import DocumentData
 from printing.fitted import FittedLine
 from printing.layouts import Layout, LayoutName, get_layout
@@ -98,7 +99,13 @@ def _amount(amount: Decimal, style: ParagraphStyle) -> FittedLine:
 def _payment(data: DocumentData, st: Styles) -> list[Flowable]:
     if data.payment_method:
         method = PAYMENT_METHODS.get(data.payment_method, data.payment_method)
-        return [Paragraph("FORMA DE PAGO", st.label), Paragraph(f"<b>{text(method)}</b>", st.body)]
+        paid: list[Flowable] = [Paragraph("FORMA DE PAGO", st.label),
+                                Paragraph(f"<b>{text(method)}</b>", st.body)]
+        if data.payment_reference:
+            paid.append(Paragraph(f"Referencia: {text(data.payment_reference)}", st.body))
+        if data.paid_at:
+            paid.append(Paragraph(f"Pagado el {format_datetime_es(data.paid_at)}", st.body))
+        return paid
     return [Paragraph("PENDIENTE DE PAGO", st.label),
             Paragraph("Presente esta orden en la caja de la Tesorería municipal para "
                       "realizar el pago.", st.body)]

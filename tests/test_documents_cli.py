@@ -78,7 +78,7 @@ def test_print_recibo_ticket_to_a_printer_and_a_pdf(captured: tuple[Path, str],
     done = run(data, "print", folio, "--doc", "recibo", "--layout", "ticket",
                "--printer", printer.uri, "--pdf", str(target))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == (f"Orden de pago / recibo {folio}: guardado en {target}; "
+    assert done.stdout.strip() == (f"Orden de pago {folio}: guardado en {target}; "
                                    f"enviado a {printer.uri} (trabajo 1).")
     [spooled] = printer.wait_for_job()
     assert folio in pdf_text(spooled.read_bytes()) and folio in pdf_text(target.read_bytes())

@@ -133,3 +133,23 @@ def test_outbox_ids_are_never_reused_after_upgrading_a_0001_database(tmp_path: P
         conn.exec_driver_sql("DELETE FROM outbox WHERE mutation_id >= 2")
         conn.exec_driver_sql(row)
         assert conn.exec_driver_sql("SELECT max(mutation_id) FROM outbox").scalar() == 4
+
+
+def test_payment_columns_come_and_go_without_rebuilding_expedientes(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    engine = make_engine(db)
+    upgrade_to_head(engine, db, "0003")
+    schema = "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'expedientes%' ORDER BY 2"
+    columns = "SELECT name FROM pragma_table_info('expedientes')"
+    with engine.connect() as conn:
+        before = conn.exec_driver_sql(schema).all()
+        triggers = [r for r in before if r[0] == "trigger"]
+    upgrade_to_head(engine, db, "0004")
+    with engine.connect() as conn:
+        after = conn.exec_driver_sql(schema).all()
+        added = {r[0] for r in conn.exec_driver_sql(columns)}
+    assert [r for r in after if r[0] == "trigger"] == triggers and len(triggers) == 4
+    assert {"paid_at", "payment_reference", "paid_by"} <= added
+    downgrade(engine, "0003")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(schema).all() == before

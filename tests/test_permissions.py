@@ -13,6 +13,7 @@ from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.drafts import DraftInput, save_draft
 from desktop.errors import PermissionDenied, VentanillaError
 from desktop.expedientes import void_expediente
+from desktop.payments import register_payment
 from desktop.permissions import CurrentUser, Role
 
 USERS = {role: CurrentUser(role.value, role.value.title(), role) for role in Role}
@@ -31,6 +32,7 @@ SERVICES = {
     "draft": (_draft, set(Role)),
     "void": (lambda ctx, u: void_expediente(ctx, u, "NO-EXISTE", "motivo de prueba"),
              {Role.SUPERVISOR, Role.ADMIN}),
+    "payment": (lambda ctx, u: register_payment(ctx, u, "NO-EXISTE", "efectivo"), set(Role)),
     "import_config": (lambda ctx, u: import_bundle_file(ctx, Path(DEMO_BUNDLE_PATH), u),
                       {Role.ADMIN}),
     "create_user": (lambda ctx, u: create_user(ctx, u, "x", "X", Role.OPERADOR, "corta"),

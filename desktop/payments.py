@@ -1,0 +1,125 @@
+"""Payments at the window: an expediente's total received in full, with its method and reference.
+
+One transaction writes the payment fields, an audit entry and an "expediente.payment" outbox
+mutation (DESIGN §4), like the void event. No partial payments: the amount is always the
+expediente's total, and a folio is paid once. Payment does not change `status`, which belongs
+to the platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from desktop.audit import append_audit
+from desktop.canonical import canonical_json, payload_sha256
+from desktop.context import AppContext
+from desktop.errors import VentanillaError
+from desktop.expedientes import get_expediente
+from desktop.permissions import CurrentUser, Permission, require
+from localdb.models import Expediente, OutboxEntry
+from printing.recibo import PAYMENT_METHODS
+
+PAYMENT_KIND = "expediente.payment"
+PAYMENT_ACTION = "expediente.pagado"
+MAX_REFERENCE = 64
+# Methods whose paper trail is the reference (clave de rastreo, número de cheque).
+REFERENCE_REQUIRED = frozenset({"transferencia", "cheque"})
+
+
+@dataclass(frozen=True)
+class PaymentInfo:
+    """What the counter shows about an expediente's payment; `paid_at` None = not paid."""
+
+    folio: str
+    total: Decimal
+    voided: bool
+    method: str | None = None
+    reference: str | None = None
+    paid_at: datetime | None = None
+    paid_by: str | None = None
+
+    @property
+    def paid(self) -> bool:
+        return self.paid_at is not None
+
+    @property
+    def method_label(self) -> str:
+        return PAYMENT_METHODS.get(self.method or "", self.method or "")
+
+    @property
+    def payable(self) -> bool:
+        return not self.paid and not self.voided and self.total > 0
+
+
+def payment_methods() -> list[tuple[str, str]]:
+    """(method, label) in the order the counter offers them: efectivo first."""
+    return list(PAYMENT_METHODS.items())
+
+
+def _info(row: Expediente) -> PaymentInfo:
+    return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100,
+                       row.status == "anulado" or bool(row.voided_reason), row.payment_method,
+                       row.payment_reference, row.paid_at, row.paid_by)
+
+
+def payment_info(ctx: AppContext, folio: str) -> PaymentInfo:
+    with ctx.session() as session:
+        return _info(get_expediente(session, folio))
+
+
+def _clean_method(method: str) -> str:
+    key = method.strip().lower()
+    if key not in PAYMENT_METHODS:
+        names = ", ".join(PAYMENT_METHODS)
+        raise VentanillaError(f"Forma de pago desconocida «{method}»: use {names}.")
+    return key
+
+
+def _clean_reference(method: str, reference: str | None) -> str | None:
+    cleaned = " ".join((reference or "").split())
+    if len(cleaned) > MAX_REFERENCE:
+        raise VentanillaError(f"La referencia del pago admite hasta {MAX_REFERENCE} caracteres.")
+    if not cleaned and method in REFERENCE_REQUIRED:
+        what = "la clave de rastreo" if method == "transferencia" else "el número de cheque"
+        raise VentanillaError(f"Escriba la referencia del pago ({what}).")
+    return cleaned or None
+
+
+def _refuse_unpayable(row: Expediente) -> None:
+    info = _info(row)
+    if info.voided:
+        raise VentanillaError(f"El folio {row.folio} está cancelado; no se puede registrar "
+                              "un pago.")
+    if info.paid:
+        when = f"{info.paid_at:%d/%m/%Y %H:%M}" if info.paid_at else ""
+        raise VentanillaError(f"El folio {row.folio} ya tiene un pago registrado "
+                              f"({info.method_label}, {when}).")
+    if info.total <= 0:
+        raise VentanillaError(f"El folio {row.folio} no tiene importe por pagar.")
+
+
+def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str,
+                     reference: str | None = None) -> PaymentInfo:
+    """Record that the citizen paid the whole total of `folio` by `method`."""
+    require(user, Permission.REGISTER_PAYMENT)
+    key = _clean_method(method)
+    ref = _clean_reference(key, reference)
+    now = datetime.now().replace(microsecond=0)
+    with ctx.session() as session:
+        row = get_expediente(session, folio)
+        _refuse_unpayable(row)
+        row.payment_method, row.payment_reference = key, ref
+        row.paid_at, row.paid_by = now, user.username
+        if row.sync_state == "sincronizado":
+            row.sync_state = "pendiente"
+        amount = f"{Decimal(row.total_centavos) / 100:.2f}"
+        payload = {"uuid": row.uuid, "folio": row.folio, "method": key, "reference": ref,
+                   "amount": amount, "paid_by": user.username, "paid_at": now.isoformat()}
+        session.add(OutboxEntry(kind=PAYMENT_KIND, entity_uuid=row.uuid,
+                                payload=canonical_json(payload).decode(),
+                                sha256=payload_sha256(payload), created_at=now))
+        append_audit(session, user.username, PAYMENT_ACTION, row.folio,
+                     {"forma": key, "referencia": ref, "importe": amount})
+        return _info(row)
