@@ -3,12 +3,13 @@ and CURP, and the void event a supervisor records."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop.audit import append_audit
@@ -45,13 +46,34 @@ class ApplicantInfo:
     answers: dict[str, object]
 
 
-def _filtered(query: Select[Any], search: str, status: str | None) -> Select[Any]:
+def _with_outbox(state: str) -> ColumnElement[bool]:
+    """The expediente has a mutation in this outbox state (a void, a payment…, not only its
+    creation)."""
+    return Expediente.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.state == state))
+
+
+# Where an expediente stands with the platform, for the supervisor's queues.
+SYNC_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
+    "pendiente": lambda: or_(Expediente.sync_state == "pendiente", _with_outbox("pending")),
+    "rechazado": lambda: or_(Expediente.sync_state == "rechazado", _with_outbox("rejected")),
+    "enviado": lambda: and_(Expediente.sync_state == "sincronizado",
+                            ~_with_outbox("pending"), ~_with_outbox("rejected")),
+    "demo": lambda: Expediente.sync_state == "demo",
+}
+
+
+def _filtered(query: Select[Any], search: str, status: str | None,
+              sync_state: str | None = None) -> Select[Any]:
     if search.strip():
         match = text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
                      "WHERE expedientes_fts MATCH :q)").bindparams(q=fts_query(search))
         query = query.where(match)
     if status:
         query = query.where(Expediente.status == status)
+    if sync_state:
+        if sync_state not in SYNC_FILTERS:
+            raise ValueError(f"unknown sync_state filter {sync_state!r}")
+        query = query.where(SYNC_FILTERS[sync_state]())
     return query
 
 
@@ -67,18 +89,20 @@ def _base() -> Select[Any]:
         & (Tramite.version == Expediente.tramite_version))
 
 
-def count_expedientes(session: Session, search: str = "", status: str | None = None) -> int:
-    query = _filtered(_base(), search, status).subquery()
+def count_expedientes(session: Session, search: str = "", status: str | None = None,
+                      sync_state: str | None = None) -> int:
+    query = _filtered(_base(), search, status, sync_state).subquery()
     return session.scalar(select(func.count()).select_from(query)) or 0
 
 
 def page_expedientes(session: Session, search: str = "", offset: int = 0, limit: int = 200,
                      order: str = "captured_at", descending: bool = True,
-                     status: str | None = None) -> list[ExpedienteRow]:
+                     status: str | None = None,
+                     sync_state: str | None = None) -> list[ExpedienteRow]:
     column = SORTABLE.get(order, Expediente.captured_at)
     # The uuid tie-break runs the same way as the column, so (captured_at, uuid) is one index scan.
     keys = (column, Expediente.uuid)
-    query = _filtered(_base(), search, status).order_by(
+    query = _filtered(_base(), search, status, sync_state).order_by(
         *(key.desc() if descending else key.asc() for key in keys))
     rows = session.execute(query.offset(offset).limit(limit)).all()
     return [ExpedienteRow(uuid, folio, nombre, curp, tramite, captured_at,
@@ -114,6 +138,8 @@ def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str)
         if row.status == "anulado":
             raise VentanillaError(f"El folio {folio} ya estaba cancelado.")
         row.status, row.voided_reason = "anulado", reason.strip()
+        if row.sync_state == "sincronizado":
+            row.sync_state = "pendiente"  # the void itself still has to reach the platform
         payload = {"uuid": row.uuid, "reason": reason.strip(), "voided_by": user.username,
                    "voided_at": now.isoformat()}
         session.add(OutboxEntry(kind="expediente.void", entity_uuid=row.uuid,
