@@ -122,6 +122,12 @@ class Expediente(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     official_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    # The payment the window received (expediente.payment); nullable so `init` can add them.
+    # paid_at is the window's local clock as the recibo printed it, not platform UTC.
+    payment_method: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    payment_reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    paid_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class MutationRecord(Base):

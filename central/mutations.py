@@ -1,4 +1,4 @@
-"""Applying the mutations of one push: expediente.create, expediente.void, expediente.amend.
+"""Applying the mutations of one push: expediente.create, .void, .amend and .payment.
 
 A mutation that can never succeed (wrong hash, bad payload, folio taken by another expediente,
 unknown expediente) is *rejected*: recorded and skipped, so one poison record never blocks the
@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -29,6 +30,7 @@ from central.sanitize import json_has_nul
 from sync.protocol import (
     ExpedientePayload,
     Mutation,
+    PaymentPayload,
     ResultStatus,
     canonical_json,
     payload_sha256,
@@ -199,6 +201,42 @@ def _void(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     return "applied", None
 
 
+def _payment(ctx: ApplyContext, mutation: Mutation) -> Outcome:
+    """Store the payment once; the same payment again is a duplicate, another one is refused."""
+    try:
+        paid = PaymentPayload.model_validate(mutation.payload)
+    except ValidationError as exc:
+        return "rejected", f"contenido inválido: {validation_summary(exc)}"
+    row = _office_expediente(ctx, paid.uuid)
+    if row is None:
+        return "rejected", "expediente desconocido en la oficina"
+    amount = _amount(paid.amount)
+    if amount is None or amount != _amount(row.total):
+        return "rejected", f"el importe pagado {paid.amount} no es el total {row.total}"
+    when = paid.paid_at.replace(tzinfo=None)
+    if row.paid_at is not None:
+        same = (row.payment_method, row.payment_reference, row.paid_at) == (
+            paid.method, paid.reference, when)
+        return ("duplicate", "el pago ya estaba registrado") if same else (
+            "rejected", "el expediente ya tiene otro pago registrado")
+    row.payment_method, row.payment_reference = paid.method, paid.reference
+    row.paid_at, row.paid_by = when, paid.paid_by
+    ctx.changes.append(
+        PendingChange("expediente.payment", row.uuid, mutation.payload, ctx.machine_id)
+    )
+    if row.status == "anulado":  # the money was received: keep it, and say so
+        return "applied", "aplicado; el expediente está anulado en la plataforma"
+    return "applied", None
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
 def _amend(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     try:
         amend = AmendPayload.model_validate(mutation.payload)
@@ -219,4 +257,5 @@ _HANDLERS: dict[str, Callable[[ApplyContext, Mutation], Outcome]] = {
     "expediente.create": _create,
     "expediente.void": _void,
     "expediente.amend": _amend,
+    "expediente.payment": _payment,
 }

@@ -94,6 +94,7 @@ def _authentic_body(receipt: Receipt, record: Expediente | None, tramite: str) -
         rows.append(("Estado", STATUS_LABELS.get(record.status, record.status)))
         if record.official_folio:
             rows.append(("Folio oficial", record.official_folio))
+        rows.append(("Pago", _payment_label(record)))
         if (record.content_sha256, record.total, record.machine_id) != (
             receipt.sha256, receipt.total, receipt.machine_id
         ):
@@ -101,6 +102,13 @@ def _authentic_body(receipt: Receipt, record: Expediente | None, tramite: str) -
                     "expediente registrado. Acuda a la oficina.</p>"
     table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f"<h1 class='ok'>Comprobante auténtico</h1><table>{table}</table>{notes}"
+
+
+def _payment_label(record: Expediente) -> str:
+    """What the platform knows of the payment: a "recibo de pago" without one is suspect."""
+    if record.paid_at is None:
+        return "Sin pago registrado en la plataforma."
+    return f"Pagado el {record.paid_at:%Y-%m-%d} ({record.payment_method})"
 
 
 def _invalid(receipt: Receipt) -> str:

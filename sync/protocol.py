@@ -22,12 +22,16 @@ MAX_PULL_LIMIT = 1000
 #  expediente.create: see ExpedientePayload
 #  expediente.void:   {"uuid", "reason", "voided_by", "voided_at"}
 #  expediente.amend:  {"uuid", "changes": {campo: valor}, "reason", "amended_by", "amended_at"}
-MutationKind = Literal["expediente.create", "expediente.void", "expediente.amend"]
+#  expediente.payment: see PaymentPayload (the whole total, paid once)
+MutationKind = Literal[
+    "expediente.create", "expediente.void", "expediente.amend", "expediente.payment"
+]
 
 # Change kinds the platform returns on pull.
-#  expediente.status: {"uuid", "folio", "status", "note", "official_folio"}
-#  expediente.record: an ExpedientePayload captured at another window of the same office
-ChangeKind = Literal["expediente.status", "expediente.record"]
+#  expediente.status:  {"uuid", "folio", "status", "note", "official_folio"}
+#  expediente.record:  an ExpedientePayload captured at another window of the same office
+#  expediente.payment: a PaymentPayload registered at another window of the same office
+ChangeKind = Literal["expediente.status", "expediente.record", "expediente.payment"]
 
 ResultStatus = Literal["applied", "duplicate", "rejected"]
 # MutationResult.error of a "duplicate" whose sha256 differs from the one the platform recorded for
@@ -82,6 +86,18 @@ class ExpedientePayload(_Wire):
     ventanilla: str
     attachments: list[AttachmentRef] = []
     content_sha256: str
+
+
+class PaymentPayload(_Wire):
+    """A payment received at the window: the expediente's whole total, by `method`."""
+
+    uuid: str
+    folio: str = Field(max_length=64)
+    method: str = Field(min_length=1, max_length=32)  # efectivo, tarjeta, transferencia, cheque
+    reference: str | None = Field(default=None, max_length=64)
+    amount: str = Field(max_length=24)  # Decimal as string, 2 places; equals the total
+    paid_by: str = Field(max_length=64)
+    paid_at: datetime  # the window's local clock, for display only
 
 
 class EnrollRequest(_Wire):

@@ -2,7 +2,8 @@
 in ONE local transaction, so a crash between pages repeats at most one page, harmlessly.
 
 Status, official folios and notes belong to the platform: we take them as given. Records of other
-windows of the office are inserted once (the answers of an expediente never change locally).
+windows of the office are inserted once (the answers of an expediente never change locally), and
+so are their payments: an expediente paid here first keeps its own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from desktop.context import AppContext
 from localdb.models import Expediente, SyncState, Tramite
 from sync.errors import EpochChanged, GarbageResponse, SyncError
 from sync.http import PlatformClient
-from sync.protocol import MAX_PULL_LIMIT, Change, ExpedientePayload, PullResponse
+from sync.protocol import (
+    MAX_PULL_LIMIT,
+    Change,
+    ExpedientePayload,
+    PaymentPayload,
+    PullResponse,
+)
 
 log = logging.getLogger(__name__)
 PULL_PATH = "/v1/sync/pull"
@@ -67,6 +74,19 @@ def _apply_status(session: Session, change: Change) -> None:
         row.official_folio = data.official_folio
 
 
+def _apply_payment(session: Session, change: Change) -> None:
+    try:
+        paid = PaymentPayload.model_validate(change.data)
+    except ValidationError as exc:
+        raise GarbageResponse(f"payment change {change.version}: bad data") from exc
+    row = session.get(Expediente, change.entity_uuid)
+    if row is None or row.paid_at is not None:
+        log.info("payment change %d skipped: expediente absent or already paid", change.version)
+        return
+    row.payment_method, row.payment_reference = paid.method, paid.reference
+    row.paid_at, row.paid_by = paid.paid_at.replace(tzinfo=None), paid.paid_by
+
+
 def _expediente_from(record: ExpedientePayload) -> Expediente:
     return Expediente(
         uuid=record.uuid, folio=record.folio, tramite_homoclave=record.tramite_homoclave,
@@ -109,6 +129,8 @@ def apply_page(session: Session, page: PullResponse, sent_cursor: int,
     for change in page.changes:
         if change.kind == "expediente.status":
             _apply_status(session, change)
+        elif change.kind == "expediente.payment":
+            _apply_payment(session, change)
         else:
             _apply_record(session, change)
     state.pull_cursor = page.next_cursor

@@ -170,3 +170,15 @@ def test_print_command_names_the_recibo_de_pago(office: Office, tmp_path: Path) 
     assert (code, message) == (0, f"Recibo de pago {FOLIO}: guardado en {target}.")
     text = pdf_text(target.read_bytes())
     assert "Cheque" in text and "Referencia: Cheque 0042 Banorte" in text
+
+
+def test_queued_payment_is_a_valid_wire_mutation(office: Office) -> None:
+    from typing import get_args
+
+    from sync.protocol import MutationKind, PaymentPayload
+
+    register_payment(office.ctx, office.user, FOLIO, "efectivo")
+    [queued] = _outbox(office)
+    assert queued.kind in get_args(MutationKind)
+    parsed = PaymentPayload.model_validate_json(queued.payload)
+    assert (parsed.folio, parsed.amount, parsed.reference) == (FOLIO, "1234.50", None)
