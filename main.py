@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--printer")
     p.add_argument("--pdf")
     p.add_argument("--user", default="operador")
+    p = sub.add_parser("printer", help="muestra o fija la impresora predeterminada")
+    p.add_argument("name", nargs="?", help="cola de CUPS o ipp://equipo:puerto/ruta")
+    p.add_argument("--clear", action="store_true", help="quita la impresora predeterminada")
+    p.add_argument("--user", default="admin")
     p = sub.add_parser("enroll", help="enrola el equipo con la plataforma central")
     p.add_argument("url")
     p.add_argument("code")
@@ -97,6 +101,16 @@ def cmd_print(ctx: AppContext, args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_printer(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.printer_choice import printer_command
+
+    changing = bool(args.name) or args.clear
+    user = cli.authenticate(ctx, args.user) if changing else None
+    code, message = printer_command(ctx, user, args.name, args.clear)
+    print(message)
+    return code
+
+
 def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
     from sync.commands import enroll_command
 
@@ -137,7 +151,7 @@ HANDLERS: dict[str | None, Handler] = {
     "init": cli.cmd_init, "import-config": cli.cmd_import_config, "capture": cli.cmd_capture,
     "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
-    "enroll": cmd_enroll, "sync": cmd_sync, None: cmd_gui,
+    "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, None: cmd_gui,
 }
 
 

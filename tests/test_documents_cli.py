@@ -102,3 +102,28 @@ def test_missing_printer_is_explained_and_the_expediente_stays(captured: tuple[P
     partly = run(data, "print", folio, "--printer", uri, "--pdf", str(saved))
     assert partly.returncode == 1 and folio in pdf_text(saved.read_bytes())
     assert _destinations(data) == [[str(saved)]]
+
+
+@pytest.mark.printer
+@pytest.mark.skipif(IPPEVEPRINTER is None, reason="ippeveprinter (cups-ipp-utils) missing")
+def test_default_printer_is_chosen_once_then_used_without_naming_it(
+        captured: tuple[Path, str], printer: IppPrinter) -> None:
+    data, folio = captured
+    shown = run(data, "printer")
+    assert shown.stdout.startswith("Sin impresora predeterminada")
+    unknown = run(data, "printer", "Impresora-De-Caja", "--user", "operador")
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("No hay una impresora «Impresora-De-Caja» en este equipo.")
+    assert run(data, "printer").stdout.startswith("Sin impresora predeterminada")  # unchanged
+
+    chosen = run(data, "printer", printer.uri, "--user", "operador")
+    assert (chosen.returncode, chosen.stdout.strip()) == (
+        0, f"Impresora predeterminada: {printer.uri}. Los documentos se imprimirán sin diálogo.")
+    done = run(data, "print", folio)  # no --printer: the default one
+    assert done.returncode == 0, done.stderr
+    [spooled] = printer.wait_for_job()
+    assert folio in pdf_text(spooled.read_bytes())
+
+    cleared = run(data, "printer", "--clear", "--user", "operador")
+    assert cleared.returncode == 0
+    assert run(data, "printer").stdout.startswith("Sin impresora predeterminada")
