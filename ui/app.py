@@ -1,6 +1,8 @@
 """Start the counter window: theme, error handling, login, main window, sync timer.
 
-`run_gui(ctx)` is what main.py calls; it returns the process exit code.
+`run_gui(ctx)` is what main.py calls; it returns the process exit code. When an administrator
+enrolls the machine, the demo users are retired: the window closes and the login dialog opens
+again, now for the enrolled office's users.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
+ENROLLED_NOTICE = ("Equipo enrolado con la plataforma. Entre con su usuario de la plataforma; "
+                   "la primera vez se necesita conexión.")
 
 
 class _Session:
@@ -42,17 +46,31 @@ class _Session:
     def active_widget(self) -> QWidget | None:
         return self.window or self.login or QApplication.activeWindow()
 
-    def show_login(self, office: OfficeInfo) -> None:
-        self.login = LoginDialog(self.ctx, office, self.runner)
+    def show_login(self, office: OfficeInfo, notice: str = "") -> None:
+        self.login = LoginDialog(self.ctx, office, self.runner, notice=notice)
         self.login.logged_in.connect(lambda user: self.show_window(office, user))
         self.login.show()
 
     def show_window(self, office: OfficeInfo, user: CurrentUser) -> None:
         self.window = MainWindow(self.ctx, user, office, self.runner, idle_ms=self.idle_ms,
                                  sync_engine=self.engine, sync_bridge=self.bridge)
+        self.window.machine_enrolled.connect(lambda _result: self.end_session())
         self.window.show()
-        if self.scheduler is not None:
+        if self.scheduler is not None and not self.scheduler.running:
             self.scheduler.start()
+
+    def end_session(self) -> None:
+        """Re-read the office (now enrolled) and log in again; then close the old window."""
+        window = self.window
+        self.runner.run(lambda: load_office(self.ctx),
+                        lambda office: self._relogin(office, window), self.start_failed)
+
+    def _relogin(self, office: OfficeInfo, old: MainWindow | None) -> None:
+        self.show_login(office, ENROLLED_NOTICE)  # first, so closing the window quits nothing
+        self.window = None
+        if old is not None:
+            old.close()
+            old.deleteLater()
 
     def start_failed(self, exc: BaseException) -> None:
         box = show_exception(None, exc)

@@ -10,6 +10,7 @@ from desktop.expedientes import ExpedienteRow
 from desktop.permissions import CurrentUser
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
+from ui.void_dialog import VoidBar
 
 
 class ExpedienteDialog(QDialog):
@@ -23,4 +24,9 @@ class ExpedienteDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self.void_bar: VoidBar | None = None  # only for users who may cancel a folio
+        if VoidBar.offered_to(user):
+            self.void_bar = VoidBar(row.folio, row.status, ctx, user, runner)
+            self.void_bar.folio_voided.connect(lambda _f: self.view.render_documents())
+            layout.addWidget(self.void_bar)
         self.resize(1100, 760)

@@ -1,10 +1,11 @@
 """Expedientes as a table model fed by SQL pages (CONVENTIONS §4).
 
-Pages arrive through the task runner: `fetchMore` asks for the next page, `sort` and
-`set_search` start over with ORDER BY / FTS done in SQL. `data()` only reads rows in memory.
+Pages arrive through the task runner: `fetchMore` asks for the next page, `sort`,
+`set_search` and `set_filters` start over with ORDER BY / FTS / WHERE done in SQL. `data()` only
+reads rows in memory.
 
 Signals:
-    total_changed(int): how many expedientes match the current search.
+    total_changed(int): how many expedientes match the current search and filters.
     loading_changed(bool): a page request started (True) or ended (False).
     load_failed(object): the exception of a page that could not be read.
 """
@@ -12,6 +13,7 @@ Signals:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -19,12 +21,12 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.expedientes import ExpedienteRow
 from ui.money import pesos
-from ui.operations import ExpedientePage
+from ui.operations import ExpedientePage, ExpedienteQuery
 from ui.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-# (search, offset, limit, order, descending, with_total) -> page; runs on a worker thread
-PageLoader = Callable[[str, int, int, str, bool, bool], ExpedientePage]
+# (query, offset, limit, order, descending, with_total) -> page; runs on a worker thread
+PageLoader = Callable[[ExpedienteQuery, int, int, str, bool, bool], ExpedientePage]
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("folio", "Folio"), ("nombre", "Solicitante"), ("tramite", "Trámite"),
@@ -32,10 +34,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("sync_state", "Envío"),
 )
 SORTABLE = {"folio", "nombre", "captured_at", "total", "status"}
-STATUS_LABELS = {"capturado": "Capturado", "anulado": "Cancelado", "validado": "Validado",
-                 "devuelto": "Devuelto", "rechazado": "Rechazado", "resuelto": "Resuelto"}
+STATUS_LABELS = {"capturado": "Capturado", "recibido": "Recibido", "en_revision": "En revisión",
+                 "validado": "Validado", "devuelto": "Devuelto", "rechazado": "Rechazado",
+                 "resuelto": "Resuelto", "anulado": "Cancelado"}
 SYNC_LABELS = {"pendiente": "Pendiente", "enviado": "Enviado", "sincronizado": "Enviado",
-               "rechazado": "Rechazado"}
+               "rechazado": "Rechazado", "demo": "Demostración"}
 
 
 def _cell(row: ExpedienteRow, key: str) -> str:
@@ -61,7 +64,7 @@ class ExpedientesModel(QAbstractTableModel):
         self._loader, self._runner, self.page_size = loader, runner, page_size
         self._rows: list[ExpedienteRow] = []
         self._total = -1  # unknown until the first page answers
-        self._search = ""
+        self._query = ExpedienteQuery()
         self._order, self._descending = "captured_at", True
         self._generation = 0
         self._loading = False
@@ -79,8 +82,17 @@ class ExpedientesModel(QAbstractTableModel):
     def row_at(self, row: int) -> ExpedienteRow:
         return self._rows[row]
 
+    @property
+    def query(self) -> ExpedienteQuery:
+        return self._query
+
     def set_search(self, text: str) -> None:
-        self._search = text.strip()
+        self._query = replace(self._query, search=text.strip())
+        self.reload()
+
+    def set_filters(self, status: str | None, sync_state: str | None) -> None:
+        """Only expedientes in this status and sync queue (None: any)."""
+        self._query = replace(self._query, status=status, sync_state=sync_state)
         self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -115,7 +127,7 @@ class ExpedientesModel(QAbstractTableModel):
 
     def _request(self) -> None:
         generation, offset = self._generation, len(self._rows)
-        args = (self._search, offset, self.page_size, self._order, self._descending,
+        args = (self._query, offset, self.page_size, self._order, self._descending,
                 self._total < 0)
         self._set_loading(True)
         self._runner.run(lambda: self._loader(*args),

@@ -1,4 +1,5 @@
-"""Consulta de expedientes: full-text search (folio, nombre, CURP, RFC) over a paged table.
+"""Consulta de expedientes: full-text search (folio, nombre, CURP, RFC) over a paged table,
+narrowed to a status or a sync queue (pendientes de envío, rechazados…) for the supervisor.
 
 Signals:
     expediente_opened(object): an ExpedienteRow the operador opened (to see or reprint).
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from ui.error_dialog import show_exception
+from ui.expedientes_filters import ExpedienteFilters
 from ui.expedientes_model import ExpedientesModel
 from ui.layout_parts import page_header, style_table
 from ui.operations import expedientes_page
@@ -39,6 +41,8 @@ class ExpedientesView(QWidget):
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText("Buscar por folio, nombre, CURP o RFC…")
         self.search_box.setClearButtonEnabled(True)
+        self.filters = ExpedienteFilters()
+        self.filters.filters_changed.connect(self.model.set_filters)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
         self.table = QTableView()
@@ -63,6 +67,7 @@ class ExpedientesView(QWidget):
         self.model.rowsInserted.connect(lambda *_a: header.resizeSections())
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
+        top.addWidget(self.filters)
         top.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 18)
@@ -76,7 +81,7 @@ class ExpedientesView(QWidget):
         self.model.reload()
 
     def search_pending(self) -> bool:
-        """True until the rows for the text in the search box have arrived."""
+        """True until the rows for the text in the search box (and the filters) have arrived."""
         return self._timer.isActive() or self.model.loading
 
     def _show_count(self, total: int) -> None:

@@ -1,5 +1,6 @@
 """Offline login: user and password checked against the local store; lockout shows the minutes
-left. In demo mode the dialog says so and lists the demo users.
+left. In demo mode the dialog says so and lists the demo users; a `notice` (e.g. "equipo
+enrolado") is shown above the fields.
 
 Signals:
     logged_in(object): the CurrentUser, after the password was accepted.
@@ -35,7 +36,7 @@ class LoginDialog(QDialog):
     logged_in = Signal(object)
 
     def __init__(self, ctx: AppContext, office: OfficeInfo, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, notice: str = "") -> None:
         super().__init__(parent)
         self._ctx, self._runner = ctx, runner
         self.user: CurrentUser | None = None
@@ -61,9 +62,9 @@ class LoginDialog(QDialog):
         self.button.clicked.connect(self.try_login)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.try_login)
-        self._build(office)
+        self._build(office, notice)
 
-    def _build(self, office: OfficeInfo) -> None:
+    def _build(self, office: OfficeInfo, notice: str) -> None:
         header = QFrame()
         header.setObjectName("header")
         title = QLabel("Ventanilla")
@@ -82,6 +83,11 @@ class LoginDialog(QDialog):
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         form.addWidget(intro)
+        if notice:
+            self.notice = QLabel(notice)
+            self.notice.setObjectName("noticeBox")
+            self.notice.setWordWrap(True)
+            form.addWidget(self.notice)
         form.addSpacing(6)
         for caption, edit in (("Usuario", self.username), ("Contraseña", self.password)):
             label = QLabel(caption)

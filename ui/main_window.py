@@ -1,11 +1,15 @@
 """The counter window: header, navigation, the four work areas, lock screen and status bar.
 
 Keys: F2 Catálogo, F3 Captura, F4 Borradores, F5 Expedientes, Ctrl+L bloquear.
+
+Signals:
+    machine_enrolled(object): an administrator enrolled the machine (a sync.enroll.EnrollResult);
+        the demo users are retired, so this session is over.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,12 +27,13 @@ from desktop.context import AppContext
 from desktop.drafts import DraftInput
 from desktop.expedientes import ExpedienteRow
 from desktop.office import OfficeInfo
-from desktop.permissions import ROLE_LABELS, CurrentUser
+from desktop.permissions import ROLE_LABELS, CurrentUser, Permission
 from sync.engine import SyncEngine
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
 from ui.drafts_view import DraftsView
-from ui.error_dialog import show_exception
+from ui.enroll_dialog import EnrollDialog
+from ui.error_dialog import show_error, show_exception
 from ui.expediente_dialog import ExpedienteDialog
 from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
@@ -41,6 +46,7 @@ from ui.tasks import TaskRunner
 
 PAGES = (("Catálogo", "F2"), ("Captura", "F3"), ("Borradores", "F4"), ("Expedientes", "F5"))
 CATALOG, CAPTURE, DRAFTS, EXPEDIENTES = range(4)
+UNSAVED_BEFORE_ENROLL = "Guarde o descarte la captura en curso antes de enrolar el equipo."
 DEMO_TEXT = ("MODO DEMOSTRACIÓN — oficina y datos ficticios; los folios no tienen validez "
              "oficial.")
 
@@ -50,6 +56,8 @@ def window_title(office: OfficeInfo) -> str:
 
 
 class MainWindow(QMainWindow):
+    machine_enrolled = Signal(object)
+
     def __init__(self, ctx: AppContext, user: CurrentUser, office: OfficeInfo,
                  runner: TaskRunner, *, idle_ms: int = DEFAULT_IDLE_MS,
                  sync_engine: SyncEngine | None = None,
@@ -69,7 +77,7 @@ class MainWindow(QMainWindow):
         self.outer = QStackedWidget()
         self.status = StatusBar(user)
         self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self,
-                              config_version=office.config_version)
+                              config_version=office.config_version, demo=office.demo)
         self._hidden_dialogs: list[QDialog] = []
         self.idle = IdleWatcher(idle_ms, self)
         self.setStatusBar(self.status)
@@ -123,6 +131,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(title)
         layout.addWidget(where, 1)
         layout.addWidget(who)
+        if self.office.demo and self.user.can(Permission.ENROLL):
+            enroll = QPushButton("Enrolar con la plataforma…")
+            enroll.setObjectName("enrollButton")
+            enroll.clicked.connect(self.open_enroll)
+            layout.addWidget(enroll)
         layout.addWidget(lock)
         return header
 
@@ -168,8 +181,31 @@ class MainWindow(QMainWindow):
         self.go(CAPTURE)
         self.capture.start(setup, draft)
 
-    def open_expediente(self, row: ExpedienteRow) -> None:
-        ExpedienteDialog(row, self.ctx, self.user, self.runner, self).open()
+    def open_expediente(self, row: ExpedienteRow) -> ExpedienteDialog:
+        dialog = ExpedienteDialog(row, self.ctx, self.user, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its PDFs go with it
+        if dialog.void_bar is not None:
+            dialog.void_bar.folio_voided.connect(lambda _f: self._expediente_changed())
+        dialog.open()
+        return dialog
+
+    def _expediente_changed(self) -> None:
+        self.expedientes.refresh()
+        self.sync.refresh()  # the void waits in the outbox
+
+    def open_enroll(self) -> EnrollDialog | None:
+        if self.capture.has_unsaved_work():
+            self.go(CAPTURE)
+            show_error(self, UNSAVED_BEFORE_ENROLL, title="Captura en curso")
+            return None
+        dialog = EnrollDialog(self.ctx, self.user, self.runner, self)
+        dialog.enrolled.connect(self._enrolled)
+        dialog.open()
+        return dialog
+
+    def _enrolled(self, result: object) -> None:
+        self.idle.stop()  # this session's user no longer exists: nothing left to lock
+        self.machine_enrolled.emit(result)
 
     def _task_failed(self, exc: BaseException) -> None:
         show_exception(self, exc)

@@ -17,9 +17,11 @@ from desktop.expedientes import (
     count_expedientes,
     find_applicant_by_curp,
     page_expedientes,
+    void_expediente,
 )
 from desktop.office import OfficeInfo, office_info
 from desktop.permissions import CurrentUser
+from sync.enroll import EnrollResult, enroll
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,15 @@ class CaptureSetup:
     uma_diaria: Decimal
     clave_catastral_patron: str
     max_anexo_mb: int
+
+
+@dataclass(frozen=True)
+class ExpedienteQuery:
+    """What the expedientes list shows: full-text search plus the supervisor's filters."""
+
+    search: str = ""
+    status: str | None = None
+    sync_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,10 +89,21 @@ def remove_draft(ctx: AppContext, user: CurrentUser, uuid: str) -> None:
     delete_draft(ctx, user, uuid)
 
 
-def expedientes_page(ctx: AppContext, search: str, offset: int, limit: int, order: str,
-                     descending: bool, with_total: bool) -> ExpedientePage:
+def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit: int,
+                     order: str, descending: bool, with_total: bool) -> ExpedientePage:
     with ctx.session() as session:
-        rows = page_expedientes(session, search, offset, limit, order, descending)
-        total = count_expedientes(session, search) if with_total else -1
+        rows = page_expedientes(session, query.search, offset, limit, order, descending,
+                                query.status, query.sync_state)
+        total = (count_expedientes(session, query.search, query.status, query.sync_state)
+                 if with_total else -1)
     return ExpedientePage(total, rows)
+
+
+def void_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
+    void_expediente(ctx, user, folio, reason)
+
+
+def enroll_machine(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollResult:
+    """Enroll with the platform (network, then the store): never on the GUI thread."""
+    return enroll(ctx, user, url, code)
 

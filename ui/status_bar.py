@@ -1,5 +1,5 @@
 """Status bar: who is working, the sync state with pending count, configuration version, and
-"Sincronizar ahora".
+"Sincronizar ahora". A demo office has no platform: it says so and offers no sync.
 
 Signals:
     sync_requested(): the operador pressed "Sincronizar ahora".
@@ -16,6 +16,13 @@ from ui.theme import set_dynamic_property
 
 REJECTED_HINT = ("La plataforma rechazó estos envíos. Los expedientes siguen guardados en este "
                  "equipo; el supervisor debe revisarlos.")
+
+
+DEMO_STATE = "● Modo demostración · sin plataforma"
+DEMO_HINT = ("Este equipo no está enrolado con una plataforma: lo capturado se guarda solo aquí "
+             "y nunca se envía. Un administrador puede enrolarlo con «Enrolar con la "
+             "plataforma…».")
+DEMO_SYNC_HINT = "No hay plataforma con la cual sincronizar: el equipo está en modo demostración."
 
 
 def rejected_text(count: int) -> str:
@@ -56,6 +63,16 @@ class StatusBar(QStatusBar):
         self.rejected_label.setVisible(status.rejected > 0)
         set_dynamic_property(self.sync_label, "state", status.state.value)
         self.sync_button.setEnabled(status.state.value != "sincronizando")
+        self.sync_button.setToolTip("")
+
+    def show_demo(self) -> None:
+        """No platform: demo captures are never sent, so no pending count and no sync."""
+        self.sync_label.setText(DEMO_STATE)
+        self.sync_label.setToolTip(DEMO_HINT)
+        self.rejected_label.hide()
+        set_dynamic_property(self.sync_label, "state", "demo")
+        self.sync_button.setEnabled(False)
+        self.sync_button.setToolTip(DEMO_SYNC_HINT)
 
     def show_config_version(self, version: int) -> None:
         self.config_label.setText(f"Configuración v{version}")

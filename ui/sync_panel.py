@@ -2,7 +2,8 @@
 thread on the same engine (and lock) the scheduled job uses.
 
 After every finished run it re-reads the sync summary (off the GUI thread); when the
-configuration version in force changed (sync applied a new bundle) it says so.
+configuration version in force changed (sync applied a new bundle) it says so. While the machine
+is not enrolled (demo mode) the bar says there is no platform instead of "Sin conexión".
 
 Signals:
     config_version_changed(int): a different configuration bundle is now in force.
@@ -31,18 +32,25 @@ class SyncPanel(QObject):
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, status_bar: StatusBar,
                  engine: SyncEngine | None, bridge: SyncBridge | None,
-                 parent: QObject | None = None, *, config_version: int | None = None) -> None:
+                 parent: QObject | None = None, *, config_version: int | None = None,
+                 demo: bool = False) -> None:
         super().__init__(parent)
         self._ctx, self._runner, self._bar, self._engine = ctx, runner, status_bar, engine
         self.last_status: SyncStatus | None = None
         self.config_version = config_version
+        self.demo = demo  # not enrolled: nothing is ever sent
+        if demo:
+            status_bar.show_demo()
         if bridge is not None:
             bridge.sync_state_changed.connect(self._engine_reported)
         status_bar.sync_requested.connect(self.sync_now)
 
     def show(self, status: SyncStatus) -> None:
         self.last_status = status
-        self._bar.show_sync(status)
+        if self.demo:
+            self._bar.show_demo()
+        else:
+            self._bar.show_sync(status)
 
     def _engine_reported(self, status: SyncStatus) -> None:
         self.show(status)
@@ -55,6 +63,7 @@ class SyncPanel(QObject):
         self._runner.run(lambda: read_sync_summary(self._ctx), self._summary_read, owner=self)
 
     def _summary_read(self, summary: dict[str, object]) -> None:
+        self.demo = not summary.get("enrolled")
         fresh = status_from_summary(summary)
         if self.last_status is not None and summary.get("enrolled"):
             last = self.last_status
@@ -78,7 +87,7 @@ class SyncPanel(QObject):
                           message)
 
     def sync_now(self) -> None:
-        if self._engine is None:
+        if self._engine is None or self.demo:
             self.show(self._keep(ConnectionState.SIN_CONEXION, NOT_ENROLLED))
             return
         engine = self._engine
@@ -88,6 +97,7 @@ class SyncPanel(QObject):
     def _ran(self, report: SyncReport) -> None:
         if report.skipped == "busy":
             return  # the run in progress reports through the observer
+        self.demo = report.skipped == "not_enrolled"
         self.show(status_from_report(report))
         if report.config_version is not None:
             self._config_seen(report.config_version)

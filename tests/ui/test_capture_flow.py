@@ -17,6 +17,7 @@ from sync.protocol import ExpedientePayload
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.saved_view import SavedView
+from ui.status_bar import DEMO_STATE
 from ui.tasks import TaskRunner
 
 from .conftest import ANSWERS, BAD_CURP, GOOD_CURP, TRAMITE, WindowFactory, settle
@@ -102,7 +103,8 @@ def test_operador_captures_an_expediente_end_to_end(
         assert saved.preview.page_count(doc) >= 1
     assert folio in _pdf_text(saved.preview.pdf_bytes("acuse"), tmp_path).replace("\n", "")
     assert "234.62" in _pdf_text(saved.preview.pdf_bytes("recibo"), tmp_path)
-    qtbot.waitUntil(lambda: "1 pendiente" in window.status.sync_text(), timeout=5000)
+    settle(qtbot, runner)  # demo captures are never sent: the bar counts no envíos
+    assert window.status.sync_text() == DEMO_STATE
 
 
 def test_catalog_search_ignores_accents_and_groups_by_dependencia(
@@ -137,4 +139,6 @@ def test_main_window_title_and_status_bar(make_window: WindowFactory) -> None:
     window: MainWindow = make_window()
     assert "Ana Lucía Valenzuela (DEMO) · Operador" in window.status.user_label.text()
     assert window.status.config_label.text() == "Configuración v1"
-    assert "Sin conexión · 0 pendientes" in window.status.sync_text()
+    assert window.status.sync_text() == "● Modo demostración · sin plataforma"
+    assert not window.status.sync_button.isEnabled()
+    assert "modo demostración" in window.status.sync_button.toolTip()

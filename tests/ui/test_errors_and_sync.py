@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,9 @@ from sqlalchemy import func, select
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from localdb.models import Expediente
-from sync.observer import ConnectionState, SyncStatus
 from ui.error_dialog import UNEXPECTED_MESSAGE, install_excepthook
 from ui.main_window import MainWindow
+from ui.status_bar import DEMO_STATE, DEMO_SYNC_HINT
 from ui.tasks import TaskRunner
 
 from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
@@ -100,28 +99,15 @@ def test_failed_save_keeps_everything_on_screen(
         assert session.scalar(select(func.count()).select_from(Expediente)) == 0
 
 
-def test_status_bar_follows_the_sync_engine(qtbot: QtBot, make_window: WindowFactory,
-                                            runner: TaskRunner) -> None:
+def test_a_demo_office_says_it_has_no_platform_and_offers_no_sync(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+) -> None:
     window = make_window()
-    panel = window.sync  # listens to the bridge the engine reports to
-    reporter = threading.Thread(target=lambda: window_bridge(window).on_sync_state(
-        SyncStatus(ConnectionState.SINCRONIZANDO, 3)))
-    reporter.start()
-    reporter.join()
-    qtbot.waitUntil(lambda: "Sincronizando" in window.status.sync_text())
-    assert window.status.sync_text() == "● Sincronizando… · 3 pendientes de envío"
-    assert not window.status.sync_button.isEnabled()
-    assert panel.last_status is not None
-
-    window_bridge(window).on_sync_state(SyncStatus(ConnectionState.CONECTADO, 0))
-    qtbot.waitUntil(lambda: "Conectado" in window.status.sync_text())
-    qtbot.mouseClick(window.status.sync_button, Qt.MouseButton.LeftButton)
-    settle(qtbot, runner)
-    assert window.status.sync_text().startswith("● Sin conexión")  # demo: not enrolled
+    assert window.status.sync_text() == DEMO_STATE  # not "Sin conexión": there is no platform
     assert "enrol" in window.status.sync_label.toolTip().lower()
-
-
-def window_bridge(window: MainWindow) -> object:
-    engine = window.sync._engine
-    assert engine is not None
-    return engine.observer
+    assert not window.status.sync_button.isEnabled()
+    assert window.status.sync_button.toolTip() == DEMO_SYNC_HINT
+    window.sync.sync_now()  # nothing to reach, nothing changes
+    settle(qtbot, runner)
+    assert window.status.sync_text() == DEMO_STATE
+    assert not window.status.sync_button.isEnabled()

@@ -116,6 +116,25 @@ def test_sincronizar_ahora_shows_rejected_envios(
     assert window.status.sync_text().endswith("⚠ 1 rechazado por la plataforma")
 
 
+def test_status_bar_follows_the_sync_engine(qtbot: QtBot, window: MainWindow,
+                                            runner: TaskRunner) -> None:
+    engine = window.sync._engine
+    assert engine is not None
+    reporter = threading.Thread(target=lambda: engine.observer.on_sync_state(
+        SyncStatus(ConnectionState.SINCRONIZANDO, 3)))  # from another thread, as the job does
+    reporter.start()
+    reporter.join()
+    qtbot.waitUntil(lambda: "Sincronizando" in window.status.sync_text())
+    assert window.status.sync_text() == "● Sincronizando… · 3 pendientes de envío"
+    assert not window.status.sync_button.isEnabled()
+
+    engine.observer.on_sync_state(SyncStatus(ConnectionState.CONECTADO, 0))
+    qtbot.waitUntil(lambda: window.status.sync_button.isEnabled())
+    settle(qtbot, runner)
+    assert window.status.sync_text() == "● Conectado · 0 pendientes de envío"
+    assert window.status.sync_button.toolTip() == ""
+
+
 def test_a_report_shows_every_rejected_envio_on_record_not_just_this_runs() -> None:
     report = SyncReport(True, ConnectionState.CONECTADO, "Sincronizado.", rejected=0,
                         rejected_total=3, pending=1)

@@ -1,0 +1,168 @@
+"""What a supervisor does at the window: cancel a folio with a reason (an operador is not offered
+it) and review the queues (pendientes de envío, rechazados por la plataforma, cancelados)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select, update
+
+from desktop.context import AppContext
+from desktop.expedientes import void_expediente
+from desktop.permissions import CurrentUser, Role
+from localdb.models import Expediente, OutboxEntry
+from tests.sync.machines import capture_many
+from ui.expediente_dialog import ExpedienteDialog
+from ui.main_window import EXPEDIENTES, MainWindow
+from ui.tasks import TaskRunner
+from ui.void_dialog import CANCELLED_TEXT, VOID_ACTION, VoidDialog
+
+from .conftest import WindowFactory, settle
+from .driving import type_text
+
+SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
+STATUS_COLUMN, SYNC_COLUMN = 5, 6
+
+
+def _listed(window: MainWindow) -> dict[str, tuple[str, str]]:
+    """Folio -> (Estado, Envío) as the table shows them."""
+    model = window.expedientes.model
+    return {model.row_at(r).folio: (model.index(r, STATUS_COLUMN).data(),
+                                    model.index(r, SYNC_COLUMN).data())
+            for r in range(model.rowCount())}
+
+
+def _show_expedientes(qtbot: QtBot, window: MainWindow, runner: TaskRunner) -> None:
+    window.go(EXPEDIENTES)
+    settle(qtbot, runner, window.expedientes.search_pending)
+
+
+def _open_first(qtbot: QtBot, window: MainWindow, runner: TaskRunner,
+                folio: str) -> ExpedienteDialog:
+    """Pick the folio's row in the table with the keyboard and open it with Enter."""
+    table = window.expedientes.table
+    table.setFocus()
+    row = next(r for r in range(window.expedientes.model.rowCount())
+               if window.expedientes.model.row_at(r).folio == folio)
+    table.selectRow(row)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    [dialog] = [d for d in window.findChildren(ExpedienteDialog) if d.isVisible()]
+    return dialog
+
+
+def _folio_of(ctx: AppContext, uuid: str) -> str:
+    with ctx.session() as session:
+        return session.scalars(select(Expediente.folio).where(Expediente.uuid == uuid)).one()
+
+
+def test_supervisor_cancels_a_folio_with_a_reason(
+    qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
+) -> None:
+    folio = _folio_of(ctx, capture_many(ctx, 2)[0])
+    window = make_window(user=SUPERVISOR)
+    _show_expedientes(qtbot, window, runner)
+    assert _listed(window)[folio] == ("Capturado", "Pendiente")
+    expediente = _open_first(qtbot, window, runner, folio)
+    bar = expediente.void_bar
+    assert bar is not None and bar.button.isVisible() and bar.button.text() == VOID_ACTION
+
+    qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(VoidDialog)
+    assert isinstance(dialog, VoidDialog)
+    qtbot.waitUntil(dialog.reason.hasFocus)
+    assert not dialog.confirm.isEnabled()  # the reason is mandatory
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert dialog.isVisible() and not dialog.busy
+
+    type_text(qtbot, dialog.reason, "mal")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    assert dialog.message.text() == ("Escriba el motivo de la cancelación (al menos 5 "
+                                     "caracteres).")
+    assert dialog.isVisible()
+
+    dialog.reason.clear()
+    type_text(qtbot, dialog.reason, "Datos del predio equivocados")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    settle(qtbot, runner, window.expedientes.search_pending)
+    assert not dialog.isVisible()
+    assert bar.state.text() == CANCELLED_TEXT and not bar.button.isVisible()
+    assert _listed(window)[folio] == ("Cancelado", "Pendiente")  # the list was refreshed
+    with ctx.session() as session:
+        row = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
+        assert (row.status, row.voided_reason) == ("anulado", "Datos del predio equivocados")
+        void = session.scalars(select(OutboxEntry).where(
+            OutboxEntry.entity_uuid == row.uuid, OutboxEntry.kind == "expediente.void")).one()
+        assert void.state == "pending"
+
+    expediente.close()
+    again = _open_first(qtbot, window, runner, folio)  # a cancelled folio offers no action
+    assert again.void_bar is not None and not again.void_bar.button.isVisible()
+    assert again.void_bar.state.text() == CANCELLED_TEXT
+
+
+def test_an_operador_is_not_offered_cancelling(
+    qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
+) -> None:
+    folio = _folio_of(ctx, capture_many(ctx, 1)[0])
+    window = make_window()
+    _show_expedientes(qtbot, window, runner)
+    expediente = _open_first(qtbot, window, runner, folio)
+    assert expediente.void_bar is None
+    assert [b for b in expediente.findChildren(QPushButton) if b.text() == VOID_ACTION] == []
+
+
+@pytest.fixture
+def queues(ctx: AppContext) -> dict[str, str]:
+    """Four expedientes, one per queue, as sync and a supervisor leave them."""
+    names = ("pendiente", "enviado", "rechazado", "cancelado")
+    folios = dict(zip(names, (_folio_of(ctx, u) for u in capture_many(ctx, 4)), strict=True))
+    with ctx.session() as session:
+        for name, outbox, sync_state in (("enviado", "acked", "sincronizado"),
+                                         ("rechazado", "rejected", "rechazado")):
+            uuid = select(Expediente.uuid).where(Expediente.folio == folios[name])
+            session.execute(update(OutboxEntry).where(OutboxEntry.entity_uuid.in_(uuid))
+                            .values(state=outbox))
+            session.execute(update(Expediente).where(Expediente.folio == folios[name])
+                            .values(sync_state=sync_state))
+    void_expediente(ctx, SUPERVISOR, folios["cancelado"], "Capturado dos veces")
+    return folios
+
+
+def test_supervisor_filters_the_list_by_queue(
+    qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner, queues: dict[str, str],
+) -> None:
+    window = make_window(user=SUPERVISOR)
+    _show_expedientes(qtbot, window, runner)
+    view = window.expedientes
+    assert len(_listed(window)) == 4
+
+    def choose(status: str | None, sync_state: str | None) -> dict[str, tuple[str, str]]:
+        view.filters.choose(status, sync_state)
+        settle(qtbot, runner, view.search_pending)
+        return _listed(window)
+
+    assert choose(None, "rechazado") == {queues["rechazado"]: ("Capturado", "Rechazado")}
+    assert view.count_label.text() == "1 expediente"
+    assert set(choose(None, "pendiente")) == {queues["pendiente"], queues["cancelado"]}
+    assert set(choose(None, "enviado")) == {queues["enviado"]}
+    assert choose("anulado", None) == {queues["cancelado"]: ("Cancelado", "Pendiente")}
+    assert choose("anulado", "rechazado") == {}
+    assert view.count_label.text() == "0 expedientes"
+    assert len(choose(None, None)) == 4
+
+    # Keyboard: Alt+V reaches the envío list, the arrows pick a queue.
+    qtbot.keyClick(view.search_box, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    assert view.filters.sync_box.hasFocus()
+    qtbot.keyClick(view.filters.sync_box, Qt.Key.Key_Down)
+    settle(qtbot, runner, view.search_pending)
+    assert view.filters.sync_state() == "pendiente"
+    assert set(_listed(window)) == {queues["pendiente"], queues["cancelado"]}
+
+    # The search narrows within the queue.
+    type_text(qtbot, view.search_box, "Persona Número 3")
+    settle(qtbot, runner, view.search_pending)
+    assert set(_listed(window)) == {queues["cancelado"]}

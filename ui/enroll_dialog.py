@@ -1,0 +1,211 @@
+"""Enrolar con la plataforma (administrators, demo office only): the platform's address and the
+one-time code turn this machine into a window of a real office.
+
+Enrolling retires the demo users (their passwords are published), the administrator who did it
+included, so after the summary the session ends and the login dialog asks for a platform user.
+
+Keys: Enter moves from the address to the code and then enrolls; Esc cancels (or, once
+enrolled, ends the session like the button does).
+
+Signals:
+    enrolled(object): the sync.enroll.EnrollResult, once the administrator closes the summary.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.context import AppContext
+from desktop.errors import VentanillaError
+from desktop.permissions import CurrentUser
+from sync.enroll import EnrollResult
+from ui.error_dialog import show_exception, user_message
+from ui.operations import enroll_machine
+from ui.tasks import TaskRunner
+
+INTRO = ("Enrolar convierte este equipo en una ventanilla de una oficina real. Se necesita "
+         "conexión con la plataforma y el código de un solo uso que da su administrador.")
+CONSEQUENCES = ("Al enrolar se desactivan los usuarios de demostración y lo capturado en modo "
+                "demostración se queda solo en este equipo: nunca se envía a la plataforma.")
+SESSION_ENDS = ("Los usuarios de demostración (operador, supervisor y admin) se desactivaron "
+                "porque sus contraseñas son públicas, así que esta sesión termina. Entre con un "
+                "usuario dado de alta en la plataforma: la primera vez el equipo debe tener "
+                "conexión para verificarlo; después funciona también sin conexión.")
+CONTINUE = "Cerrar sesión y entrar con usuario de la plataforma"
+
+
+def summary_lines(result: EnrollResult) -> list[str]:
+    """What the administrator reads after enrolling (HTML-free, one fact per line)."""
+    lines = [f"Oficina: {result.oficina_nombre} ({result.oficina}) · {result.municipio}",
+             f"Ventanilla: {result.ventanilla}",
+             f"Plataforma: {result.server_url}"]
+    if result.config_version is not None:
+        lines.append(f"Configuración de trámites: versión {result.config_version} aplicada.")
+    else:
+        lines.append(f"Configuración de trámites: aún no aplicada ({result.config_problem}). "
+                     "Se descargará en la próxima sincronización.")
+    if result.discarded_demo_mutations:
+        lines.append(f"Se descartaron {result.discarded_demo_mutations} envíos de prueba del "
+                     "modo demostración.")
+    if result.credential_warning:
+        lines.append(result.credential_warning)
+    return lines
+
+
+def _text(body: str, name: str = "", *, muted: bool = False) -> QLabel:
+    label = QLabel(body)
+    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    if muted:
+        label.setProperty("role", "muted")
+    return label
+
+
+class EnrollDialog(QDialog):
+    enrolled = Signal(object)
+
+    def __init__(self, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx, self._user, self._runner = ctx, user, runner
+        self.result_: EnrollResult | None = None
+        self.busy = False
+        self.setObjectName("enrollDialog")
+        self.setWindowTitle("Enrolar con la plataforma")
+        self.url = QLineEdit()
+        self.url.setObjectName("enrollUrl")
+        self.url.setPlaceholderText("https://plataforma.municipio.gob.mx")
+        self.code = QLineEdit()
+        self.code.setObjectName("enrollCode")
+        self.code.setPlaceholderText("Código de un solo uso")
+        self.message = _text("", "formError")
+        self.message.hide()
+        self.enroll_button = QPushButton("Enrolar")
+        self.enroll_button.setObjectName("enrollSubmit")
+        self.enroll_button.setProperty("primary", True)
+        self.enroll_button.setAutoDefault(False)  # Enter is handled per field
+        self.cancel_button = QPushButton("Cancelar")
+        self.cancel_button.setAutoDefault(False)
+        self.summary = _text("", "noticeBox")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.continue_button = QPushButton(CONTINUE)
+        self.continue_button.setObjectName("enrollContinue")
+        self.continue_button.setProperty("primary", True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._form_page())
+        self.pages.addWidget(self._summary_page())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 22)
+        layout.addWidget(self.pages)
+        self.setFixedWidth(520)
+        self.url.returnPressed.connect(self.code.setFocus)
+        self.code.returnPressed.connect(self.submit)
+        self.enroll_button.clicked.connect(self.submit)
+        self.cancel_button.clicked.connect(self.reject)
+        self.continue_button.clicked.connect(self._finish)
+        self.url.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _form_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(_text(INTRO))
+        for caption, edit in (("&Dirección de la plataforma", self.url),
+                              ("&Código de enrolamiento", self.code)):
+            label = QLabel(caption)
+            label.setBuddy(edit)
+            column.addWidget(label)
+            column.addWidget(edit)
+        column.addWidget(_text(CONSEQUENCES, muted=True))
+        column.addWidget(self.message)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.enroll_button)
+        column.addLayout(buttons)
+        return page
+
+    def _summary_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(10)
+        heading = QLabel("✓  Equipo enrolado")
+        heading.setObjectName("readyLabel")
+        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        column.addWidget(heading)
+        column.addWidget(self.summary)
+        column.addWidget(_text(SESSION_ENDS, "sessionEnds"))
+        column.addWidget(self.continue_button)
+        return page
+
+    # -- enrolling ----------------------------------------------------------------------
+
+    def submit(self) -> None:
+        url, code = self.url.text().strip(), self.code.text().strip()
+        if self.busy or self.result_ is not None:
+            return
+        if not url or not code:
+            self._show_message("Escriba la dirección de la plataforma y el código.")
+            return
+        self._set_busy(True)
+        ctx, user = self._ctx, self._user
+        self._runner.run(lambda: enroll_machine(ctx, user, url, code), self._enrolled,
+                         self._refused, owner=self)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (self.url, self.code, self.enroll_button, self.cancel_button):
+            widget.setEnabled(not busy)
+        self.enroll_button.setText("Enrolando…" if busy else "Enrolar")
+
+    def _enrolled(self, result: EnrollResult) -> None:
+        self.busy = False
+        self.result_ = result
+        self.summary.setText("\n".join(summary_lines(result)))
+        self.pages.setCurrentIndex(1)
+        self.continue_button.setFocus()
+
+    def _refused(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if not isinstance(exc, VentanillaError):
+            show_exception(self, exc)
+        self._show_message(user_message(exc))
+        self.code.setFocus()
+        self.code.selectAll()
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def message_text(self) -> str:
+        return "" if self.message.isHidden() else self.message.text()
+
+    # -- closing ------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Not while the platform is being asked; after enrolling, closing ends the session."""
+        if self.busy:
+            return
+        if self.result_ is not None:
+            self._finish()
+            return
+        super().reject()
+
+    def _finish(self) -> None:
+        result, self.result_ = self.result_, None
+        self.accept()
+        if result is not None:
+            self.enrolled.emit(result)
