@@ -20,6 +20,7 @@ from desktop.expedientes import (
     void_expediente,
 )
 from desktop.office import OfficeInfo, office_info
+from desktop.payments import PaymentInfo, payment_info, register_payment
 from desktop.permissions import CurrentUser
 from sync.enroll import EnrollResult, enroll
 
@@ -107,3 +108,11 @@ def enroll_machine(ctx: AppContext, user: CurrentUser, url: str, code: str) -> E
     """Enroll with the platform (network, then the store): never on the GUI thread."""
     return enroll(ctx, user, url, code)
 
+
+def payment_state(ctx: AppContext, folio: str) -> PaymentInfo:
+    return payment_info(ctx, folio)
+
+
+def record_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str,
+                   reference: str | None) -> PaymentInfo:
+    return register_payment(ctx, user, folio, method, reference)

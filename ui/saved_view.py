@@ -1,9 +1,11 @@
 """After saving: the folio, the total, and the acuse and orden de pago in a preview with
-"Imprimir". A printing failure is explained in Spanish; the expediente stays saved.
+"Imprimir". A printing failure is explained in Spanish; the expediente stays saved. "Registrar
+pago…" records the payment; the recibo then turns into a recibo de pago, offered for printing.
 
 Signals:
     new_capture_requested(): the operador wants to start the next capture.
     printed(str): a document reached a printer (its doc kind).
+    payment_registered(object): a payment was recorded (its PaymentInfo).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,10 +35,13 @@ from desktop.documents import (
     record_copy,
     render_document,
 )
+from desktop.payments import PaymentInfo
 from desktop.permissions import CurrentUser
 from ui.document_preview import DocumentPreview, print_with_dialog
 from ui.error_dialog import show_error, show_exception, user_message
 from ui.money import pesos
+from ui.operations import payment_state
+from ui.payment_dialog import PaymentBox
 from ui.tasks import TaskRunner
 
 DOCS = ("acuse", "recibo")
@@ -46,6 +52,7 @@ LAYOUTS = (("carta", "Carta"), ("ticket", "Ticket 80 mm"))
 class SavedView(QWidget):
     new_capture_requested = Signal()
     printed = Signal(str)
+    payment_registered = Signal(object)
 
     def __init__(self, folio: str, total: Decimal, tramite_nombre: str, ctx: AppContext,
                  user: CurrentUser, runner: TaskRunner, *, heading: str = SAVED_HEADING,
@@ -66,6 +73,11 @@ class SavedView(QWidget):
         self.note.setWordWrap(True)
         self.print_buttons = {doc: QPushButton(f"Imprimir {DOC_TITLES[doc].lower()}")
                               for doc in DOCS}
+        self.total_label = QLabel(f"Total a pagar: <b>{pesos(total)}</b>")
+        self.payment = PaymentBox(ctx, user, runner)
+        self.payment.payment_registered.connect(self._paid)
+        self.offer_box: QMessageBox | None = None
+        self._offer_recibo = False
         self._render_seq = 0
         self._build(tramite_nombre, heading, offer_new)
         self.render_documents()
@@ -82,14 +94,13 @@ class SavedView(QWidget):
         folio.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         what = QLabel(tramite_nombre)
         what.setWordWrap(True)
-        total = QLabel(f"Total a pagar: <b>{pesos(self.total)}</b>")
         hint = QLabel("Entregue al ciudadano el acuse de recibo y la orden de pago.")
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
         column = QVBoxLayout(panel)
         column.setContentsMargins(24, 22, 24, 22)
         column.setSpacing(10)
-        for widget in (check, folio, what, total, hint):
+        for widget in (check, folio, what, self.total_label, hint, self.payment):
             column.addWidget(widget)
         column.addSpacing(8)
         column.addWidget(QLabel("Formato de impresión"))
@@ -120,24 +131,63 @@ class SavedView(QWidget):
         self._render_seq += 1
         seq = self._render_seq
 
-        def render_all() -> list[RenderedDocument]:
-            return [render_document(self._ctx, self._user, folio, doc, layout) for doc in DOCS]
+        def render_all() -> tuple[list[RenderedDocument], PaymentInfo]:
+            docs = [render_document(self._ctx, self._user, folio, doc, layout) for doc in DOCS]
+            return docs, payment_state(self._ctx, folio)
 
         self._runner.run(render_all, lambda docs: self._show_documents(seq, docs),
                          self._render_failed, owner=self)
 
-    def _show_documents(self, seq: int, docs: list[RenderedDocument]) -> None:
+    def _show_documents(self, seq: int,
+                        result: tuple[list[RenderedDocument], PaymentInfo]) -> None:
         if seq != self._render_seq:
             return
+        docs, info = result
         for rendered in docs:
             self.rendered[rendered.doc] = rendered
-            self.preview.set_document(rendered.doc, DOC_TITLES[rendered.doc], rendered.pdf)
+            self.preview.set_document(rendered.doc, rendered.title, rendered.pdf)
+            self.print_buttons[rendered.doc].setText(f"Imprimir {rendered.title.lower()}")
+        self._show_payment(info)
+
+    # -- payment ------------------------------------------------------------------------
+
+    def _show_payment(self, info: PaymentInfo) -> None:
+        self.payment.set_info(info)
+        owed = "Total pagado" if info.paid else "Total a pagar"
+        self.total_label.setText(f"{owed}: <b>{pesos(info.total)}</b>")
+        if self._offer_recibo and info.paid:
+            self._offer_recibo = False
+            self.preview.show_tab("recibo")
+            self.offer_recibo()
+
+    def _paid(self, info: PaymentInfo) -> None:
+        self._offer_recibo = True  # once the recibo de pago is rendered
+        self.render_documents()
+        self.payment_registered.emit(info)
+
+    def offer_recibo(self) -> QMessageBox:
+        """Pago registrado: print the recibo de pago now? (window-modal, non-blocking)"""
+        box = QMessageBox(QMessageBox.Icon.Question, "Pago registrado",
+                          f"Se registró el pago del folio {self.folio}. ¿Imprimir el recibo de "
+                          "pago para el ciudadano?", parent=self.window())
+        box.setObjectName("offerRecibo")
+        yes = box.addButton("Imprimir recibo de pago", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Ahora no", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.buttonClicked.connect(lambda button: self.print_doc("recibo") if button is yes
+                                  else None)
+        self.offer_box = box
+        box.open()
+        return box
 
     def _render_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, PrinterError):
             show_exception(self.window(), exc)
         self.preview.show_problem("El expediente quedó guardado, pero no se pudieron generar "
                                   f"los documentos: {user_message(exc)}")
+        folio = self.folio  # a payment can still be registered without its paper
+        self._runner.run(lambda: payment_state(self._ctx, folio), self._show_payment,
+                         lambda _exc: None, owner=self)
 
     # -- printing -----------------------------------------------------------------------
 
@@ -170,7 +220,8 @@ class SavedView(QWidget):
 
     def _print_done(self, doc: str, printer: str) -> None:
         self.print_buttons[doc].setEnabled(True)
-        self.note.setText(f"{DOC_TITLES[doc]} enviado a {printer}.")
+        title = self.rendered[doc].title if doc in self.rendered else DOC_TITLES[doc]
+        self.note.setText(f"{title} enviado a {printer}.")
         self.printed.emit(doc)
 
     def _print_failed(self, doc: str, exc: BaseException) -> None:

@@ -1,0 +1,201 @@
+"""Registrar pago: the citizen pays the whole total at the window, by efectivo, tarjeta,
+transferencia or cheque. The payment is recorded off the GUI thread; afterwards the recibo
+prints as a "Recibo de pago".
+
+`PaymentBox` is what an expediente's panel shows (paid with what and when, or the button);
+`PaymentDialog` asks for the method and reference.
+
+Keys: in the dialog Enter registers the payment, Esc goes back.
+
+Signals:
+    PaymentDialog.payment_registered(object): the PaymentInfo of the recorded payment.
+    PaymentBox.payment_registered(object): the same, re-emitted for the panel that shows it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.context import AppContext
+from desktop.errors import VentanillaError
+from desktop.payments import MAX_REFERENCE, REFERENCE_REQUIRED, PaymentInfo, payment_methods
+from desktop.permissions import CurrentUser, Permission
+from ui.error_dialog import show_exception, user_message
+from ui.money import pesos
+from ui.operations import record_payment
+from ui.tasks import TaskRunner
+
+PAYMENT_ACTION = "Registrar pago…"
+REFERENCE_HINTS = {
+    "efectivo": "No aplica para efectivo",
+    "tarjeta": "Número de autorización del voucher (opcional)",
+    "transferencia": "Clave de rastreo SPEI",
+    "cheque": "Número de cheque y banco",
+}
+
+
+class PaymentDialog(QDialog):
+    payment_registered = Signal(object)
+
+    def __init__(self, info: PaymentInfo, ctx: AppContext, user: CurrentUser,
+                 runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folio, self._ctx, self._user, self._runner = info.folio, ctx, user, runner
+        self.busy = False
+        self.setObjectName("paymentDialog")
+        self.setWindowTitle(f"Registrar pago · {info.folio}")
+        self.total = QLabel(f"Total a pagar: <b>{pesos(info.total)}</b>")
+        self.total.setObjectName("paymentTotal")
+        self.method = QComboBox()
+        self.method.setObjectName("paymentMethod")
+        for value, label in payment_methods():
+            self.method.addItem(label, value)
+        self.reference = QLineEdit()
+        self.reference.setObjectName("paymentReference")
+        self.reference.setMaxLength(MAX_REFERENCE)
+        self.message = QLabel()
+        self.message.setObjectName("formError")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.confirm = QPushButton("Registrar pago")
+        self.confirm.setObjectName("paymentConfirm")
+        self.confirm.setProperty("primary", True)
+        self.confirm.setAutoDefault(False)  # Enter is handled below, once
+        self.back = QPushButton("Volver")
+        self.back.setAutoDefault(False)
+        self._build()
+        self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
+        self.confirm.clicked.connect(self.submit)
+        self.back.clicked.connect(self.reject)
+        self._method_changed()
+        self.method.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build(self) -> None:
+        what = QLabel("Se registra el pago del total del folio; no se admiten pagos parciales. "
+                      "Después podrá imprimir el recibo de pago.")
+        what.setWordWrap(True)
+        method_caption = QLabel("&Forma de pago")
+        method_caption.setBuddy(self.method)
+        self.reference_caption = QLabel()
+        self.reference_caption.setBuddy(self.reference)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.back)
+        buttons.addWidget(self.confirm)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(8)
+        for widget in (self.total, what, method_caption, self.method, self.reference_caption,
+                       self.reference, self.message):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        self.setFixedWidth(460)
+
+    def selected_method(self) -> str:
+        return str(self.method.currentData())
+
+    def _method_changed(self) -> None:
+        method = self.selected_method()
+        required = " (obligatoria)" if method in REFERENCE_REQUIRED else ""
+        self.reference_caption.setText(f"&Referencia{required}")
+        self.reference.setPlaceholderText(REFERENCE_HINTS.get(method, ""))
+        self.reference.setEnabled(method != "efectivo")
+        if method == "efectivo":
+            self.reference.clear()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()  # from the combo or the reference field (which passes Enter on)
+            return
+        super().keyPressEvent(event)
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.confirm.setEnabled(False)
+        self.confirm.setText("Registrando…")
+        ctx, user, folio = self._ctx, self._user, self.folio
+        method, reference = self.selected_method(), self.reference.text().strip() or None
+        self._runner.run(lambda: record_payment(ctx, user, folio, method, reference),
+                         self._registered, self._refused, owner=self)
+
+    def _registered(self, info: PaymentInfo) -> None:
+        self.busy = False
+        self.accept()
+        self.payment_registered.emit(info)
+
+    def _refused(self, exc: BaseException) -> None:
+        self.busy = False
+        self.confirm.setText("Registrar pago")
+        self.confirm.setEnabled(True)
+        if not isinstance(exc, VentanillaError):
+            show_exception(self, exc)
+        self.message.setText(user_message(exc))
+        self.message.show()
+
+    def reject(self) -> None:
+        if not self.busy:  # the payment is being written: wait for its outcome
+            super().reject()
+
+
+def describe_payment(info: PaymentInfo) -> str:
+    """One line for the panel: "Pagado con Efectivo el 26/11/2026 12:18 · Ref. X"."""
+    if info.paid and info.paid_at is not None:
+        reference = f" · Ref. {info.reference}" if info.reference else ""
+        return f"Pagado con {info.method_label} el {info.paid_at:%d/%m/%Y %H:%M}{reference}"
+    if info.voided:
+        return ""
+    return "Pendiente de pago." if info.total > 0 else "Sin importe por pagar."
+
+
+class PaymentBox(QWidget):
+    payment_registered = Signal(object)
+
+    def __init__(self, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx, self._user, self._runner = ctx, user, runner
+        self.info: PaymentInfo | None = None
+        self.state = QLabel()
+        self.state.setObjectName("paymentState")
+        self.state.setWordWrap(True)
+        self.button = QPushButton(PAYMENT_ACTION)
+        self.button.setObjectName("registerPayment")
+        self.button.hide()  # until the expediente's state is known
+        self.button.clicked.connect(self.ask)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.state)
+        layout.addWidget(self.button)
+
+    def set_info(self, info: PaymentInfo) -> None:
+        self.info = info
+        self.state.setText(describe_payment(info))
+        self.state.setProperty("role", "" if info.paid else "muted")
+        self.state.setVisible(bool(self.state.text()))
+        self.button.setVisible(info.payable and self._user.can(Permission.REGISTER_PAYMENT))
+
+    def ask(self) -> PaymentDialog | None:
+        if self.info is None or not self.info.payable:
+            return None
+        dialog = PaymentDialog(self.info, self._ctx, self._user, self._runner, self.window())
+        dialog.payment_registered.connect(self._registered)
+        dialog.open()
+        return dialog
+
+    def _registered(self, info: PaymentInfo) -> None:
+        self.set_info(info)
+        self.payment_registered.emit(info)
