@@ -47,6 +47,7 @@ from ui.tasks import TaskRunner
 DOCS = ("acuse", "recibo")
 SAVED_HEADING = "✓  Expediente guardado"
 LAYOUTS = (("carta", "Carta"), ("ticket", "Ticket 80 mm"))
+HANDOUT = "Entregue al ciudadano el acuse de recibo y {recibo}."
 
 
 class SavedView(QWidget):
@@ -74,6 +75,7 @@ class SavedView(QWidget):
         self.print_buttons = {doc: QPushButton(f"Imprimir {DOC_TITLES[doc].lower()}")
                               for doc in DOCS}
         self.total_label = QLabel(f"Total a pagar: <b>{pesos(total)}</b>")
+        self.hint = QLabel(HANDOUT.format(recibo="la orden de pago"))
         self.payment = PaymentBox(ctx, user, runner)
         self.payment.payment_registered.connect(self._paid)
         self.offer_box: QMessageBox | None = None
@@ -94,7 +96,7 @@ class SavedView(QWidget):
         folio.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         what = QLabel(tramite_nombre)
         what.setWordWrap(True)
-        hint = QLabel("Entregue al ciudadano el acuse de recibo y la orden de pago.")
+        hint = self.hint
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
         column = QVBoxLayout(panel)
@@ -155,6 +157,8 @@ class SavedView(QWidget):
         self.payment.set_info(info)
         owed = "Total pagado" if info.paid else "Total a pagar"
         self.total_label.setText(f"{owed}: <b>{pesos(info.total)}</b>")
+        self.hint.setText(HANDOUT.format(
+            recibo="el recibo de pago" if info.paid else "la orden de pago"))
         if self._offer_recibo and info.paid:
             self._offer_recibo = False
             self.preview.show_tab("recibo")
@@ -168,8 +172,9 @@ class SavedView(QWidget):
     def offer_recibo(self) -> QMessageBox:
         """Pago registrado: print the recibo de pago now? (window-modal, non-blocking)"""
         box = QMessageBox(QMessageBox.Icon.Question, "Pago registrado",
-                          f"Se registró el pago del folio {self.folio}. ¿Imprimir el recibo de "
-                          "pago para el ciudadano?", parent=self.window())
+                          "Se registró el pago. ¿Imprimir el recibo de pago para el ciudadano?",
+                          parent=self.window())
+        box.setInformativeText(f"Folio {self.folio}")
         box.setObjectName("offerRecibo")
         yes = box.addButton("Imprimir recibo de pago", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Ahora no", QMessageBox.ButtonRole.RejectRole)

@@ -76,8 +76,9 @@ def test_registering_a_payment_shows_it_paid_and_the_recibo_de_pago(
     recibo = pdf_text(view.preview.pdf_bytes("recibo"))
     assert "RECIBO DE PAGO" in recibo and "Tarjeta de débito o crédito" in recibo
     assert "Referencia: AUT 448812" in recibo and "REIMPRESIÓN" not in recibo
-    assert offer.text() == (f"Se registró el pago del folio {view.folio}. ¿Imprimir el recibo "
-                            "de pago para el ciudadano?")
+    assert offer.text() == "Se registró el pago. ¿Imprimir el recibo de pago para el ciudadano?"
+    assert offer.informativeText() == f"Folio {view.folio}"
+    assert view.hint.text() == "Entregue al ciudadano el acuse de recibo y el recibo de pago."
     qtbot.mouseClick(_button(offer, "Ahora no"), Qt.MouseButton.LeftButton)
     settle(qtbot, runner)
     with ctx.session() as session:
