@@ -44,9 +44,15 @@ def _changes(template: dict[str, Any], uuids: list[str]) -> st.SearchStrategy[di
     status = st.fixed_dictionaries({
         "status": st.text(max_size=30), "note": st.none() | st.text(max_size=10),
         "official_folio": st.none() | st.text(max_size=70)})
+    payment = st.fixed_dictionaries({
+        "uuid": st.sampled_from(uuids) | st.uuids().map(str), "folio": st.text(max_size=70),
+        "method": st.text(max_size=40), "reference": st.none() | st.text(max_size=70),
+        "amount": st.text(max_size=30), "paid_by": st.text(max_size=70),
+        "paid_at": st.datetimes().map(lambda d: d.isoformat()) | st.text(max_size=25)})
     data = {"expediente.status": status, "expediente.record": _records(template),
-            "expediente.otro": status}
-    kinds = ["expediente.status"] * 4 + ["expediente.record"] * 4 + ["expediente.otro"]
+            "expediente.payment": payment, "expediente.otro": status}
+    kinds = (["expediente.status"] * 4 + ["expediente.record"] * 4
+             + ["expediente.payment"] * 3 + ["expediente.otro"])
     return st.sampled_from(kinds).flatmap(lambda kind: st.fixed_dictionaries({
         "version": st.integers(-3, 10**6), "kind": st.just(kind),
         "entity_uuid": st.sampled_from(uuids) | st.uuids().map(str),
@@ -76,7 +82,8 @@ def _snapshot(ctx: AppContext) -> tuple[int, int, str]:
         state = session.get_one(SyncState, 1)
         count = session.scalar(select(func.count()).select_from(Expediente)) or 0
         statuses = json.dumps(sorted(tuple(row) for row in session.execute(
-            select(Expediente.uuid, Expediente.status, Expediente.official_folio))))
+            select(Expediente.uuid, Expediente.status, Expediente.official_folio,
+                   Expediente.payment_method, Expediente.paid_at))), default=str)
         return state.pull_cursor, count, statuses
 
 
