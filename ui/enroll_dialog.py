@@ -14,13 +14,13 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +30,7 @@ from desktop.errors import VentanillaError
 from desktop.permissions import CurrentUser
 from sync.enroll import EnrollResult
 from ui.error_dialog import show_exception, user_message
+from ui.layout_parts import fit_height
 from ui.operations import enroll_machine
 from ui.tasks import TaskRunner
 
@@ -102,12 +103,13 @@ class EnrollDialog(QDialog):
         self.continue_button = QPushButton(CONTINUE)
         self.continue_button.setObjectName("enrollContinue")
         self.continue_button.setProperty("primary", True)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._form_page())
-        self.pages.addWidget(self._summary_page())
+        # Two pages shown one at a time (a QStackedWidget would not size wrapped text).
+        self.form_page, self.summary_page = self._form_page(), self._summary_page()
+        self.summary_page.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 22)
-        layout.addWidget(self.pages)
+        layout.addWidget(self.form_page)
+        layout.addWidget(self.summary_page)
         self.setFixedWidth(520)
         self.url.returnPressed.connect(self.code.setFocus)
         self.code.returnPressed.connect(self.submit)
@@ -175,7 +177,9 @@ class EnrollDialog(QDialog):
         self.busy = False
         self.result_ = result
         self.summary.setText("\n".join(summary_lines(result)))
-        self.pages.setCurrentIndex(1)
+        self.form_page.hide()
+        self.summary_page.show()
+        fit_height(self)
         self.continue_button.setFocus()
 
     def _refused(self, exc: BaseException) -> None:
@@ -189,6 +193,11 @@ class EnrollDialog(QDialog):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        fit_height(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def message_text(self) -> str:
         return "" if self.message.isHidden() else self.message.text()

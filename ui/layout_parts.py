@@ -1,4 +1,4 @@
-"""Small building blocks the screens share: cards with a title, page headers."""
+"""Small building blocks the screens share: cards with a title, page headers, dialog height."""
 
 from __future__ import annotations
 
@@ -61,3 +61,12 @@ def style_table(table: QTableView, *, selectable: bool = True) -> None:
     else:
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+def fit_height(widget: QWidget) -> None:
+    """Make a fixed-width window as tall as its wrapped text needs (Qt sizes top-level windows
+    from size hints, which guess the width wrapped labels will get)."""
+    layout = widget.layout()
+    if layout is not None:
+        layout.activate()
+        widget.resize(widget.width(), layout.totalHeightForWidth(widget.width()))

@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VENTANILLA_CREDENTIALS", "file")  # a throw-away demo office
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from stdnum.mx.curp import calc_check_digit as curp_check_digit
@@ -70,6 +70,56 @@ def settle(runner: TaskRunner, *pending: Callable[[], bool], timeout_s: float = 
 def save(widget: QWidget, path: Path) -> None:
     widget.grab().save(str(path))
     print(f"  {path}")
+
+
+def save_over(base: QWidget, top: QWidget, path: Path) -> None:
+    """A dialog as the user sees it: drawn centred over the window it belongs to."""
+    image = base.grab()
+    dialog = top.grab()
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), QColor(17, 24, 39, 60))
+    painter.drawPixmap((image.width() - dialog.width()) // 2,
+                       (image.height() - dialog.height()) // 2, dialog)
+    painter.end()
+    image.save(str(path))
+    print(f"  {path}")
+
+
+def shoot_supervisor(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    """The supervisor's queue (pendientes de envío) and cancelling a folio."""
+    window = MainWindow(ctx, login(ctx, "supervisor", "supervisor123"), load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    window.go(EXPEDIENTES)
+    window.expedientes.filters.choose(sync_state="pendiente")
+    settle(runner, window.expedientes.search_pending)
+    save(window, out / "08-expedientes-pendientes.png")
+    dialog = window.open_expediente(window.expedientes.model.row_at(0))
+    settle(runner, lambda: dialog.view.preview.keys() != ["acuse", "recibo"])
+    assert dialog.void_bar is not None
+    void = dialog.void_bar.ask()
+    void.reason.setText("El solicitante pidió otro trámite")
+    settle(runner)
+    save_over(dialog, void, out / "09-cancelar-folio.png")
+    void.reject()
+    dialog.close()
+    window.close()
+
+
+def shoot_enroll(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    """An administrator of the demo office about to enroll it with the platform."""
+    window = MainWindow(ctx, login(ctx, "admin", "admin123"), load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    settle(runner)
+    dialog = window.open_enroll()
+    assert dialog is not None
+    dialog.url.setText("https://plataforma.hermosillo.gob.mx")
+    dialog.code.setText("K7QX-4M2P-9TZD")
+    settle(runner)
+    save_over(window, dialog, out / "10-enrolar.png")
+    dialog.reject()
+    window.close()
 
 
 def shoot_login(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
@@ -160,6 +210,8 @@ def run(out: Path) -> None:
         save(window, out / "07-sesion-bloqueada.png")
         window.unlock()
         window.close()
+        shoot_supervisor(ctx, runner, out)
+        shoot_enroll(ctx, runner, out)
         runner.wait_for_done()
         ctx.close()
     app.processEvents()

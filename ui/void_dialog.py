@@ -15,6 +15,7 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -30,6 +31,7 @@ from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.permissions import CurrentUser, Permission
 from ui.error_dialog import show_exception, user_message
+from ui.layout_parts import fit_height
 from ui.operations import void_folio
 from ui.tasks import TaskRunner
 
@@ -60,6 +62,7 @@ class VoidDialog(QDialog):
         self.message.hide()
         self.confirm = QPushButton("Cancelar folio")
         self.confirm.setObjectName("voidConfirm")
+        self.confirm.setProperty("danger", True)
         self.confirm.setAutoDefault(False)  # Enter is handled by the reason field
         self.back = QPushButton("Volver")
         self.back.setAutoDefault(False)
@@ -112,7 +115,12 @@ class VoidDialog(QDialog):
             show_exception(self, exc)
         self.message.setText(user_message(exc))
         self.message.show()
+        fit_height(self)
         self.reason.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def reject(self) -> None:
         if not self.busy:  # the void is being written: wait for its outcome
