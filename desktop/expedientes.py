@@ -140,10 +140,11 @@ def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str)
         row.status, row.voided_reason = "anulado", reason.strip()
         if row.sync_state == "sincronizado":
             row.sync_state = "pendiente"  # the void itself still has to reach the platform
-        payload = {"uuid": row.uuid, "reason": reason.strip(), "voided_by": user.username,
-                   "voided_at": now.isoformat()}
-        session.add(OutboxEntry(kind="expediente.void", entity_uuid=row.uuid,
-                                payload=canonical_json(payload).decode(),
-                                sha256=payload_sha256(payload), created_at=now))
+        if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its void
+            payload = {"uuid": row.uuid, "reason": reason.strip(), "voided_by": user.username,
+                       "voided_at": now.isoformat()}
+            session.add(OutboxEntry(kind="expediente.void", entity_uuid=row.uuid,
+                                    payload=canonical_json(payload).decode(),
+                                    sha256=payload_sha256(payload), created_at=now))
         append_audit(session, user.username, "expediente.anulado", folio,
                      {"reason": reason.strip()})

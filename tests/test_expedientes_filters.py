@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from desktop.bundles import current_bundle
 from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
@@ -120,6 +120,22 @@ def test_voiding_a_sent_expediente_makes_it_pending_again(
         kinds = {o.kind: o.state for o in s.scalars(
             select(OutboxEntry).where(OutboxEntry.entity_uuid == row.uuid))}
     assert kinds == {"expediente.create": "acked", "expediente.void": "pending"}
+
+
+def test_voiding_a_demo_capture_after_enrolling_sends_nothing(
+    demo_ctx: AppContext, queues: dict[str, str],
+) -> None:
+    with demo_ctx.session() as s:  # what enrolling leaves of a demo capture
+        uuid = s.scalars(select(Expediente.uuid)
+                         .where(Expediente.folio == queues["Pendiente"])).one()
+        s.execute(delete(OutboxEntry).where(OutboxEntry.entity_uuid == uuid))
+        s.execute(update(Expediente).where(Expediente.uuid == uuid).values(sync_state="demo"))
+    assert _folios(demo_ctx, sync_state="demo") == {queues["Pendiente"]}
+    void_expediente(demo_ctx, SUPERVISOR, queues["Pendiente"], "Era una prueba")
+    with demo_ctx.session() as s:
+        row = s.get_one(Expediente, uuid)
+        assert (row.status, row.sync_state) == ("anulado", "demo")
+        assert s.scalars(select(OutboxEntry).where(OutboxEntry.entity_uuid == uuid)).all() == []
 
 
 def test_an_unknown_sync_filter_is_a_programming_error(demo_ctx: AppContext) -> None:

@@ -8,7 +8,8 @@ Keys: Enter moves from the address to the code and then enrolls; Esc cancels (or
 enrolled, ends the session like the button does).
 
 Signals:
-    enrolled(object): the sync.enroll.EnrollResult, once the administrator closes the summary.
+    enrolled(object): the sync.enroll.EnrollResult, as soon as the platform enrolled the machine
+        (the summary stays up; closing it, `finished`, is when the session should end).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class EnrollDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx, self._user, self._runner = ctx, user, runner
-        self.result_: EnrollResult | None = None
+        self.enrollment: EnrollResult | None = None
         self.busy = False
         self.setObjectName("enrollDialog")
         self.setWindowTitle("Enrolar con la plataforma")
@@ -115,7 +116,7 @@ class EnrollDialog(QDialog):
         self.code.returnPressed.connect(self.submit)
         self.enroll_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
-        self.continue_button.clicked.connect(self._finish)
+        self.continue_button.clicked.connect(self.accept)
         self.url.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _form_page(self) -> QWidget:
@@ -157,7 +158,7 @@ class EnrollDialog(QDialog):
 
     def submit(self) -> None:
         url, code = self.url.text().strip(), self.code.text().strip()
-        if self.busy or self.result_ is not None:
+        if self.busy or self.enrollment is not None:
             return
         if not url or not code:
             self._show_message("Escriba la dirección de la plataforma y el código.")
@@ -175,7 +176,8 @@ class EnrollDialog(QDialog):
 
     def _enrolled(self, result: EnrollResult) -> None:
         self.busy = False
-        self.result_ = result
+        self.enrollment = result
+        self.enrolled.emit(result)
         self.summary.setText("\n".join(summary_lines(result)))
         self.form_page.hide()
         self.summary_page.show()
@@ -208,13 +210,7 @@ class EnrollDialog(QDialog):
         """Not while the platform is being asked; after enrolling, closing ends the session."""
         if self.busy:
             return
-        if self.result_ is not None:
-            self._finish()
+        if self.enrollment is not None:
+            self.accept()
             return
         super().reject()
-
-    def _finish(self) -> None:
-        result, self.result_ = self.result_, None
-        self.accept()
-        if result is not None:
-            self.enrolled.emit(result)

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self,
                               config_version=office.config_version, demo=office.demo)
         self._hidden_dialogs: list[QDialog] = []
+        self.enrollment: object | None = None  # set once this machine left demo mode
         self.idle = IdleWatcher(idle_ms, self)
         self.setStatusBar(self.status)
         self.setCentralWidget(self._build())
@@ -200,12 +201,18 @@ class MainWindow(QMainWindow):
             return None
         dialog = EnrollDialog(self.ctx, self.user, self.runner, self)
         dialog.enrolled.connect(self._enrolled)
+        dialog.finished.connect(lambda _r: self._enroll_closed())
         dialog.open()
         return dialog
 
     def _enrolled(self, result: object) -> None:
-        self.idle.stop()  # this session's user no longer exists: nothing left to lock
-        self.machine_enrolled.emit(result)
+        # This session's user was just retired: a lock screen now could never be reopened.
+        self.enrollment = result
+        self.idle.stop()
+
+    def _enroll_closed(self) -> None:
+        if self.enrollment is not None:
+            self.machine_enrolled.emit(self.enrollment)
 
     def _task_failed(self, exc: BaseException) -> None:
         show_exception(self, exc)
@@ -224,7 +231,7 @@ class MainWindow(QMainWindow):
         return self.outer.currentWidget() is self.lock_screen
 
     def lock(self, idle: bool = False) -> None:
-        if self.is_locked():
+        if self.is_locked() or self.enrollment is not None:
             return
         self.idle.pause()
         # An open dialog is window-modal: it would sit over the lock screen and block it.

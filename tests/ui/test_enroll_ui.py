@@ -134,6 +134,8 @@ def test_administrator_enrolls_and_a_platform_user_logs_in(
     assert "Configuración de trámites: versión 1 aplicada." in summary
     assert dialog.findChild(QLabel, "sessionEnds").text() == SESSION_ENDS
     assert dialog.continue_button.hasFocus()
+    window.lock()  # the demo administrator is retired: a lock screen could never reopen
+    assert not window.is_locked() and window.isVisible()
 
     qtbot.keyClick(dialog.continue_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: session.login is not None and session.login.isVisible())
@@ -177,7 +179,7 @@ def test_closing_the_summary_also_ends_the_session(
     assert dialog is not None
     qtbot.waitUntil(dialog.url.hasFocus)
     _attempt(qtbot, runner, dialog, central.url, central.enroll_code("V01"))
-    assert dialog.result_ is not None
+    assert dialog.enrollment is not None
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the demo administrator no longer exists
     qtbot.waitUntil(lambda: session.login is not None and session.login.isVisible())
     settle(qtbot, runner)
