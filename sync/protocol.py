@@ -158,7 +158,9 @@ class PushResponse(_Wire):
 
 class Change(_Wire):
     version: int
-    kind: ChangeKind
+    # One of ChangeKind today. A plain str on the wire so that a platform adding a kind does not
+    # stop older windows from pulling: they skip what they do not know and move the cursor on.
+    kind: str
     entity_uuid: str
     data: dict[str, Any]
 

@@ -131,8 +131,11 @@ def apply_page(session: Session, page: PullResponse, sent_cursor: int,
             _apply_status(session, change)
         elif change.kind == "expediente.payment":
             _apply_payment(session, change)
-        else:
+        elif change.kind == "expediente.record":
             _apply_record(session, change)
+        else:
+            log.warning("change %s of unknown kind %r skipped (newer platform?)",
+                        change.version, change.kind)
     state.pull_cursor = page.next_cursor
     state.epoch = page.epoch
     return len(page.changes)

@@ -114,3 +114,23 @@ def test_fuzzed_pull_pages_apply_whole_or_write_nothing(demo_ctx: AppContext) ->
             assert _snapshot(demo_ctx)[0] == page.next_cursor
 
     check()
+
+
+def test_a_change_kind_this_window_does_not_know_is_skipped_not_fatal(
+        demo_ctx: AppContext) -> None:
+    [uuid] = capture_many(demo_ctx, 1)
+    with demo_ctx.session() as session:
+        session.get_one(SyncState, 1).epoch = "e1"
+    page = parse_model(_response({
+        "changes": [
+            {"version": 1, "kind": "expediente.cita", "entity_uuid": uuid,
+             "data": {"fecha": "2026-12-01"}},
+            {"version": 2, "kind": "expediente.status", "entity_uuid": uuid,
+             "data": {"status": "resuelto", "note": "Listo", "official_folio": None}},
+        ],
+        "next_cursor": 2, "has_more": False, "epoch": "e1"}), PullResponse)
+    with demo_ctx.session() as session:
+        assert apply_page(session, page, 0, "e1") == 2
+    with demo_ctx.session() as session:
+        assert session.get_one(SyncState, 1).pull_cursor == 2
+        assert session.get_one(Expediente, uuid).status == "resuelto"
