@@ -39,9 +39,11 @@ STATUS_LABELS = {"capturado": "Capturado", "recibido": "Recibido", "en_revision"
                  "resuelto": "Resuelto", "anulado": "Cancelado"}
 SYNC_LABELS = {"pendiente": "Pendiente", "enviado": "Enviado", "sincronizado": "Enviado",
                "rechazado": "Rechazado", "demo": "Demostración"}
+# A demo office has no platform: what waits there is never sent.
+DEMO_SYNC_LABELS = {**SYNC_LABELS, "pendiente": "Solo en este equipo"}
 
 
-def _cell(row: ExpedienteRow, key: str) -> str:
+def _cell(row: ExpedienteRow, key: str, sync_labels: dict[str, str]) -> str:
     if key == "captured_at":
         return row.captured_at.strftime("%d/%m/%Y %H:%M")
     if key == "total":
@@ -49,7 +51,7 @@ def _cell(row: ExpedienteRow, key: str) -> str:
     if key == "status":
         return STATUS_LABELS.get(row.status, row.status.capitalize())
     if key == "sync_state":
-        return SYNC_LABELS.get(row.sync_state, row.sync_state.capitalize())
+        return sync_labels.get(row.sync_state, row.sync_state.capitalize())
     return str(getattr(row, key))
 
 
@@ -59,9 +61,10 @@ class ExpedientesModel(QAbstractTableModel):
     load_failed = Signal(object)
 
     def __init__(self, loader: PageLoader, runner: TaskRunner, page_size: int = 100,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, demo: bool = False) -> None:
         super().__init__(parent)
         self._loader, self._runner, self.page_size = loader, runner, page_size
+        self._sync_labels = DEMO_SYNC_LABELS if demo else SYNC_LABELS
         self._rows: list[ExpedienteRow] = []
         self._total = -1  # unknown until the first page answers
         self._query = ExpedienteQuery()
@@ -174,7 +177,8 @@ class ExpedientesModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()][0]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return _cell(self._rows[index.row()], key)  # the tooltip shows what is elided
+            # the tooltip shows what is elided
+            return _cell(self._rows[index.row()], key, self._sync_labels)
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "total":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -32,11 +32,12 @@ SEARCH_DELAY_MS = 250
 class ExpedientesView(QWidget):
     expediente_opened = Signal(object)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None, *,
+                 demo: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("page")
         self.model = ExpedientesModel(
-            lambda *args: expedientes_page(ctx, *args), runner, parent=self)
+            lambda *args: expedientes_page(ctx, *args), runner, parent=self, demo=demo)
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText("Buscar por folio, nombre, CURP o RFC…")

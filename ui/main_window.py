@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.catalog = CatalogView(ctx, runner)
         self.capture = CaptureHost(ctx, user, runner)
         self.drafts = DraftsView(ctx, user, runner)
-        self.expedientes = ExpedientesView(ctx, runner)
+        self.expedientes = ExpedientesView(ctx, runner, demo=office.demo)
         self.pages = QStackedWidget()
         for page in (self.catalog, self.capture, self.drafts, self.expedientes):
             self.pages.addWidget(page)

@@ -86,23 +86,25 @@ def save_over(base: QWidget, top: QWidget, path: Path) -> None:
 
 
 def shoot_supervisor(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
-    """The supervisor's queue (pendientes de envío) and cancelling a folio."""
+    """A supervisor cancels a folio, then reviews the cancelled ones."""
     window = MainWindow(ctx, login(ctx, "supervisor", "supervisor123"), load_office(ctx), runner)
     window.resize(*SIZE)
     window.show()
     window.go(EXPEDIENTES)
-    window.expedientes.filters.choose(sync_state="pendiente")
     settle(runner, window.expedientes.search_pending)
-    save(window, out / "08-expedientes-pendientes.png")
-    dialog = window.open_expediente(window.expedientes.model.row_at(0))
+    dialog = window.open_expediente(window.expedientes.model.row_at(1))
     settle(runner, lambda: dialog.view.preview.keys() != ["acuse", "recibo"])
     assert dialog.void_bar is not None
     void = dialog.void_bar.ask()
     void.reason.setText("El solicitante pidió otro trámite")
     settle(runner)
     save_over(dialog, void, out / "09-cancelar-folio.png")
-    void.reject()
+    void.submit()
+    settle(runner, window.expedientes.search_pending)
     dialog.close()
+    window.expedientes.filters.choose(status="anulado")
+    settle(runner, window.expedientes.search_pending)
+    save(window, out / "08-expedientes-cancelados.png")
     window.close()
 
 

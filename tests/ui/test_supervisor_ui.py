@@ -24,6 +24,7 @@ from .driving import type_text
 
 SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
 STATUS_COLUMN, SYNC_COLUMN = 5, 6
+LOCAL_ONLY = "Solo en este equipo"  # a demo office's "pendiente": there is no platform
 
 
 def _listed(window: MainWindow) -> dict[str, tuple[str, str]]:
@@ -64,7 +65,7 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     folio = _folio_of(ctx, capture_many(ctx, 2)[0])
     window = make_window(user=SUPERVISOR)
     _show_expedientes(qtbot, window, runner)
-    assert _listed(window)[folio] == ("Capturado", "Pendiente")
+    assert _listed(window)[folio] == ("Capturado", LOCAL_ONLY)
     expediente = _open_first(qtbot, window, runner, folio)
     bar = expediente.void_bar
     assert bar is not None and bar.button.isVisible() and bar.button.text() == VOID_ACTION
@@ -90,7 +91,7 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     settle(qtbot, runner, window.expedientes.search_pending)
     assert not dialog.isVisible()
     assert bar.state.text() == CANCELLED_TEXT and not bar.button.isVisible()
-    assert _listed(window)[folio] == ("Cancelado", "Pendiente")  # the list was refreshed
+    assert _listed(window)[folio] == ("Cancelado", LOCAL_ONLY)  # the list was refreshed
     with ctx.session() as session:
         row = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
         assert (row.status, row.voided_reason) == ("anulado", "Datos del predio equivocados")
@@ -149,7 +150,7 @@ def test_supervisor_filters_the_list_by_queue(
     assert view.count_label.text() == "1 expediente"
     assert set(choose(None, "pendiente")) == {queues["pendiente"], queues["cancelado"]}
     assert set(choose(None, "enviado")) == {queues["enviado"]}
-    assert choose("anulado", None) == {queues["cancelado"]: ("Cancelado", "Pendiente")}
+    assert choose("anulado", None) == {queues["cancelado"]: ("Cancelado", LOCAL_ONLY)}
     assert choose("anulado", "rechazado") == {}
     assert view.count_label.text() == "0 expedientes"
     assert len(choose(None, None)) == 4

@@ -22,7 +22,7 @@ from sync.observer import ConnectionState, SyncStatus
 from sync.protocol import payload_sha256
 from tests.sync.central_server import CentralServer, central_db_url, publish_bundle
 from tests.sync.machines import OPERADOR, capture_many, enrolled_context
-from ui.main_window import MainWindow
+from ui.main_window import EXPEDIENTES, MainWindow
 from ui.status_bar import REJECTED_HINT
 from ui.sync_bridge import SyncBridge, status_from_report
 from ui.tasks import TaskRunner
@@ -140,3 +140,12 @@ def test_a_report_shows_every_rejected_envio_on_record_not_just_this_runs() -> N
                         rejected_total=3, pending=1)
     assert status_from_report(report) == SyncStatus(ConnectionState.CONECTADO, 1, 3,
                                                     "Sincronizado.")
+
+
+def test_an_enrolled_office_lists_unsent_expedientes_as_pending(
+    qtbot: QtBot, window: MainWindow, enrolled: AppContext, runner: TaskRunner,
+) -> None:
+    capture_many(enrolled, 1)
+    window.go(EXPEDIENTES)
+    settle(qtbot, runner, window.expedientes.search_pending)
+    assert window.expedientes.model.index(0, 6).data() == "Pendiente"  # not "Solo en este…"
