@@ -36,6 +36,12 @@ class ExpedienteRow:
     total: Decimal
     status: str
     sync_state: str
+    paid_at: datetime | None = None  # None: not paid
+    payment_method: str | None = None
+
+    @property
+    def paid(self) -> bool:
+        return self.paid_at is not None
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,8 @@ def _filtered(query: Select[Any], search: str, status: str | None,
 # Only what a list row shows: the answers, requisitos and cobros JSON stay on disk.
 _ROW_COLUMNS = (Expediente.uuid, Expediente.folio, Expediente.nombre, Expediente.curp,
                 Tramite.nombre, Expediente.captured_at, Expediente.total_centavos,
-                Expediente.status, Expediente.sync_state)
+                Expediente.status, Expediente.sync_state, Expediente.paid_at,
+                Expediente.payment_method)
 
 
 def _base() -> Select[Any]:
@@ -106,9 +113,9 @@ def page_expedientes(session: Session, search: str = "", offset: int = 0, limit:
         *(key.desc() if descending else key.asc() for key in keys))
     rows = session.execute(query.offset(offset).limit(limit)).all()
     return [ExpedienteRow(uuid, folio, nombre, curp, tramite, captured_at,
-                          Decimal(centavos) / 100, status_, sync_state)
-            for uuid, folio, nombre, curp, tramite, captured_at, centavos, status_, sync_state
-            in rows]
+                          Decimal(centavos) / 100, status_, sync_state, paid_at, method)
+            for (uuid, folio, nombre, curp, tramite, captured_at, centavos, status_, sync_state,
+                 paid_at, method) in rows]
 
 
 def get_expediente(session: Session, folio: str) -> Expediente:

@@ -144,7 +144,7 @@ class CatalogView(QWidget):
     def _current_key(self) -> tuple[str, int] | None:
         item = self.results.currentItem()
         key = item.data(0, KEY_ROLE) if item is not None else None
-        return tuple(key) if key else None  # type: ignore[return-value]
+        return tuple(key) if key else None
 
     def _restore_selection(self, selected: tuple[str, int] | None) -> None:
         """Keep the trámite chosen before a new search (or a new catálogo) if it is still

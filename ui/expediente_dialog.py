@@ -1,32 +1,56 @@
-"""An expediente opened from the list: its documents, to see and reprint (copies are counted
-and marked "REIMPRESIÓN n" by the service)."""
+"""An expediente opened from the list: whether it is cancelled or was rejected by the platform
+(with the reasons), its documents to see and reprint (copies are counted and marked
+"REIMPRESIÓN n" by the service), its payment, and "Cancelar folio…" for those who may.
+
+Signals:
+    folio_voided(str): the folio was cancelled from this detail.
+    payment_registered(object): a payment was recorded from this detail (its PaymentInfo).
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from desktop.context import AppContext
 from desktop.expedientes import ExpedienteRow
 from desktop.permissions import CurrentUser
+from ui.expediente_notes import ExpedienteNotes
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
 from ui.void_dialog import VoidBar
 
 
 class ExpedienteDialog(QDialog):
+    folio_voided = Signal(str)
+    payment_registered = Signal(object)
+
     def __init__(self, row: ExpedienteRow, ctx: AppContext, user: CurrentUser,
                  runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.folio = row.folio
         self.setObjectName("expedienteDialog")
         self.setWindowTitle(f"Expediente {row.folio}")
+        self.notes = ExpedienteNotes(ctx, runner)
         self.view = SavedView(row.folio, row.total, row.tramite, ctx, user, runner,
                               heading=f"Expediente · {row.nombre}", offer_new=False)
+        self.view.payment_registered.connect(self.payment_registered)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        layout.setSpacing(0)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.view, 1)
         self.void_bar: VoidBar | None = None  # only for users who may cancel a folio
         if VoidBar.offered_to(user):
             self.void_bar = VoidBar(row.folio, row.status, ctx, user, runner)
-            self.void_bar.folio_voided.connect(lambda _f: self.view.render_documents())
+            self.void_bar.folio_voided.connect(self._voided)
             layout.addWidget(self.void_bar)
+        if row.status == "anulado":
+            self.view.payment.set_voided()  # never offered, even before the state is read
+        self.notes.load(row.folio)
         self.resize(1100, 760)
+
+    def _voided(self, folio: str) -> None:
+        self.view.folio_voided()
+        self.notes.load(folio)
+        self.folio_voided.emit(folio)

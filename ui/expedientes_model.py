@@ -17,9 +17,11 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from desktop.expedientes import ExpedienteRow
+from desktop.payments import payment_methods
 from ui.money import pesos
 from ui.operations import ExpedientePage, ExpedienteQuery
 from ui.tasks import TaskRunner
@@ -30,7 +32,7 @@ PageLoader = Callable[[ExpedienteQuery, int, int, str, bool, bool], ExpedientePa
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("folio", "Folio"), ("nombre", "Solicitante"), ("tramite", "Trámite"),
-    ("captured_at", "Capturado"), ("total", "Total"), ("status", "Estado"),
+    ("captured_at", "Capturado"), ("total", "Total"), ("paid", "Pago"), ("status", "Estado"),
     ("sync_state", "Envío"),
 )
 SORTABLE = {"folio", "nombre", "captured_at", "total", "status"}
@@ -39,11 +41,31 @@ STATUS_LABELS = {"capturado": "Capturado", "recibido": "Recibido", "en_revision"
                  "resuelto": "Resuelto", "anulado": "Cancelado"}
 SYNC_LABELS = {"pendiente": "Pendiente", "enviado": "Enviado", "sincronizado": "Enviado",
                "rechazado": "Rechazado", "demo": "Demostración"}
+PAID = "✓ Pagado"
+PAID_COLOR = QColor("#067647")
 # A demo office has no platform: what waits there is never sent.
 DEMO_SYNC_LABELS = {**SYNC_LABELS, "pendiente": "Solo en este equipo"}
 
 
+def payment_cell(row: ExpedienteRow) -> str:
+    if row.paid:
+        return PAID
+    if row.status == "anulado":
+        return "—"  # a cancelled folio is not charged
+    return "Por pagar" if row.total > 0 else "Sin costo"
+
+
+def payment_tooltip(row: ExpedienteRow) -> str:
+    if row.paid_at is None:
+        return payment_cell(row)
+    method = dict(payment_methods()).get(row.payment_method or "", row.payment_method or "")
+    how = f" con {method}" if method else ""
+    return f"Pagado{how} el {row.paid_at:%d/%m/%Y %H:%M}"
+
+
 def _cell(row: ExpedienteRow, key: str, sync_labels: dict[str, str]) -> str:
+    if key == "paid":
+        return payment_cell(row)
     if key == "captured_at":
         return row.captured_at.strftime("%d/%m/%Y %H:%M")
     if key == "total":
@@ -176,11 +198,15 @@ class ExpedientesModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.ToolTipRole and key == "paid":
+            return payment_tooltip(self._rows[index.row()])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             # the tooltip shows what is elided
             return _cell(self._rows[index.row()], key, self._sync_labels)
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "total":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "paid":
+            return PAID_COLOR if self._rows[index.row()].paid else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

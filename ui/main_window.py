@@ -185,14 +185,19 @@ class MainWindow(QMainWindow):
     def open_expediente(self, row: ExpedienteRow) -> ExpedienteDialog:
         dialog = ExpedienteDialog(row, self.ctx, self.user, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its PDFs go with it
-        if dialog.void_bar is not None:
-            dialog.void_bar.folio_voided.connect(lambda _f: self._expediente_changed())
+        dialog.folio_voided.connect(lambda folio: self._expediente_changed(folio, voided=True))
+        dialog.payment_registered.connect(lambda info: self._expediente_changed(info.folio))
         dialog.open()
         return dialog
 
-    def _expediente_changed(self) -> None:
+    def _expediente_changed(self, folio: str, *, voided: bool = False) -> None:
         self.expedientes.refresh()
-        self.sync.refresh()  # the void waits in the outbox
+        self.sync.refresh()  # the void or the payment waits in the outbox
+        saved = self.capture.saved  # the same folio, still shown in Captura after saving it
+        if saved is not None and saved.folio == folio and voided:
+            saved.folio_voided()
+        elif saved is not None and saved.folio == folio:
+            saved.render_documents()  # paid: the recibo de pago, no more "Registrar pago…"
 
     def open_enroll(self) -> EnrollDialog | None:
         if self.capture.has_unsaved_work():

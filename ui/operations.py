@@ -11,6 +11,7 @@ from desktop.bundles import current_bundle
 from desktop.catalog import TramiteSummary, get_tramite, search_tramites
 from desktop.context import AppContext
 from desktop.drafts import DraftInput, DraftSummary, delete_draft, list_drafts, load_draft
+from desktop.expediente_standing import ExpedienteStanding, expediente_standing
 from desktop.expedientes import (
     ApplicantInfo,
     ExpedienteRow,
@@ -102,6 +103,11 @@ def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit
 
 def void_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
     void_expediente(ctx, user, folio, reason)
+
+
+def standing_of(ctx: AppContext, folio: str) -> ExpedienteStanding:
+    with ctx.session() as session:
+        return expediente_standing(session, folio)
 
 
 def enroll_machine(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollResult:

@@ -14,6 +14,8 @@ Signals:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -168,6 +170,7 @@ class PaymentBox(QWidget):
         super().__init__(parent)
         self._ctx, self._user, self._runner = ctx, user, runner
         self.info: PaymentInfo | None = None
+        self._voided = False
         self.state = QLabel()
         self.state.setObjectName("paymentState")
         self.state.setWordWrap(True)
@@ -182,11 +185,20 @@ class PaymentBox(QWidget):
         layout.addWidget(self.button)
 
     def set_info(self, info: PaymentInfo) -> None:
+        if self._voided and not info.voided:  # read before the void: a void is final
+            info = replace(info, voided=True)
         self.info = info
         self.state.setText(describe_payment(info))
         self.state.setProperty("role", "" if info.paid else "muted")
         self.state.setVisible(bool(self.state.text()))
         self.button.setVisible(info.payable and self._user.can(Permission.REGISTER_PAYMENT))
+
+    def set_voided(self) -> None:
+        """The folio was cancelled: hide the button now, before its state is read again."""
+        self._voided = True
+        self.button.hide()
+        if self.info is not None:
+            self.set_info(replace(self.info, voided=True))
 
     def ask(self) -> PaymentDialog | None:
         if self.info is None or not self.info.payable:

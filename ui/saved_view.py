@@ -88,9 +88,11 @@ class SavedView(QWidget):
         panel = QFrame()
         panel.setObjectName("card")
         panel.setFixedWidth(360)
-        check = QLabel(heading)
+        check = self.heading = QLabel(heading)
         check.setObjectName("readyLabel")
         check.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        check.setWordWrap(True)  # a long applicant name goes on to a second line
+        check.setToolTip(heading)
         folio = QLabel(self.folio)
         folio.setObjectName("folioLabel")
         folio.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -163,6 +165,12 @@ class SavedView(QWidget):
             self._offer_recibo = False
             self.preview.show_tab("recibo")
             self.offer_recibo()
+
+    def folio_voided(self) -> None:
+        """The folio was just cancelled: no payment is offered any more, and the documents
+        are rendered again (they now say ANULADO)."""
+        self.payment.set_voided()
+        self.render_documents()
 
     def _paid(self, info: PaymentInfo) -> None:
         self._offer_recibo = True  # once the recibo de pago is rendered

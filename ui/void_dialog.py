@@ -2,8 +2,9 @@
 deletion. The expediente stays on record as "Cancelado" and the void reaches the platform by
 sync like any other change.
 
-`VoidBar` is the strip an expediente's detail shows to users who may void; `VoidDialog` asks for
-the reason and records the void off the GUI thread.
+`VoidBar` is the strip an expediente's detail shows to users who may void (hidden once the folio
+is cancelled; the detail's notes then say so to every role); `VoidDialog` asks for the reason
+and records the void off the GUI thread.
 
 Keys: in the dialog Enter cancels the folio (once a reason is written), Esc goes back.
 
@@ -39,7 +40,6 @@ VOID_ACTION = "Cancelar folio…"
 WHAT_VOID_DOES = ("El folio queda cancelado con el motivo que escriba: no se borra, sigue en la "
                   "lista como «Cancelado» y la cancelación se envía a la plataforma. No se puede "
                   "deshacer.")
-CANCELLED_TEXT = "Este folio está cancelado."
 
 
 class VoidDialog(QDialog):
@@ -135,16 +135,14 @@ class VoidBar(QFrame):
         super().__init__(parent)
         self.folio, self._ctx, self._user, self._runner = folio, ctx, user, runner
         self.setObjectName("voidBar")
-        self.state = QLabel(CANCELLED_TEXT if status == "anulado" else "")
-        self.state.setProperty("role", "warning")
         self.button = QPushButton(VOID_ACTION)
         self.button.setObjectName("voidButton")
-        self.button.setVisible(status != "anulado")
         self.button.clicked.connect(self.ask)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(28, 0, 28, 14)
-        layout.addWidget(self.state, 1)
+        layout.addStretch(1)
         layout.addWidget(self.button)
+        self.setVisible(status != "anulado")  # the detail's notes say it is cancelled
 
     @staticmethod
     def offered_to(user: CurrentUser) -> bool:
@@ -157,6 +155,5 @@ class VoidBar(QFrame):
         return dialog
 
     def _voided(self, folio: str) -> None:
-        self.state.setText(CANCELLED_TEXT)
-        self.button.hide()
+        self.hide()
         self.folio_voided.emit(folio)

@@ -76,8 +76,9 @@ def test_expedientes_model_pages_sorts_and_searches(
     assert model.total == 1 and _loaded(model) == ["Carla Núñez Peña"]
     assert not model.canFetchMore(QModelIndex())
     assert model.index(0, 4).data() == "$234.62"
-    assert model.index(0, 5).data() == "Capturado"
-    assert model.index(0, 6).data() == "Pendiente"
+    assert model.index(0, 5).data() == "Por pagar"
+    assert model.index(0, 6).data() == "Capturado"
+    assert model.index(0, 7).data() == "Pendiente"
     model.set_search(folios[3])
     settle(qtbot, runner)
     assert _loaded(model) == [NOMBRES[3]]

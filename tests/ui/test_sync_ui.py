@@ -148,4 +148,4 @@ def test_an_enrolled_office_lists_unsent_expedientes_as_pending(
     capture_many(enrolled, 1)
     window.go(EXPEDIENTES)
     settle(qtbot, runner, window.expedientes.search_pending)
-    assert window.expedientes.model.index(0, 6).data() == "Pendiente"  # not "Solo en este…"
+    assert window.expedientes.model.index(0, 7).data() == "Pendiente"  # not "Solo en este…"
