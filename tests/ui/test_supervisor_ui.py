@@ -15,9 +15,9 @@ from desktop.permissions import CurrentUser, Role
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
 from ui.expediente_dialog import ExpedienteDialog
+from ui.expediente_notes import CANCELLED_TEXT
 from ui.main_window import EXPEDIENTES, MainWindow
 from ui.tasks import TaskRunner
-from ui.expediente_notes import CANCELLED_TEXT
 from ui.void_dialog import VOID_ACTION, VoidDialog
 
 from .conftest import WindowFactory, settle

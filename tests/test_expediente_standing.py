@@ -1,0 +1,73 @@
+"""An expediente's standing for its detail (void: reason, who, when; the platform's rejections)
+and the payment state the list page reads in the same query."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from desktop.context import AppContext
+from desktop.expediente_standing import Rejection, VoidRecord, expediente_standing
+from desktop.expedientes import page_expedientes, void_expediente
+from desktop.payments import register_payment
+from desktop.permissions import CurrentUser, Role
+from localdb.models import Expediente, OutboxEntry
+from tests.sync.machines import capture_many
+
+SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
+
+
+def _folios(ctx: AppContext, count: int) -> list[str]:
+    uuids = capture_many(ctx, count)
+    with ctx.session() as s:
+        by_uuid = dict(s.execute(select(Expediente.uuid, Expediente.folio)).tuples().all())
+    return [by_uuid[u] for u in uuids]
+
+
+def test_a_void_reads_its_reason_author_and_time(demo_ctx: AppContext) -> None:
+    folio, other = _folios(demo_ctx, 2)
+    void_expediente(demo_ctx, SUPERVISOR, folio, "  Capturado dos veces ")
+    with demo_ctx.session() as s:
+        standing = expediente_standing(s, folio)
+        untouched = expediente_standing(s, other)
+    assert standing.status == "anulado" and standing.void is not None
+    assert standing.void.reason == "Capturado dos veces"
+    assert standing.void.by == "Jesús Ramón Encinas (DEMO)"  # the users table's full name
+    assert standing.void.at is not None
+    assert standing.rejections == () and not standing.rejected
+    assert untouched.void is None
+
+
+def test_a_void_from_the_platform_has_its_note_as_reason(demo_ctx: AppContext) -> None:
+    [folio] = _folios(demo_ctx, 1)
+    with demo_ctx.session() as s:  # what a pulled expediente.status change leaves
+        s.execute(update(Expediente).where(Expediente.folio == folio)
+                  .values(status="anulado", status_note="Duplicado en la oficina"))
+    with demo_ctx.session() as s:
+        assert expediente_standing(s, folio).void == VoidRecord("Duplicado en la oficina")
+
+
+def test_rejections_carry_the_platforms_reason_newest_first(demo_ctx: AppContext) -> None:
+    [folio] = _folios(demo_ctx, 1)
+    register_payment(demo_ctx, SUPERVISOR, folio, "efectivo")
+    with demo_ctx.session() as s:
+        uuid = s.scalars(select(Expediente.uuid).where(Expediente.folio == folio)).one()
+        s.execute(update(OutboxEntry).where(OutboxEntry.entity_uuid == uuid)
+                  .values(state="rejected", last_error="expediente desconocido en la oficina"))
+        s.execute(update(Expediente).where(Expediente.uuid == uuid)
+                  .values(sync_state="rechazado"))
+    with demo_ctx.session() as s:
+        standing = expediente_standing(s, folio)
+    assert standing.rejected
+    assert standing.rejections == (
+        Rejection("expediente.payment", "expediente desconocido en la oficina"),
+        Rejection("expediente.create", "expediente desconocido en la oficina"))
+
+
+def test_the_list_page_reads_the_payment(demo_ctx: AppContext) -> None:
+    paid, unpaid = _folios(demo_ctx, 2)
+    info = register_payment(demo_ctx, SUPERVISOR, paid, "tarjeta")
+    with demo_ctx.session() as s:
+        rows = {r.folio: r for r in page_expedientes(s)}
+    assert rows[paid].paid and rows[paid].paid_at == info.paid_at
+    assert rows[paid].payment_method == "tarjeta"
+    assert not rows[unpaid].paid and rows[unpaid].payment_method is None
