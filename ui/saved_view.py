@@ -157,10 +157,11 @@ class SavedView(QWidget):
 
     def _show_payment(self, info: PaymentInfo) -> None:
         self.payment.set_info(info)
-        owed = "Total pagado" if info.paid else "Total a pagar"
+        owed = "Total pagado" if info.paid else "Total" if info.voided else "Total a pagar"
         self.total_label.setText(f"{owed}: <b>{pesos(info.total)}</b>")
         self.hint.setText(HANDOUT.format(
             recibo="el recibo de pago" if info.paid else "la orden de pago"))
+        self.hint.setVisible(info.paid or not info.voided)  # a cancelled folio is not charged
         if self._offer_recibo and info.paid:
             self._offer_recibo = False
             self.preview.show_tab("recibo")

@@ -25,6 +25,7 @@ from desktop.auth import login
 from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.catalog import get_tramite
 from desktop.context import AppContext, open_context
+from desktop.payments import register_payment
 from desktop.permissions import CurrentUser
 from ui.capture_view import CaptureView
 from ui.login_dialog import LoginDialog
@@ -101,6 +102,8 @@ def shoot_supervisor(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     save_over(dialog, void, out / "09-cancelar-folio.png")
     void.submit()
     settle(runner, window.expedientes.search_pending)
+    settle(runner, lambda: not dialog.notes.cancelled.isVisible())
+    save(dialog, out / "11-folio-cancelado.png")
     dialog.close()
     window.expedientes.filters.choose(status="anulado")
     settle(runner, window.expedientes.search_pending)
@@ -134,17 +137,20 @@ def shoot_login(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
 
 
 def seed_expedientes(ctx: AppContext, user: CurrentUser) -> None:
-    """A few expedientes captured earlier in the day, so the list looks like a working one."""
-    for homoclave, nombre, base, extra in SEEDS:
+    """A few expedientes captured earlier in the day (the first one already paid), so the list
+    looks like a working one."""
+    for n, (homoclave, nombre, base, extra) in enumerate(SEEDS):
         answers = {"nombre": nombre, "curp": base + curp_check_digit(base),
                    "telefono": "6622150340", "domicilio": "Calle Rosales 120, Centro",
                    "cp": "83000", "clave_catastral": "03-118-021", **extra}
         with ctx.session() as session:
             tramite = get_tramite(session, homoclave, None)
         claves = {c.clave for c in tramite.campos}
-        capture_expediente(ctx, user, CaptureRequest(
+        saved = capture_expediente(ctx, user, CaptureRequest(
             homoclave=homoclave, answers={k: v for k, v in answers.items() if k in claves},
             requisitos=[RequisitoAnswer(r.clave, True) for r in tramite.requisitos]))
+        if n == 0:
+            register_payment(ctx, user, saved.folio, "efectivo")
 
 
 def fill_capture(view: CaptureView, curp: str) -> None:

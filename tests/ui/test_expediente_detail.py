@@ -74,6 +74,8 @@ def test_cancelling_a_folio_takes_registrar_pago_away_and_says_why(
 
     assert not dialog.view.payment.button.isVisible()
     assert dialog.view.payment.ask() is None
+    qtbot.waitUntil(lambda: dialog.view.total_label.text().startswith("Total: "))
+    assert not dialog.view.hint.isVisible()  # no orden de pago to hand out
     assert dialog.notes.cancelled.isVisible()
     lines = dialog.notes.cancelled.text().split("\n")
     today = datetime.now().strftime("%d/%m/%Y")
