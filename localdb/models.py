@@ -218,6 +218,8 @@ class AuditEntry(Base):
     """Append-only, tamper-evident: each row hashes its content and the previous row's hash."""
 
     __tablename__ = "audit_log"
+    # A folio's history (who cancelled it, when it was printed) without scanning the whole log.
+    __table_args__ = (Index("ix_audit_log_entity_action", "entity", "action"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime)
