@@ -115,11 +115,12 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
         if row.sync_state == "sincronizado":
             row.sync_state = "pendiente"
         amount = f"{Decimal(row.total_centavos) / 100:.2f}"
-        payload = {"uuid": row.uuid, "folio": row.folio, "method": key, "reference": ref,
-                   "amount": amount, "paid_by": user.username, "paid_at": now.isoformat()}
-        session.add(OutboxEntry(kind=PAYMENT_KIND, entity_uuid=row.uuid,
-                                payload=canonical_json(payload).decode(),
-                                sha256=payload_sha256(payload), created_at=now))
+        if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its pago
+            payload = {"uuid": row.uuid, "folio": row.folio, "method": key, "reference": ref,
+                       "amount": amount, "paid_by": user.username, "paid_at": now.isoformat()}
+            session.add(OutboxEntry(kind=PAYMENT_KIND, entity_uuid=row.uuid,
+                                    payload=canonical_json(payload).decode(),
+                                    sha256=payload_sha256(payload), created_at=now))
         append_audit(session, user.username, PAYMENT_ACTION, row.folio,
                      {"forma": key, "referencia": ref, "importe": amount})
         return _info(row)

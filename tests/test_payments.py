@@ -182,3 +182,14 @@ def test_queued_payment_is_a_valid_wire_mutation(office: Office) -> None:
     assert queued.kind in get_args(MutationKind)
     parsed = PaymentPayload.model_validate_json(queued.payload)
     assert (parsed.folio, parsed.amount, parsed.reference) == (FOLIO, "1234.50", None)
+
+
+def test_paying_a_demo_capture_after_enrolling_sends_nothing(office: Office) -> None:
+    """Demo expedientes stay on the machine (sync_state "demo"); so does their payment."""
+    with office.ctx.session() as s:
+        s.scalars(select(Expediente)).one().sync_state = "demo"
+        s.execute(OutboxEntry.__table__.delete())
+    info = register_payment(office.ctx, office.user, FOLIO, "efectivo")
+    assert info.paid and _outbox(office) == []
+    with office.ctx.session() as s:
+        assert s.scalars(select(Expediente.sync_state)).one() == "demo"
