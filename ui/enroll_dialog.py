@@ -15,9 +15,7 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,12 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.errors import VentanillaError
 from desktop.permissions import CurrentUser
 from sync.enroll import EnrollResult
-from ui.error_dialog import show_exception, user_message
 from ui.layout_parts import fit_height
 from ui.operations import enroll_machine
+from ui.task_dialog import TaskDialog
 from ui.tasks import TaskRunner
 
 INTRO = ("Enrolar convierte este equipo en una ventanilla de una oficina real. Se necesita "
@@ -74,15 +71,15 @@ def _text(body: str, name: str = "", *, muted: bool = False) -> QLabel:
     return label
 
 
-class EnrollDialog(QDialog):
+class EnrollDialog(TaskDialog):
+    FIT_HEIGHT = True
     enrolled = Signal(object)
 
     def __init__(self, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx, self._user, self._runner = ctx, user, runner
+        super().__init__(runner, parent)
+        self._ctx, self._user = ctx, user
         self.enrollment: EnrollResult | None = None
-        self.busy = False
         self.setObjectName("enrollDialog")
         self.setWindowTitle("Enrolar con la plataforma")
         self.url = QLineEdit()
@@ -91,12 +88,10 @@ class EnrollDialog(QDialog):
         self.code = QLineEdit()
         self.code.setObjectName("enrollCode")
         self.code.setPlaceholderText("Código de un solo uso")
-        self.message = _text("", "formError")
-        self.message.hide()
-        self.enroll_button = QPushButton("Enrolar")
-        self.enroll_button.setObjectName("enrollSubmit")
-        self.enroll_button.setProperty("primary", True)
-        self.enroll_button.setAutoDefault(False)  # Enter is handled per field
+        self.confirm = QPushButton("Enrolar")
+        self.confirm.setObjectName("enrollSubmit")
+        self.confirm.setProperty("primary", True)
+        self.confirm.setAutoDefault(False)  # Enter is handled per field
         self.cancel_button = QPushButton("Cancelar")
         self.cancel_button.setAutoDefault(False)
         self.summary = _text("", "noticeBox")
@@ -114,7 +109,7 @@ class EnrollDialog(QDialog):
         self.setFixedWidth(520)
         self.url.returnPressed.connect(self.code.setFocus)
         self.code.returnPressed.connect(self.submit)
-        self.enroll_button.clicked.connect(self.submit)
+        self.confirm.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         self.continue_button.clicked.connect(self.accept)
         self.url.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -136,7 +131,7 @@ class EnrollDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.enroll_button)
+        buttons.addWidget(self.confirm)
         column.addLayout(buttons)
         return page
 
@@ -161,21 +156,16 @@ class EnrollDialog(QDialog):
         if self.busy or self.enrollment is not None:
             return
         if not url or not code:
-            self._show_message("Escriba la dirección de la plataforma y el código.")
+            self.show_message("Escriba la dirección de la plataforma y el código.")
             return
-        self._set_busy(True)
         ctx, user = self._ctx, self._user
-        self._runner.run(lambda: enroll_machine(ctx, user, url, code), self._enrolled,
-                         self._refused, owner=self)
+        self.run_confirmed(lambda: enroll_machine(ctx, user, url, code), self._enrolled,
+                           "Enrolando…")
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        for widget in (self.url, self.code, self.enroll_button, self.cancel_button):
-            widget.setEnabled(not busy)
-        self.enroll_button.setText("Enrolando…" if busy else "Enrolar")
+    def locked_while_busy(self) -> tuple[QWidget, ...]:
+        return (self.url, self.code, self.confirm, self.cancel_button)
 
     def _enrolled(self, result: EnrollResult) -> None:
-        self.busy = False
         self.enrollment = result
         self.enrolled.emit(result)
         self.summary.setText("\n".join(summary_lines(result)))
@@ -185,32 +175,15 @@ class EnrollDialog(QDialog):
         self.continue_button.setFocus()
 
     def _refused(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if not isinstance(exc, VentanillaError):
-            show_exception(self, exc)
-        self._show_message(user_message(exc))
+        super()._refused(exc)
         self.code.setFocus()
         self.code.selectAll()
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-        fit_height(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fit_height(self)
-
-    def message_text(self) -> str:
-        return "" if self.message.isHidden() else self.message.text()
 
     # -- closing ------------------------------------------------------------------------
 
     def reject(self) -> None:
         """Not while the platform is being asked; after enrolling, closing ends the session."""
-        if self.busy:
-            return
-        if self.enrollment is not None:
+        if self.enrollment is not None and not self.busy:
             self.accept()
             return
         super().reject()

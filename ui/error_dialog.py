@@ -31,6 +31,15 @@ def user_message(exc: BaseException) -> str:
     return UNEXPECTED_MESSAGE
 
 
+def refusal_text(parent: QWidget | None, exc: BaseException,
+                 expected: type[BaseException] = VentanillaError) -> str:
+    """What a form says inline about a refused task; an error not `expected` (a bug, or for a
+    login anything but a wrong password) also opens the error dialog over `parent`."""
+    if not isinstance(exc, expected):
+        show_exception(parent, exc)
+    return user_message(exc)
+
+
 def show_error(parent: QWidget | None, message: str, *, title: str = "No se pudo completar",
                details: str | None = None) -> QMessageBox:
     box = QMessageBox(parent)

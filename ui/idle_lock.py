@@ -24,7 +24,8 @@ from desktop.auth import verify_password_for
 from desktop.context import AppContext
 from desktop.errors import AuthError
 from desktop.permissions import CurrentUser
-from ui.error_dialog import show_exception, user_message
+from ui.error_dialog import refusal_text
+from ui.layout_parts import message_label
 from ui.tasks import TaskRunner
 
 DEFAULT_IDLE_MS = 10 * 60 * 1000
@@ -88,10 +89,7 @@ class LockScreen(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Contraseña")
         self.password.returnPressed.connect(self.try_unlock)
-        self.message = QLabel()
-        self.message.setObjectName("loginError")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = message_label("loginError")
         self.button = QPushButton("Desbloquear")
         self.button.setObjectName("unlockButton")
         self.button.setProperty("primary", True)
@@ -148,8 +146,6 @@ class LockScreen(QWidget):
     def _refused(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         self.password.clear()
-        if not isinstance(exc, AuthError):
-            show_exception(self.window(), exc)
-        self.message.setText(user_message(exc))
+        self.message.setText(refusal_text(self.window(), exc, AuthError))
         self.message.show()
         self.password.setFocus()

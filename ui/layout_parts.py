@@ -1,4 +1,5 @@
-"""Small building blocks the screens share: cards with a title, page headers, dialog height."""
+"""Small building blocks the screens share: cards with a title, page headers, message lines,
+dialog height."""
 
 from __future__ import annotations
 
@@ -61,6 +62,15 @@ def style_table(table: QTableView, *, selectable: bool = True) -> None:
     else:
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+def message_label(name: str) -> QLabel:
+    """A form's inline message line (wrapped, hidden until there is something to say)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.hide()
+    return label
 
 
 def fit_height(widget: QWidget) -> None:

@@ -24,7 +24,8 @@ from desktop.context import AppContext
 from desktop.errors import AuthError
 from desktop.office import OfficeInfo
 from desktop.permissions import CurrentUser
-from ui.error_dialog import show_exception, user_message
+from ui.error_dialog import refusal_text
+from ui.layout_parts import message_label
 from ui.tasks import TaskRunner
 
 DEMO_HINT = ("<b>Modo demostración:</b> datos ficticios.<br>Usuarios de prueba: "
@@ -50,10 +51,7 @@ class LoginDialog(QDialog):
         self.password.setObjectName("loginPassword")
         self.password.setPlaceholderText("Contraseña")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("loginError")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = message_label("loginError")
         self.button = QPushButton("Entrar")
         self.button.setObjectName("loginButton")
         self.button.setProperty("primary", True)
@@ -133,9 +131,7 @@ class LoginDialog(QDialog):
     def _refused(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         self.button.setText("Entrar")
-        if not isinstance(exc, AuthError):
-            show_exception(self, exc)
-        self._show_message(user_message(exc))
+        self._show_message(refusal_text(self, exc, AuthError))
         self.password.clear()
         self.password.setFocus()
 

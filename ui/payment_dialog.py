@@ -20,8 +20,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,12 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.errors import VentanillaError
 from desktop.payments import MAX_REFERENCE, REFERENCE_REQUIRED, PaymentInfo, payment_methods
 from desktop.permissions import CurrentUser, Permission
-from ui.error_dialog import show_exception, user_message
 from ui.money import pesos
 from ui.operations import record_payment
+from ui.task_dialog import TaskDialog
 from ui.tasks import TaskRunner
 
 PAYMENT_ACTION = "Registrar pago…"
@@ -47,14 +44,13 @@ REFERENCE_HINTS = {
 }
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(TaskDialog):
     payment_registered = Signal(object)
 
     def __init__(self, info: PaymentInfo, ctx: AppContext, user: CurrentUser,
                  runner: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.folio, self._ctx, self._user, self._runner = info.folio, ctx, user, runner
-        self.busy = False
+        super().__init__(runner, parent)
+        self.folio, self._ctx, self._user = info.folio, ctx, user
         self.setObjectName("paymentDialog")
         self.setWindowTitle(f"Registrar pago · {info.folio}")
         self.total = QLabel(f"Total a pagar: <b>{pesos(info.total)}</b>")
@@ -66,20 +62,13 @@ class PaymentDialog(QDialog):
         self.reference = QLineEdit()
         self.reference.setObjectName("paymentReference")
         self.reference.setMaxLength(MAX_REFERENCE)
-        self.message = QLabel()
-        self.message.setObjectName("formError")
-        self.message.setWordWrap(True)
-        self.message.hide()
         self.confirm = QPushButton("Registrar pago")
         self.confirm.setObjectName("paymentConfirm")
         self.confirm.setProperty("primary", True)
         self.confirm.setAutoDefault(False)  # Enter is handled below, once
-        self.back = QPushButton("Volver")
-        self.back.setAutoDefault(False)
         self._build()
         self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
         self.confirm.clicked.connect(self.submit)
-        self.back.clicked.connect(self.reject)
         self._method_changed()
         self.method.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -91,18 +80,8 @@ class PaymentDialog(QDialog):
         method_caption.setBuddy(self.method)
         self.reference_caption = QLabel()
         self.reference_caption.setBuddy(self.reference)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.back)
-        buttons.addWidget(self.confirm)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(8)
-        for widget in (self.total, what, method_caption, self.method, self.reference_caption,
-                       self.reference, self.message):
-            layout.addWidget(widget)
-        layout.addLayout(buttons)
-        self.setFixedWidth(460)
+        self.lay_out_form((self.total, what, method_caption, self.method,
+                           self.reference_caption, self.reference, self.message), width=460)
 
     def selected_method(self) -> str:
         return str(self.method.currentData())
@@ -125,31 +104,14 @@ class PaymentDialog(QDialog):
     def submit(self) -> None:
         if self.busy:
             return
-        self.busy = True
-        self.confirm.setEnabled(False)
-        self.confirm.setText("Registrando…")
         ctx, user, folio = self._ctx, self._user, self.folio
         method, reference = self.selected_method(), self.reference.text().strip() or None
-        self._runner.run(lambda: record_payment(ctx, user, folio, method, reference),
-                         self._registered, self._refused, owner=self)
+        self.run_confirmed(lambda: record_payment(ctx, user, folio, method, reference),
+                           self._registered, "Registrando…")
 
     def _registered(self, info: PaymentInfo) -> None:
-        self.busy = False
         self.accept()
         self.payment_registered.emit(info)
-
-    def _refused(self, exc: BaseException) -> None:
-        self.busy = False
-        self.confirm.setText("Registrar pago")
-        self.confirm.setEnabled(True)
-        if not isinstance(exc, VentanillaError):
-            show_exception(self, exc)
-        self.message.setText(user_message(exc))
-        self.message.show()
-
-    def reject(self) -> None:
-        if not self.busy:  # the payment is being written: wait for its outcome
-            super().reject()
 
 
 def describe_payment(info: PaymentInfo) -> str:

@@ -16,24 +16,19 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop.context import AppContext
-from desktop.errors import VentanillaError
 from desktop.permissions import CurrentUser, Permission
-from ui.error_dialog import show_exception, user_message
-from ui.layout_parts import fit_height
 from ui.operations import void_folio
+from ui.task_dialog import TaskDialog
 from ui.tasks import TaskRunner
 
 VOID_ACTION = "Cancelar folio…"
@@ -42,35 +37,28 @@ WHAT_VOID_DOES = ("El folio queda cancelado con el motivo que escriba: no se bor
                   "deshacer.")
 
 
-class VoidDialog(QDialog):
+class VoidDialog(TaskDialog):
+    FIT_HEIGHT = True
     folio_voided = Signal(str)
 
     def __init__(self, folio: str, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.folio, self._ctx, self._user, self._runner = folio, ctx, user, runner
-        self.busy = False
+        super().__init__(runner, parent)
+        self.folio, self._ctx, self._user = folio, ctx, user
         self.setObjectName("voidDialog")
         self.setWindowTitle(f"Cancelar folio {folio}")
         self.reason = QLineEdit()
         self.reason.setObjectName("voidReason")
         self.reason.setMaxLength(500)
         self.reason.setPlaceholderText("Por ejemplo: datos del predio equivocados")
-        self.message = QLabel()
-        self.message.setObjectName("formError")
-        self.message.setWordWrap(True)
-        self.message.hide()
         self.confirm = QPushButton("Cancelar folio")
         self.confirm.setObjectName("voidConfirm")
         self.confirm.setProperty("danger", True)
         self.confirm.setAutoDefault(False)  # Enter is handled by the reason field
-        self.back = QPushButton("Volver")
-        self.back.setAutoDefault(False)
         self._build()
         self.reason.textChanged.connect(lambda text: self.confirm.setEnabled(bool(text.strip())))
         self.reason.returnPressed.connect(self.submit)
         self.confirm.clicked.connect(self.submit)
-        self.back.clicked.connect(self.reject)
         self.confirm.setEnabled(False)
         self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -79,52 +67,23 @@ class VoidDialog(QDialog):
         what.setWordWrap(True)
         caption = QLabel("&Motivo de la cancelación (obligatorio)")
         caption.setBuddy(self.reason)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.back)
-        buttons.addWidget(self.confirm)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(8)
-        for widget in (what, caption, self.reason, self.message):
-            layout.addWidget(widget)
-        layout.addLayout(buttons)
-        self.setFixedWidth(480)
+        self.lay_out_form((what, caption, self.reason, self.message), width=480)
 
     def submit(self) -> None:
         reason = self.reason.text().strip()
         if self.busy or not reason:
             return
-        self.busy = True
-        self.confirm.setEnabled(False)
-        self.confirm.setText("Cancelando…")
         ctx, user, folio = self._ctx, self._user, self.folio
-        self._runner.run(lambda: void_folio(ctx, user, folio, reason), self._voided,
-                         self._refused, owner=self)
+        self.run_confirmed(lambda: void_folio(ctx, user, folio, reason), self._voided,
+                           "Cancelando…")
 
     def _voided(self, _none: None) -> None:
-        self.busy = False
         self.accept()
         self.folio_voided.emit(self.folio)
 
     def _refused(self, exc: BaseException) -> None:
-        self.busy = False
-        self.confirm.setText("Cancelar folio")
-        self.confirm.setEnabled(True)
-        if not isinstance(exc, VentanillaError):
-            show_exception(self, exc)
-        self.message.setText(user_message(exc))
-        self.message.show()
-        fit_height(self)
+        super()._refused(exc)
         self.reason.setFocus()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        fit_height(self)
-
-    def reject(self) -> None:
-        if not self.busy:  # the void is being written: wait for its outcome
-            super().reject()
 
 
 class VoidBar(QFrame):

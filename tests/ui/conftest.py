@@ -14,6 +14,7 @@ os.environ.setdefault("VENTANILLA_CREDENTIALS", "file")
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtGui import QColor, QImage
@@ -25,6 +26,8 @@ from desktop.context import AppContext, open_context
 from desktop.office import OfficeInfo, office_info
 from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
+from tests.ipp_printer import IppPrinter, find_ippeveprinter, running_printer
+from tests.sync.central_server import CentralServer, central_db_url
 from tests.ui.gui_thread_guard import gui_thread_guard  # noqa: F401  (autouse)
 from ui.idle_lock import DEFAULT_IDLE_MS
 from ui.main_window import MainWindow
@@ -38,6 +41,8 @@ BAD_CURP = "GODE561231HSRRRN01"  # wrong check digit
 ANSWERS = {"nombre": "Daniela Gómez Encinas", "telefono": "6621234567",
            "domicilio": "Blvd. Kino 315, Col. Pitic", "cp": "83150",
            "clave_catastral": "12-345-678"}
+IPPEVEPRINTER = find_ippeveprinter()
+Test = TypeVar("Test", bound=Callable[..., None])
 
 
 @pytest.fixture(scope="session")
@@ -127,3 +132,25 @@ def sample_png(tmp_path: Path) -> Path:
     image.save(str(path))
     return path
 
+
+def needs_printer(test: Test) -> Test:
+    """Marks a test `printer` and skips it where ippeveprinter (cups-ipp-utils) is missing."""
+    skip = pytest.mark.skipif(IPPEVEPRINTER is None,
+                              reason="ippeveprinter (cups-ipp-utils) missing")
+    marked: Test = pytest.mark.printer(skip(test))
+    return marked
+
+
+@pytest.fixture
+def printer(tmp_path: Path) -> Iterator[IppPrinter]:
+    assert IPPEVEPRINTER is not None
+    with running_printer(IPPEVEPRINTER, tmp_path / "impresora") as running:
+        yield running
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[CentralServer]:
+    with central_db_url("sqlite", tmp_path / "central") as url:
+        server = CentralServer(url).start()
+        yield server
+        server.close()

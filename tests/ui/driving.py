@@ -7,11 +7,14 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.context import AppContext
+from desktop.office import OfficeInfo
 from ui.capture_view import CaptureView
+from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
 
-from .conftest import settle
+from .conftest import TRAMITE, WindowFactory, settle
 
 
 def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -66,3 +69,18 @@ def fill_answers(qtbot: QtBot, view: CaptureView, answers: dict[str, str]) -> No
 def choose(view: CaptureView, clave: str, valor: str) -> None:
     combo = view.form.editor(clave).focus_widget
     combo.setCurrentIndex(combo.findData(valor))  # type: ignore[attr-defined]
+
+
+def start_predial(qtbot: QtBot, make_window: WindowFactory,
+                  runner: TaskRunner) -> tuple[MainWindow, CaptureView]:
+    """A fresh window with the predial constancia's capture open (the usual starting point)."""
+    window = make_window()
+    return window, open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+
+
+def show_login(qtbot: QtBot, ctx: AppContext, office: OfficeInfo,
+               runner: TaskRunner) -> LoginDialog:
+    dialog = LoginDialog(ctx, office, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog

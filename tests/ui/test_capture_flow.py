@@ -14,14 +14,13 @@ from desktop.context import AppContext
 from desktop.office import OfficeInfo
 from localdb.models import Attachment, Expediente, OutboxEntry
 from sync.protocol import ExpedientePayload
-from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.saved_view import SavedView
 from ui.status_bar import DEMO_STATE
 from ui.tasks import TaskRunner
 
 from .conftest import ANSWERS, BAD_CURP, GOOD_CURP, TRAMITE, WindowFactory, settle
-from .driving import choose, fill_answers, open_capture, type_into
+from .driving import choose, fill_answers, open_capture, show_login, type_into
 
 
 def _pdf_text(data: bytes, tmp: Path) -> str:
@@ -31,9 +30,7 @@ def _pdf_text(data: bytes, tmp: Path) -> str:
 
 
 def _log_in(qtbot: QtBot, ctx: AppContext, office: OfficeInfo, runner: TaskRunner) -> object:
-    dialog = LoginDialog(ctx, office, runner)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = show_login(qtbot, ctx, office, runner)
     qtbot.keyClicks(dialog.username, "operador")
     qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
     assert dialog.focusWidget() is dialog.password and dialog.message_text() == ""

@@ -30,8 +30,8 @@ from ui.field_widgets import make_editor
 from ui.main_window import CATALOG
 from ui.tasks import TaskRunner
 
-from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
-from .driving import choose, fill_answers, open_capture, type_into, type_text
+from .conftest import ANSWERS, GOOD_CURP, WindowFactory, settle
+from .driving import choose, fill_answers, open_capture, start_predial, type_into, type_text
 
 
 def test_each_tipo_gets_its_widget_and_round_trips(qtbot: QtBot) -> None:
@@ -62,8 +62,7 @@ def test_each_tipo_gets_its_widget_and_round_trips(qtbot: QtBot) -> None:
 def test_enter_moves_to_the_next_campo_and_required_are_marked(
     qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
 ) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    _, view = start_predial(qtbot, make_window, runner)
     nombre = view.form.editor("nombre").focus_widget
     nombre.setFocus()
     qtbot.keyClick(nombre, Qt.Key.Key_Return)
@@ -76,8 +75,7 @@ def test_enter_moves_to_the_next_campo_and_required_are_marked(
 def test_required_left_empty_shows_its_error_on_leaving(
     qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
 ) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    _, view = start_predial(qtbot, make_window, runner)
     type_into(qtbot, view, "telefono", "662")
     assert view.form.error_text("telefono") != ""
     type_into(qtbot, view, "nombre", "")
@@ -153,8 +151,7 @@ def _discard_box(window: object) -> QMessageBox:
 def test_escape_asks_before_discarding(
     qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
 ) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    window, view = start_predial(qtbot, make_window, runner)
     type_into(qtbot, view, "nombre", ANSWERS["nombre"])
     qtbot.keyClick(view.form.editor("curp").focus_widget, Qt.Key.Key_Escape)
     box = _discard_box(window)
@@ -198,8 +195,7 @@ def test_known_curp_offers_to_fill_the_applicant(
 
 def test_typing_accents_in_the_form(qtbot: QtBot, make_window: WindowFactory,
                                     runner: TaskRunner) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    _, view = start_predial(qtbot, make_window, runner)
     widget = view.form.editor("domicilio").focus_widget
     widget.setFocus()
     type_text(qtbot, widget, "Calle Ñandú 5")
@@ -210,8 +206,7 @@ def test_typing_accents_in_the_form(qtbot: QtBot, make_window: WindowFactory,
 def test_closing_the_window_never_drops_a_capture_silently(
     qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
 ) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    window, view = start_predial(qtbot, make_window, runner)
     type_into(qtbot, view, "nombre", ANSWERS["nombre"])
     assert not window.close()
     box = _discard_box(window)
@@ -231,8 +226,7 @@ def test_closing_the_window_never_drops_a_capture_silently(
 def test_a_requisito_not_received_needs_a_note_and_is_saved_as_pending(
     qtbot: QtBot, ctx: AppContext, make_window: WindowFactory, runner: TaskRunner,
 ) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    window, view = start_predial(qtbot, make_window, runner)
     fill_answers(qtbot, view, {**ANSWERS, "curp": GOOD_CURP})
     choose(view, "motivo", "otro")
     identificacion, recibo = view.setup.tramite.requisitos

@@ -3,10 +3,8 @@ loopback), a printer that fails (Spanish message, expediente kept), and reprints
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
@@ -19,15 +17,13 @@ from desktop.context import AppContext
 from desktop.documents import PRINT_ACTION, set_default_printer
 from desktop.permissions import CurrentUser
 from localdb.models import AuditEntry, Expediente
-from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port, running_printer
+from tests.ipp_printer import IppPrinter, free_port
 from ui.expediente_dialog import ExpedienteDialog
 from ui.main_window import EXPEDIENTES
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
 
-from .conftest import ANSWERS, GOOD_CURP, WindowFactory, settle
-
-IPPEVEPRINTER = find_ippeveprinter()
+from .conftest import ANSWERS, GOOD_CURP, WindowFactory, needs_printer, settle
 
 
 def _capture(ctx: AppContext, user: CurrentUser) -> CaptureResult:
@@ -37,8 +33,11 @@ def _capture(ctx: AppContext, user: CurrentUser) -> CaptureResult:
                     RequisitoAnswer("recibo_predial", True)]))
 
 
-def _saved_view(qtbot: QtBot, ctx: AppContext, user: CurrentUser,
-                runner: TaskRunner) -> SavedView:
+def _saved_view(qtbot: QtBot, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
+                printer_uri: str | None = None) -> SavedView:
+    """A freshly captured expediente's saved view (printing to `printer_uri` by default)."""
+    if printer_uri is not None:
+        set_default_printer(ctx, user, printer_uri)
     result = _capture(ctx, user)
     view = SavedView(result.folio, result.total, "Constancia", ctx, user, runner)
     qtbot.addWidget(view)
@@ -51,21 +50,12 @@ def _pdf_text(path: Path) -> str:
     return "".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", "")
 
 
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[IppPrinter]:
-    assert IPPEVEPRINTER is not None
-    with running_printer(IPPEVEPRINTER, tmp_path / "impresora") as running:
-        yield running
-
-
-@pytest.mark.printer
-@pytest.mark.skipif(IPPEVEPRINTER is None, reason="ippeveprinter (cups-ipp-utils) missing")
+@needs_printer
 def test_imprimir_sends_the_acuse_to_the_default_printer(
     qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
     printer: IppPrinter,
 ) -> None:
-    set_default_printer(ctx, operador, printer.uri)
-    view = _saved_view(qtbot, ctx, operador, runner)
+    view = _saved_view(qtbot, ctx, operador, runner, printer.uri)
     with qtbot.waitSignal(view.printed, timeout=15_000):
         qtbot.mouseClick(view.print_buttons["acuse"], Qt.MouseButton.LeftButton)
     assert view.note.text() == f"Acuse de recibo enviado a {printer.uri}."
@@ -80,8 +70,7 @@ def test_printer_failure_is_explained_and_the_expediente_stays(
     qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
 ) -> None:
     uri = f"ipp://127.0.0.1:{free_port()}/ipp/print"  # nothing listens there
-    set_default_printer(ctx, operador, uri)
-    view = _saved_view(qtbot, ctx, operador, runner)
+    view = _saved_view(qtbot, ctx, operador, runner, uri)
     qtbot.mouseClick(view.print_buttons["recibo"], Qt.MouseButton.LeftButton)
     settle(qtbot, runner)
     [box] = [b for b in view.findChildren(QMessageBox) if b.isVisible()]

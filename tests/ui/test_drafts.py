@@ -17,15 +17,14 @@ from ui.main_window import DRAFTS
 from ui.tasks import TaskRunner
 
 from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
-from .driving import choose, fill_answers, open_capture
+from .driving import choose, fill_answers, start_predial
 
 
 def test_draft_saved_listed_resumed_and_captured(
     qtbot: QtBot, ctx: AppContext, make_window: WindowFactory, runner: TaskRunner,
     sample_png: Path,
 ) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    window, view = start_predial(qtbot, make_window, runner)
     fill_answers(qtbot, view, {"nombre": ANSWERS["nombre"], "curp": GOOD_CURP})
     requisito = view.setup.tramite.requisitos[0].clave
     view.findChild(object, f"requisito_{requisito}").setChecked(True)

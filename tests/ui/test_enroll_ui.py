@@ -20,7 +20,7 @@ from desktop.office import OfficeInfo, office_info
 from desktop.permissions import CurrentUser, Role
 from sync.enroll import BAD_CODE
 from sync.platform_login import platform_check
-from tests.sync.central_server import CentralServer, central_db_url
+from tests.sync.central_server import CentralServer
 from tests.sync.machines import ADMIN, enrolled_context
 from ui.app import ENROLLED_NOTICE, _Session
 from ui.enroll_dialog import SESSION_ENDS, EnrollDialog
@@ -34,14 +34,6 @@ from .driving import type_text
 
 DEMO_ADMIN = CurrentUser("admin", "María Fernanda Ochoa (DEMO)", Role.ADMIN)
 SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
-
-
-@pytest.fixture
-def central(tmp_path: Path) -> Iterator[CentralServer]:
-    with central_db_url("sqlite", tmp_path / "central") as url:
-        server = CentralServer(url).start()
-        yield server
-        server.close()
 
 
 def _enroll_button(window: MainWindow) -> QPushButton | None:

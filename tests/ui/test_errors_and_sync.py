@@ -21,8 +21,8 @@ from ui.main_window import MainWindow
 from ui.status_bar import DEMO_STATE, DEMO_SYNC_HINT
 from ui.tasks import TaskRunner
 
-from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
-from .driving import choose, fill_answers, open_capture
+from .conftest import ANSWERS, GOOD_CURP, WindowFactory, settle
+from .driving import choose, fill_answers, start_predial
 
 
 def _visible_boxes(window: MainWindow) -> list[QMessageBox]:
@@ -79,8 +79,7 @@ def test_failed_save_keeps_everything_on_screen(
     qtbot: QtBot, ctx: AppContext, make_window: WindowFactory, runner: TaskRunner,
     sample_png: Path,
 ) -> None:
-    window = make_window()
-    view = open_capture(qtbot, window, runner, "adeudo predial", TRAMITE)
+    window, view = start_predial(qtbot, make_window, runner)
     fill_answers(qtbot, view, {**ANSWERS, "curp": GOOD_CURP})
     choose(view, "motivo", "otro")
     view.requisitos.check_all()

@@ -27,7 +27,13 @@ from ui.void_dialog import VoidDialog
 
 from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
 from .driving import choose, fill_answers, open_capture, type_text
-from .test_supervisor_ui import SUPERVISOR, _folio_of, _open_first, _show_expedientes
+from .test_supervisor_ui import (
+    SUPERVISOR,
+    _expedientes_window,
+    _folio_of,
+    _open_first,
+    _show_expedientes,
+)
 
 PAYMENT_COLUMN = 5
 SUPERVISOR_NAME = "Jesús Ramón Encinas (DEMO)"  # the demo office's users table
@@ -62,8 +68,7 @@ def test_cancelling_a_folio_takes_registrar_pago_away_and_says_why(
     qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
 ) -> None:
     folio = _folio_of(ctx, capture_many(ctx, 1)[0])
-    window = make_window(user=SUPERVISOR)
-    _show_expedientes(qtbot, window, runner)
+    window = _expedientes_window(qtbot, make_window, runner)
     dialog = _open_first(qtbot, window, runner, folio)
     qtbot.waitUntil(lambda: dialog.view.preview.keys() == ["acuse", "recibo"], timeout=15_000)
     settle(qtbot, runner)
@@ -188,8 +193,7 @@ def test_the_list_says_which_expedientes_are_paid(
     unpaid, paid, cancelled = (_folio_of(ctx, u) for u in uuids)
     register_payment(ctx, SUPERVISOR, paid, "transferencia", "SPEI 77812")
     void_expediente(ctx, SUPERVISOR, cancelled, "Capturado dos veces")
-    window = make_window(user=SUPERVISOR)
-    _show_expedientes(qtbot, window, runner)
+    window = _expedientes_window(qtbot, make_window, runner)
     model = window.expedientes.model
     assert model.headerData(PAYMENT_COLUMN, Qt.Orientation.Horizontal) == "Pago"
 

@@ -12,7 +12,7 @@ from ui.login_dialog import LoginDialog
 from ui.tasks import TaskRunner
 
 from .conftest import ANSWERS, TRAMITE, WindowFactory, settle
-from .driving import fill_answers, open_capture
+from .driving import fill_answers, open_capture, show_login
 
 
 def _attempt(qtbot: QtBot, dialog: LoginDialog, runner: TaskRunner, password: str) -> str:
@@ -26,9 +26,7 @@ def _attempt(qtbot: QtBot, dialog: LoginDialog, runner: TaskRunner, password: st
 def test_wrong_password_then_lockout_shows_minutes_left(
     qtbot: QtBot, ctx: AppContext, office: OfficeInfo, runner: TaskRunner,
 ) -> None:
-    dialog = LoginDialog(ctx, office, runner)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = show_login(qtbot, ctx, office, runner)
     assert "Modo demostración" in dialog.findChild(object, "demoBanner").text()
     qtbot.keyClicks(dialog.username, "operador")
     assert _attempt(qtbot, dialog, runner, "equivocada") == (
@@ -45,9 +43,7 @@ def test_wrong_password_then_lockout_shows_minutes_left(
 def test_empty_fields_are_explained_without_a_database_call(
     qtbot: QtBot, ctx: AppContext, office: OfficeInfo, runner: TaskRunner,
 ) -> None:
-    dialog = LoginDialog(ctx, office, runner)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = show_login(qtbot, ctx, office, runner)
     qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
     assert dialog.message_text() == "Escriba su usuario y su contraseña."
     assert runner.is_idle()

@@ -3,31 +3,25 @@ recibo turns into a "Recibo de pago" with the method, and printing it is offered
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop.context import AppContext
-from desktop.documents import PRINT_ACTION, set_default_printer
+from desktop.documents import PRINT_ACTION
 from desktop.expedientes import page_expedientes
 from desktop.permissions import CurrentUser
 from localdb.models import AuditEntry, Expediente, OutboxEntry
 from tests.document_fixtures import pdf_text
-from tests.ipp_printer import IppPrinter, find_ippeveprinter, running_printer
+from tests.ipp_printer import IppPrinter
 from ui.expediente_dialog import ExpedienteDialog
 from ui.payment_dialog import PaymentDialog
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
 
-from .conftest import settle
+from .conftest import needs_printer, settle
 from .test_documents_ui import _capture, _saved_view
-
-IPPEVEPRINTER = find_ippeveprinter()
 
 
 def _open_dialog(qtbot: QtBot, view: SavedView) -> PaymentDialog:
@@ -126,21 +120,12 @@ def test_the_expediente_detail_offers_registrar_pago(
     dialog.close()
 
 
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[IppPrinter]:
-    assert IPPEVEPRINTER is not None
-    with running_printer(IPPEVEPRINTER, tmp_path / "impresora") as running:
-        yield running
-
-
-@pytest.mark.printer
-@pytest.mark.skipif(IPPEVEPRINTER is None, reason="ippeveprinter (cups-ipp-utils) missing")
+@needs_printer
 def test_the_offered_recibo_de_pago_prints_as_an_original(
     qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
     printer: IppPrinter,
 ) -> None:
-    set_default_printer(ctx, operador, printer.uri)
-    view = _saved_view(qtbot, ctx, operador, runner)
+    view = _saved_view(qtbot, ctx, operador, runner, printer.uri)
     with qtbot.waitSignal(view.printed, timeout=15_000):  # the orden de pago, before paying
         qtbot.mouseClick(view.print_buttons["recibo"], Qt.MouseButton.LeftButton)
     orden = printer.wait_for_job()

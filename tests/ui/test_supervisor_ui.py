@@ -41,6 +41,14 @@ def _show_expedientes(qtbot: QtBot, window: MainWindow, runner: TaskRunner) -> N
     settle(qtbot, runner, window.expedientes.search_pending)
 
 
+def _expedientes_window(qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
+                        user: CurrentUser | None = SUPERVISOR) -> MainWindow:
+    """A fresh window for `user` (None: the operador) showing the expedientes list."""
+    window = make_window(user=user)
+    _show_expedientes(qtbot, window, runner)
+    return window
+
+
 def _open_first(qtbot: QtBot, window: MainWindow, runner: TaskRunner,
                 folio: str) -> ExpedienteDialog:
     """Pick the folio's row in the table with the keyboard and open it with Enter."""
@@ -64,8 +72,7 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
 ) -> None:
     folio = _folio_of(ctx, capture_many(ctx, 2)[0])
-    window = make_window(user=SUPERVISOR)
-    _show_expedientes(qtbot, window, runner)
+    window = _expedientes_window(qtbot, make_window, runner)
     assert _listed(window)[folio] == ("Capturado", LOCAL_ONLY)
     expediente = _open_first(qtbot, window, runner, folio)
     bar = expediente.void_bar
@@ -113,8 +120,7 @@ def test_an_operador_is_not_offered_cancelling(
     qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
 ) -> None:
     folio = _folio_of(ctx, capture_many(ctx, 1)[0])
-    window = make_window()
-    _show_expedientes(qtbot, window, runner)
+    window = _expedientes_window(qtbot, make_window, runner, user=None)
     expediente = _open_first(qtbot, window, runner, folio)
     assert expediente.void_bar is None
     assert [b for b in expediente.findChildren(QPushButton) if b.text() == VOID_ACTION] == []
@@ -140,8 +146,7 @@ def queues(ctx: AppContext) -> dict[str, str]:
 def test_supervisor_filters_the_list_by_queue(
     qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner, queues: dict[str, str],
 ) -> None:
-    window = make_window(user=SUPERVISOR)
-    _show_expedientes(qtbot, window, runner)
+    window = _expedientes_window(qtbot, make_window, runner)
     view = window.expedientes
     assert len(_listed(window)) == 4
 

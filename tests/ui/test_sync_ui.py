@@ -20,7 +20,7 @@ from localdb.models import OutboxEntry
 from sync.engine import SyncEngine, SyncReport
 from sync.observer import ConnectionState, SyncStatus
 from sync.protocol import payload_sha256
-from tests.sync.central_server import CentralServer, central_db_url, publish_bundle
+from tests.sync.central_server import CentralServer, publish_bundle
 from tests.sync.machines import OPERADOR, capture_many, enrolled_context
 from ui.main_window import EXPEDIENTES, MainWindow
 from ui.status_bar import REJECTED_HINT
@@ -31,14 +31,6 @@ from .conftest import settle
 from .driving import search_catalog
 
 NUEVO = "Trámite nuevo publicado"
-
-
-@pytest.fixture
-def central(tmp_path: Path) -> Iterator[CentralServer]:
-    with central_db_url("sqlite", tmp_path / "central") as url:
-        server = CentralServer(url).start()
-        yield server
-        server.close()
 
 
 @pytest.fixture
