@@ -25,3 +25,16 @@ def demo_ctx(data_dir: Path) -> Iterator[object]:
     ctx = open_context(data_dir)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def printer(tmp_path: Path) -> Iterator[object]:
+    """A real IPP printer (ippeveprinter) on a loopback port, its jobs spooled to tmp_path.
+    Tests that use it carry the `printer` marker and skip without cups-ipp-utils."""
+    from tests.ipp_printer import find_ippeveprinter, running_printer
+
+    executable = find_ippeveprinter()
+    assert executable is not None, "ippeveprinter (Debian package cups-ipp-utils) missing"
+    with running_printer(executable, tmp_path / "printer") as running:
+        yield running
+

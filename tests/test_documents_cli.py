@@ -3,7 +3,6 @@ that comes out, the QR scanned from it, and the Spanish answer when the printer 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +12,7 @@ from desktop.context import open_context
 from desktop.documents import PRINT_ACTION
 from localdb.models import AuditEntry
 from tests.document_fixtures import pdf_text
-from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port, running_printer
+from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port
 from tests.test_cli import _answers_file, run
 from tests.test_receipt_signing import scan_qr
 
@@ -29,13 +28,6 @@ def captured(tmp_path: Path) -> tuple[Path, str]:
                "--user", "operador")
     assert done.returncode == 0, done.stderr
     return data, done.stdout.split("folio ")[1].split(",")[0]
-
-
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[IppPrinter]:
-    assert IPPEVEPRINTER is not None
-    with running_printer(IPPEVEPRINTER, tmp_path / "printer") as running:
-        yield running
 
 
 def _destinations(data: Path) -> list[list[str]]:

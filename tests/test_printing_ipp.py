@@ -36,13 +36,6 @@ QUEUE = "Ventanilla_Caja_1"
 
 
 @pytest.fixture
-def printer(tmp_path: Path) -> Iterator[IppPrinter]:
-    assert IPPEVEPRINTER is not None
-    with running_printer(IPPEVEPRINTER, tmp_path / "printer") as running:
-        yield running
-
-
-@pytest.fixture
 def failing_printer(tmp_path: Path) -> Iterator[IppPrinter]:
     """A printer whose print command fails, so it aborts every job."""
     assert IPPEVEPRINTER is not None

@@ -26,7 +26,7 @@ from desktop.context import AppContext, open_context
 from desktop.office import OfficeInfo, office_info
 from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
-from tests.ipp_printer import IppPrinter, find_ippeveprinter, running_printer
+from tests.ipp_printer import find_ippeveprinter
 from tests.sync.central_server import CentralServer, central_db_url
 from tests.ui.gui_thread_guard import gui_thread_guard  # noqa: F401  (autouse)
 from ui.idle_lock import DEFAULT_IDLE_MS
@@ -139,13 +139,6 @@ def needs_printer(test: Test) -> Test:
                               reason="ippeveprinter (cups-ipp-utils) missing")
     marked: Test = pytest.mark.printer(skip(test))
     return marked
-
-
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[IppPrinter]:
-    assert IPPEVEPRINTER is not None
-    with running_printer(IPPEVEPRINTER, tmp_path / "impresora") as running:
-        yield running
 
 
 @pytest.fixture
