@@ -78,6 +78,7 @@ def _cache_platform_user(session: Session, profile: PlatformProfile, password: s
         user = User(username=profile.username.lower(), failed_attempts=0, is_demo=False)
         session.add(user)
     user.full_name, user.role, user.active = profile.full_name, Role(profile.role).value, True
+    user.is_demo = False  # a platform user named like a retired demo user is not a demo user
     user.password_hash = hash_password(password)
     append_audit(session, user.username, "user.platform_sync", user.username,
                  {"role": user.role})

@@ -71,3 +71,16 @@ def test_demo_users_cannot_open_an_enrolled_window(online: AppContext) -> None:
     for username, password in (("operador", "operador123"), ("admin", "admin123")):
         with pytest.raises(AuthError, match="Usuario o contraseña incorrectos"):
             login(online, username, password)
+
+
+def test_platform_user_named_like_a_retired_demo_user_is_a_real_user(
+        online: AppContext, central: CentralServer) -> None:
+    admin.add_user(central.db, "admin", "admin", "Lic. Carmen Soto", "clave-de-plataforma")
+    with pytest.raises(AuthError):
+        login(online, "admin", "admin123")  # the published demo password stays refused
+    user = login(online, "admin", "clave-de-plataforma")
+    assert (user.full_name, user.role) == ("Lic. Carmen Soto", Role.ADMIN)
+    with online.session() as s:
+        row = s.get(User, "admin")
+        assert row.active and not row.is_demo
+
