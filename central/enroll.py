@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -20,6 +21,10 @@ from central.security import (
     verify_password,
 )
 from sync.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse
+
+BAD_LOGIN = "Usuario o contraseña incorrectos."
+LOGIN_MAX_FAILURES = 5  # the same rule as the window's own lockout (desktop.auth)
+LOGIN_LOCK = timedelta(minutes=5)
 
 router = APIRouter()
 
@@ -70,11 +75,32 @@ def login(
 ) -> LoginResponse:
     with db.read() as session:
         user = session.get(User, body.username)
-    stored_hash = user.password_hash if user is not None and user.active else None
-    if not verify_password(stored_hash, body.password) or user is None:
-        raise HTTPException(401, "Usuario o contraseña incorrectos.")
+    usable = user is not None and user.active and not _locked(user)
+    stored_hash = user.password_hash if user is not None and usable else None
+    matches = verify_password(stored_hash, body.password)  # same work for every refusal
+    if user is not None and usable:
+        _count_login(db, user.username, matches)
+    if not matches or user is None:
+        # A locked user hears the same answer: guessing learns nothing, and stops counting.
+        raise HTTPException(401, BAD_LOGIN)
     with db.write() as session:
         session.execute(
             update(Machine).where(Machine.id == machine.id).values(last_seen=utc_now())
         )
     return LoginResponse(username=user.username, full_name=user.full_name, role=user.role)  # type: ignore[arg-type]
+
+
+def _locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utc_now()
+
+
+def _count_login(db: Database, username: str, success: bool) -> None:
+    """Reset on success; after LOGIN_MAX_FAILURES wrong passwords, lock for LOGIN_LOCK."""
+    with db.write() as session:
+        row = session.get_one(User, username)
+        if success:
+            row.failed_logins, row.locked_until = 0, None
+            return
+        row.failed_logins = (row.failed_logins or 0) + 1
+        if row.failed_logins >= LOGIN_MAX_FAILURES:
+            row.failed_logins, row.locked_until = 0, utc_now() + LOGIN_LOCK

@@ -187,6 +187,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Wrong passwords through /v1/auth/login (None: none yet); nullable so `init` can add them.
+    failed_logins: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ScopeCounter(Base):

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from central import admin
-from central.models import EnrollCode, utc_now
+from central.models import EnrollCode, User, utc_now
 from central.security import enroll_code_sha256
 from central.testing import CentralServer
 from tests.central.central_client import enroll
@@ -82,6 +82,28 @@ def test_login_checks_password_and_machine_token(central_server: CentralServer) 
     assert ok.json() == {"username": "lucia", "full_name": "Lucía Ramos", "role": "supervisor"}
     assert [r.status_code for r in (wrong, nobody, no_token, bad_token)] == [401] * 4
     assert wrong.json()["detail"] == "Usuario o contraseña incorrectos."
+
+
+def test_five_wrong_passwords_lock_the_platform_user_for_five_minutes(
+        central_server: CentralServer) -> None:
+    admin.add_user(central_server.db, "lucia", "operador", "Lucía Ramos", "s3creto-largo")
+    machine = enroll(central_server)
+    right = {"username": "lucia", "password": "s3creto-largo"}
+    wrong = {"username": "lucia", "password": "adivinando"}
+
+    assert machine.post("/v1/auth/login", wrong).status_code == 401
+    assert machine.post("/v1/auth/login", right).status_code == 200  # success resets the count
+    for _ in range(5):
+        assert machine.post("/v1/auth/login", wrong).status_code == 401
+    locked = machine.post("/v1/auth/login", right)  # even the right password, while locked
+    assert (locked.status_code, locked.json()["detail"]) == (
+        401, "Usuario o contraseña incorrectos.")
+    with central_server.db.write() as session:
+        user = session.get_one(User, "lucia")
+        assert user.locked_until is not None
+        assert timedelta(minutes=4) < user.locked_until - utc_now() <= timedelta(minutes=5)
+        user.locked_until = utc_now() - timedelta(seconds=1)  # five minutes later
+    assert machine.post("/v1/auth/login", right).status_code == 200
 
 
 def _expire(server: CentralServer, code: str, *, legacy: bool = False) -> None:
