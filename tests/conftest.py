@@ -38,3 +38,14 @@ def printer(tmp_path: Path) -> Iterator[object]:
     with running_printer(executable, tmp_path / "printer") as running:
         yield running
 
+
+@pytest.fixture
+def office(data_dir: Path) -> Iterator[object]:
+    """A demo office with one captured expediente (tests/document_fixtures.seed_office).
+    tests/ui has its own `office` fixture (the window's OfficeInfo), which overrides this one."""
+    from tests.document_fixtures import seed_office
+
+    seeded = seed_office(data_dir)
+    yield seeded
+    seeded.ctx.close()
+

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,6 @@ from printing.money import format_money
 from tests.document_fixtures import AVISO, FOLIO, TOTAL, Office, pdf_text, seed_office
 from tests.test_capture import OPERADOR as DEMO_OPERADOR
 from tests.test_capture import _request
-
-
-@pytest.fixture
-def office(data_dir: Path) -> Iterator[Office]:
-    office = seed_office(data_dir)
-    yield office
-    office.ctx.close()
 
 
 def _print_entries(office: Office) -> list[AuditEntry]:

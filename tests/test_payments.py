@@ -4,7 +4,6 @@ Spanish write nothing; the recibo turns into a "Recibo de pago" that starts its 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -22,13 +21,6 @@ from sync.protocol import canonical_json, payload_sha256
 from tests.document_fixtures import FOLIO, TOTAL, Office, pdf_text, seed_office
 
 SUPERVISOR = CurrentUser("super", "Rosa Elena Duarte", Role.SUPERVISOR)
-
-
-@pytest.fixture
-def office(data_dir: Path) -> Iterator[Office]:
-    office = seed_office(data_dir)
-    yield office
-    office.ctx.close()
 
 
 def _outbox(office: Office) -> list[OutboxEntry]:

@@ -22,7 +22,7 @@ from printing.ipp_jobs import ABORTED, COMPLETED, job_status, wait_for_job
 from printing.printers import PrintFailed, list_printers, print_pdf
 from printing.sample_document import sample_document_data
 from tests.cups_server import CupsServer, find_cupsd, running_cupsd
-from tests.document_fixtures import FOLIO, Office, pdf_text, seed_office
+from tests.document_fixtures import FOLIO, Office, pdf_text
 from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port, running_printer
 
 IPPEVEPRINTER = find_ippeveprinter()
@@ -61,13 +61,6 @@ def cups(monkeypatch: pytest.MonkeyPatch) -> Iterator[CupsServer]:
     with running_cupsd(CUPSD) as server:
         monkeypatch.setenv("CUPS_SERVER", str(server.socket))
         yield server
-
-
-@pytest.fixture
-def office(data_dir: Path) -> Iterator[Office]:
-    office = seed_office(data_dir)
-    yield office
-    office.ctx.close()
 
 
 @pytest.mark.printer

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -27,14 +25,7 @@ from desktop.receipt_signing import (
     verify_receipt_url,
 )
 from localdb.models import Expediente, Setting, SyncState
-from tests.document_fixtures import FOLIO, MACHINE_ID, SHA, Office, seed_office
-
-
-@pytest.fixture
-def office(data_dir: Path) -> Iterator[Office]:
-    office = seed_office(data_dir)
-    yield office
-    office.ctx.close()
+from tests.document_fixtures import FOLIO, MACHINE_ID, SHA, Office
 
 
 def scan_qr(pdf: bytes, dpi: int = 200) -> str:

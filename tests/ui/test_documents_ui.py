@@ -3,9 +3,6 @@ loopback), a printer that fails (Spanish message, expediente kept), and reprints
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QMessageBox
@@ -17,6 +14,7 @@ from desktop.context import AppContext
 from desktop.documents import PRINT_ACTION, set_default_printer
 from desktop.permissions import CurrentUser
 from localdb.models import AuditEntry, Expediente
+from tests.document_fixtures import pdf_text
 from tests.ipp_printer import IppPrinter, free_port
 from ui.expediente_dialog import ExpedienteDialog
 from ui.main_window import EXPEDIENTES
@@ -46,10 +44,6 @@ def _saved_view(qtbot: QtBot, ctx: AppContext, user: CurrentUser, runner: TaskRu
     return view
 
 
-def _pdf_text(path: Path) -> str:
-    return "".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", "")
-
-
 @needs_printer
 def test_imprimir_sends_the_acuse_to_the_default_printer(
     qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
@@ -60,7 +54,7 @@ def test_imprimir_sends_the_acuse_to_the_default_printer(
         qtbot.mouseClick(view.print_buttons["acuse"], Qt.MouseButton.LeftButton)
     assert view.note.text() == f"Acuse de recibo enviado a {printer.uri}."
     [spooled] = printer.wait_for_job()
-    assert view.folio in _pdf_text(spooled)
+    assert view.folio in pdf_text(spooled.read_bytes())
     with ctx.session() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == PRINT_ACTION)).one()
         assert entry.entity == view.folio and entry.detail["destino"] == [printer.uri]
