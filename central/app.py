@@ -10,10 +10,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from central import attachments, config_api, enroll, error_handlers, pull, push, verify_page
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
-from central.gzip_body import GzipRequestBody
+from central.gzip_body import GzipRequestBody, TokenCheck
+from central.machine_auth import machine_for_token
 from sync.protocol import MAX_BATCH_BYTES
 
 
@@ -34,8 +37,36 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     for module in (enroll, push, pull, config_api, attachments, verify_page):
         app.include_router(module.router)
     error_handlers.install(app)
-    app.add_middleware(GzipRequestBody, limit_for_path=_inflated_limit)
+    app.add_middleware(
+        GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(db)
+    )
     return app
+
+
+# The only gzip-accepting path that needs no machine token: enrolling is how a machine gets one.
+_TOKENLESS_PATHS = frozenset({"/v1/enroll"})
+
+
+def _token_check(db: Database) -> TokenCheck:
+    """Checks a request's bearer token before its body is inflated (None: no token needed)."""
+
+    async def check(scope: Scope) -> bool | None:
+        if scope["path"] in _TOKENLESS_PATHS or not scope["path"].startswith("/v1/"):
+            return None
+        token = _bearer(scope)
+        if not token:
+            return False
+        return await run_in_threadpool(machine_for_token, db, token) is not None
+
+    return check
+
+
+def _bearer(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = bytes(value).decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return ""
 
 
 def _inflated_limit(path: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -73,34 +74,49 @@ def login(
     machine: Annotated[MachineIdentity, Depends(current_machine)],
     db: Annotated[Database, Depends(database)],
 ) -> LoginResponse:
-    with db.read() as session:
-        user = session.get(User, body.username)
-    usable = user is not None and user.active and not _locked(user)
-    stored_hash = user.password_hash if user is not None and usable else None
-    matches = verify_password(stored_hash, body.password)  # same work for every refusal
-    if user is not None and usable:
-        _count_login(db, user.username, matches)
-    if not matches or user is None:
-        # A locked user hears the same answer: guessing learns nothing, and stops counting.
+    attempt = _reserve_attempt(db, body.username)
+    matches = verify_password(attempt.password_hash if attempt else None, body.password)
+    if attempt is None or not matches:
+        # A locked or unknown user hears the same answer after the same work: guessing learns
+        # nothing, and a refused guess never reaches the password.
         raise HTTPException(401, BAD_LOGIN)
     with db.write() as session:
+        user = session.get_one(User, attempt.username)
+        user.failed_logins, user.locked_until = 0, None
         session.execute(
             update(Machine).where(Machine.id == machine.id).values(last_seen=utc_now())
         )
-    return LoginResponse(username=user.username, full_name=user.full_name, role=user.role)  # type: ignore[arg-type]
+    return LoginResponse(
+        username=attempt.username, full_name=attempt.full_name, role=attempt.role  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    username: str
+    full_name: str
+    role: str
+    password_hash: str
+
+
+def _reserve_attempt(db: Database, username: str) -> _Attempt | None:
+    """Counts the attempt as failed *before* the password is checked, under the row lock.
+
+    Parallel guesses therefore queue on the lock and each sees the count the previous one left:
+    once LOGIN_MAX_FAILURES attempts are counted the user is locked, and no later attempt gets
+    to try a password, however many arrive at once. A success resets the count. None: unknown,
+    inactive or locked user.
+    """
+    with db.write() as session:
+        user = session.scalars(db.for_update(select(User).where(User.username == username)))
+        row = user.one_or_none()
+        if row is None or not row.active or _locked(row):
+            return None
+        row.failed_logins = (row.failed_logins or 0) + 1
+        if row.failed_logins >= LOGIN_MAX_FAILURES:
+            row.failed_logins, row.locked_until = 0, utc_now() + LOGIN_LOCK
+        return _Attempt(row.username, row.full_name, row.role, row.password_hash)
 
 
 def _locked(user: User) -> bool:
     return user.locked_until is not None and user.locked_until > utc_now()
-
-
-def _count_login(db: Database, username: str, success: bool) -> None:
-    """Reset on success; after LOGIN_MAX_FAILURES wrong passwords, lock for LOGIN_LOCK."""
-    with db.write() as session:
-        row = session.get_one(User, username)
-        if success:
-            row.failed_logins, row.locked_until = 0, None
-            return
-        row.failed_logins = (row.failed_logins or 0) + 1
-        if row.failed_logins >= LOGIN_MAX_FAILURES:
-            row.failed_logins, row.locked_until = 0, utc_now() + LOGIN_LOCK

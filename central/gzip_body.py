@@ -1,26 +1,55 @@
 """ASGI middleware: inflate `Content-Encoding: gzip` request bodies, bounded against gzip bombs.
 
-The sync client gzips every POST body (enroll, login, push). The inflated size is capped per path;
-a larger body (or a declared Content-Length far past the cap) is answered 413 before any handler
-runs, a corrupt one 400.
+The sync client gzips every POST body (enroll, login, push). Before a byte is inflated, a path
+that needs a machine token must carry a valid one (401 otherwise): an anonymous client cannot make
+the platform allocate memory. The inflated size is capped per path, and the bytes being inflated
+at once across all requests are capped too (503 with Retry-After past the budget). A larger body
+(or a declared Content-Length far past the cap) is answered 413 before any handler runs, a corrupt
+one 400.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOO_LARGE = "El envío es demasiado grande."
+BUSY = "La plataforma está ocupada; se reintentará en unos segundos."
+UNAUTHORIZED = "El token del equipo no es válido: vuelva a dar de alta el equipo."
+TOTAL_INFLATE_BUDGET = 256 * 1_048_576  # bytes being inflated at once, all requests together
+
+# Whether the request's bearer token belongs to a machine; None for paths that need no token.
+TokenCheck = Callable[[Scope], Awaitable[bool | None]]
+
+
+class InflateBudget:
+    """Bytes reserved by the inflations in flight; a reservation past the total is refused."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.in_use = 0
+
+    def reserve(self, size: int) -> bool:
+        if self.in_use + size > self.total:
+            return False
+        self.in_use += size
+        return True
+
+    def release(self, size: int) -> None:
+        self.in_use -= size
 
 
 class GzipRequestBody:
-    def __init__(self, app: ASGIApp, limit_for_path: Callable[[str], int]) -> None:
+    def __init__(self, app: ASGIApp, limit_for_path: Callable[[str], int],
+                 token_check: TokenCheck, budget_bytes: int = TOTAL_INFLATE_BUDGET) -> None:
         self.app = app
         self.limit_for_path = limit_for_path
+        self.token_check = token_check
+        self.budget = InflateBudget(budget_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -33,16 +62,30 @@ class GzipRequestBody:
         if not _is_gzip(scope):
             await self.app(scope, receive, send)
             return
-        raw = await _read_raw(receive, limit + 65_536)
-        if raw is None:
-            await JSONResponse({"detail": TOO_LARGE}, 413)(scope, receive, send)
+        if await self.token_check(scope) is False:
+            headers = {"WWW-Authenticate": "Bearer"}
+            await JSONResponse({"detail": UNAUTHORIZED}, 401, headers)(scope, receive, send)
             return
-        body, error = _inflate(raw, limit)
+        if not self.budget.reserve(limit):
+            headers = {"Retry-After": "5"}
+            await JSONResponse({"detail": BUSY}, 503, headers)(scope, receive, send)
+            return
+        try:
+            body, error = await _read_and_inflate(receive, limit)
+        finally:
+            self.budget.release(limit)
         if error is not None:
             status = 413 if error == TOO_LARGE else 400
             await JSONResponse({"detail": error}, status)(scope, receive, send)
             return
         await self.app(_plain_scope(scope, len(body)), _replay(body, receive), send)
+
+
+async def _read_and_inflate(receive: Receive, limit: int) -> tuple[bytes, str | None]:
+    raw = await _read_raw(receive, limit + 65_536)
+    if raw is None:
+        return b"", TOO_LARGE
+    return _inflate(raw, limit)
 
 
 def _header(scope: Scope, wanted: bytes) -> bytes:

@@ -35,15 +35,19 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def current_machine(request: Request) -> MachineIdentity:
-    """The machine the bearer token belongs to; 401 when the token is unknown."""
-    token = bearer_token(request)
-    with database(request).read() as session:
+def machine_for_token(db: Database, token: str) -> MachineIdentity | None:
+    with db.read() as session:
         row = session.execute(
             select(Machine.id, Machine.office, Machine.ventanilla).where(
                 Machine.token_sha256 == sha256_hex(token)
             )
         ).one_or_none()
-    if row is None:
+    return None if row is None else MachineIdentity(row.id, row.office, row.ventanilla)
+
+
+def current_machine(request: Request) -> MachineIdentity:
+    """The machine the bearer token belongs to; 401 when the token is unknown."""
+    machine = machine_for_token(database(request), bearer_token(request))
+    if machine is None:
         raise unauthorized("El token del equipo no es válido: vuelva a dar de alta el equipo.")
-    return MachineIdentity(row.id, row.office, row.ventanilla)
+    return machine

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 import requests
 
+import central.enroll
 from central import admin
 from central.models import EnrollCode, User, utc_now
 from central.security import enroll_code_sha256
@@ -142,3 +145,39 @@ def test_enroll_code_ttl(central_server: CentralServer) -> None:
     for bad in (0, -1, 24 * 31):
         with pytest.raises(admin.AdminError, match="vigencia"):
             admin.issue_enroll_code(central_server.db, "OFI2", "V03", ttl_hours=bad)
+
+
+def test_thirty_parallel_guesses_never_get_past_the_lock(
+        central_server: CentralServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: after 4 wrong passwords, 30 simultaneous attempts (the right one among them)
+    may have exactly one password judged: the fifth attempt locks the user for the rest."""
+    admin.add_user(central_server.db, "lucia", "operador", "Lucía Ramos", "s3creto-largo")
+    machine = enroll(central_server)
+    for i in range(4):
+        assert machine.post("/v1/auth/login", {"username": "lucia", "password": f"no-{i}"}
+                            ).status_code == 401
+    judged: list[int] = []
+    real_verify = central.enroll.verify_password
+
+    def counting_verify(stored_hash: str | None, password: str) -> bool:
+        if stored_hash is not None:
+            judged.append(1)
+        return real_verify(stored_hash, password)
+
+    monkeypatch.setattr(central.enroll, "verify_password", counting_verify)
+    guesses = [{"username": "lucia", "password": f"adivinando-{i}"} for i in range(29)]
+    guesses.insert(20, {"username": "lucia", "password": "s3creto-largo"})
+    start = threading.Barrier(len(guesses))
+
+    def attempt(body: dict[str, str]) -> int:
+        start.wait()
+        return machine.post("/v1/auth/login", body).status_code
+
+    with ThreadPoolExecutor(len(guesses)) as pool:
+        codes = list(pool.map(attempt, guesses))
+
+    assert len(judged) == 1 and codes.count(200) <= 1 and codes.count(401) >= 29
+    if codes.count(200) == 0:  # the judged attempt was a wrong one: the user is locked
+        with central_server.db.read() as session:
+            locked_until = session.get_one(User, "lucia").locked_until
+        assert locked_until is not None and locked_until > utc_now()
