@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop.errors import StorageError, VentanillaError
 
@@ -21,6 +22,7 @@ _MAGIC = {
     b"\xff\xd8\xff": "image/jpeg",
     b"\x89PNG\r\n\x1a\n": "image/png",
 }
+_CHUNK = 1_048_576
 DISK_FULL = ("El disco del equipo está lleno: no se guardó nada. Libere espacio y vuelva a "
              "intentar; los datos capturados siguen en pantalla.")
 
@@ -41,37 +43,55 @@ def sniff_mime(head: bytes) -> str | None:
 
 
 def store_file(blob_dir: Path, source: Path, max_bytes: int) -> StoredBlob:
-    """Copy `source` into the store after checking its type and size; returns its hash."""
+    """Copy `source` into the store after checking its type and size; returns its hash.
+
+    The file is streamed: its size is counted while it is read, never trusted from `stat` (a
+    device or a growing file reports anything), and reading stops one chunk past `max_bytes`.
+    """
+    blob_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=blob_dir, prefix=".incoming-")
     try:
-        size = source.stat().st_size
-        data = source.read_bytes()
+        with os.fdopen(fd, "wb") as copy:
+            digest, size, head = _stream_copy(source, copy, max_bytes)
+            copy.flush()
+            os.fsync(copy.fileno())
+        mime = sniff_mime(head)
+        if mime is None:
+            raise VentanillaError(f"El anexo «{source.name}» no es PDF, JPG ni PNG.")
+        _place(Path(tmp), blob_path(blob_dir, digest))
     except OSError as exc:
-        raise VentanillaError(f"No se pudo leer el anexo «{source.name}».") from exc
-    if size > max_bytes:
-        raise VentanillaError(
-            f"El anexo «{source.name}» pesa {size / 1_048_576:.1f} MB; el máximo es "
-            f"{max_bytes // 1_048_576} MB. Escanéelo con menor resolución."
-        )
-    mime = sniff_mime(data[:8])
-    if mime is None:
-        raise VentanillaError(f"El anexo «{source.name}» no es PDF, JPG ni PNG.")
-    digest = hashlib.sha256(data).hexdigest()
-    _write_atomically(blob_path(blob_dir, digest), data)
+        raise _disk_error(exc) from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return StoredBlob(digest, size, mime)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _stream_copy(source: Path, copy: BinaryIO, max_bytes: int) -> tuple[str, int, bytes]:
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        with source.open("rb") as original:
+            while chunk := original.read(_CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise VentanillaError(
+                        f"El anexo «{source.name}» es demasiado grande; el máximo es "
+                        f"{max_bytes // 1_048_576} MB. Escanéelo con menor resolución.")
+                head = head or chunk[:8]
+                digest.update(chunk)
+                copy.write(chunk)
+    except OSError as exc:
+        raise VentanillaError(f"No se pudo leer el anexo «{source.name}».") from exc
+    return digest.hexdigest(), size, head
+
+
+def _place(tmp: Path, target: Path) -> None:
     if target.exists():
         return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise StorageError(DISK_FULL) from exc
-        raise StorageError(f"No se pudo guardar el anexo en el disco ({exc.strerror}).") from exc
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, target)
+
+
+def _disk_error(exc: OSError) -> StorageError:
+    if exc.errno == errno.ENOSPC:
+        return StorageError(DISK_FULL)
+    return StorageError(f"No se pudo guardar el anexo en el disco ({exc.strerror}).")

@@ -20,7 +20,7 @@ from desktop.catalog import get_tramite
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed
 from desktop.expediente_payload import build_payload
-from desktop.fees import CobroLine, compute_cobros, total
+from desktop.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_cobros, total
 from desktop.folios import allocate_folio
 from desktop.ids import uuid7
 from desktop.permissions import CurrentUser, Permission, require
@@ -101,6 +101,8 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
     if errors:
         raise ValidationFailed(errors)
     cobros = compute_cobros(tramite, result.cleaned, bundle.uma_diaria)
+    if total(cobros) > MAX_TOTAL:
+        raise ValidationFailed({"total": TOTAL_TOO_LARGE}, TOTAL_TOO_LARGE)
     requisitos = [{"clave": r.clave, "recibido": r.recibido, "nota": r.nota.strip()}
                   for r in request.requisitos]
     return _Prepared(tramite, result.cleaned, cobros, requisitos, blobs)

@@ -19,6 +19,7 @@ from desktop.audit import verify_chain
 from desktop.auth import login
 from desktop.bundles import import_bundle_file
 from desktop.capture import AttachmentInput, CaptureRequest, RequisitoAnswer, capture_expediente
+from desktop.capture_file import read_capture_file
 from desktop.catalog import get_tramite
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
@@ -54,30 +55,20 @@ def cmd_import_config(ctx: AppContext, args: Namespace) -> int:
     return 0
 
 
-def _read_capture_file(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise VentanillaError(f"No se pudo leer el archivo de respuestas {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise VentanillaError("El archivo de respuestas debe ser un objeto JSON.")
-    return data if "answers" in data else {"answers": data}
-
-
 def cmd_capture(ctx: AppContext, args: Namespace) -> int:
     """Back-capture: requisitos not listed in the file are taken as received (paper archive)."""
-    data = _read_capture_file(Path(args.answers))
+    data = read_capture_file(Path(args.answers))
     user = authenticate(ctx, args.user)
     with ctx.session() as session:
         tramite = get_tramite(session, args.tramite, None)
-    given = {r["clave"]: r for r in data.get("requisitos", [])}
-    requisitos = [RequisitoAnswer(r.clave, bool(given.get(r.clave, {}).get("recibido", True)),
-                                  str(given.get(r.clave, {}).get("nota", "")))
+    given = {r.clave: r for r in data.requisitos}
+    requisitos = [RequisitoAnswer(r.clave, given[r.clave].recibido, given[r.clave].nota)
+                  if r.clave in given else RequisitoAnswer(r.clave, True)
                   for r in tramite.requisitos]
-    attachments = [AttachmentInput(Path(a["path"]), Path(a["path"]).name, "", a.get("campo"))
-                   for a in data.get("attachments", [])]
+    attachments = [AttachmentInput(Path(a.path), Path(a.path).name, "", a.campo)
+                   for a in data.attachments]
     result = capture_expediente(ctx, user, CaptureRequest(
-        homoclave=args.tramite, answers=data["answers"], requisitos=requisitos,
+        homoclave=args.tramite, answers=dict(data.answers), requisitos=requisitos,
         attachments=attachments))
     print(f"Expediente capturado: folio {result.folio}, total ${result.total:,.2f}")
     return 0

@@ -25,6 +25,11 @@ from desktop.errors import VentanillaError
 CENTAVO = Decimal("0.01")
 UMA_NAME = "uma"
 MAX_FORMULA_LENGTH = 500
+# The largest total a window accepts: far above any municipal fee, far below what the store's
+# integer centavos (and the platform's checks) can hold.
+MAX_TOTAL = Decimal("99999999.99")
+TOTAL_TOO_LARGE = ("El total calculado excede $99,999,999.99: revise las cantidades capturadas "
+                   "(superficie, unidades, montos).")
 
 _BINARY_OPS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,

@@ -1,0 +1,159 @@
+"""The answers file of `capture --answers`: read and checked as a structure before anything else.
+
+The file is `{"answers": {campo: valor}, "requisitos": [{"clave", "recibido", "nota"}],
+"attachments": [{"path", "campo"}]}` (a bare `{campo: valor}` object is read as `answers`). A file
+that does not fit (wrong shapes, numbers past any real amount, text that is not valid Unicode,
+nesting deeper than a form has) is refused with a Spanish reason naming where it is wrong, before
+a user is asked for a password or a byte is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+
+from desktop.errors import VentanillaError
+
+MAX_FILE_BYTES = 2_000_000
+MAX_NUMBER = 10**12  # larger than any quantity a trámite asks for; keeps totals in range
+MAX_TEXT = 10_000
+
+Valor = str | int | float | bool | None
+
+
+def _checked_text(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("contiene caracteres que no son texto válido") from exc
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"excede {MAX_TEXT} caracteres")
+    return value
+
+
+def _checked_value(value: Valor) -> Valor:
+    if isinstance(value, str):
+        return _checked_text(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        raise ValueError("es un número fuera de rango")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RequisitoEntry(_Strict):
+    clave: Annotated[str, Field(min_length=1, max_length=64)]
+    recibido: StrictBool = True
+    nota: Annotated[str, Field(max_length=500)] = ""
+
+
+class AttachmentEntry(_Strict):
+    path: Annotated[str, Field(min_length=1, max_length=4096)]
+    campo: Annotated[str, Field(max_length=64)] | None = None
+
+
+class CaptureFile(_Strict):
+    answers: dict[Annotated[str, Field(max_length=64)], Valor]
+    requisitos: list[RequisitoEntry] = []
+    attachments: list[AttachmentEntry] = []
+
+    @field_validator("answers")
+    @classmethod
+    def _values_in_range(cls, answers: dict[str, Valor]) -> dict[str, Valor]:
+        bad = []
+        for key, value in answers.items():
+            try:
+                _checked_value(value)
+            except ValueError as exc:
+                bad.append(f"«{key}» {exc}")
+        if bad:
+            raise ValueError("; ".join(bad))
+        return answers
+
+
+def read_capture_file(path: Path) -> CaptureFile:
+    data = _load_json(path)
+    if isinstance(data, dict) and "answers" not in data:
+        data = {"answers": data}
+    try:
+        return CaptureFile.model_validate(data)
+    except ValidationError as exc:
+        raise VentanillaError(
+            f"El archivo de respuestas {path.name} no tiene la forma esperada: {_summary(exc)}."
+        ) from None
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise VentanillaError(
+            f"No se pudo leer el archivo de respuestas {path}: revise la ruta y los permisos "
+            f"({exc.strerror or 'error de lectura'})."
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise VentanillaError(f"El archivo de respuestas {path.name} es demasiado grande.")
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = "está anidado en exceso" if isinstance(exc, RecursionError) else _json_reason(exc)
+        raise VentanillaError(
+            f"El archivo de respuestas {path.name} no es JSON válido: {reason}."
+        ) from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} no es un número válido")
+
+
+def _json_reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "no está en UTF-8"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"error en la línea {exc.lineno}, columna {exc.colno}"
+    if "digits" in str(exc):
+        return "contiene un número con demasiados dígitos"
+    return str(exc)
+
+
+_UNION_MEMBERS = {"str", "int", "float", "bool", "none"}
+
+
+def _summary(exc: ValidationError) -> str:
+    parts: dict[str, str] = {}
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]
+                         if str(p) not in _UNION_MEMBERS and not str(p).startswith("function-"))
+        message = error["msg"].removeprefix("Value error, ")
+        parts.setdefault(where or "el archivo", _spanish(error["type"], message))
+    return "; ".join(f"{where}: {text}" for where, text in list(parts.items())[:5])
+
+
+_TYPES = {
+    "dict_type": "debe ser un objeto JSON",
+    "list_type": "debe ser una lista",
+    "missing": "falta",
+    "extra_forbidden": "no se esperaba",
+    "string_type": "debe ser texto",
+    "bool_type": "debe ser true o false",
+    "string_too_long": "es demasiado largo",
+    "string_too_short": "no puede estar vacío",
+    "model_type": "debe ser un objeto JSON",
+}
+
+
+def _spanish(error_type: str, message: str) -> str:
+    if error_type in _TYPES:
+        return _TYPES[error_type]
+    if error_type.endswith("_type"):
+        return "debe ser texto, número, true/false o null"
+    return message
