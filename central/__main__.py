@@ -110,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--ssl-certfile", help="certificado PEM para servir HTTPS")
+    p.add_argument("--ssl-keyfile", help="llave PEM del certificado")
+    p.add_argument("--allow-plain-http", action="store_true",
+                   help="permite HTTP sin cifrar en una dirección que no es local (solo pruebas)")
     sub.add_parser("reset-epoch", parents=[common], help="fuerza 410 en los clientes (pruebas)")
     return parser
 
@@ -124,9 +128,10 @@ HANDLERS: dict[str, Handler] = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        from central.serve import serve
+        from central.serve import Listen, serve
 
-        return serve(args.db, args.host, args.port, args.workers)
+        return serve(args.db, Listen(args.host, args.port, args.workers, args.ssl_certfile,
+                                     args.ssl_keyfile, args.allow_plain_http))
     db = Database(args.db)
     try:
         HANDLERS[args.command](db, args)

@@ -137,3 +137,20 @@ def test_enroll_code_ttl_option_on_an_older_database(central_db_url: str,
         assert timedelta(hours=1, minutes=59) < ttl <= timedelta(hours=2)
     finally:
         db.dispose()
+
+
+def test_serving_plain_http_beyond_loopback_needs_an_explicit_flag(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 14: `serve --host 0.0.0.0` without a certificate refuses (exit 2), in Spanish."""
+    cli = Cli(f"sqlite:///{tmp_path / 'central.db'}", capsys)
+    assert cli("init")[0] == 0
+    code, _out, err = cli("serve", "--host", "0.0.0.0", "--port", "1")
+    assert code == 2
+    assert "no es una dirección local" in err and "--ssl-certfile" in err
+
+
+def test_loopback_hosts_are_recognised() -> None:
+    from central.serve import is_loopback
+
+    assert all(map(is_loopback, ["127.0.0.1", "127.8.0.1", "::1", "localhost"]))
+    assert not any(map(is_loopback, ["0.0.0.0", "192.168.1.10", "::", "example.org"]))
