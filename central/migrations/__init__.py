@@ -1,0 +1,1 @@
+"""Alembic environment of the central platform's database (applied by `central.migrate`)."""
