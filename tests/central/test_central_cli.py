@@ -16,9 +16,9 @@ from central import admin
 from central.__main__ import main
 from central.db import Database
 from central.models import EnrollCode
-from central.testing import central_server
 from tests.central.central_client import enroll, enroll_at, mutation
 from tests.central.serve_process import ServeProcess
+from tests.central_harness import central_server
 
 
 def _central(*args: str, db_url: str, env: dict[str, str] | None = None,

@@ -19,9 +19,9 @@ from central.__main__ import main
 from central.db import Database
 from central.models import Base
 from central.security import new_keypair_pem, sha256_hex
-from central.testing import running_central
 from tests.central.premigration_schema import LATE_COLUMNS, premigration_metadata
 from tests.central.serve_process import ServeProcess
+from tests.central_harness import running_central
 
 OLD_EPOCH = "epoca-anterior-1"
 OLD_TOKEN = "token-de-la-ventanilla-v01"
