@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from central import admin, migrate
 from central.db import DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.models import ENROLL_CODE_TTL_HOURS
-from central.premigration import PremigrationError
+from central.premigration import MigrationError
 
 PASSWORD_ENV = "CENTRAL_USER_PASSWORD"
 Handler = Callable[[Database, argparse.Namespace], None]
@@ -140,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = Database(args.db)
     try:
         HANDLERS[args.command](db, args)
-    except (admin.AdminError, PremigrationError) as exc:
+    except (admin.AdminError, MigrationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:

@@ -60,10 +60,25 @@ class Database:
         )
 
     @contextmanager
-    def write_connection(self) -> Iterator[Connection]:
-        """A Core connection in a write transaction (BEGIN IMMEDIATE on SQLite): migrations."""
-        with self._writer.begin() as conn:
-            yield conn
+    def migration_connection(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction, for a schema migration.
+
+        On SQLite foreign keys are off during it, as SQLite prescribes for rebuilding a table
+        (what batch mode does) that other tables reference; the caller checks them before
+        commit (PRAGMA foreign_key_check). PostgreSQL alters tables in place and keeps them on.
+        """
+        if not self.is_sqlite:
+            with self._writer.begin() as conn:
+                yield conn
+            return
+        with self._writer.connect() as conn:
+            raw = conn.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction: before it
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                raw.execute("PRAGMA foreign_keys=ON")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,8 +2,9 @@
 `serve`), in-process, in one write transaction: BEGIN IMMEDIATE on SQLite, and an advisory lock
 on PostgreSQL so two processes starting at once migrate one after the other.
 
-An empty database is built by the revisions; one made before migrations existed is recognised
-(central.premigration), stamped at the baseline and upgraded in place with its rows.
+On SQLite foreign keys are off during the transaction (batch mode rebuilds tables) and checked
+before commit. An empty database is built by the revisions; one made before migrations existed
+is recognised (central.premigration), stamped at the baseline and upgraded in place with its rows.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from central.db import Database
-from central.premigration import BASELINE_REVISION, add_late_columns, is_premigration
+from central.premigration import (
+    BASELINE_REVISION,
+    MigrationError,
+    add_late_columns,
+    is_premigration,
+)
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -65,7 +71,7 @@ def current_revision(conn: Connection) -> str | None:
 
 def upgrade(db: Database, revision: str = "head") -> Upgrade:
     """Upgrade to `revision` (head by default); a no-op when already there."""
-    with db.write_connection() as conn:
+    with db.migration_connection() as conn:
         _serialise(conn)
         adopted = is_premigration(conn)
         before = current_revision(conn)
@@ -75,6 +81,7 @@ def upgrade(db: Database, revision: str = "head") -> Upgrade:
             log.info("pre-migration database: added %s, stamped %s", added, BASELINE_REVISION)
             command.stamp(cfg, BASELINE_REVISION)
         command.upgrade(cfg, revision)
+        _check_foreign_keys(conn)
         after = current_revision(conn)
     assert after is not None
     if before != after:
@@ -84,9 +91,10 @@ def upgrade(db: Database, revision: str = "head") -> Upgrade:
 
 def downgrade(db: Database, revision: str) -> None:
     """Downgrade to `revision` ("base" drops every table): for tests and rehearsals."""
-    with db.write_connection() as conn:
+    with db.migration_connection() as conn:
         _serialise(conn)
         command.downgrade(_bound_config(conn), revision)
+        _check_foreign_keys(conn)
 
 
 def _bound_config(conn: Connection) -> Config:
@@ -98,3 +106,15 @@ def _bound_config(conn: Connection) -> Config:
 def _serialise(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    """SQLite migrates with foreign keys off: refuse to commit rows a migration left orphaned."""
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise MigrationError(
+            f"La migración dejaría referencias rotas en {', '.join(tables)}; no se aplicó."
+        )

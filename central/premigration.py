@@ -22,8 +22,8 @@ BASELINE_TABLES = frozenset({
 })
 
 
-class PremigrationError(Exception):
-    """A database that has some of central's tables but cannot be taken as a whole one."""
+class MigrationError(Exception):
+    """A migration refused or undone; the message is Spanish and printed as is."""
 
 
 def _late_columns() -> tuple[tuple[str, Column[Any]], ...]:
@@ -50,7 +50,7 @@ def add_late_columns(conn: Connection) -> list[str]:
     inspector = inspect(conn)
     missing = BASELINE_TABLES - set(inspector.get_table_names())
     if missing:
-        raise PremigrationError(
+        raise MigrationError(
             "La base de datos tiene solo parte de las tablas de la plataforma (faltan: "
             f"{', '.join(sorted(missing))}); no se puede actualizar."
         )

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from alembic.autogenerate import compare_metadata
+from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, insert, inspect
+from sqlalchemy import Column, MetaData, String, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 
-from central import migrate
+from central import admin, migrate
 from central.__main__ import main
 from central.db import Database
-from central.models import Base
+from central.models import Base, Machine
 from central.security import new_keypair_pem, sha256_hex
 from tests.central.premigration_schema import LATE_COLUMNS, premigration_metadata
 from tests.central.serve_process import ServeProcess
@@ -167,3 +170,43 @@ def test_partial_database_is_refused_not_patched(db: Database, central_db_url: s
     err = capsys.readouterr().err
     assert "solo parte de las tablas" in err and "platform" in err
     assert set(inspect(db.engine).get_table_names()) == {"offices"}
+
+
+def test_sqlite_rebuilds_a_referenced_table_keeping_rows_and_foreign_keys(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'central.db'}")
+    try:
+        admin.init_platform(db)
+        admin.create_office(db, "HMO01", "Catastro Centro")
+        with db.write() as session:
+            session.add(Machine(id="M-V01", office="HMO01", ventanilla="V01", token_sha256="t"))
+        with db.migration_connection() as conn:  # what a batch-mode revision does to `offices`
+            operations = Operations(MigrationContext.configure(conn))
+            with operations.batch_alter_table("offices", recreate="always") as batch:
+                batch.add_column(Column("telefono", String(20), nullable=True))
+
+        with db.read() as session:
+            assert session.scalars(select(Machine.office)).all() == ["HMO01"]
+        with pytest.raises(IntegrityError), db.write() as session:  # enforced again
+            session.add(Machine(id="M-X", office="NOPE", ventanilla="V09", token_sha256="x"))
+    finally:
+        db.dispose()
+
+
+def test_sqlite_migration_with_orphaned_rows_is_refused(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    db_url = f"sqlite:///{tmp_path / 'central.db'}"
+    db = Database(db_url)
+    try:
+        create_premigration_database(db, late_columns=True)
+        with db.migration_connection() as conn:  # foreign keys off: an orphan slips in
+            conn.execute(insert(Machine).values(
+                id="M-HUERFANA", office="BORRADA", ventanilla="V09", token_sha256="h",
+                receipt_public_key="", hostname="", app_version="", last_mutation_id=0,
+                enrolled_at=datetime(2025, 1, 1)))
+
+        assert main(["migrate", "--db", db_url]) == 1
+        assert capsys.readouterr().err == (
+            "error: La migración dejaría referencias rotas en machines; no se aplicó.\n")
+        assert "alembic_version" not in inspect(db.engine).get_table_names()
+    finally:
+        db.dispose()
