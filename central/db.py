@@ -73,6 +73,7 @@ class Database:
             return
         with self._writer.connect() as conn:
             raw = conn.connection.driver_connection
+            assert raw is not None
             raw.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction: before it
             try:
                 with conn.begin():
