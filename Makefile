@@ -11,7 +11,7 @@ APT_STAMP := .deps/.apt-installed
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]' -c constraints.txt
+	$(BIN)/python -m pip install -q -e '.[dev,central]' -c constraints.txt
 	touch $(STAMP)
 
 $(APT_STAMP): scripts/system-deps.sh
@@ -46,7 +46,7 @@ lint: deps
 	$(BIN)/mypy desktop sync localdb printing
 
 screenshots: deps
-	$(BIN)/python -m ui.screenshots docs/screenshots
+	$(BIN)/python scripts/screenshots.py docs/screenshots
 
 postgres: deps
 	bash scripts/postgres.sh start

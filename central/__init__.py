@@ -14,5 +14,6 @@ Imports nothing of the app except `sync.protocol`, the wire contract. Decisions 
   with `{"detail", "epoch"}`.
 - Statuses set by the back office: see `central.models.STATUSES`.
 
-Admin CLI: `python -m central --help`. Test helpers: `central.testing`.
+Admin CLI: `python -m central --help`. The schema evolves by Alembic revisions (`central.migrate`).
+Test helpers live with the tests: `tests/central_harness.py`.
 """

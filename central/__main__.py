@@ -14,17 +14,24 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from central import admin
+from central import admin, migrate
 from central.db import DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.models import ENROLL_CODE_TTL_HOURS
+from central.premigration import MigrationError
 
 PASSWORD_ENV = "CENTRAL_USER_PASSWORD"
 Handler = Callable[[Database, argparse.Namespace], None]
 
 
 def _init(db: Database, _args: argparse.Namespace) -> None:
+    schema = migrate.upgrade(db)
     epoch, created = admin.init_platform(db)
     print(("Plataforma creada" if created else "Plataforma ya inicializada") + f"; época {epoch}")
+    print(schema.describe())
+
+
+def _migrate(db: Database, _args: argparse.Namespace) -> None:
+    print(migrate.upgrade(db).describe())
 
 
 def _create_office(db: Database, args: argparse.Namespace) -> None:
@@ -82,7 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)  # --db also after the command
     common.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", parents=[common], help="crea tablas, llaves y época")
+    sub.add_parser("init", parents=[common],
+                   help="crea o actualiza las tablas; crea llaves y época la primera vez")
+    sub.add_parser("migrate", parents=[common],
+                   help="actualiza el esquema de una base existente, conservando sus datos")
     p = sub.add_parser("create-office", parents=[common])
     p.add_argument("clave")
     p.add_argument("nombre")
@@ -119,9 +129,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 HANDLERS: dict[str, Handler] = {
-    "init": _init, "create-office": _create_office, "enroll-code": _enroll_code,
-    "add-user": _add_user, "publish-config": _publish_config, "set-status": _set_status,
-    "machines": _machines, "reset-epoch": _reset_epoch,
+    "init": _init, "migrate": _migrate, "create-office": _create_office,
+    "enroll-code": _enroll_code, "add-user": _add_user, "publish-config": _publish_config,
+    "set-status": _set_status, "machines": _machines, "reset-epoch": _reset_epoch,
 }
 
 
@@ -135,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = Database(args.db)
     try:
         HANDLERS[args.command](db, args)
-    except admin.AdminError as exc:
+    except (admin.AdminError, MigrationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from central import migrate
 from central.bundles import BundleRefused, publish
 from central.changes import PendingChange, append_changes, ensure_scope
 from central.db import Database
@@ -50,8 +51,9 @@ class MachineRow:
 
 
 def init_platform(db: Database) -> tuple[str, bool]:
-    """Create the tables and, the first time, the platform key pair and epoch: (epoch, created)."""
-    db.create_tables()
+    """Migrate the schema to head and, the first time, create the platform key pair and epoch:
+    (epoch, created)."""
+    migrate.upgrade(db)
     with db.write() as session:
         platform = session.get(Platform, 1)
         if platform is not None:

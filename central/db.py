@@ -12,12 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, Table, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Select, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-
-from central.models import Base
 
 BUSY_TIMEOUT_MS = 5000
 DEFAULT_DB_URL = "sqlite:///central-data/central.db"
@@ -32,8 +30,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        writer = self.engine.execution_options(**{_WRITE_OPTION: True})
-        self._write_sessions = sessionmaker(writer, expire_on_commit=False)
+        self._writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -61,28 +59,30 @@ class Database:
             table.c[index_elements[0]]
         )
 
-    def create_tables(self) -> None:
-        """Create what is missing: tables, and nullable columns added since a database was made
-        (central has no migrations; every schema change so far only adds nullable columns)."""
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+    @contextmanager
+    def migration_connection(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction, for a schema migration.
+
+        On SQLite foreign keys are off during it, as SQLite prescribes for rebuilding a table
+        (what batch mode does) that other tables reference; the caller checks them before
+        commit (PRAGMA foreign_key_check). PostgreSQL alters tables in place and keeps them on.
+        """
+        if not self.is_sqlite:
+            with self._writer.begin() as conn:
+                yield conn
+            return
+        with self._writer.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction: before it
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                raw.execute("PRAGMA foreign_keys=ON")
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    with engine.begin() as conn:
-        inspector = inspect(conn)
-        for table in Base.metadata.sorted_tables:
-            present = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in present or not column.nullable:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                conn.exec_driver_sql(
-                    f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
-                )
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:

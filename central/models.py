@@ -1,4 +1,6 @@
-"""Central's own tables (SQLAlchemy 2.0), created by metadata.create_all at `central init`.
+"""Central's own tables (SQLAlchemy 2.0). The schema is built and changed by the Alembic
+revisions in central/migrations (applied by central.migrate); a schema change here needs a new
+revision, and the tests compare head with these models.
 
 The platform's Ed25519 private key lives in the `platform` row (PEM), not in a file: the database is
 the only state, so several workers and one backup hold everything. Attachments are stored as

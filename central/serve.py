@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import uvicorn
 from sqlalchemy import inspect
 
+from central import migrate
 from central.app import create_app
 from central.db import DB_URL_ENV, Database
 
@@ -56,6 +57,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _upgrade_schema(db_url: str) -> None:
+    db = Database(db_url)
+    try:
+        schema = migrate.upgrade(db)
+    finally:
+        db.dispose()
+    print(schema.describe(), file=sys.stderr)
+
+
 def serve(db_url: str, listen: Listen) -> int:
     if not is_initialised(db_url):
         print("error: la base de datos no está inicializada: ejecute `python -m central init`.",
@@ -66,6 +76,7 @@ def serve(db_url: str, listen: Listen) -> int:
             print(PLAIN_HTTP_REFUSED.format(host=listen.host), file=sys.stderr)
             return 2
         print(PLAIN_HTTP_WARNING.format(host=listen.host), file=sys.stderr)
+    _upgrade_schema(db_url)  # once, before any worker starts
     if listen.workers <= 1:
         uvicorn.run(create_app(db_url), host=listen.host, port=listen.port, log_level="info",
                     ssl_certfile=listen.ssl_certfile, ssl_keyfile=listen.ssl_keyfile)

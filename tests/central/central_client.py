@@ -14,8 +14,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.security import public_pem
-from central.testing import CentralServer
 from sync.protocol import payload_sha256
+from tests.central_harness import CentralServer
 
 _folios = count(1)
 

@@ -4,9 +4,10 @@
 schema in $VENTANILLA_TEST_PG_URL or the server of scripts/postgres.sh). Without a reachable
 PostgreSQL the pg case is skipped, unless $VENTANILLA_REQUIRE_PG is set (CI): then it fails.
 
-`central_server`: a `central.testing.CentralServer` (initialised platform, uvicorn on a free
+`central_server`: a `tests.central_harness.CentralServer` (initialised platform, uvicorn on a free
 127.0.0.1 port in a thread) over `central_db_url`: `.url`, `.db`, `.enroll_code(office, window)`.
-Other test folders can reuse it the same way: `with central.testing.central_server(url) as c:`.
+Other test folders can reuse it the same way:
+`with tests.central_harness.central_server(url) as c:`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from central.testing import REQUIRE_PG_ENV, CentralServer, central_server, fresh_pg_schema
-from central.testing import pg_base_url as _pg_base_url
+from tests.central_harness import REQUIRE_PG_ENV, CentralServer, central_server, fresh_pg_schema
+from tests.central_harness import pg_base_url as _pg_base_url
 
 _pg_url_cache: list[str | None] = []
 

@@ -16,9 +16,9 @@ from central import admin
 from central.__main__ import main
 from central.db import Database
 from central.models import EnrollCode
-from central.testing import central_server
 from tests.central.central_client import enroll, enroll_at, mutation
 from tests.central.serve_process import ServeProcess
+from tests.central_harness import central_server
 
 
 def _central(*args: str, db_url: str, env: dict[str, str] | None = None,
@@ -122,9 +122,10 @@ def test_enroll_code_ttl_option_on_an_older_database(central_db_url: str,
     cli = Cli(central_db_url, capsys)
     assert cli("init")[0] == 0 and cli("create-office", "HMO01", "Catastro Centro")[0] == 0
     db = Database(central_db_url)
-    try:  # a database created before codes had an expiry
+    try:  # a database created before codes had an expiry, and before migrations
         with db.engine.begin() as conn:
             conn.exec_driver_sql("ALTER TABLE enroll_codes DROP COLUMN expires_at")
+            conn.exec_driver_sql("DROP TABLE alembic_version")
         assert "ya inicializada" in cli("init")[1]  # init adds what is missing
         code, out, err = cli("enroll-code", "HMO01", "V01", "--ttl-hours", "2")
         assert code == 0 and len(out.strip()) == 14 and "vence el" in err

@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 
 from central import admin
 from central.models import Expediente
-from central.testing import CentralServer, running_central
 from tests.central.central_client import CounterMachine, enroll, mutation
+from tests.central_harness import CentralServer, running_central
 
 
 def _together(*calls: Callable[[], Any]) -> list[Any]:

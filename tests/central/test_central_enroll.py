@@ -15,8 +15,8 @@ import central.enroll
 from central import admin
 from central.models import EnrollCode, User, utc_now
 from central.security import enroll_code_sha256
-from central.testing import CentralServer
 from tests.central.central_client import enroll
+from tests.central_harness import CentralServer
 
 
 def test_enroll_gives_machine_identity_and_code_is_single_use(

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from central import admin
 from central.db import Database
 from central.models import Expediente, MutationRecord
-from central.testing import CentralServer
 from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.test_central_cli import Cli
+from tests.central_harness import CentralServer
 
 PAID_AT = "2026-03-02T11:15:00"
 
@@ -120,9 +120,10 @@ def test_init_adds_the_payment_columns_to_an_older_database(
     assert cli("init")[0] == 0
     db = Database(central_db_url)
     try:
-        with db.engine.begin() as conn:  # a database from before payments existed
+        with db.engine.begin() as conn:  # a database from before payments (and migrations)
             for column in ("payment_method", "payment_reference", "paid_at", "paid_by"):
                 conn.exec_driver_sql(f'ALTER TABLE expedientes DROP COLUMN "{column}"')
+            conn.exec_driver_sql("DROP TABLE alembic_version")
         assert "ya inicializada" in cli("init")[1]
         with db.read() as session:
             assert session.scalars(select(Expediente)).all() == []  # every column is back

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from central import admin
-from central.testing import CentralServer
 from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
+from tests.central_harness import CentralServer
 
 
 def _pull_all(machine: CounterMachine, cursor: int = 0,

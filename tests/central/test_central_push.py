@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from central import admin
 from central.models import Amendment, Expediente, MutationRecord
-from central.testing import CentralServer
 from sync.protocol import MAX_BATCH, PushResponse, payload_sha256
 from tests.central.central_client import enroll, mutation
+from tests.central_harness import CentralServer
 
 
 def _stored(server: CentralServer) -> dict[str, tuple[str, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 import requests
 
 from central.gzip_body import BUSY, UNAUTHORIZED, GzipRequestBody
-from central.testing import CentralServer
+from tests.central_harness import CentralServer
 
 BOMB = gzip.compress(b"\0" * 20_000_000)  # ~20 KB on the wire, 20 MB inflated
 

@@ -1,6 +1,6 @@
 """The real central platform (central.app) served by uvicorn on a loopback port, in a thread.
 
-Unlike central.testing.central_server (which this mirrors), it can stop and start again on the
+Unlike tests.central_harness.central_server (which this mirrors), it can stop and start again on the
 same port and database, to simulate the platform going away and coming back while the window's
 saved server URL stays the same. `db` is for central.admin calls and assertions.
 
@@ -27,9 +27,9 @@ import uvicorn
 from central import admin
 from central.app import create_app
 from central.db import Database
-from central.testing import REQUIRE_PG_ENV, fresh_pg_schema, pg_base_url
 from desktop.demo import DEMO_BUNDLE_PATH
 from sync.protocol import canonical_json
+from tests.central_harness import REQUIRE_PG_ENV, fresh_pg_schema, pg_base_url
 
 OFFICE = "HMO"
 OFFICE_NAME = "Oficina Centro"

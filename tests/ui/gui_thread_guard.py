@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 UI_DIR = str(Path(__file__).resolve().parents[2] / "ui") + "/"
 # The functions the views hand to the task runner: they run on the worker, or in a test's set-up.
-WORKER_SIDE = {UI_DIR + "operations.py", UI_DIR + "screenshots.py"}
+WORKER_SIDE = {UI_DIR + "operations.py"}
 
 
 def _ui_caller() -> str | None:

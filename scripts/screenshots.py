@@ -1,4 +1,5 @@
-"""Render the main screens to PNG for the docs: `python -m ui.screenshots docs/screenshots`.
+"""Render the main screens to PNG for the docs: `python scripts/screenshots.py docs/screenshots`
+(`make screenshots`). A dev tool: it lives outside the shipped packages.
 
 Runs against a throw-away demo office in a temporary folder, offscreen unless a display is set.
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VENTANILLA_CREDENTIALS", "file")  # a throw-away demo office
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QColor, QImage, QPainter
