@@ -16,9 +16,14 @@ def format_date(value: date) -> str:
     return f"{value:%d/%m/%Y}"
 
 
+def format_time(value: datetime) -> str:
+    """`datetime(2027, 1, 5, 9, 3)` → `09:03` (24-hour clock)."""
+    return f"{value:%H:%M}"
+
+
 def format_datetime(value: datetime) -> str:
-    """`datetime(2027, 1, 5, 9, 3)` → `05/01/2027 09:03` (24-hour clock)."""
-    return f"{format_date(value)} {value:%H:%M}"
+    """`datetime(2027, 1, 5, 9, 3)` → `05/01/2027 09:03`."""
+    return f"{format_date(value)} {format_time(value)}"
 
 
 def format_date_long(value: date) -> str:
@@ -28,4 +33,4 @@ def format_date_long(value: date) -> str:
 
 def format_datetime_long(value: datetime) -> str:
     """`datetime(2026, 11, 23, 10, 42)` → `23 de noviembre de 2026, 10:42`."""
-    return f"{format_date_long(value)}, {value:%H:%M}"
+    return f"{format_date_long(value)}, {format_time(value)}"

@@ -17,6 +17,7 @@ from formatting import (
     format_datetime_long,
     format_money,
     format_plazo,
+    format_time,
     to_centavos,
 )
 
@@ -92,6 +93,7 @@ def test_screens_and_cli_write_dates_as_dd_mm_aaaa() -> None:
     assert format_date(date(2027, 1, 5)) == "05/01/2027"
     assert format_datetime(datetime(2027, 1, 5, 9, 3)) == "05/01/2027 09:03"
     assert format_datetime(datetime(2026, 12, 31, 23, 59)) == "31/12/2026 23:59"
+    assert format_time(datetime(2026, 12, 31, 7, 5)) == "07:05"
 
 
 @pytest.mark.parametrize(("dias", "plazo"), [
