@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
@@ -14,7 +15,9 @@ from pathlib import Path
 from desktop import cli
 from desktop.auth import PlatformCheck
 from desktop.context import AppContext, open_context
+from desktop.demo_setup import DEMO_CREATED, bootstrap_if_empty
 from desktop.errors import VentanillaError
+from desktop.office import office_is_set_up
 from desktop.paths import ensure_data_dir, resolve_data_dir
 
 log = logging.getLogger("ventanilla")
@@ -25,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ventanilla", description="Ventanilla municipal")
     parser.add_argument("--data-dir", help="carpeta de datos (o VENTANILLA_DATA_DIR)")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("init", help="crea o abre el almacén local")
+    sub.add_parser("init", help="crea el almacén local (oficina de demostración) o lo abre")
     p = sub.add_parser("import-config", help="importa un paquete de configuración firmado")
     p.add_argument("file")
     p.add_argument("--user", default="admin")
@@ -67,6 +70,23 @@ def platform_login(ctx: AppContext) -> PlatformCheck | None:
     from sync.platform_login import platform_check
 
     return platform_check(ctx)
+
+
+def set_up_demo_if_empty(ctx: AppContext) -> None:
+    """The demo office on an empty store, announced: it brings users with published passwords."""
+    if bootstrap_if_empty(ctx):
+        print(DEMO_CREATED)
+
+
+def no_store_message(args: argparse.Namespace, data_dir: Path) -> str:
+    where = f" --data-dir {shlex.quote(args.data_dir)}" if args.data_dir else ""
+    return (f"Todavía no hay un almacén de Ventanilla en {data_dir}. Créelo con "
+            f"`python main.py{where} init` (oficina de demostración) y vuelva a intentarlo.")
+
+
+def cmd_init(ctx: AppContext, args: argparse.Namespace) -> int:
+    set_up_demo_if_empty(ctx)
+    return cli.cmd_init(ctx, args)
 
 
 def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -142,13 +162,16 @@ def cmd_gui(ctx: AppContext, args: argparse.Namespace) -> int:
     if not has_screen():
         print(NO_SCREEN, file=sys.stderr)
         return 2
+    set_up_demo_if_empty(ctx)
     from ui.app import run_gui
 
     return run_gui(ctx)
 
 
+# The commands that may start from an empty data folder: they create the demo office in it.
+SETS_UP_DEMO = {"init", None}
 HANDLERS: dict[str | None, Handler] = {
-    "init": cli.cmd_init, "import-config": cli.cmd_import_config, "capture": cli.cmd_capture,
+    "init": cmd_init, "import-config": cli.cmd_import_config, "capture": cli.cmd_capture,
     "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
     "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, None: cmd_gui,
@@ -163,6 +186,11 @@ def setup_logging(data_dir: Path) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
+def _is_set_up(ctx: AppContext) -> bool:
+    with ctx.session() as session:
+        return office_is_set_up(session)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = ensure_data_dir(resolve_data_dir(args.data_dir))
@@ -174,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.message, file=sys.stderr)
         return 2
     try:
+        if args.command not in SETS_UP_DEMO and not _is_set_up(ctx):
+            print(no_store_message(args, data_dir), file=sys.stderr)
+            return 2
         return HANDLERS[args.command](ctx, args)
     except VentanillaError as exc:
         print(exc.message, file=sys.stderr)

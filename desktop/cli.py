@@ -25,6 +25,7 @@ from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.expedientes import get_expediente, page_expedientes
 from desktop.permissions import CurrentUser
+from formatting import format_datetime, format_money
 from localdb.models import Expediente, OutboxEntry, SyncState
 
 ENV_PASSWORD = "VENTANILLA_PASSWORD"
@@ -70,7 +71,7 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
     result = capture_expediente(ctx, user, CaptureRequest(
         homoclave=args.tramite, answers=dict(data.answers), requisitos=requisitos,
         attachments=attachments))
-    print(f"Expediente capturado: folio {result.folio}, total ${result.total:,.2f}")
+    print(f"Expediente capturado: folio {result.folio}, total {format_money(result.total)}")
     return 0
 
 
@@ -78,8 +79,8 @@ def cmd_list(ctx: AppContext, args: Namespace) -> int:
     with ctx.session() as session:
         rows = page_expedientes(session, search=args.search or "", limit=args.limit)
     for r in rows:
-        print(f"{r.folio}\t{r.captured_at:%Y-%m-%d %H:%M}\t{r.status}\t{r.sync_state}\t"
-              f"${r.total:,.2f}\t{r.nombre}\t{r.tramite}")
+        print(f"{r.folio}\t{format_datetime(r.captured_at)}\t{r.status}\t{r.sync_state}\t"
+              f"{format_money(r.total)}\t{r.nombre}\t{r.tramite}")
     return 0
 
 

@@ -43,15 +43,14 @@ class AppContext:
         self.engine.dispose()
 
 
-def open_context(data_dir: Path, *, bootstrap_demo: bool = True) -> AppContext:
-    """Open (and if needed create and migrate) the store in `data_dir`."""
+def open_context(data_dir: Path) -> AppContext:
+    """Open the store in `data_dir`, creating and migrating it if needed; nothing else.
+
+    An empty folder yields an empty store: no office, no users. Setting one up is the
+    composition root's decision (main.py creates the demo office on `init` and on the window).
+    """
     ensure_data_dir(data_dir)
     db_path = data_dir / DB_FILENAME
     engine = make_engine(db_path)
     upgrade_to_head(engine, db_path)
-    ctx = AppContext(data_dir, db_path, engine, make_session_factory(engine))
-    if bootstrap_demo:
-        from desktop.demo_setup import bootstrap_if_empty
-
-        bootstrap_if_empty(ctx)
-    return ctx
+    return AppContext(data_dir, db_path, engine, make_session_factory(engine))

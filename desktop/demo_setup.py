@@ -1,5 +1,9 @@
-"""First start with an empty data folder: a standalone DEMO office with the demo catálogo and one
-demo user per role (passwords in the README). Everything is visibly marked as demo."""
+"""The demo office: a standalone DEMO office with the demo catálogo and one demo user per role
+(passwords published in the README). Everything is visibly marked as demo.
+
+Only the composition root (main.py: the window and `init`) creates it, and says so on stdout;
+opening a store never does (desktop/context.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from desktop.auth import hash_password
 from desktop.bundles import apply_bundle, read_bundle_file, verify_bundle
 from desktop.context import AppContext
 from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PUBLIC_KEY_PEM
+from desktop.office import office_is_set_up
 from desktop.permissions import Role
 from localdb.models import SyncState, User
 
@@ -21,12 +26,19 @@ DEMO_USERS = [
     ("supervisor", "Jesús Ramón Encinas (DEMO)", Role.SUPERVISOR, "supervisor123"),
     ("admin", "María Fernanda Ochoa (DEMO)", Role.ADMIN, "admin123"),
 ]
+DEMO_OFICINA_NOMBRE = "Oficina Centro (DEMO)"
+_USERNAMES = [username for username, *_ in DEMO_USERS]
+DEMO_CREATED = (
+    f"Se creó la oficina de demostración {DEMO_OFICINA_NOMBRE} con los usuarios "
+    f"{', '.join(_USERNAMES[:-1])} y {_USERNAMES[-1]} (contraseñas publicadas en el README: "
+    "solo para pruebas)."
+)
 
 
 def bootstrap_if_empty(ctx: AppContext) -> bool:
     """Create the demo office when the store has never been set up; returns True if it did."""
     with ctx.session() as session:
-        if session.get(SyncState, 1) is not None:
+        if office_is_set_up(session):
             return False
     payload, signature = read_bundle_file(DEMO_BUNDLE_PATH)
     bundle = verify_bundle(payload, signature, DEMO_PUBLIC_KEY_PEM)
@@ -34,7 +46,7 @@ def bootstrap_if_empty(ctx: AppContext) -> bool:
         session.add(SyncState(
             id=1, machine_id=f"DEMO-{secrets.token_hex(4).upper()}",
             municipio=bundle.municipio.nombre,
-            oficina="HMO", oficina_nombre="Oficina Centro (DEMO)", ventanilla="V01", demo=True,
+            oficina="HMO", oficina_nombre=DEMO_OFICINA_NOMBRE, ventanilla="V01", demo=True,
             platform_public_key=DEMO_PUBLIC_KEY_PEM,
         ))
         session.flush()

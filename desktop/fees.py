@@ -6,7 +6,7 @@ import ast
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from simpleeval import SimpleEval
@@ -21,8 +21,8 @@ from desktop.bundle_schema import (
     TramiteDef,
 )
 from desktop.errors import VentanillaError
+from formatting import to_centavos
 
-CENTAVO = Decimal("0.01")
 UMA_NAME = "uma"
 MAX_FORMULA_LENGTH = 500
 # The largest total a window accepts: far above any municipal fee, far below what the store's
@@ -57,10 +57,6 @@ class CobroLine:
     def as_json(self) -> dict[str, str]:
         """The stored / wire form (CobroLinePayload): importe as a 2-decimal string."""
         return {"concepto": self.concepto, "cri": self.cri, "importe": f"{self.importe:.2f}"}
-
-
-def to_centavos(value: Decimal) -> Decimal:
-    return value.quantize(CENTAVO, rounding=ROUND_HALF_UP)
 
 
 def total(lines: list[CobroLine]) -> Decimal:

@@ -27,6 +27,11 @@ class OfficeInfo:
     config_version: int
 
 
+def office_is_set_up(session: Session) -> bool:
+    """True once the machine has an office: the demo one, or the platform's after enrollment."""
+    return session.get(SyncState, 1) is not None
+
+
 def office_info(session: Session) -> OfficeInfo:
     """The machine's office as recorded at enrollment (or demo set-up)."""
     state = session.get(SyncState, 1)

@@ -18,6 +18,7 @@ from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.expedientes import get_expediente
 from desktop.permissions import CurrentUser, Permission, require
+from formatting import format_datetime
 from localdb.models import Expediente, OutboxEntry
 from printing.recibo import PAYMENT_METHODS
 
@@ -93,7 +94,7 @@ def _refuse_unpayable(row: Expediente) -> None:
         raise VentanillaError(f"El folio {row.folio} está cancelado; no se puede registrar "
                               "un pago.")
     if info.paid:
-        when = f"{info.paid_at:%d/%m/%Y %H:%M}" if info.paid_at else ""
+        when = format_datetime(info.paid_at) if info.paid_at else ""
         raise VentanillaError(f"El folio {row.folio} ya tiene un pago registrado "
                               f"({info.method_label}, {when}).")
     if info.total <= 0:

@@ -27,9 +27,8 @@ from desktop.canonical import RECEIPT_PATH_PREFIX, receipt_message
 from desktop.context import AppContext
 from desktop.credentials import CredentialStore
 from desktop.errors import NotFound
+from formatting import format_date_long, format_money, to_centavos
 from localdb.models import Expediente, Setting, SyncState
-from printing.dates import format_date_es
-from printing.money import format_money, to_centavos
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ def verify_receipt_url(url: str, public_key_pem: str | None) -> ReceiptCheck:
     except InvalidSignature:
         return _not_valid(TAMPERED, machine_id)
     message = (f"Comprobante AUTÉNTICO: folio {folio}, total {format_money(Decimal(total))}, "
-               f"fecha {format_date_es(on)}.")
+               f"fecha {format_date_long(on)}.")
     return ReceiptCheck(True, folio, Decimal(total), on, sha, message, machine_id)
 
 

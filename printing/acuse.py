@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from formatting import format_plazo
 from printing.blocks import (
     fields,
     folio_block,
@@ -15,7 +16,6 @@ from printing.blocks import (
     text,
     verification,
 )
-from printing.dates import format_plazo
 from printing.document_data import DocumentData, RequisitoLine
 from printing.layouts import Layout, LayoutName, get_layout
 from printing.pages import build_pdf

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
 
-from printing.dates import format_datetime_es
+from formatting import format_datetime_long
 from printing.document_data import DocumentData
 from printing.fitted import FittedLine
 from printing.layouts import Layout
@@ -62,7 +62,7 @@ def letterhead(data: DocumentData, layout: Layout, st: Styles, title: str) -> li
 def folio_block(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
     """The folio, big, and the date and time of reception beside (or under) it."""
     when = [Paragraph("FECHA Y HORA", st.label),
-            Paragraph(format_datetime_es(data.captured_at), st.body_bold)]
+            Paragraph(format_datetime_long(data.captured_at), st.body_bold)]
     if layout.is_ticket:
         return [Spacer(1, 1.5 * mm), *_centered([Paragraph("FOLIO", st.label)], st),
                 _folio_line(data, st, centered=True), *_centered(when, st),

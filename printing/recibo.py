@@ -8,12 +8,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from formatting import amount_in_words, format_datetime_long, format_money
 from printing.blocks import fields, folio_block, letterhead, marks, section, text, verification
-from printing.dates import format_datetime_es
 from printing.document_data import DocumentData
 from printing.fitted import FittedLine
 from printing.layouts import Layout, LayoutName, get_layout
-from printing.money import amount_in_words, format_money
 from printing.pages import build_pdf
 from printing.styles import BAND, RULE, SHADE, Styles, build_styles
 
@@ -104,7 +103,7 @@ def _payment(data: DocumentData, st: Styles) -> list[Flowable]:
         if data.payment_reference:
             paid.append(Paragraph(f"Referencia: {text(data.payment_reference)}", st.body))
         if data.paid_at:
-            paid.append(Paragraph(f"Pagado el {format_datetime_es(data.paid_at)}", st.body))
+            paid.append(Paragraph(f"Pagado el {format_datetime_long(data.paid_at)}", st.body))
         return paid
     return [Paragraph("PENDIENTE DE PAGO", st.label),
             Paragraph("Presente esta orden en la caja de la Tesorería municipal para "

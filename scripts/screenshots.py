@@ -28,6 +28,7 @@ from desktop.auth import login
 from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.catalog import get_tramite
 from desktop.context import AppContext, open_context
+from desktop.demo_setup import bootstrap_if_empty
 from desktop.payments import register_payment
 from desktop.permissions import CurrentUser
 from ui.capture_view import CaptureView
@@ -181,6 +182,7 @@ def run(out: Path) -> None:
     runner = TaskRunner(app)
     with tempfile.TemporaryDirectory() as tmp:
         ctx = open_context(Path(tmp) / "datos")
+        bootstrap_if_empty(ctx)
         shoot_login(ctx, runner, out)
         user = login(ctx, "operador", "operador123")
         seed_expedientes(ctx, user)

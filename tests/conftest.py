@@ -19,10 +19,10 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def demo_ctx(data_dir: Path) -> Iterator[object]:
-    """A freshly bootstrapped demo office (demo bundle + demo users) in a temp folder."""
-    from desktop.context import open_context
+    """A fresh demo office (demo bundle + demo users), as `main.py init` makes it."""
+    from tests.demo_office import open_demo_office
 
-    ctx = open_context(data_dir)
+    ctx = open_demo_office(data_dir)
     yield ctx
     ctx.close()
 

@@ -64,7 +64,7 @@ def seed_office(data_dir: Path, *, nombre: str = "José Peña Núñez",
                 tramite_nombre: str = "Licencia de construcción", demo: bool = False,
                 payment_method: str | None = None, **expediente: Any) -> Office:
     """Open a fresh store and insert one captured expediente with folio FOLIO."""
-    ctx = open_context(data_dir, bootstrap_demo=False)
+    ctx = open_context(data_dir)
     tramite = _tramite_def(tramite_nombre)
     bundle = _bundle(tramite)
     with ctx.session() as s:

@@ -51,7 +51,7 @@ DEMO_KEY = DEMO_PRIVATE_KEY_PATH.read_bytes()
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(tmp_path / "datos", bootstrap_demo=False)
+    ctx = open_context(tmp_path / "datos")
     with ctx.session() as s:
         s.add(SyncState(id=1, machine_id="demo", oficina="HMO", ventanilla="V01",
                         platform_public_key=DEMO_PUBLIC_KEY_PEM))
@@ -247,7 +247,7 @@ def test_older_version_is_never_applied(applied: AppContext, tmp_path: Path) -> 
 
 def test_bare_store_without_sync_state_applies_and_still_refuses_downgrades(
         tmp_path: Path) -> None:
-    ctx = open_context(tmp_path / "bare", bootstrap_demo=False)
+    ctx = open_context(tmp_path / "bare")
     try:
         with ctx.session() as s:
             apply_bundle(s, verify_bundle(*signed(source(4)), DEMO_PUBLIC_KEY_PEM),
@@ -261,7 +261,7 @@ def test_bare_store_without_sync_state_applies_and_still_refuses_downgrades(
 
 
 def test_import_needs_a_pinned_key(tmp_path: Path) -> None:
-    ctx = open_context(tmp_path / "sin-llave", bootstrap_demo=False)
+    ctx = open_context(tmp_path / "sin-llave")
     try:
         with pytest.raises(BundleError, match="no tiene registrada la llave"):
             import_bundle_file(ctx, DEMO_BUNDLE_PATH, ADMIN)

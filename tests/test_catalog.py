@@ -18,7 +18,7 @@ from localdb.models import SyncState, Tramite
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(tmp_path / "datos", bootstrap_demo=False)
+    ctx = open_context(tmp_path / "datos")
     payload, signature = read_bundle_file(DEMO_BUNDLE_PATH)
     with ctx.session() as s:
         s.add(SyncState(id=1, machine_id="demo", oficina="HMO", ventanilla="V01",

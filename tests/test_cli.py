@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desktop.bundles import current_bundle
 from desktop.catalog import get_tramite, search_tramites
-from desktop.context import open_context
+from tests.demo_office import open_demo_office
 from tests.factories import valid_answers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ def run(data_dir: Path, *args: str, password: str = "operador123") -> subprocess
 
 
 def _answers_file(data_dir: Path, tmp_path: Path) -> tuple[str, Path]:
-    ctx = open_context(data_dir)
+    ctx = open_demo_office(data_dir)
     with ctx.session() as s:
         homoclave = search_tramites(s, "")[0].homoclave
         tramite = get_tramite(s, homoclave)

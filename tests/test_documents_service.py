@@ -21,8 +21,8 @@ from desktop.documents import (
     set_default_printer,
 )
 from desktop.receipt_signing import verify_receipt_command
+from formatting import format_money
 from localdb.models import AuditEntry, Expediente
-from printing.money import format_money
 from tests.document_fixtures import AVISO, FOLIO, TOTAL, Office, pdf_text, seed_office
 from tests.test_capture import OPERADOR as DEMO_OPERADOR
 from tests.test_capture import _request

@@ -20,7 +20,7 @@ from localdb.models import Base
 
 
 def test_engine_pragmas_and_permissions(tmp_path: Path) -> None:
-    ctx = open_context(tmp_path / "d", bootstrap_demo=False)
+    ctx = open_context(tmp_path / "d")
     with ctx.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -80,7 +80,7 @@ def test_migrating_an_existing_database_copies_it_aside(tmp_path: Path) -> None:
 
 
 def test_captured_answers_are_immutable_and_audit_is_append_only(tmp_path: Path) -> None:
-    ctx = open_context(tmp_path / "d", bootstrap_demo=False)
+    ctx = open_context(tmp_path / "d")
     with ctx.engine.begin() as conn:
         conn.execute(text("INSERT INTO audit_log(at, actor, action, entity, detail, "
                           "prev_hash, hash)"
@@ -93,7 +93,7 @@ def test_captured_answers_are_immutable_and_audit_is_append_only(tmp_path: Path)
 
 
 def test_fts_index_follows_inserts(tmp_path: Path) -> None:
-    ctx = open_context(tmp_path / "d", bootstrap_demo=False)
+    ctx = open_context(tmp_path / "d")
     raw = sqlite3.connect(ctx.db_path)
     raw.execute("PRAGMA foreign_keys=OFF")
     raw.execute(

@@ -24,6 +24,7 @@ from desktop.errors import ValidationFailed
 from desktop.expedientes import ApplicantInfo
 from desktop.permissions import CurrentUser
 from desktop.validation import validate_field
+from formatting import format_plazo
 from ui.anexos_panel import AnexosPanel
 from ui.applicant_banner import ApplicantBanner
 from ui.capture_sidebar import CaptureSidebar
@@ -33,7 +34,6 @@ from ui.layout_parts import card, page_header
 from ui.operations import CaptureSetup, find_applicant
 from ui.requisitos_panel import RequisitosPanel
 from ui.tasks import TaskRunner
-from ui.wording import plazo_text
 
 APPLICANT_TIPOS = {"cp"}
 
@@ -88,7 +88,7 @@ class CaptureView(QWidget):
         layout.addLayout(page_header(
             tramite.nombre,
             f"{tramite.homoclave} · {self.setup.dependencia_nombre} · Plazo de resolución: "
-            f"{plazo_text(tramite.plazo_dias)}"))
+            f"{format_plazo(tramite.plazo_dias)}"))
         layout.addLayout(body, 1)
 
     def _connect(self) -> None:

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWid
 from desktop.bundle_schema import TramiteDef
 from desktop.errors import VentanillaError
 from desktop.fees import CobroLine, compute_cobros, total
+from formatting import format_money
 from ui.layout_parts import style_table
-from ui.money import pesos
 
 _HEADERS = ("Concepto", "CRI", "Importe")
 MIN_ROWS_HEIGHT = 36
@@ -47,7 +47,7 @@ class CobrosModel(QAbstractTableModel):
             return None
         line = self._lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (line.concepto, line.cri, pesos(line.importe))[index.column()]
+            return (line.concepto, line.cri, format_money(line.importe))[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -80,7 +80,7 @@ class CobrosPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         # Long conceptos wrap: rows are re-measured whenever the concepto column changes width.
         header.sectionResized.connect(lambda index, _old, _new: self._fit_rows(index))
-        self.total_label = QLabel(pesos(Decimal(0)))
+        self.total_label = QLabel(format_money(Decimal(0)))
         self.total_label.setObjectName("totalLabel")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.note = QLabel()
@@ -104,7 +104,7 @@ class CobrosPanel(QWidget):
             return
         self.note.setText("" if self._tramite.cobros else "Este trámite no tiene costo.")
         self.model.set_lines(lines)
-        self.total_label.setText(pesos(total(lines)))
+        self.total_label.setText(format_money(total(lines)))
         self._fit_rows()
 
     def _fit_rows(self, column: int = 0) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.drafts import DraftSummary
 from desktop.permissions import CurrentUser
+from formatting import format_datetime
 from ui.layout_parts import page_header, style_table
 from ui.operations import drafts_of, open_draft, remove_draft
 from ui.tasks import TaskRunner
@@ -56,7 +57,7 @@ class DraftsModel(QAbstractTableModel):
             return None
         draft = self._rows[index.row()]
         values = (draft.tramite_nombre, draft.nombre or "—",
-                  draft.updated_at.strftime("%d/%m/%Y %H:%M"))
+                  format_datetime(draft.updated_at))
         return values[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,

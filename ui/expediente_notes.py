@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.context import AppContext
 from desktop.expediente_standing import ExpedienteStanding, Rejection, VoidRecord
+from formatting import format_date, format_time
 from ui.operations import standing_of
 from ui.tasks import TaskRunner
 
@@ -32,10 +33,9 @@ MUTATION_LABELS = {"expediente.create": "Alta del expediente", "expediente.void"
 
 def describe_void(void: VoidRecord) -> str:
     lines = [CANCELLED_TEXT]
-    if void.by and void.at:
-        lines.append(f"Lo canceló {void.by} el {void.at:%d/%m/%Y} a las {void.at:%H:%M}.")
-    elif void.at:
-        lines.append(f"Cancelado el {void.at:%d/%m/%Y} a las {void.at:%H:%M}.")
+    if void.at:
+        when = f"el {format_date(void.at)} a las {format_time(void.at)}"
+        lines.append(f"Lo canceló {void.by} {when}." if void.by else f"Cancelado {when}.")
     lines.append(f"Motivo: {void.reason}" if void.reason else "Motivo: no se registró.")
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.expedientes import ExpedienteRow
 from desktop.payments import payment_methods
-from ui.money import pesos
+from formatting import format_datetime, format_money
 from ui.operations import ExpedientePage, ExpedienteQuery
 from ui.tasks import TaskRunner
 
@@ -60,16 +60,16 @@ def payment_tooltip(row: ExpedienteRow) -> str:
         return payment_cell(row)
     method = dict(payment_methods()).get(row.payment_method or "", row.payment_method or "")
     how = f" con {method}" if method else ""
-    return f"Pagado{how} el {row.paid_at:%d/%m/%Y %H:%M}"
+    return f"Pagado{how} el {format_datetime(row.paid_at)}"
 
 
 def _cell(row: ExpedienteRow, key: str, sync_labels: dict[str, str]) -> str:
     if key == "paid":
         return payment_cell(row)
     if key == "captured_at":
-        return row.captured_at.strftime("%d/%m/%Y %H:%M")
+        return format_datetime(row.captured_at)
     if key == "total":
-        return pesos(row.total)
+        return format_money(row.total)
     if key == "status":
         return STATUS_LABELS.get(row.status, row.status.capitalize())
     if key == "sync_state":

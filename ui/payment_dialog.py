@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.payments import MAX_REFERENCE, REFERENCE_REQUIRED, PaymentInfo, payment_methods
 from desktop.permissions import CurrentUser, Permission
-from ui.money import pesos
+from formatting import format_datetime, format_money
 from ui.operations import record_payment
 from ui.task_dialog import TaskDialog
 from ui.tasks import TaskRunner
@@ -53,7 +53,7 @@ class PaymentDialog(TaskDialog):
         self.folio, self._ctx, self._user = info.folio, ctx, user
         self.setObjectName("paymentDialog")
         self.setWindowTitle(f"Registrar pago · {info.folio}")
-        self.total = QLabel(f"Total a pagar: <b>{pesos(info.total)}</b>")
+        self.total = QLabel(f"Total a pagar: <b>{format_money(info.total)}</b>")
         self.total.setObjectName("paymentTotal")
         self.method = QComboBox()
         self.method.setObjectName("paymentMethod")
@@ -118,7 +118,7 @@ def describe_payment(info: PaymentInfo) -> str:
     """One line for the panel: "Pagado con Efectivo el 26/11/2026 12:18 · Ref. X"."""
     if info.paid and info.paid_at is not None:
         reference = f" · Ref. {info.reference}" if info.reference else ""
-        return f"Pagado con {info.method_label} el {info.paid_at:%d/%m/%Y %H:%M}{reference}"
+        return f"Pagado con {info.method_label} el {format_datetime(info.paid_at)}{reference}"
     if info.voided:
         return ""
     return "Pendiente de pago." if info.total > 0 else "Sin importe por pagar."

@@ -37,9 +37,9 @@ from desktop.documents import (
 )
 from desktop.payments import PaymentInfo
 from desktop.permissions import CurrentUser
+from formatting import format_money
 from ui.document_preview import DocumentPreview, print_with_dialog
 from ui.error_dialog import show_error, show_exception, user_message
-from ui.money import pesos
 from ui.operations import payment_state
 from ui.payment_dialog import PaymentBox
 from ui.tasks import TaskRunner
@@ -74,7 +74,7 @@ class SavedView(QWidget):
         self.note.setWordWrap(True)
         self.print_buttons = {doc: QPushButton(f"Imprimir {DOC_TITLES[doc].lower()}")
                               for doc in DOCS}
-        self.total_label = QLabel(f"Total a pagar: <b>{pesos(total)}</b>")
+        self.total_label = QLabel(f"Total a pagar: <b>{format_money(total)}</b>")
         self.hint = QLabel(HANDOUT.format(recibo="la orden de pago"))
         self.payment = PaymentBox(ctx, user, runner)
         self.payment.payment_registered.connect(self._paid)
@@ -158,7 +158,7 @@ class SavedView(QWidget):
     def _show_payment(self, info: PaymentInfo) -> None:
         self.payment.set_info(info)
         owed = "Total pagado" if info.paid else "Total" if info.voided else "Total a pagar"
-        self.total_label.setText(f"{owed}: <b>{pesos(info.total)}</b>")
+        self.total_label.setText(f"{owed}: <b>{format_money(info.total)}</b>")
         self.hint.setText(HANDOUT.format(
             recibo="el recibo de pago" if info.paid else "la orden de pago"))
         self.hint.setVisible(info.paid or not info.voided)  # a cancelled folio is not charged

@@ -11,8 +11,9 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from formatting import format_plazo
 from ui.operations import CaptureSetup
-from ui.wording import describe_cobro, plazo_text
+from ui.wording import describe_cobro
 
 NIVELES = {1: "Informativo", 2: "Descarga de formatos", 3: "Solicitud y pago en línea",
            4: "Totalmente en línea"}
@@ -79,7 +80,7 @@ class TramiteDetail(QFrame):
         self.setup = setup
         t = setup.tramite
         self.title.setText(t.nombre)
-        plazo = plazo_text(t.plazo_dias)
+        plazo = format_plazo(t.plazo_dias)
         nivel = NIVELES.get(t.nivel_digitalizacion, "")
         self.meta.setText(f"{t.homoclave} · {setup.dependencia_nombre}<br>"
                           f"<b>Nivel {t.nivel_digitalizacion}</b> ({nivel}) · "

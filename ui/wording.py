@@ -1,4 +1,4 @@
-"""How catálogo facts read to the operador: fee rules ("2 UMA"…) and plazos ("1 día hábil")."""
+"""How a catálogo fee rule reads to the operador: "2 UMA ($226.28)", "$15.00 por unidad de…"."""
 
 from __future__ import annotations
 
@@ -12,25 +12,20 @@ from desktop.bundle_schema import (
     ReglaUma,
     TramiteDef,
 )
-from desktop.fees import to_centavos
-from ui.money import pesos
+from formatting import format_money
 
 
 def describe_cobro(cobro: Cobro, tramite: TramiteDef, uma_diaria: Decimal) -> str:
     regla = cobro.regla
     if isinstance(regla, ReglaFijo):
-        return pesos(regla.monto)
+        return format_money(regla.monto)
     if isinstance(regla, ReglaUma):
-        return f"{regla.factor.normalize():f} UMA ({pesos(to_centavos(regla.factor * uma_diaria))})"
+        return f"{regla.factor.normalize():f} UMA ({format_money(regla.factor * uma_diaria)})"
     labels = {c.clave: c.etiqueta.lower() for c in tramite.campos}
     if isinstance(regla, ReglaPorUnidad):
-        return f"{pesos(regla.monto_unitario)} por unidad de {labels.get(regla.campo, regla.campo)}"
+        unidad = labels.get(regla.campo, regla.campo)
+        return f"{format_money(regla.monto_unitario)} por unidad de {unidad}"
     if isinstance(regla, ReglaTramos):
         return f"Según tarifa por {labels.get(regla.campo, regla.campo)}"
     return "Se calcula con los datos capturados"
 
-
-def plazo_text(dias: int) -> str:
-    if dias <= 0:
-        return "inmediato"
-    return f"{dias} día hábil" if dias == 1 else f"{dias} días hábiles"

@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop.audit import verify_chain
 from desktop.capture import capture_expediente
 from desktop.context import open_context
+from tests.demo_office import open_demo_office
 from tests.test_capture import OPERADOR, _request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def _run_and_kill(data_dir: Path, scratch: Path, wanted: int) -> list[str]:
 
 def test_kill9_during_captures_loses_nothing(tmp_path: Path) -> None:
     data_dir = tmp_path / "datos"
-    open_context(data_dir).close()
+    open_demo_office(data_dir).close()
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     folios = _run_and_kill(data_dir, scratch, wanted=15)

@@ -11,10 +11,11 @@ from central.models import Expediente as CentralExpediente
 from desktop.bundles import current_bundle
 from desktop.capture import AttachmentInput, CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.catalog import get_tramite
-from desktop.context import AppContext, open_context
+from desktop.context import AppContext
 from desktop.permissions import CurrentUser, Role
 from localdb.models import Expediente, OutboxEntry, SyncState
 from sync.enroll import enroll
+from tests.demo_office import open_demo_office
 from tests.factories import PNG_1PX, archivo_campos, valid_answers
 from tests.sync.central_server import CentralServer
 from tests.sync.central_server import demo_payload as demo_payload  # re-exported
@@ -27,7 +28,7 @@ ARCHIVO_TRAMITE = "HMO-DUE-001"  # one archivo campo
 
 
 def enrolled_context(data_dir: Path, server: CentralServer, ventanilla: str = "V01") -> AppContext:
-    ctx = open_context(data_dir)
+    ctx = open_demo_office(data_dir)
     enroll(ctx, ADMIN, server.url, server.enroll_code(ventanilla))
     return ctx
 

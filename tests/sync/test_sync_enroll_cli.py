@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from desktop.context import AppContext, open_context
+from desktop.context import AppContext
 from desktop.errors import PermissionDenied
 from localdb.models import Expediente, OutboxEntry
 from sync.commands import enroll_command, sync_once_command
@@ -20,6 +20,7 @@ from sync.engine import SyncEngine
 from sync.enroll import AlreadyEnrolled, enroll
 from sync.errors import RequestRefused, ServerUrlRefused
 from sync.http import check_server_url
+from tests.demo_office import open_demo_office
 from tests.sync.central_server import CentralServer
 from tests.sync.machines import (
     ADMIN,
@@ -70,13 +71,13 @@ def test_demo_captures_are_not_sent_and_numbering_restarts(
 def test_enrollment_rules(window: AppContext, central: CentralServer, tmp_path: Path) -> None:
     with pytest.raises(AlreadyEnrolled):
         enroll(window, ADMIN, central.url, central.enroll_code("V09"))
-    fresh = open_context(tmp_path / "fresh")
+    fresh = open_demo_office(tmp_path / "fresh")
     try:
         with pytest.raises(PermissionDenied):
             enroll(fresh, OPERADOR, central.url, central.enroll_code("V04"))
         code = central.enroll_code("V04")
         enroll(fresh, ADMIN, central.url, code)
-        other = open_context(tmp_path / "other")
+        other = open_demo_office(tmp_path / "other")
         try:
             with pytest.raises(RequestRefused) as used:
                 enroll(other, ADMIN, central.url, code)  # one-time code
@@ -124,7 +125,7 @@ import sys
 from pathlib import Path
 from desktop.context import open_context
 from sync.commands import sync_watch_command
-sys.exit(sync_watch_command(open_context(Path(sys.argv[1]), bootstrap_demo=False), 0.5))
+sys.exit(sync_watch_command(open_context(Path(sys.argv[1])), 0.5))
 """
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from central import admin
-from desktop.context import AppContext, open_context
+from desktop.context import AppContext
 from desktop.demo import DEMO_BUNDLE_PATH
 from localdb.models import Expediente, OutboxEntry, SyncState, Tramite
 from sync.commands import sync_once_command
@@ -23,6 +23,7 @@ from sync.machine_token import TOKEN_NAME
 from sync.observer import ConnectionState
 from sync.protocol import payload_sha256
 from sync.status import sync_status
+from tests.demo_office import open_demo_office
 from tests.sync.central_server import CentralServer
 from tests.sync.fake_platform import (
     FakePlatform,
@@ -163,7 +164,7 @@ def test_garbage_answer_writes_nothing(window: AppContext, fake: FakePlatform) -
 
 @pytest.mark.parametrize("fake", [captive_portal, wrong_json], indirect=True)
 def test_enrolling_against_garbage_changes_nothing(tmp_path: Path, fake: FakePlatform) -> None:
-    ctx = open_context(tmp_path / "nuevo")
+    ctx = open_demo_office(tmp_path / "nuevo")
     try:
         with pytest.raises(GarbageResponse) as refused:
             enroll(ctx, ADMIN, fake.url, "ABCD-EFGH-JKLM")

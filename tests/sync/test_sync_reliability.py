@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 from desktop.context import open_context
 from sync.engine import SyncEngine
-ctx = open_context(Path(sys.argv[1]), bootstrap_demo=False)
+ctx = open_context(Path(sys.argv[1]))
 print(SyncEngine(ctx).run_once(force=True).message, flush=True)
 """
 

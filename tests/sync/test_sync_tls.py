@@ -17,13 +17,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from desktop.context import AppContext, open_context
+from desktop.context import AppContext
 from localdb.models import OutboxEntry
 from sync.engine import SyncEngine
 from sync.enroll import enroll
 from sync.errors import ServerUrlRefused, TlsFailure
 from sync.http import PlatformClient
 from sync.observer import ConnectionState
+from tests.demo_office import open_demo_office
 from tests.sync.fake_platform import Answer, FakePlatform
 from tests.sync.machines import ADMIN, capture_many, outbox_states, point_to, sync_state
 
@@ -69,7 +70,7 @@ def test_self_signed_https_is_refused(self_signed_platform: tuple[FakePlatform, 
         client.request("GET", "/v1/config", accept=(404,))
     assert "certificado" in refused.value.message
 
-    fresh = open_context(tmp_path / "nuevo")
+    fresh = open_demo_office(tmp_path / "nuevo")
     try:
         with pytest.raises(TlsFailure):
             enroll(fresh, ADMIN, platform.url, "ABCD-EFGH-JKLM")
@@ -92,7 +93,7 @@ def test_plain_http_to_a_remote_host_is_refused_before_sending(
     with pytest.raises(ServerUrlRefused) as refused:
         PlatformClient(url)
     assert "HTTPS" in refused.value.message
-    fresh = open_context(tmp_path / "nuevo")
+    fresh = open_demo_office(tmp_path / "nuevo")
     try:
         with pytest.raises(ServerUrlRefused):
             enroll(fresh, ADMIN, url, "ABCD-EFGH-JKLM")

@@ -26,6 +26,7 @@ from desktop.context import AppContext, open_context
 from desktop.office import OfficeInfo, office_info
 from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
+from tests.demo_office import open_demo_office
 from tests.ipp_printer import find_ippeveprinter
 from tests.sync.central_server import CentralServer, central_db_url
 from tests.ui.gui_thread_guard import gui_thread_guard  # noqa: F401  (autouse)
@@ -48,7 +49,7 @@ Test = TypeVar("Test", bound=Callable[..., None])
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CurrentUser]:
     folder = tmp_path_factory.mktemp("plantilla") / "datos"
-    ctx = open_context(folder)
+    ctx = open_demo_office(folder)
     user = login(ctx, "operador", "operador123")
     ctx.close()
     return folder, user

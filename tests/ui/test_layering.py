@@ -13,7 +13,8 @@ from desktop.office import NOT_SET_UP, office_info
 from localdb.models import SyncState
 
 ROOT = Path(__file__).resolve().parents[2]
-QT_FREE = ("desktop", "sync", "localdb", "printing", "central")
+QT_FREE = ("desktop", "sync", "localdb", "printing", "central", "formatting")
+PROJECT_PACKAGES = ("desktop", "ui", "sync", "localdb", "printing", "central")
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -43,6 +44,11 @@ def test_only_ui_imports_qt() -> None:
 
 def test_ui_never_imports_localdb() -> None:
     assert _offenders(("ui",), "localdb") == []
+
+
+def test_formatting_is_a_leaf_every_layer_can_import() -> None:
+    assert [hit for package in PROJECT_PACKAGES
+            for hit in _offenders(("formatting",), package)] == []
 
 
 def test_office_info_reads_the_machine_and_explains_when_it_has_none(ctx: AppContext) -> None:

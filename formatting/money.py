@@ -1,4 +1,7 @@
-"""Amounts as a Mexican receipt shows them: `$1,234.50` and `MIL ... PESOS 50/100 M.N.`."""
+"""Money in es-MX: `$1,234.50` in figures and `MIL ... PESOS 50/100 M.N.` in words.
+
+Every amount is rounded half-up to centavos first (0.125 → 0.13), on screen and on paper alike.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ _ENDS_IN_MILLIONS = re.compile(r"\b(millón|millones|billón|billones)$")
 
 
 def to_centavos(amount: Decimal) -> Decimal:
-    """Round half-up to centavos, the only precision money has on paper."""
+    """Round half-up to centavos, the only precision money has: 0.125 → 0.13, 0.005 → 0.01."""
     return amount.quantize(CENTAVO, rounding=ROUND_HALF_UP)
 
 

@@ -1,0 +1,20 @@
+"""How Ventanilla writes money, dates and plazos in es-MX, on screen, on paper and in the CLI.
+
+A leaf package: it imports nothing from the project, so ui/, printing/, desktop/ and main.py can
+all use it, and there is one rounding rule (half-up to centavos) and one wording for each fact.
+"""
+
+from formatting.dates import (
+    format_date,
+    format_date_long,
+    format_datetime,
+    format_datetime_long,
+    format_time,
+)
+from formatting.money import CENTAVO, amount_in_words, format_money, to_centavos
+from formatting.plazos import format_plazo
+
+__all__ = [
+    "CENTAVO", "amount_in_words", "format_date", "format_date_long", "format_datetime",
+    "format_datetime_long", "format_money", "format_plazo", "format_time", "to_centavos",
+]

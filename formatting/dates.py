@@ -1,0 +1,36 @@
+"""Dates in es-MX: "23/11/2026 10:42" on screen and in the CLI, "23 de noviembre de 2026, 10:42"
+in documents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+
+
+def format_date(value: date) -> str:
+    """`date(2027, 1, 5)` → `05/01/2027` (dd/mm/aaaa)."""
+    return f"{value:%d/%m/%Y}"
+
+
+def format_time(value: datetime) -> str:
+    """`datetime(2027, 1, 5, 9, 3)` → `09:03` (24-hour clock)."""
+    return f"{value:%H:%M}"
+
+
+def format_datetime(value: datetime) -> str:
+    """`datetime(2027, 1, 5, 9, 3)` → `05/01/2027 09:03`."""
+    return f"{format_date(value)} {format_time(value)}"
+
+
+def format_date_long(value: date) -> str:
+    """`date(2026, 11, 23)` → `23 de noviembre de 2026`, as documents write it."""
+    return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
+
+
+def format_datetime_long(value: datetime) -> str:
+    """`datetime(2026, 11, 23, 10, 42)` → `23 de noviembre de 2026, 10:42`."""
+    return f"{format_date_long(value)}, {format_time(value)}"
