@@ -10,6 +10,14 @@ from sqlalchemy.orm import Session
 
 from localdb.models import Expediente, OutboxEntry, SyncState
 
+# Expediente.sync_state of one the platform acknowledged whose anexos it has not confirmed yet.
+MISSING_STATE = "faltan_anexos"
+
+
+def count_missing_anexos(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Expediente)
+                          .where(Expediente.sync_state == MISSING_STATE)) or 0
+
 
 def count_pending(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxEntry)
