@@ -3,8 +3,8 @@
 A step that fails on a flaky link (no answer, 429/5xx, an answer we cannot trust) is retried up
 to `RetryPolicy.attempts` times with full-jitter delays; if it still fails it is recorded and the
 next step runs anyway (the steps are independent: config, push, anexos, pull). The run stops early
-only when going on is pointless: the credential or certificate is refused, the platform was
-never reached at all in this run, or it asked (Retry-After) for a longer wait than a run allows.
+only when going on is pointless: the credential or certificate is refused, no connection
+to the platform could be made at all, or it asked (Retry-After) for a longer wait than a run allows.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ class RetryPolicy:
         return rng.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempt))
 
 
+ONE_ATTEMPT = RetryPolicy(attempts=1)  # each step once: a failure waits for the next run
+
+
 @dataclass(frozen=True)
 class StepFailure:
     step: str
@@ -67,7 +70,6 @@ class StepRunner:
     sleep: Callable[[float], None] = time.sleep
     failures: list[StepFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    reached: bool = False  # some step got through to the platform in this run
     stopped: bool = False
 
     def run(self, step: str, action: Callable[[], T]) -> T | None:
@@ -84,7 +86,6 @@ class StepRunner:
                     continue
                 self._fail(step, exc)
                 return None
-            self.reached = True
             return result
         return None  # pragma: no cover - the loop always returns
 
@@ -107,7 +108,7 @@ class StepRunner:
     def _fail(self, step: str, exc: VentanillaError) -> None:
         log.info("sync step %s failed: %s", step, type(exc).__name__)
         self.failures.append(StepFailure(step, exc))
-        never_reached = isinstance(exc, PlatformUnreachable) and not self.reached
+        never_reached = isinstance(exc, PlatformUnreachable) and exc.never_connected
         refused = isinstance(exc, SyncError) and not exc.transient and not _step_specific(exc)
         wanted = self._retry_after(exc)
         asked_to_wait = wanted is not None and wanted > self.policy.cap_seconds
