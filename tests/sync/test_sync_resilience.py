@@ -17,6 +17,7 @@ from central.models import Attachment as CentralAttachment
 from central.models import Change as CentralChange
 from desktop.blobs import blob_path
 from desktop.context import AppContext
+from localdb.migrate import downgrade, upgrade_to_head
 from localdb.models import Attachment, Expediente, Tramite
 from sync.engine import SyncEngine
 from sync.status import sync_status
@@ -200,3 +201,24 @@ def test_single_faults_in_every_step_are_retried_within_the_run(
         assert proxy.faults_fired == before + 1
         assert report.ok and report.failed_steps == (), report.message
     assert server_count(central.db) == 3 and outbox_states(window) == {"acked": 3}
+
+
+def test_upgrading_re_verifies_scans_marked_uploaded_by_older_versions(
+        window: AppContext, central: CentralServer, tmp_path: Path) -> None:
+    """Revision 0006: a scan an older version marked uploaded (perhaps on a proxy's word) is
+    checked again with the platform, and its expediente is not synced until confirmed."""
+    [uuid] = capture_many(window, 1, tmp_path / "anexos", with_attachments=1)
+    sha, content = _scan(window, uuid)
+    downgrade(window.engine, "0005")
+    with window.engine.begin() as conn:  # what an older version wrote after a proxy's 200
+        conn.exec_driver_sql("UPDATE attachments SET uploaded = 1")
+        conn.exec_driver_sql("UPDATE expedientes SET sync_state = 'sincronizado'")
+        conn.exec_driver_sql("UPDATE outbox SET state = 'acked'")
+
+    upgrade_to_head(window.engine, window.db_path)
+
+    assert _sync_state_of(window, uuid) == "faltan_anexos"
+    report = SyncEngine(window).run_once(force=True)
+    assert report.ok and report.missing_anexos == 0, report.message
+    assert _on_central(central, sha) == content
+    assert _sync_state_of(window, uuid) == "sincronizado"
