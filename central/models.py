@@ -169,6 +169,17 @@ class Attachment(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
+class AttachmentHolder(Base):
+    """An office that uploaded a blob: HEAD answers, and a push counts the blob as present, only
+    for the offices listed here, so one office cannot learn what another one holds."""
+
+    __tablename__ = "attachment_holders"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"), primary_key=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.clave"), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
 class ConfigBundle(Base):
     """A published bundle: canonical payload bytes and the platform's signature over them."""
 

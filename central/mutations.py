@@ -2,9 +2,10 @@
 
 A mutation that can never succeed (wrong hash, bad payload, folio taken by another expediente,
 unknown expediente) is *rejected*: recorded and skipped, so one poison record never blocks the
-machine's queue. An expediente whose attachments were not uploaded yet is still *applied* (the
-captured data is never refused for that) with a warning in `error`; the client uploads the blobs
-with PUT /v1/attachments, which is idempotent, and the gap is visible on the platform.
+machine's queue. An expediente whose attachments the office has not uploaded yet is still
+*applied* (the captured data is never refused for that) with a warning in `error` and their hashes
+in the result's `missing_attachments`; the window uploads them with PUT /v1/attachments, which is
+idempotent, and keeps the expediente not synced until the platform's receipt confirms them.
 
 For speed a batch is checked against one prefetch of the uuids, folios and blobs it mentions,
 and its new expedientes are written with one executemany (`flush`), before anything that reads
@@ -23,9 +24,10 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from central.attachments import held_by_office
 from central.changes import PendingChange
 from central.db import Database
-from central.models import Amendment, Attachment, Expediente, table_of, utc_now
+from central.models import Amendment, Expediente, table_of, utc_now
 from central.sanitize import json_has_nul
 from sync.protocol import (
     ExpedientePayload,
@@ -69,11 +71,19 @@ class ApplyContext:
             for row in rows:
                 self.known[row.uuid] = row.content_sha256
                 self.folios[row.folio] = row.uuid
-        wanted = {a.get("sha256") for p in creates for a in _attachment_refs(p)}
-        if wanted:
-            self.blobs |= set(
-                self.session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(wanted)))
-            )
+
+    def prefetch_blobs(self, mutations: Iterable[Mutation]) -> None:
+        """Load which anexos named by the batch's creates this office has uploaded."""
+        wanted = {str(a.get("sha256")) for m in mutations if m.kind == "expediente.create"
+                  for a in _attachment_refs(m.payload)}
+        self.blobs |= held_by_office(self.session, self.office, wanted)
+
+    def missing_attachments(self, mutation: Mutation) -> list[str]:
+        """sha256 of the anexos an expediente.create names that this office has not uploaded."""
+        if mutation.kind != "expediente.create":
+            return []
+        named = {a.get("sha256") for a in _attachment_refs(mutation.payload)}
+        return sorted(sha for sha in named if isinstance(sha, str) and sha not in self.blobs)
 
     def flush(self) -> None:
         """Write the buffered new expedientes; ON CONFLICT(uuid) DO NOTHING is the second guard."""
@@ -171,6 +181,8 @@ def _clash(ctx: ApplyContext, payload: ExpedientePayload) -> Outcome | None:
 
 
 def _missing_attachments(ctx: ApplyContext, payload: ExpedientePayload) -> str | None:
+    """The warning of an expediente applied without all its anexos (for people and old windows;
+    windows act on MutationResult.missing_attachments)."""
     missing = sorted({a.sha256 for a in payload.attachments} - ctx.blobs)
     if not missing:
         return None

@@ -26,15 +26,17 @@ from sync.protocol import Change as WireChange
 router = APIRouter()
 
 SEEN_EVERY = timedelta(seconds=60)
+# Change versions are BIGINT: a cursor past the largest one is refused (422), not a 500.
+MAX_CURSOR = 2**63 - 1
 
 
 @router.get("/v1/sync/pull", response_model=PullResponse)
 def pull(
     machine: Annotated[MachineIdentity, Depends(current_machine)],
     db: Annotated[Database, Depends(database)],
-    cursor: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1)] = MAX_PULL_LIMIT,
-    epoch: str | None = None,
+    cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_CURSOR)] = MAX_PULL_LIMIT,
+    epoch: Annotated[str | None, Query(max_length=64)] = None,
 ) -> PullResponse | JSONResponse:
     with db.read() as session:
         current_epoch = session.get_one(Platform, 1).epoch

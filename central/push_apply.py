@@ -80,20 +80,33 @@ def _walk(ctx: ApplyContext, items: list[PushItem], last: int) -> _Walk:
     recorded = _recorded(ctx.session, ctx.machine_id,
                          [i.mutation_id for i in items if i.mutation_id <= last])
     ctx.prefetch(i for i in items if isinstance(i, Mutation) and i.mutation_id > last)
+    ctx.prefetch_blobs(i for i in items if isinstance(i, Mutation))
     walk = _Walk(last)
     for item in items:
         if item.mutation_id <= walk.last:
-            walk.results.append(_duplicate(ctx.machine_id, item, recorded.get(item.mutation_id)))
+            result = _duplicate(ctx.machine_id, item, recorded.get(item.mutation_id))
+            walk.results.append(_with_missing(ctx, item, result))
             continue
         if item.mutation_id > walk.last + 1:
             break
         status, error = _apply(ctx, item)
-        walk.results.append(MutationResult(mutation_id=item.mutation_id, status=status,
-                                           error=error))
+        result = MutationResult(mutation_id=item.mutation_id, status=status, error=error)
+        walk.results.append(_with_missing(ctx, item, result))
         walk.log_rows.append(_log_row(ctx.machine_id, item, (status, error)))
         recorded[item.mutation_id] = _Recorded(item.sha256, status, error)
         walk.last = item.mutation_id
     return walk
+
+
+def _with_missing(ctx: ApplyContext, item: PushItem, result: MutationResult) -> MutationResult:
+    """An expediente the platform keeps (applied or duplicate) lists the anexos it still lacks,
+    on every answer, so a window that lost an answer or a scan still learns what to upload."""
+    if result.status == "rejected" or result.error == DUPLICATE_SHA256_MISMATCH:
+        return result
+    if not isinstance(item, Mutation):
+        return result
+    missing = ctx.missing_attachments(item)
+    return result.model_copy(update={"missing_attachments": missing}) if missing else result
 
 
 def _apply(ctx: ApplyContext, item: PushItem) -> Outcome:

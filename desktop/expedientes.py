@@ -60,7 +60,9 @@ def _with_outbox(state: str) -> ColumnElement[bool]:
 
 # Where an expediente stands with the platform, for the supervisor's queues.
 SYNC_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
-    "pendiente": lambda: or_(Expediente.sync_state == "pendiente", _with_outbox("pending")),
+    # faltan_anexos: the platform has the data but has not confirmed every scan yet.
+    "pendiente": lambda: or_(Expediente.sync_state.in_(("pendiente", "faltan_anexos")),
+                             _with_outbox("pending")),
     "rechazado": lambda: or_(Expediente.sync_state == "rechazado", _with_outbox("rejected")),
     "enviado": lambda: and_(Expediente.sync_state == "sincronizado",
                             ~_with_outbox("pending"), ~_with_outbox("rejected")),

@@ -198,6 +198,23 @@ class SyncState(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class SetAsideChange(Base):
+    """A pulled change this machine could not apply (e.g. a trámite version it lacks, bad data):
+    kept with the reason and retried on every sync run, so the pull cursor never stalls on it."""
+
+    __tablename__ = "set_aside_changes"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    epoch: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str] = mapped_column(String(64), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    set_aside_at: Mapped[datetime] = mapped_column(DateTime)
+    last_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class FolioCounter(Base):
     """Last folio number issued per year on this machine."""
 

@@ -1,8 +1,12 @@
-"""Upload the anexos a push batch refers to, by hash, before the batch itself (DESIGN §5).
+"""Upload the anexos, by hash, and count one as delivered only on the platform's receipt.
 
 PUT /v1/attachments/{sha256} is idempotent by content, so a blob sent twice costs bandwidth, not
-correctness. HEAD first skips blobs the platform already holds (another window sent the same
-scan); Attachment.uploaded remembers what this machine has delivered.
+correctness. HEAD first skips blobs the platform already holds for this office. A 200 counts only
+with the receipt of sync.protocol (JSON content type, and headers naming the same sha256 and
+size): a proxy's or captive portal's "200 text/html" is a failed attempt, never "uploaded".
+Attachment.uploaded is set from receipts only, and reset when a push answer lists the blob in
+`missing_attachments`; an expediente is `sincronizado` only when all its anexos are uploaded,
+else `faltan_anexos` until the anexos step delivers them.
 """
 
 from __future__ import annotations
@@ -10,17 +14,45 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from desktop.blobs import blob_path
 from desktop.context import AppContext
-from localdb.models import Attachment
+from localdb.models import Attachment, Expediente
+from sync.errors import (
+    GarbageResponse,
+    MachineNotAuthorized,
+    PlatformUnreachable,
+    SyncError,
+    TlsFailure,
+)
 from sync.http import PlatformClient
-from sync.protocol import Mutation
+from sync.protocol import (
+    ATTACHMENT_SHA256_HEADER,
+    ATTACHMENT_SIZE_HEADER,
+    Mutation,
+)
+from sync.status import MISSING_STATE, count_missing_anexos
 
 log = logging.getLogger(__name__)
+
+SYNCED_STATE = "sincronizado"
+# Failures that say the link itself is down or refused: no point trying the next blob.
+LINK_FAILURES = (PlatformUnreachable, TlsFailure, MachineNotAuthorized)
+
+
+@dataclass
+class UploadOutcome:
+    delivered: list[str] = field(default_factory=list)
+    failed: dict[str, SyncError] = field(default_factory=dict)
+
+    def first_failure(self) -> SyncError | None:
+        return next(iter(self.failed.values()), None)
 
 
 def referenced_hashes(mutations: Iterable[Mutation]) -> set[str]:
@@ -42,40 +74,107 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def has_receipt(response: requests.Response, sha: str, size: int) -> bool:
+    """True when a 2xx carries the platform's receipt for exactly this blob."""
+    content_type = response.headers.get("Content-Type", "").lower()
+    return (200 <= response.status_code < 300 and "json" in content_type
+            and response.headers.get(ATTACHMENT_SHA256_HEADER) == sha
+            and response.headers.get(ATTACHMENT_SIZE_HEADER) == str(size))
+
+
 def _deliver(client: PlatformClient, path: Path, sha: str) -> None:
-    target = f"/v1/attachments/{sha}"
-    if client.request("HEAD", target, accept=(404, 405)).status_code == 200:
+    """HEAD, then PUT unless the platform confirmed it holds the blob; GarbageResponse when
+    the PUT's answer is not the platform's receipt."""
+    target, size = f"/v1/attachments/{sha}", path.stat().st_size
+    if has_receipt(client.request("HEAD", target, accept=(404, 405)), sha, size):
         return
     with path.open("rb") as handle:
-        client.request("PUT", target, data=handle,
-                       headers={"Content-Type": "application/octet-stream"})
+        response = client.request("PUT", target, data=handle,
+                                  headers={"Content-Type": "application/octet-stream"})
+    if not has_receipt(response, sha, size):
+        raise GarbageResponse(f"PUT {sha[:12]}: {response.status_code} without the receipt")
 
 
-def upload_attachments(ctx: AppContext, client: PlatformClient,
-                       mutations: Iterable[Mutation]) -> int:
-    """Deliver every referenced blob not yet uploaded; returns how many were checked or sent.
-
-    A blob missing or damaged on disk is logged and skipped: the platform decides what to do
-    with a mutation whose anexo never arrived, and the rest of the queue keeps moving.
-    """
-    wanted = referenced_hashes(mutations)
-    if not wanted:
-        return 0
-    with ctx.session() as session:
-        done = set(session.scalars(select(Attachment.sha256).where(
-            Attachment.sha256.in_(wanted), Attachment.uploaded.is_(True))))
-    delivered: list[str] = []
+def upload_blobs(ctx: AppContext, client: PlatformClient, hashes: Iterable[str]) -> UploadOutcome:
+    """Deliver each blob, marking it uploaded on its receipt. A blob missing or damaged on disk is
+    logged and skipped; one the platform did not confirm is in `failed`; a down link raises."""
+    outcome = UploadOutcome()
     try:
-        for sha in sorted(wanted - done):
+        for sha in sorted(set(hashes)):
             path = blob_path(ctx.blob_dir, sha)
             if not path.is_file() or _file_sha256(path) != sha:
                 log.error("attachment blob %s missing or damaged; not uploaded", sha)
                 continue
-            _deliver(client, path, sha)
-            delivered.append(sha)
+            try:
+                _deliver(client, path, sha)
+            except LINK_FAILURES:
+                raise
+            except SyncError as exc:
+                log.warning("attachment %s not confirmed: %s", sha[:12], type(exc).__name__)
+                outcome.failed[sha] = exc
+                continue
+            outcome.delivered.append(sha)
     finally:
-        if delivered:
+        if outcome.delivered:
             with ctx.session() as session:
-                session.execute(update(Attachment).where(Attachment.sha256.in_(delivered))
-                                .values(uploaded=True))
-    return len(delivered)
+                session.execute(update(Attachment).where(
+                    Attachment.sha256.in_(outcome.delivered)).values(uploaded=True))
+    return outcome
+
+
+def upload_attachments(ctx: AppContext, client: PlatformClient,
+                       mutations: Iterable[Mutation]) -> UploadOutcome:
+    """Before a push: deliver the blobs its mutations name that are not confirmed yet."""
+    wanted = referenced_hashes(mutations)
+    if not wanted:
+        return UploadOutcome()
+    with ctx.session() as session:
+        done = set(session.scalars(select(Attachment.sha256).where(
+            Attachment.sha256.in_(wanted), Attachment.uploaded.is_(True))))
+    return upload_blobs(ctx, client, wanted - done)
+
+
+def forget_uploads(session: Session, entity_uuid: str, missing: Iterable[str]) -> None:
+    """The platform says it lacks these blobs of the expediente: they must be sent again."""
+    session.execute(update(Attachment).where(
+        Attachment.expediente_uuid == entity_uuid, Attachment.sha256.in_(list(missing)))
+        .values(uploaded=False))
+
+
+def settle_synced(session: Session, uuids: Iterable[str]) -> None:
+    """Expedientes the platform acknowledged: `sincronizado` when every anexo is confirmed,
+    else `faltan_anexos` (a `rechazado` one stays as it is)."""
+    wanted = list(uuids)
+    if not wanted:
+        return
+    lacking = set(session.scalars(select(Attachment.expediente_uuid).where(
+        Attachment.expediente_uuid.in_(wanted), Attachment.uploaded.is_(False))))
+    for state, group in ((MISSING_STATE, lacking), (SYNCED_STATE, set(wanted) - lacking)):
+        if group:
+            session.execute(update(Expediente).where(
+                Expediente.uuid.in_(group), Expediente.sync_state != "rechazado")
+                .values(sync_state=state))
+
+
+@dataclass
+class AnexosOutcome:
+    uploaded: int = 0
+    waiting: int = 0  # expedientes still `faltan_anexos` after this step
+
+
+def complete_attachments(ctx: AppContext, client: PlatformClient) -> AnexosOutcome:
+    """The anexos step: deliver what `faltan_anexos` expedientes lack, then settle them. Raises
+    the first failure after trying every blob, so the run retries and reports the step."""
+    with ctx.session() as session:
+        rows = session.execute(select(Attachment.expediente_uuid, Attachment.sha256)
+                               .join(Expediente, Expediente.uuid == Attachment.expediente_uuid)
+                               .where(Expediente.sync_state == MISSING_STATE,
+                                      Attachment.uploaded.is_(False))).all()
+    uploads = upload_blobs(ctx, client, {sha for _, sha in rows})
+    with ctx.session() as session:
+        settle_synced(session, {uuid for uuid, _ in rows})
+        waiting = count_missing_anexos(session)
+    failure = uploads.first_failure()
+    if failure is not None:
+        raise failure
+    return AnexosOutcome(uploaded=len(uploads.delivered), waiting=waiting)

@@ -57,9 +57,12 @@ def sync_once_command(ctx: AppContext) -> int:
     """One run now, ignoring the backoff schedule."""
     report = SyncEngine(ctx).run_once(force=True)
     _print_rejections(ctx, report.rejected)
+    line = f"{report.message} Pendientes de enviar: {report.pending}."
+    if report.missing_anexos:
+        line += f" Con anexos por confirmar: {report.missing_anexos}."
     if not report.ok:
-        return _fail(f"{report.message} Pendientes de enviar: {report.pending}.")
-    print(f"{report.message} Pendientes de enviar: {report.pending}.")
+        return _fail(line)
+    print(line)
     return 0
 
 

@@ -1,4 +1,9 @@
-"""One sync run: configuration → anexos + push → pull, with its outcome recorded in sync_state.
+"""One sync run: configuration → push (with its anexos) → missing anexos → pull, with its outcome
+recorded in sync_state.
+
+Each step is retried a few times within the run and a failed step does not stop the next ones
+(sync.run_steps); the report lists the steps that could not be done (`failed_steps`), and a run
+with any failed step counts as failed for the backoff schedule.
 
 `SyncEngine.run_once` never raises: every failure becomes a `SyncReport`, a sync_state update
 (last_error, backoff) and an observer notification. One engine is shared by the scheduled job and
@@ -11,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +24,7 @@ from datetime import UTC, datetime
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from localdb.models import SyncState
+from sync.attachments import complete_attachments
 from sync.backoff import is_due, parse_retry_after, record_failure, record_success
 from sync.config import ConfigOutcome, refresh_config
 from sync.errors import (
@@ -31,7 +38,9 @@ from sync.machine_token import load_machine_token
 from sync.observer import ConnectionState, NullObserver, SyncObserver, SyncStatus
 from sync.pull import PullOutcome, pull_changes
 from sync.push import PushOutcome, push_pending
-from sync.status import count_pending, count_rejected
+from sync.run_steps import RetryPolicy, StepRunner
+from sync.set_aside import count_set_aside
+from sync.status import count_missing_anexos, count_pending, count_rejected
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +65,9 @@ class SyncReport:
     pending: int = 0
     next_attempt_at: datetime | None = None
     rejected_total: int = 0  # outbox rows in state "rejected", as SyncStatus.rejected
+    failed_steps: tuple[str, ...] = ()  # of sync.run_steps.STEP_LABELS, not done in this run
+    missing_anexos: int = 0  # expedientes whose anexos the platform has not confirmed yet
+    set_aside: int = 0  # pulled changes this machine could not apply yet
 
 
 @dataclass(frozen=True)
@@ -73,16 +85,38 @@ def _success_message(push: PushOutcome, pull: PullOutcome, config: ConfigOutcome
     return "Sincronizado: " + ", ".join(parts) + "."
 
 
+def _backlog_note(missing_anexos: int, set_aside: int) -> str:
+    """What is still waiting although the steps ran, in Spanish ("" when nothing)."""
+    notes = []
+    if missing_anexos:
+        notes.append(f"{missing_anexos} expediente(s) con anexos por confirmar en la plataforma")
+    if set_aside:
+        notes.append(f"{set_aside} cambio(s) recibido(s) apartado(s) por no poder aplicarse")
+    return (" Pendiente: " + "; ".join(notes) + ".") if notes else ""
+
+
+@dataclass(frozen=True)
+class _Steps:
+    config: ConfigOutcome
+    push: PushOutcome
+    pull: PullOutcome
+    runner: StepRunner | None
+
+
 class SyncEngine:
     def __init__(self, ctx: AppContext, observer: SyncObserver | None = None, *,
                  clock: Callable[[], datetime] = datetime.now,
                  rng: random.Random | None = None,
-                 client_factory: ClientFactory | None = None) -> None:
+                 client_factory: ClientFactory | None = None,
+                 retry: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.ctx = ctx
         self.observer = observer or NullObserver()
         self._clock = clock
         self._rng = rng or random.Random()
         self._client_factory = client_factory or (lambda url, token: PlatformClient(url, token))
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
         self._lock = threading.Lock()
 
     def run_once(self, force: bool = False) -> SyncReport:
@@ -112,12 +146,22 @@ class SyncEngine:
         try:
             token = load_machine_token(self.ctx.data_dir)
             with self._client_factory(target.server_url, token) as client:
-                config = refresh_config(self.ctx, client)
-                push = push_pending(self.ctx, client, target.machine_id)
-                pull = pull_changes(self.ctx, client)
-        except VentanillaError as exc:  # SyncError, or e.g. the keyring being locked
+                steps = self._steps(client, target.machine_id)
+        except VentanillaError as exc:  # e.g. no token, or the keyring being locked
             return self._failed(exc, exc.message)
-        return self._succeeded(push, pull, config)
+        runner = steps.runner
+        if runner is not None and runner.failures:
+            return self._failed(runner.failures[0].error, runner.summary(), steps)
+        return self._succeeded(steps.push, steps.pull, steps.config)
+
+    def _steps(self, client: PlatformClient, machine_id: str) -> _Steps:
+        runner = StepRunner(self._retry, self._rng, self._sleep)
+        config = runner.run("config", lambda: refresh_config(self.ctx, client))
+        push = runner.run("push", lambda: push_pending(self.ctx, client, machine_id))
+        runner.run("anexos", lambda: complete_attachments(self.ctx, client))
+        pull = runner.run("pull", lambda: pull_changes(self.ctx, client))
+        return _Steps(config or ConfigOutcome(), push or PushOutcome(), pull or PullOutcome(),
+                      runner)
 
     def _target(self, force: bool) -> _Target | SyncReport:
         with self.ctx.session() as session:
@@ -142,15 +186,18 @@ class SyncEngine:
             state.last_error = config.refused
             state.last_error_at = now if config.refused else None
             pending, rejected = count_pending(session), count_rejected(session)
+            missing, set_aside = count_missing_anexos(session), count_set_aside(session)
         ok = config.refused is None
         state_name = ConnectionState.CONECTADO if ok else ConnectionState.ERROR
         message = _success_message(push, pull, config) if ok else str(config.refused)
+        message += _backlog_note(missing, set_aside)
         self._notify(state_name, message, pending, rejected, now)
         return SyncReport(ok, state_name, message, acked=push.acked, rejected=push.rejected,
                           pulled=pull.changes, config_version=config.applied_version,
-                          pending=pending, rejected_total=rejected)
+                          pending=pending, rejected_total=rejected, missing_anexos=missing,
+                          set_aside=set_aside)
 
-    def _failed(self, exc: Exception, message: str) -> SyncReport:
+    def _failed(self, exc: Exception, message: str, steps: _Steps | None = None) -> SyncReport:
         now = self._clock()
         header = exc.retry_after if isinstance(exc, PlatformBusy) else None
         retry_after = parse_retry_after(header, now.astimezone(UTC))
@@ -159,13 +206,19 @@ class SyncEngine:
             next_at = record_failure(state, now, retry_after, self._rng)
             state.last_error, state.last_error_at = message, now
             pending, rejected = count_pending(session), count_rejected(session)
+            missing, set_aside = count_missing_anexos(session), count_set_aside(session)
             last_success = state.last_success_at
         log.info("sync failed (%s); next attempt at %s", type(exc).__name__, next_at)
         offline = isinstance(exc, OFFLINE_LIKE)
         state_name = ConnectionState.SIN_CONEXION if offline else ConnectionState.ERROR
         self._notify(state_name, message, pending, rejected, last_success)
-        return SyncReport(False, state_name, message, pending=pending, next_attempt_at=next_at,
-                          rejected_total=rejected)
+        done = steps or _Steps(ConfigOutcome(), PushOutcome(), PullOutcome(), None)
+        return SyncReport(False, state_name, message, acked=done.push.acked,
+                          rejected=done.push.rejected, pulled=done.pull.changes,
+                          config_version=done.config.applied_version, pending=pending,
+                          next_attempt_at=next_at, rejected_total=rejected,
+                          failed_steps=done.runner.failed_steps if done.runner else (),
+                          missing_anexos=missing, set_aside=set_aside)
 
     def _notify(self, state: ConnectionState, message: str, pending: int | None = None,
                 rejected: int = 0, last_success_at: datetime | None = None) -> None:

@@ -26,9 +26,12 @@ class ServerUrlRefused(SyncError):
 class PlatformUnreachable(SyncError):
     """No answer: network down, DNS, refused connection, timeout, connection reset."""
 
-    def __init__(self, detail: str = "") -> None:
+    def __init__(self, detail: str = "", never_connected: bool = False) -> None:
         super().__init__(f"Sin conexión con la plataforma: {KEPT_LOCALLY}")
         self.detail = detail
+        # True when not even a connection was made (refused, DNS, connect timeout): the platform
+        # is out of reach, as opposed to an answer lost on the way back.
+        self.never_connected = never_connected
 
 
 class TlsFailure(SyncError):

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from sync.errors import (
     EpochChanged,
@@ -127,6 +128,14 @@ def parse_model(response: requests.Response, model: type[M]) -> M:
         raise GarbageResponse(f"{model.__name__}: {exc.error_count()} schema errors") from exc
 
 
+def _never_connected(exc: requests.RequestException) -> bool:
+    """True when no connection was made at all (refused, DNS, connect timeout)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
 class PlatformClient:
     """A connection to one platform; not thread-safe, build one per sync run."""
 
@@ -162,7 +171,7 @@ class PlatformClient:
             raise TlsFailure() from exc
         except requests.RequestException as exc:
             log.info("%s %s failed: %s", method, path, type(exc).__name__)
-            raise PlatformUnreachable(type(exc).__name__) from exc
+            raise PlatformUnreachable(type(exc).__name__, _never_connected(exc)) from exc
         check_status(response, accept)
         return response
 

@@ -148,6 +148,9 @@ class MutationResult(_Wire):
     mutation_id: int
     status: ResultStatus
     error: str | None = None
+    # sha256 of the anexos this expediente names that the platform does not hold for the
+    # machine's office yet: the window must upload them before it calls the expediente synced.
+    missing_attachments: list[str] = []
 
 
 class PushResponse(_Wire):
@@ -170,6 +173,20 @@ class PullResponse(_Wire):
     next_cursor: int
     has_more: bool
     epoch: str
+
+
+# Attachments (PUT/HEAD /v1/attachments/{sha256}). A 200/201 counts as "the platform holds this
+# blob" only when it carries the platform's receipt: a JSON content type and these headers naming
+# the very sha256 and size asked about. Anything else (a proxy's or captive portal's 200 text/html)
+# is a failed attempt. PUT also returns the receipt as an AttachmentReceipt body.
+ATTACHMENT_CONTENT_TYPE = "application/json"
+ATTACHMENT_SHA256_HEADER = "X-Ventanilla-Sha256"
+ATTACHMENT_SIZE_HEADER = "X-Ventanilla-Size"
+
+
+class AttachmentReceipt(_Wire):
+    sha256: str
+    size: int
 
 
 class ErrorResponse(_Wire):

@@ -1,6 +1,9 @@
 """Pull (DESIGN §5): pages of changes after our cursor, each applied together with the new cursor
 in ONE local transaction, so a crash between pages repeats at most one page, harmlessly.
 
+A change that cannot be applied here never stops the pull: it is set aside (sync.set_aside) with
+its reason, the cursor moves on, and every run retries what was set aside before pulling.
+
 Status, official folios and notes belong to the platform: we take them as given. Records of other
 windows of the office are inserted once (the answers of an expediente never change locally), and
 so are their payments: an expediente paid here first keeps its own.
@@ -27,6 +30,15 @@ from sync.protocol import (
     PaymentPayload,
     PullResponse,
 )
+from sync.set_aside import (
+    WAITS_FOR_EARLIER,
+    blocked_entities,
+    count_set_aside,
+    forget_set_aside,
+    retry_set_aside,
+    set_aside,
+    try_apply,
+)
 
 log = logging.getLogger(__name__)
 PULL_PATH = "/v1/sync/pull"
@@ -39,6 +51,19 @@ class StatusChange(BaseModel):
     status: str = Field(min_length=1, max_length=24)
     note: str | None = None
     official_folio: str | None = Field(default=None, max_length=64)
+
+
+def validation_summary(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    return f"{'.'.join(str(part) for part in first['loc']) or 'datos'}: {first['msg']}"
+
+
+class UnusableChange(SyncError):
+    """A change whose data this machine cannot use (malformed, or from a newer platform)."""
+
+    def __init__(self, change: Change, detail: str) -> None:
+        super().__init__(f"El cambio {change.version} ({change.kind}) trae datos que este equipo "
+                         f"no puede usar: {detail}")
 
 
 class MissingTramite(SyncError):
@@ -57,13 +82,14 @@ class PullOutcome:
     changes: int = 0
     pages: int = 0
     epoch_resets: int = 0
+    set_aside: int = 0  # changes waiting aside after this pull
 
 
 def _apply_status(session: Session, change: Change) -> None:
     try:
         data = StatusChange.model_validate(change.data)
     except ValidationError as exc:
-        raise GarbageResponse(f"status change {change.version}: bad data") from exc
+        raise UnusableChange(change, validation_summary(exc)) from exc
     row = session.get(Expediente, change.entity_uuid)
     if row is None:
         log.info("status change %d for an expediente not on this machine", change.version)
@@ -78,7 +104,7 @@ def _apply_payment(session: Session, change: Change) -> None:
     try:
         paid = PaymentPayload.model_validate(change.data)
     except ValidationError as exc:
-        raise GarbageResponse(f"payment change {change.version}: bad data") from exc
+        raise UnusableChange(change, validation_summary(exc)) from exc
     row = session.get(Expediente, change.entity_uuid)
     if row is None or row.paid_at is not None:
         log.info("payment change %d skipped: expediente absent or already paid", change.version)
@@ -103,8 +129,10 @@ def _apply_record(session: Session, change: Change) -> None:
     try:
         record = ExpedientePayload.model_validate(change.data)
         row = _expediente_from(record)
-    except (ValidationError, ArithmeticError, ValueError) as exc:
-        raise GarbageResponse(f"record change {change.version}: bad data") from exc
+    except ValidationError as exc:
+        raise UnusableChange(change, validation_summary(exc)) from exc
+    except (ArithmeticError, ValueError) as exc:
+        raise UnusableChange(change, "importe no válido") from exc
     if session.get(Expediente, record.uuid) is not None:
         return
     if session.scalar(select(Expediente.uuid).where(Expediente.folio == record.folio)):
@@ -117,6 +145,18 @@ def _apply_record(session: Session, change: Change) -> None:
     session.flush()
 
 
+def apply_change(session: Session, change: Change) -> None:
+    if change.kind == "expediente.status":
+        _apply_status(session, change)
+    elif change.kind == "expediente.payment":
+        _apply_payment(session, change)
+    elif change.kind == "expediente.record":
+        _apply_record(session, change)
+    else:
+        log.warning("change %s of unknown kind %r skipped (newer platform?)",
+                    change.version, change.kind)
+
+
 def apply_page(session: Session, page: PullResponse, sent_cursor: int,
                sent_epoch: str | None) -> int:
     """Apply one page and save its cursor, inside the caller's transaction; returns #changes.
@@ -126,16 +166,13 @@ def apply_page(session: Session, page: PullResponse, sent_cursor: int,
     if state.pull_cursor != sent_cursor or state.epoch != sent_epoch:
         log.warning("pull cursor moved during the request; page dropped")
         return 0
+    blocked = blocked_entities(session)
     for change in page.changes:
-        if change.kind == "expediente.status":
-            _apply_status(session, change)
-        elif change.kind == "expediente.payment":
-            _apply_payment(session, change)
-        elif change.kind == "expediente.record":
-            _apply_record(session, change)
-        else:
-            log.warning("change %s of unknown kind %r skipped (newer platform?)",
-                        change.version, change.kind)
+        reason = WAITS_FOR_EARLIER if change.entity_uuid in blocked else try_apply(
+            session, change, apply_change)
+        if reason is not None:
+            set_aside(session, change, page.epoch, reason)
+            blocked.add(change.entity_uuid)
     state.pull_cursor = page.next_cursor
     state.epoch = page.epoch
     return len(page.changes)
@@ -147,6 +184,7 @@ def _reset_cursor(ctx: AppContext, epoch: str | None) -> None:
         log.warning("platform epoch changed (%s -> %s); pull cursor reset", state.epoch, epoch)
         state.pull_cursor = 0
         state.epoch = epoch
+        forget_set_aside(session)  # the pull starts over: they will come again
 
 
 def _fetch(client: PlatformClient, cursor: int, epoch: str | None) -> PullResponse:
@@ -164,6 +202,8 @@ def _fetch(client: PlatformClient, cursor: int, epoch: str | None) -> PullRespon
 def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000) -> PullOutcome:
     """Pull until has_more is false. A 410 resets the cursor ONCE per run (never loops)."""
     outcome = PullOutcome()
+    with ctx.session() as session:
+        outcome.changes += retry_set_aside(session, apply_change)
     while outcome.pages < max_pages:
         with ctx.session() as session:
             state = session.get_one(SyncState, 1)
@@ -181,4 +221,6 @@ def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000
         outcome.pages += 1
         if not page.has_more:
             break
+    with ctx.session() as session:
+        outcome.set_aside = count_set_aside(session)
     return outcome

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
 from localdb.models import Expediente, OutboxEntry
-from sync.attachments import upload_attachments
+from sync.attachments import forget_uploads, settle_synced, upload_attachments
 from sync.errors import OutOfSequence
 from sync.http import APP_VERSION, PlatformClient
 from sync.protocol import (
@@ -42,6 +42,7 @@ class PushOutcome:
     rejected: int = 0
     batches: int = 0
     attachments: int = 0
+    attachments_failed: int = 0  # not confirmed before the push; the anexos step retries them
 
 
 def pending_batch(session: Session, max_count: int = MAX_BATCH,
@@ -64,8 +65,9 @@ def pending_batch(session: Session, max_count: int = MAX_BATCH,
 
 def _row_outcome(result: MutationResult | None) -> tuple[str, str | None]:
     """(outbox state, last_error). applied/duplicate → acked, keeping any note the platform adds
-    ("faltan adjuntos…"). A duplicate flagged as a different sha256 under the same mutation_id
-    is NOT on the server as we have it: it is shown as rejected, never acked."""
+    ("faltan adjuntos…": its missing_attachments keep the expediente `faltan_anexos`). A duplicate
+    flagged as a different sha256 under the same mutation_id is NOT on the server as we have it:
+    it is shown as rejected, never acked."""
     if result is None:
         return "acked", None
     if result.status == "rejected":
@@ -85,12 +87,15 @@ def mark_results(session: Session, batch: list[Mutation], response: PushResponse
     rows = session.scalars(select(OutboxEntry).where(OutboxEntry.mutation_id.in_(ids),
                                                      OutboxEntry.state == "pending"))
     for row in rows:
-        row.state, row.last_error = _row_outcome(by_id.get(row.mutation_id))
+        result = by_id.get(row.mutation_id)
+        row.state, row.last_error = _row_outcome(result)
         row.attempts += 1
         row.next_attempt_at = None
         if row.state == "acked":
             outcome.acked += 1
             touched.setdefault(row.entity_uuid, "sincronizado")
+            if result is not None and result.missing_attachments:
+                forget_uploads(session, row.entity_uuid, result.missing_attachments)
         else:
             outcome.rejected += 1
             touched[row.entity_uuid] = "rechazado"
@@ -103,10 +108,7 @@ def _mark_expedientes(session: Session, touched: dict[str, str]) -> None:
         OutboxEntry.entity_uuid.in_(list(touched)), OutboxEntry.state == "pending")))
     rejected = [u for u, s in touched.items() if s == "rechazado"]
     synced = [u for u, s in touched.items() if s == "sincronizado" and u not in still_pending]
-    if synced:
-        session.execute(update(Expediente).where(
-            Expediente.uuid.in_(synced), Expediente.sync_state != "rechazado")
-            .values(sync_state="sincronizado"))
+    settle_synced(session, synced)
     if rejected:
         session.execute(update(Expediente).where(Expediente.uuid.in_(rejected))
                         .values(sync_state="rechazado"))
@@ -141,7 +143,9 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
             pending_after = count_pending(session) - len(batch)
         if not batch:
             break
-        total.attachments += upload_attachments(ctx, client, batch)
+        uploads = upload_attachments(ctx, client, batch)
+        total.attachments += len(uploads.delivered)
+        total.attachments_failed += len(uploads.failed)
         response = _send(ctx, client, machine_id, batch, pending_after)
         with ctx.session() as session:
             outcome = mark_results(session, batch, response)

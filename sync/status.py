@@ -9,6 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from localdb.models import Expediente, OutboxEntry, SyncState
+from sync.set_aside import count_set_aside, set_aside_changes
+
+# Expediente.sync_state of one the platform acknowledged whose anexos it has not confirmed yet.
+MISSING_STATE = "faltan_anexos"
+
+
+def count_missing_anexos(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Expediente)
+                          .where(Expediente.sync_state == MISSING_STATE)) or 0
 
 
 def count_pending(session: Session) -> int:
@@ -37,13 +46,17 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def sync_status(session: Session) -> dict[str, Any]:
-    """Pending and rejected mutations (the newest 20 with the platform's reason), last
-    success/error, cursor, epoch, config, server."""
+    """Pending and rejected mutations (the newest 20 with the platform's reason), expedientes
+    whose anexos are not confirmed, pulled changes set aside (the oldest 20 with the reason),
+    last success/error, cursor, epoch, config, server."""
     state = session.get(SyncState, 1)
     base: dict[str, Any] = {
         "pending_mutations": count_pending(session),
         "rejected_mutations": count_rejected(session),
         "rejected": rejected_mutations(session, limit=20),
+        "missing_anexos": count_missing_anexos(session),
+        "set_aside_changes": count_set_aside(session),
+        "set_aside": set_aside_changes(session, limit=20),
     }
     if state is None:
         return {**base, "enrolled": False}

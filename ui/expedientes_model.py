@@ -40,7 +40,8 @@ STATUS_LABELS = {"capturado": "Capturado", "recibido": "Recibido", "en_revision"
                  "validado": "Validado", "devuelto": "Devuelto", "rechazado": "Rechazado",
                  "resuelto": "Resuelto", "anulado": "Cancelado"}
 SYNC_LABELS = {"pendiente": "Pendiente", "enviado": "Enviado", "sincronizado": "Enviado",
-               "rechazado": "Rechazado", "demo": "Demostración"}
+               "faltan_anexos": "Faltan anexos", "rechazado": "Rechazado",
+               "demo": "Demostración"}
 PAID = "✓ Pagado"
 PAID_COLOR = QColor("#067647")
 # A demo office has no platform: what waits there is never sent.

@@ -73,7 +73,34 @@ def test_attachments_are_idempotent_and_hash_checked(central_server: CentralServ
     anonymous = requests.put(url, data=content, timeout=10)
 
     assert (before.status_code, created.status_code, again.status_code) == (404, 201, 200)
-    assert after.status_code == 200 and after.headers["X-Attachment-Size"] == str(len(content))
+    for receipt in (created, again, after):  # the receipt the window checks
+        assert receipt.headers["Content-Type"] == "application/json"
+        assert receipt.headers["X-Ventanilla-Sha256"] == digest
+        assert receipt.headers["X-Ventanilla-Size"] == str(len(content))
+    assert created.json() == {"sha256": digest, "size": len(content)}
     assert wrong.status_code == 400 and "no coincide" in wrong.json()["detail"]
     assert machine.http.head(f"{machine.base_url}/v1/attachments/{other}").status_code == 404
     assert anonymous.status_code == 401
+
+
+def test_head_answers_only_for_the_offices_that_uploaded_the_blob(
+    central_server: CentralServer,
+) -> None:
+    """Another office must not learn that a scan exists (nor its size) by guessing its hash."""
+    owner = enroll(central_server, office="OFI")
+    same_office = enroll(central_server, office="OFI", ventanilla="V02")
+    stranger = enroll(central_server, office="OTRA")
+    content = b"%PDF-1.4 escritura de otra oficina"
+    digest = hashlib.sha256(content).hexdigest()
+    path = f"/v1/attachments/{digest}"
+    assert owner.http.put(owner.base_url + path, data=content, timeout=10).status_code == 201
+
+    foreign = stranger.http.head(stranger.base_url + path, timeout=10)
+    colleague = same_office.http.head(same_office.base_url + path, timeout=10)
+    uploaded = stranger.http.put(stranger.base_url + path, data=content, timeout=10)
+    after_upload = stranger.http.head(stranger.base_url + path, timeout=10)
+
+    assert foreign.status_code == 404 and "X-Ventanilla-Size" not in foreign.headers
+    assert colleague.status_code == 200
+    assert uploaded.status_code == 200  # already stored: proving the content earns the receipt
+    assert after_upload.status_code == 200

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from central import admin
 from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
@@ -112,3 +114,20 @@ def test_pull_needs_a_machine_token(central_server: CentralServer) -> None:
 
     response = requests.get(central_server.url + "/v1/sync/pull", timeout=10)
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("cursor", "reason"), [
+    (str(10**30), "debe ser menor o igual a"),
+    ("-1", "debe ser mayor o igual a 0"),
+    ("diez", "debe ser un número entero"),
+    ("1.5", "debe ser un número entero"),
+])
+def test_out_of_range_cursor_is_a_spanish_4xx_not_a_500(
+    central_server: CentralServer, cursor: str, reason: str
+) -> None:
+    machine = enroll(central_server)
+    response = machine.http.get(machine.base_url + "/v1/sync/pull", timeout=10,
+                                params={"cursor": cursor, "epoch": machine.epoch})
+    detail = response.json()["detail"]
+    assert response.status_code == 422
+    assert detail.startswith("Solicitud inválida en query.cursor: ") and reason in detail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 
 from sqlalchemy import select
@@ -50,7 +51,7 @@ def test_duplicate_with_different_sha256_is_flagged(central_server: CentralServe
 
     assert response["results"] == [
         {"mutation_id": 1, "status": "duplicate",
-         "error": "sha256 distinto del registrado para esta mutación"}]
+         "error": "sha256 distinto del registrado para esta mutación", "missing_attachments": []}]
     assert _stored(central_server)[original["folio"]] == (original["uuid"], "recibido")
 
 
@@ -163,8 +164,6 @@ def test_void_and_amend(central_server: CentralServer) -> None:
 def test_missing_attachment_is_applied_with_a_warning(central_server: CentralServer) -> None:
     machine = enroll(central_server)
     content = b"%PDF-1.4 escritura"
-    import hashlib
-
     digest = hashlib.sha256(content).hexdigest()
     ref = {"sha256": digest, "filename": "escritura.pdf", "mime": "application/pdf",
            "size": len(content)}
@@ -175,7 +174,30 @@ def test_missing_attachment_is_applied_with_a_warning(central_server: CentralSer
 
     assert missing["results"][0]["status"] == "applied"
     assert missing["results"][0]["error"].startswith("aplicado; faltan adjuntos por subir:")
-    assert present["results"][0] == {"mutation_id": 2, "status": "applied", "error": None}
+    assert missing["results"][0]["missing_attachments"] == [digest]
+    assert present["results"][0] == {"mutation_id": 2, "status": "applied", "error": None,
+                                     "missing_attachments": []}
+
+
+def test_resent_expediente_still_lists_its_missing_attachments(
+    central_server: CentralServer,
+) -> None:
+    """A window that lost the answer naming the missing scans learns them again on the retry."""
+    machine = enroll(central_server)
+    content = b"%PDF-1.4 acta"
+    digest = hashlib.sha256(content).hexdigest()
+    ref = {"sha256": digest, "filename": "acta.pdf", "mime": "application/pdf",
+           "size": len(content)}
+    payload = machine.payload(attachments=[ref])
+    machine.push([mutation(1, payload)])
+
+    again = machine.push([mutation(1, payload)]).json()
+    machine.http.put(f"{machine.base_url}/v1/attachments/{digest}", data=content, timeout=10)
+    after_upload = machine.push([mutation(1, payload)]).json()
+
+    assert again["results"][0]["status"] == "duplicate"
+    assert again["results"][0]["missing_attachments"] == [digest]
+    assert after_upload["results"][0]["missing_attachments"] == []
 
 
 def test_push_body_must_name_a_machine(central_server: CentralServer) -> None:

@@ -4,6 +4,8 @@ Faults are armed for the next N requests whose first bytes match a prefix (e.g.
 b"POST /v1/sync/push"), optionally after letting some matching ones through:
   drop_response   the request reaches the server (which commits), the response never comes back
   reset_mid_body  half of the response's first chunk arrives, then a TCP reset
+  middlebox       the request never reaches the server: a captive portal or proxy answers
+                  "200 OK" with an HTML page instead
 Latency (seconds per forwarded chunk) applies to every connection.
 """
 
@@ -28,10 +30,16 @@ def _hard_close(sock: socket.socket) -> None:
         sock.close()
 
 
+MIDDLEBOX_PAGE = b"<html><body>Bienvenido a la red de invitados</body></html>"
+MIDDLEBOX_ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                    b"Content-Length: " + str(len(MIDDLEBOX_PAGE)).encode()
+                    + b"\r\nConnection: close\r\n\r\n" + MIDDLEBOX_PAGE)
+
+
 @dataclass
 class _Armed:
     fault: str
-    prefix: bytes
+    prefix: bytes | tuple[bytes, ...]
     remaining: int
     skip: int
 
@@ -42,11 +50,28 @@ class _Link:
     server: socket.socket
     fault: str | None = None
     closed: threading.Event = field(default_factory=threading.Event)
+    answered: bool = False  # the proxy itself answered: the client side ends cleanly
 
     def close(self) -> None:
         self.closed.set()
-        _hard_close(self.client)
+        if not self.answered:
+            _hard_close(self.client)
         _hard_close(self.server)
+
+    def answer_and_close(self, response: bytes) -> None:
+        """Answer as the proxy, then close cleanly once the client has read it (no RST that
+        could destroy the answer in flight)."""
+        self.answered = True
+        _hard_close(self.server)
+        with contextlib.suppress(OSError):
+            self.client.sendall(response)
+            self.client.shutdown(socket.SHUT_WR)
+            self.client.settimeout(5)
+            while self.client.recv(65536):  # the rest of the request, until the client closes
+                pass
+        with contextlib.suppress(OSError):
+            self.client.close()
+        self.close()
 
 
 class FaultProxy:
@@ -70,11 +95,15 @@ class FaultProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def arm(self, fault: str, prefix: bytes = b"POST /v1/sync/push", count: int = 1,
-            skip: int = 0) -> None:
+    def arm(self, fault: str, prefix: bytes | tuple[bytes, ...] = b"POST /v1/sync/push",
+            count: int = 1, skip: int = 0) -> None:
         """Fault the `count` matching requests that follow the next `skip` matching ones."""
         with self._lock:
             self._armed = _Armed(fault, prefix, count, skip)
+
+    def disarm(self) -> None:
+        with self._lock:
+            self._armed = None
 
     def seen(self, prefix: bytes) -> int:
         """How many requests starting with `prefix` went through."""
@@ -128,6 +157,10 @@ class FaultProxy:
             if chunk[:8].split(b" ")[0] in (b"GET", b"POST", b"PUT", b"HEAD"):
                 self.request_lines.append(chunk.split(b"\r\n", 1)[0])
             fault = self._take_fault(chunk)
+            if fault == "middlebox":
+                self.faults_fired += 1
+                link.answer_and_close(MIDDLEBOX_ANSWER)
+                return
             if fault:
                 link.fault = fault
             time.sleep(self.latency)

@@ -22,6 +22,7 @@ from sync.errors import GarbageResponse
 from sync.machine_token import TOKEN_NAME
 from sync.observer import ConnectionState
 from sync.protocol import payload_sha256
+from sync.run_steps import ONE_ATTEMPT
 from sync.status import sync_status
 from tests.demo_office import open_demo_office
 from tests.sync.central_server import CentralServer
@@ -58,7 +59,7 @@ def test_lost_push_answer_is_retried_without_duplicates(
     capture_many(window, 20)
     point_to(window, proxy.url)
     proxy.arm(fault)
-    engine = SyncEngine(window)
+    engine = SyncEngine(window, retry=ONE_ATTEMPT)  # the next run, not this one, retries
     lost = engine.run_once(force=True)
     assert not lost.ok and lost.state == ConnectionState.SIN_CONEXION
     assert proxy.faults_fired == 1
@@ -119,7 +120,7 @@ def test_rejection_survives_a_lost_answer(window: AppContext, central: CentralSe
     _poison(window, uuids[0])
     point_to(window, proxy.url)
     proxy.arm("drop_response")
-    engine = SyncEngine(window)
+    engine = SyncEngine(window, retry=ONE_ATTEMPT)  # the next run, not this one, retries
     assert not engine.run_once(force=True).ok
     report = engine.run_once(force=True)
     assert report.ok and report.rejected == 1

@@ -16,6 +16,7 @@ from desktop.context import AppContext
 from desktop.payments import PAYMENT_KIND, payment_info, register_payment
 from localdb.models import Expediente
 from sync.engine import SyncEngine
+from sync.run_steps import ONE_ATTEMPT
 from tests.sync.central_server import CentralServer, central_db_url
 from tests.sync.fault_proxy import FaultProxy
 from tests.sync.machines import OPERADOR, capture_many, outbox_states, point_to
@@ -77,7 +78,7 @@ def test_lost_answer_to_a_payment_is_retried_without_a_second_payment(
     register_payment(window, OPERADOR, _folio(window, uuid), "efectivo")
     point_to(window, proxy.url)
     proxy.arm("drop_response")
-    engine = SyncEngine(window)
+    engine = SyncEngine(window, retry=ONE_ATTEMPT)  # the next run, not this one, retries
     assert not engine.run_once(force=True).ok and proxy.faults_fired == 1
     assert _central_payment(central, uuid)[-1] == 1  # the platform did commit
 
