@@ -43,7 +43,7 @@ bench-smoke: deps
 
 lint: deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy desktop sync localdb printing
+	$(BIN)/mypy desktop sync localdb printing wire
 
 screenshots: deps
 	$(BIN)/python -m ui.screenshots docs/screenshots

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from central import attachments, config_api, enroll, error_handlers, pull, push, verify_page
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody
-from sync.protocol import MAX_BATCH_BYTES
+from wire.protocol import MAX_BATCH_BYTES
 
 
 def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAPI:

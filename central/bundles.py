@@ -1,7 +1,7 @@
 """Signed configuration bundles (DESIGN §6): the envelope format and publishing.
 
 Envelope: {"payload": base64(canonical JSON bytes), "signature": base64(Ed25519 over them)},
-canonical JSON = sync.protocol.canonical_json. desktop/bundles.py reads the same format.
+canonical JSON = wire.canonical.canonical_json. desktop/bundles.py reads the same format.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from central.models import ConfigBundle, Platform
 from central.security import sha256_hex, sign
-from sync.protocol import canonical_json
+from wire.canonical import canonical_json
 
 
 class BundleRefused(Exception):

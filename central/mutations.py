@@ -27,14 +27,9 @@ from central.changes import PendingChange
 from central.db import Database
 from central.models import Amendment, Attachment, Expediente, table_of, utc_now
 from central.sanitize import json_has_nul
-from sync.protocol import (
-    ExpedientePayload,
-    Mutation,
-    PaymentPayload,
-    ResultStatus,
-    canonical_json,
-    payload_sha256,
-)
+from wire.canonical import canonical_json, payload_sha256
+from wire.payloads import ExpedientePayload, PaymentPayload
+from wire.protocol import Mutation, ResultStatus
 
 Outcome = tuple[ResultStatus, str | None]
 

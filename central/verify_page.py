@@ -1,7 +1,7 @@
 """GET /v/{machine_id}/{folio}?t&d&h&s: the public page a receipt's QR opens (DESIGN §7).
 
 The signature is checked against the receipt key the machine registered at enrollment, over
-sync.protocol.receipt_message, so the paper is verified without trusting it. When the expediente
+wire.receipts.receipt_message, so the paper is verified without trusting it. When the expediente
 is already on the platform, its trámite and current status are shown, and a receipt whose data
 differs from the stored record is flagged.
 """
@@ -22,7 +22,7 @@ from central.db import Database
 from central.machine_auth import database
 from central.models import ConfigBundle, Expediente, Machine
 from central.security import b64url_decode, verify_signature
-from sync.protocol import receipt_message
+from wire.receipts import receipt_message
 
 router = APIRouter()
 

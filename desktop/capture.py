@@ -15,7 +15,6 @@ from desktop.audit import append_audit
 from desktop.blobs import DISK_FULL, StoredBlob, store_file
 from desktop.bundle_schema import TramiteDef
 from desktop.bundles import current_bundle
-from desktop.canonical import canonical_json, payload_sha256
 from desktop.catalog import get_tramite
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed
@@ -26,6 +25,7 @@ from desktop.ids import uuid7
 from desktop.permissions import CurrentUser, Permission, require
 from desktop.validation import validate_answers
 from localdb.models import Attachment, Draft, Expediente, OutboxEntry, SyncState
+from wire.canonical import canonical_json, payload_sha256
 
 
 @dataclass(frozen=True)

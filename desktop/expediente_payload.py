@@ -1,4 +1,4 @@
-"""The expediente as the platform receives it (sync.protocol.ExpedientePayload), and its hash.
+"""The expediente as the platform receives it (wire.payloads.ExpedientePayload), and its hash.
 
 content_sha256 covers everything captured (the payload without the hash itself); the receipt QR
 signs it, so a printed acuse can be checked against the server's copy.
@@ -12,9 +12,9 @@ from typing import Any
 
 from desktop.blobs import StoredBlob
 from desktop.bundle_schema import TramiteDef
-from desktop.canonical import payload_sha256
 from desktop.fees import CobroLine, total
 from localdb.models import SyncState
+from wire.canonical import payload_sha256
 
 
 def applicant_fields(tramite: TramiteDef, cleaned: dict[str, Any]) -> dict[str, str | None]:

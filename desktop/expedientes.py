@@ -13,12 +13,12 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop.audit import append_audit
-from desktop.canonical import canonical_json, payload_sha256
 from desktop.context import AppContext
 from desktop.errors import NotFound, VentanillaError
 from desktop.permissions import CurrentUser, Permission, require
 from localdb.fts import fts_query
 from localdb.models import Expediente, OutboxEntry, Tramite
+from wire.canonical import canonical_json, payload_sha256
 
 SORTABLE = {"folio": Expediente.folio, "nombre": Expediente.nombre,
             "captured_at": Expediente.captured_at, "total": Expediente.total_centavos,

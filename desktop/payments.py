@@ -13,13 +13,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from desktop.audit import append_audit
-from desktop.canonical import canonical_json, payload_sha256
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.expedientes import get_expediente
 from desktop.permissions import CurrentUser, Permission, require
 from localdb.models import Expediente, OutboxEntry
 from printing.recibo import PAYMENT_METHODS
+from wire.canonical import canonical_json, payload_sha256
 
 PAYMENT_KIND = "expediente.payment"
 PAYMENT_ACTION = "expediente.pagado"

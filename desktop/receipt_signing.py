@@ -23,13 +23,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from desktop.canonical import RECEIPT_PATH_PREFIX, receipt_message
 from desktop.context import AppContext
 from desktop.credentials import CredentialStore
 from desktop.errors import NotFound
 from localdb.models import Expediente, Setting, SyncState
 from printing.dates import format_date_es
 from printing.money import format_money, to_centavos
+from wire.receipts import RECEIPT_PATH_PREFIX, receipt_message
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from desktop.blobs import blob_path
 from desktop.context import AppContext
 from localdb.models import Attachment
 from sync.http import PlatformClient
-from sync.protocol import Mutation
+from wire.protocol import Mutation
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,25 +20,11 @@ from desktop.context import AppContext
 from localdb.models import Expediente, SyncState, Tramite
 from sync.errors import EpochChanged, GarbageResponse, SyncError
 from sync.http import PlatformClient
-from sync.protocol import (
-    MAX_PULL_LIMIT,
-    Change,
-    ExpedientePayload,
-    PaymentPayload,
-    PullResponse,
-)
+from wire.payloads import ExpedientePayload, PaymentPayload, StatusChange
+from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse
 
 log = logging.getLogger(__name__)
 PULL_PATH = "/v1/sync/pull"
-
-
-class StatusChange(BaseModel):
-    """Data of an expediente.status change (see sync.protocol.ChangeKind)."""
-
-    model_config = ConfigDict(extra="ignore")
-    status: str = Field(min_length=1, max_length=24)
-    note: str | None = None
-    official_folio: str | None = Field(default=None, max_length=64)
 
 
 class MissingTramite(SyncError):

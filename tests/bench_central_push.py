@@ -35,7 +35,8 @@ from central.models import (
     utc_now,
 )
 from central.testing import central_server, fresh_pg_schema, pg_base_url
-from sync.protocol import MAX_BATCH, payload_sha256
+from wire.canonical import payload_sha256
+from wire.protocol import MAX_BATCH
 
 N = int(os.environ.get("BENCH_N", "10000"))
 OFFICE, WINDOW = "BEN", "V01"

@@ -17,8 +17,9 @@ from desktop.catalog import get_tramite, search_tramites
 from desktop.errors import ValidationFailed, VentanillaError
 from desktop.permissions import CurrentUser, Role
 from localdb.models import Attachment, AuditEntry, Expediente, FolioCounter, OutboxEntry
-from sync.protocol import ExpedientePayload, payload_sha256
 from tests.factories import archivo_campos, make_curp, valid_answers, write_png
+from wire.canonical import payload_sha256
+from wire.payloads import ExpedientePayload
 
 OPERADOR = CurrentUser("operador", "Ana Lucía Valenzuela (DEMO)", Role.OPERADOR)
 

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.security import public_pem
 from central.testing import CentralServer
-from sync.protocol import payload_sha256
+from wire.canonical import payload_sha256
 
 _folios = count(1)
 

@@ -13,9 +13,9 @@ from central import admin
 from central.db import Database
 from central.models import Expediente, MutationRecord
 from central.testing import CentralServer
-from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.test_central_cli import Cli
+from wire.protocol import PullResponse
 
 PAID_AT = "2026-03-02T11:15:00"
 

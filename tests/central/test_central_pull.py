@@ -6,8 +6,8 @@ from typing import Any
 
 from central import admin
 from central.testing import CentralServer
-from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
+from wire.protocol import PullResponse
 
 
 def _pull_all(machine: CounterMachine, cursor: int = 0,

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from central import admin
 from central.models import Amendment, Expediente, MutationRecord
 from central.testing import CentralServer
-from sync.protocol import MAX_BATCH, PushResponse, payload_sha256
 from tests.central.central_client import enroll, mutation
+from wire.canonical import payload_sha256
+from wire.protocol import MAX_BATCH, PushResponse
 
 
 def _stored(server: CentralServer) -> dict[str, tuple[str, str]]:

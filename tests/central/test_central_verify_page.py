@@ -9,8 +9,8 @@ import requests
 
 from central import admin
 from central.testing import CentralServer
-from sync.protocol import receipt_message
 from tests.central.central_client import CounterMachine, enroll, mutation
+from wire.receipts import receipt_message
 
 
 def _qr_url(machine: CounterMachine, folio: str, total: str, date: str, sha256: str) -> str:

@@ -29,7 +29,7 @@ from central.app import create_app
 from central.db import Database
 from central.testing import REQUIRE_PG_ENV, fresh_pg_schema, pg_base_url
 from desktop.demo import DEMO_BUNDLE_PATH
-from sync.protocol import canonical_json
+from wire.canonical import canonical_json
 
 OFFICE = "HMO"
 OFFICE_NAME = "Oficina Centro"

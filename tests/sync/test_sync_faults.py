@@ -21,7 +21,6 @@ from sync.enroll import enroll
 from sync.errors import GarbageResponse
 from sync.machine_token import TOKEN_NAME
 from sync.observer import ConnectionState
-from sync.protocol import payload_sha256
 from sync.status import sync_status
 from tests.sync.central_server import CentralServer
 from tests.sync.fake_platform import (
@@ -42,6 +41,7 @@ from tests.sync.machines import (
     server_hashes,
     sync_state,
 )
+from wire.canonical import payload_sha256
 
 
 @pytest.fixture
