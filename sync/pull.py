@@ -77,7 +77,8 @@ def _expediente_from(record: ExpedientePayload) -> Expediente:
     return Expediente(
         uuid=record.uuid, folio=record.folio, tramite_homoclave=record.tramite_homoclave,
         tramite_version=record.tramite_version, answers=record.answers,
-        requisitos=record.requisitos, cobros=[c.model_dump() for c in record.cobros],
+        requisitos=[r.model_dump() for r in record.requisitos],
+        cobros=[c.model_dump() for c in record.cobros],
         total_centavos=int((Decimal(record.total) * 100).to_integral_value()),
         nombre=record.nombre, curp=record.curp, rfc=record.rfc, created_by=record.created_by,
         captured_at=record.captured_at.replace(tzinfo=None), origin_machine=record.origin_machine,

@@ -14,19 +14,13 @@ MAX_BATCH = 500
 MAX_BATCH_BYTES = 1_000_000
 MAX_PULL_LIMIT = 1000
 
-# Mutation kinds the counter sends. Payloads are plain JSON objects:
-#  expediente.create: see ExpedientePayload
-#  expediente.void:   {"uuid", "reason", "voided_by", "voided_at"}
-#  expediente.amend:  {"uuid", "changes": {campo: valor}, "reason", "amended_by", "amended_at"}
-#  expediente.payment: see PaymentPayload (the whole total, paid once)
+# Mutation kinds the counter sends; the model of each payload is wire.payloads.MUTATION_PAYLOADS.
 MutationKind = Literal[
     "expediente.create", "expediente.void", "expediente.amend", "expediente.payment"
 ]
 
-# Change kinds the platform returns on pull.
-#  expediente.status:  {"uuid", "folio", "status", "note", "official_folio"}
-#  expediente.record:  an ExpedientePayload captured at another window of the same office
-#  expediente.payment: a PaymentPayload registered at another window of the same office
+# Change kinds the platform returns on pull; the model of each is wire.payloads.CHANGE_PAYLOADS.
+#  expediente.record and expediente.payment come from another window of the same office.
 ChangeKind = Literal["expediente.status", "expediente.record", "expediente.payment"]
 
 ResultStatus = Literal["applied", "duplicate", "rejected"]
