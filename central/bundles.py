@@ -64,7 +64,10 @@ def publish(session: Session, raw: bytes) -> ConfigBundle:
             f"La versión {payload['version']} no es mayor que la publicada ({latest})."
         )
     platform = session.get_one(Platform, 1)
-    data = canonical_json(payload)
+    try:
+        data = canonical_json(payload)
+    except TypeError as exc:  # NaN or Infinity: json.loads accepts them, a hash cannot
+        raise BundleRefused("El paquete contiene NaN o Infinity, que no son JSON.") from exc
     signature = sign(platform.private_key_pem, data)
     etag = f'"{payload["version"]}-{sha256_hex(envelope_bytes(data, signature))[:16]}"'
     bundle = ConfigBundle(
