@@ -43,7 +43,7 @@ bench-smoke: deps
 
 lint: deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy desktop sync localdb printing formatting
+	$(BIN)/mypy desktop sync localdb printing formatting wire
 
 screenshots: deps
 	$(BIN)/python scripts/screenshots.py docs/screenshots

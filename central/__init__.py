@@ -1,6 +1,6 @@
 """Reference central platform (FastAPI): the server side of sync protocol v1 (DESIGN §5).
 
-Imports nothing of the app except `sync.protocol`, the wire contract. Decisions worth knowing:
+Imports nothing of the app except `wire`, the wire contract. Decisions worth knowing:
 
 - All state is in the database (SQLite for a pilot, PostgreSQL for a municipality): the platform
   Ed25519 key pair (PEM in the `platform` row) and attachment blobs (a LargeBinary column) too,

@@ -17,7 +17,7 @@ from central import attachments, config_api, enroll, error_handlers, pull, push,
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
 from central.machine_auth import machine_for_token
-from sync.protocol import MAX_BATCH_BYTES
+from wire.protocol import MAX_BATCH_BYTES
 
 
 def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAPI:

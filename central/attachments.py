@@ -1,6 +1,6 @@
 """PUT/HEAD /v1/attachments/{sha256}: content-addressed blobs, idempotent by content.
 
-Every success carries the receipt of sync.protocol (JSON content type, sha256 and size headers),
+Every success carries the receipt of wire.attachments (JSON content type, sha256 and size headers),
 so the window can tell the platform's answer from a proxy's. A blob belongs to the offices that
 uploaded it: HEAD from another office answers 404, exactly as for a blob nobody sent.
 """
@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
 from central.models import Attachment, AttachmentHolder, table_of, utc_now
-from sync.protocol import (
+from wire.attachments import (
     ATTACHMENT_CONTENT_TYPE,
     ATTACHMENT_SHA256_HEADER,
     ATTACHMENT_SIZE_HEADER,

@@ -1,7 +1,7 @@
 """Signed configuration bundles (DESIGN §6): the envelope format and publishing.
 
 Envelope: {"payload": base64(canonical JSON bytes), "signature": base64(Ed25519 over them)},
-canonical JSON = sync.protocol.canonical_json. desktop/bundles.py reads the same format.
+canonical JSON = wire.canonical.canonical_json. desktop/bundles.py reads the same format.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from central.models import ConfigBundle, Platform
 from central.security import sha256_hex, sign
-from sync.protocol import canonical_json
+from wire.canonical import canonical_json
 
 
 class BundleRefused(Exception):
@@ -64,7 +64,10 @@ def publish(session: Session, raw: bytes) -> ConfigBundle:
             f"La versión {payload['version']} no es mayor que la publicada ({latest})."
         )
     platform = session.get_one(Platform, 1)
-    data = canonical_json(payload)
+    try:
+        data = canonical_json(payload)
+    except TypeError as exc:  # NaN or Infinity: json.loads accepts them, a hash cannot
+        raise BundleRefused("El paquete contiene NaN o Infinity, que no son JSON.") from exc
     signature = sign(platform.private_key_pem, data)
     etag = f'"{payload["version"]}-{sha256_hex(envelope_bytes(data, signature))[:16]}"'
     bundle = ConfigBundle(

@@ -21,7 +21,7 @@ from central.security import (
     sha256_hex,
     verify_password,
 )
-from sync.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse
+from wire.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse
 
 BAD_LOGIN = "Usuario o contraseña incorrectos."
 LOGIN_MAX_FAILURES = 5  # the same rule as the window's own lockout (desktop.auth)

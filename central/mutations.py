@@ -29,14 +29,9 @@ from central.changes import PendingChange
 from central.db import Database
 from central.models import Amendment, Expediente, table_of, utc_now
 from central.sanitize import json_has_nul
-from sync.protocol import (
-    ExpedientePayload,
-    Mutation,
-    PaymentPayload,
-    ResultStatus,
-    canonical_json,
-    payload_sha256,
-)
+from wire.canonical import canonical_json, payload_sha256
+from wire.payloads import ExpedientePayload, PaymentPayload
+from wire.protocol import Mutation, ResultStatus
 
 Outcome = tuple[ResultStatus, str | None]
 
@@ -120,7 +115,10 @@ def validation_summary(exc: ValidationError) -> str:
 
 
 def apply_mutation(ctx: ApplyContext, mutation: Mutation) -> Outcome:
-    content = canonical_json(mutation.payload)
+    try:
+        content = canonical_json(mutation.payload)
+    except TypeError:  # NaN or Infinity: the request parser accepts them, a hash cannot
+        return "rejected", "el contenido tiene NaN o Infinity, que no son JSON"
     if mutation.sha256 != hashlib.sha256(content).hexdigest():
         return "rejected", "sha256 no coincide con el contenido de la mutación"
     if mutation.payload.get("uuid") != mutation.entity_uuid:
@@ -145,9 +143,6 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     unhashed = {k: v for k, v in mutation.payload.items() if k != "content_sha256"}
     if payload_sha256(unhashed) != payload.content_sha256:
         return "rejected", "content_sha256 no coincide con el contenido del expediente"
-    too_long = [name for name, limit in _LIMITS.items() if len(getattr(payload, name)) > limit]
-    if too_long:
-        return "rejected", f"contenido inválido: {', '.join(too_long)} demasiado largo"
     clash = _clash(ctx, payload)
     if clash is not None:
         return clash
@@ -163,9 +158,6 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         PendingChange("expediente.record", payload.uuid, mutation.payload, ctx.machine_id)
     )
     return "applied", _missing_attachments(ctx, payload)
-
-
-_LIMITS = {"uuid": 40, "folio": 64, "tramite_homoclave": 64, "total": 24}
 
 
 def _clash(ctx: ApplyContext, payload: ExpedientePayload) -> Outcome | None:

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
 from central.models import Change, Machine, Platform, ScopeCounter, utc_now
-from sync.protocol import MAX_PULL_LIMIT, PullResponse
-from sync.protocol import Change as WireChange
+from wire.protocol import MAX_PULL_LIMIT, PullResponse
+from wire.protocol import Change as WireChange
 
 router = APIRouter()
 

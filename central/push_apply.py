@@ -21,7 +21,7 @@ from central.machine_auth import MachineIdentity
 from central.models import Machine, MutationRecord, table_of, utc_now
 from central.mutations import ApplyContext, Outcome, apply_mutation
 from central.sanitize import clean
-from sync.protocol import DUPLICATE_SHA256_MISMATCH, Mutation, MutationResult, PushResponse
+from wire.protocol import DUPLICATE_SHA256_MISMATCH, Mutation, MutationResult, PushResponse
 
 log = logging.getLogger(__name__)
 

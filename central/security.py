@@ -5,14 +5,12 @@ Only hashes of tokens and codes are stored, so a copy of the database enrolls no
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -100,23 +98,3 @@ def load_public_key(pem: str) -> Ed25519PublicKey | None:
     except (ValueError, TypeError):
         return None
     return key if isinstance(key, Ed25519PublicKey) else None
-
-
-def verify_signature(public_key_pem: str, message: bytes, signature: bytes) -> bool:
-    key = load_public_key(public_key_pem)
-    if key is None:
-        return False
-    try:
-        key.verify(signature, message)
-    except InvalidSignature:
-        return False
-    return True
-
-
-def b64url_decode(text: str) -> bytes | None:
-    """Decode base64url with or without padding; None when it is not strictly valid."""
-    standard = text.rstrip("=").replace("-", "+").replace("_", "/")
-    try:
-        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
-    except (ValueError, TypeError):
-        return None

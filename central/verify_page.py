@@ -1,15 +1,14 @@
 """GET /v/{machine_id}/{folio}?t&d&h&s: the public page a receipt's QR opens (DESIGN §7).
 
-The signature is checked against the receipt key the machine registered at enrollment, over
-sync.protocol.receipt_message, so the paper is verified without trusting it. When the expediente
-is already on the platform, its trámite and current status are shown, and a receipt whose data
-differs from the stored record is flagged.
+The signature is checked against the receipt key the machine registered at enrollment, by
+wire.receipts (the same verifier the window uses), so the paper is verified without trusting
+it. When the expediente is already on the platform, its trámite and current status are shown,
+and a receipt whose data differs from the stored record is flagged.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from html import escape
 from typing import Annotated
 
@@ -21,8 +20,7 @@ from sqlalchemy.orm import Session
 from central.db import Database
 from central.machine_auth import database
 from central.models import ConfigBundle, Expediente, Machine
-from central.security import b64url_decode, verify_signature
-from sync.protocol import receipt_message
+from wire.receipts import ReceiptFields, receipt_fields, receipt_is_authentic
 
 router = APIRouter()
 
@@ -31,16 +29,6 @@ STATUS_LABELS = {
     "validado": "Validado", "devuelto": "Devuelto para corrección", "rechazado": "Rechazado",
     "resuelto": "Resuelto", "anulado": "Anulado",
 }
-
-
-@dataclass(frozen=True)
-class Receipt:
-    machine_id: str
-    folio: str
-    total: str
-    date: str
-    sha256: str
-    signature: str
 
 
 @router.get("/v/{machine_id}/{folio}", response_class=HTMLResponse)
@@ -53,12 +41,12 @@ def verify_receipt(
     h: str = "",
     s: str = "",
 ) -> HTMLResponse:
-    receipt = Receipt(machine_id, folio, t, d, h, s)
+    receipt = receipt_fields(machine_id, folio, t, d, h, s)
     with db.read() as session:
         key = session.scalar(select(Machine.receipt_public_key).where(Machine.id == machine_id))
         record = session.scalars(select(Expediente).where(Expediente.folio == folio)).first()
-        if not key or not _authentic(key, receipt):
-            return HTMLResponse(_page(_invalid(receipt)))
+        if receipt is None or not key or not receipt_is_authentic(receipt, key):
+            return HTMLResponse(_page(_invalid(folio)))
         tramite = _tramite_label(session, record.tramite_homoclave) if record else ""
         return HTMLResponse(_page(_authentic_body(receipt, record, tramite)))
 
@@ -76,16 +64,9 @@ def _tramite_label(session: Session, homoclave: str) -> str:
     return f"{homoclave} — {nombre}" if nombre else homoclave
 
 
-def _authentic(public_key_pem: str, receipt: Receipt) -> bool:
-    signature = b64url_decode(receipt.signature)
-    if not signature:
-        return False
-    message = receipt_message(receipt.folio, receipt.total, receipt.date, receipt.sha256)
-    return verify_signature(public_key_pem, message, signature)
-
-
-def _authentic_body(receipt: Receipt, record: Expediente | None, tramite: str) -> str:
-    rows = [("Folio", receipt.folio), ("Total", f"$ {receipt.total}"), ("Fecha", receipt.date)]
+def _authentic_body(receipt: ReceiptFields, record: Expediente | None, tramite: str) -> str:
+    rows = [("Folio", receipt.folio), ("Total", f"$ {receipt.total}"),
+            ("Fecha", receipt.date.isoformat())]
     notes = ""
     if record is None:
         rows.append(("Estado", "Aún no llega a la plataforma (el equipo lo enviará)."))
@@ -111,10 +92,10 @@ def _payment_label(record: Expediente) -> str:
     return f"Pagado el {record.paid_at:%Y-%m-%d} ({record.payment_method})"
 
 
-def _invalid(receipt: Receipt) -> str:
+def _invalid(folio: str) -> str:
     return (
         "<h1 class='bad'>Comprobante NO válido</h1>"
-        f"<p>La firma del comprobante con folio <b>{escape(receipt.folio)}</b> no corresponde "
+        f"<p>La firma del comprobante con folio <b>{escape(folio)}</b> no corresponde "
         "a un equipo registrado o los datos fueron alterados. No lo acepte como prueba de "
         "pago o de recepción.</p>"
     )

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.canonical import canonical_json
 from localdb.models import AuditEntry
+from wire.canonical import canonical_json
 
 GENESIS_HASH = "0" * 64
 

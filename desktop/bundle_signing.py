@@ -4,7 +4,7 @@ Envelope format (what central/ must produce; it signs on its own, without import
 
     {"payload": "<base64 of the payload bytes>", "signature": "<base64 of 64 signature bytes>"}
 
-* The payload bytes are the canonical JSON of the bundle — `sync.protocol.canonical_json`, i.e.
+* The payload bytes are the canonical JSON of the bundle — `wire.canonical.canonical_json`, i.e.
   `json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` in UTF-8 — with
   money and other decimals written as JSON strings ("117.31").
 * The signature is a raw Ed25519 signature (RFC 8032) over exactly those payload bytes, made with
@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from desktop.bundle_schema import Bundle
-from desktop.canonical import canonical_json
 from desktop.errors import BundleError
+from wire.canonical import canonical_json
 
 MAX_BUNDLE_FILE_BYTES = 20 * 1024 * 1024
 SIGNATURE_BYTES = 64

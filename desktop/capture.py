@@ -15,7 +15,6 @@ from desktop.audit import append_audit
 from desktop.blobs import DISK_FULL, StoredBlob, store_file
 from desktop.bundle_schema import TramiteDef
 from desktop.bundles import current_bundle
-from desktop.canonical import canonical_json, payload_sha256
 from desktop.catalog import get_tramite
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed
@@ -23,9 +22,10 @@ from desktop.expediente_payload import build_payload
 from desktop.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_cobros, total
 from desktop.folios import allocate_folio
 from desktop.ids import uuid7
+from desktop.outbox import queue_mutation
 from desktop.permissions import CurrentUser, Permission, require
 from desktop.validation import validate_answers
-from localdb.models import Attachment, Draft, Expediente, OutboxEntry, SyncState
+from localdb.models import Attachment, Draft, Expediente, SyncState
 
 
 @dataclass(frozen=True)
@@ -127,18 +127,17 @@ def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
     with ctx.session() as session:
         state = session.get_one(SyncState, 1)
         folio = allocate_folio(session, state.oficina, state.ventanilla, now.year)
-        payload = build_payload(
+        expediente = build_payload(
             uuid=uuid7(), folio=folio, tramite=prepared.tramite, cleaned=prepared.cleaned,
             requisitos=prepared.requisitos, cobros=prepared.cobros, user=user.username,
             captured_at=now, state=state,
             attachments=[(a.filename, b) for a, b in prepared.blobs],
         )
+        payload = expediente.model_dump(mode="json")
         session.add(_expediente_row(payload, prepared, now))
         session.flush()  # the expediente row first: attachments reference it
         session.add_all(_attachment_rows(payload["uuid"], prepared.blobs))
-        session.add(OutboxEntry(kind="expediente.create", entity_uuid=payload["uuid"],
-                                payload=canonical_json(payload).decode(),
-                                sha256=payload_sha256(payload), created_at=now))
+        queue_mutation(session, "expediente.create", expediente.uuid, expediente, now)
         append_audit(session, user.username, "expediente.capturado", folio,
                      {"uuid": payload["uuid"], "sha256": payload["content_sha256"]})
         if request.draft_uuid and (draft := session.get(Draft, request.draft_uuid)):

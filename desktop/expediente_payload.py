@@ -1,4 +1,4 @@
-"""The expediente as the platform receives it (sync.protocol.ExpedientePayload), and its hash.
+"""The expediente as the platform receives it (wire.payloads.ExpedientePayload), and its hash.
 
 content_sha256 covers everything captured (the payload without the hash itself); the receipt QR
 signs it, so a printed acuse can be checked against the server's copy.
@@ -12,9 +12,10 @@ from typing import Any
 
 from desktop.blobs import StoredBlob
 from desktop.bundle_schema import TramiteDef
-from desktop.canonical import payload_sha256
 from desktop.fees import CobroLine, total
 from localdb.models import SyncState
+from wire.canonical import payload_sha256
+from wire.payloads import ExpedienteContent, ExpedientePayload
 
 
 def applicant_fields(tramite: TramiteDef, cleaned: dict[str, Any]) -> dict[str, str | None]:
@@ -31,9 +32,10 @@ def applicant_fields(tramite: TramiteDef, cleaned: dict[str, Any]) -> dict[str, 
 def build_payload(*, uuid: str, folio: str, tramite: TramiteDef, cleaned: dict[str, Any],
                   requisitos: list[dict[str, Any]], cobros: list[CobroLine], user: str,
                   captured_at: datetime, state: SyncState,
-                  attachments: Sequence[tuple[str, StoredBlob]]) -> dict[str, Any]:
+                  attachments: Sequence[tuple[str, StoredBlob]]) -> ExpedientePayload:
+    """The wire model; a capture that does not fit the contract fails here (ValidationError)."""
     applicant = applicant_fields(tramite, cleaned)
-    payload: dict[str, Any] = {
+    content = ExpedienteContent.model_validate({
         "uuid": uuid, "folio": folio,
         "tramite_homoclave": tramite.homoclave, "tramite_version": tramite.version,
         "answers": cleaned, "requisitos": requisitos,
@@ -41,11 +43,12 @@ def build_payload(*, uuid: str, folio: str, tramite: TramiteDef, cleaned: dict[s
                    for c in cobros],
         "total": f"{total(cobros):.2f}",
         "nombre": applicant["nombre"] or "", "curp": applicant["curp"], "rfc": applicant["rfc"],
-        "created_by": user, "captured_at": captured_at.isoformat(),
+        "created_by": user, "captured_at": captured_at,
         "origin_machine": state.machine_id, "oficina": state.oficina,
         "ventanilla": state.ventanilla,
         "attachments": [{"sha256": b.sha256, "filename": name, "mime": b.mime, "size": b.size}
                         for name, b in attachments],
-    }
-    payload["content_sha256"] = payload_sha256(payload)
-    return payload
+    })
+    unhashed = content.model_dump(mode="json")
+    return ExpedientePayload.model_validate({**unhashed,
+                                             "content_sha256": payload_sha256(unhashed)})

@@ -13,12 +13,13 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop.audit import append_audit
-from desktop.canonical import canonical_json, payload_sha256
 from desktop.context import AppContext
 from desktop.errors import NotFound, VentanillaError
+from desktop.outbox import queue_mutation
 from desktop.permissions import CurrentUser, Permission, require
 from localdb.fts import fts_query
 from localdb.models import Expediente, OutboxEntry, Tramite
+from wire.payloads import VoidPayload
 
 SORTABLE = {"folio": Expediente.folio, "nombre": Expediente.nombre,
             "captured_at": Expediente.captured_at, "total": Expediente.total_centavos,
@@ -150,10 +151,8 @@ def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str)
         if row.sync_state == "sincronizado":
             row.sync_state = "pendiente"  # the void itself still has to reach the platform
         if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its void
-            payload = {"uuid": row.uuid, "reason": reason.strip(), "voided_by": user.username,
-                       "voided_at": now.isoformat()}
-            session.add(OutboxEntry(kind="expediente.void", entity_uuid=row.uuid,
-                                    payload=canonical_json(payload).decode(),
-                                    sha256=payload_sha256(payload), created_at=now))
+            void = VoidPayload(uuid=row.uuid, reason=reason.strip(), voided_by=user.username,
+                               voided_at=now)
+            queue_mutation(session, "expediente.void", row.uuid, void, now)
         append_audit(session, user.username, "expediente.anulado", folio,
                      {"reason": reason.strip()})

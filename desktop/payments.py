@@ -13,16 +13,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from desktop.audit import append_audit
-from desktop.canonical import canonical_json, payload_sha256
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.expedientes import get_expediente
+from desktop.outbox import queue_mutation
 from desktop.permissions import CurrentUser, Permission, require
 from formatting import format_datetime
-from localdb.models import Expediente, OutboxEntry
+from localdb.models import Expediente
 from printing.recibo import PAYMENT_METHODS
+from wire.payloads import PaymentPayload
+from wire.protocol import MutationKind
 
-PAYMENT_KIND = "expediente.payment"
+PAYMENT_KIND: MutationKind = "expediente.payment"
 PAYMENT_ACTION = "expediente.pagado"
 MAX_REFERENCE = 64
 # Methods whose paper trail is the reference (clave de rastreo, número de cheque).
@@ -117,11 +119,9 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
             row.sync_state = "pendiente"
         amount = f"{Decimal(row.total_centavos) / 100:.2f}"
         if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its pago
-            payload = {"uuid": row.uuid, "folio": row.folio, "method": key, "reference": ref,
-                       "amount": amount, "paid_by": user.username, "paid_at": now.isoformat()}
-            session.add(OutboxEntry(kind=PAYMENT_KIND, entity_uuid=row.uuid,
-                                    payload=canonical_json(payload).decode(),
-                                    sha256=payload_sha256(payload), created_at=now))
+            paid = PaymentPayload(uuid=row.uuid, folio=row.folio, method=key, reference=ref,
+                                  amount=amount, paid_by=user.username, paid_at=now)
+            queue_mutation(session, PAYMENT_KIND, row.uuid, paid, now)
         append_audit(session, user.username, PAYMENT_ACTION, row.folio,
                      {"forma": key, "referencia": ref, "importe": amount})
         return _info(row)

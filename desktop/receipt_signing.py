@@ -8,27 +8,27 @@ receipts printed before still verify.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from desktop.canonical import RECEIPT_PATH_PREFIX, receipt_message
 from desktop.context import AppContext
 from desktop.credentials import CredentialStore
 from desktop.errors import NotFound
 from formatting import format_date_long, format_money, to_centavos
 from localdb.models import Expediente, Setting, SyncState
+from wire.receipts import (
+    machine_of_url,
+    parse_receipt_url,
+    receipt_is_authentic,
+    sign_receipt_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,6 @@ PUBLIC_KEY_SETTING = "receipt_public_key"
 RETIRED_KEYS_SETTING = "receipt_public_keys_retired"
 VERIFY_BASE_SETTING = "verify_base_url"
 DEFAULT_VERIFY_BASE = "https://verifica.ventanilla.invalid"
-_RECEIPT_PATH = re.compile(re.escape(RECEIPT_PATH_PREFIX) + r"([^/?#]+)/([^/?#]+)$")
-_TOTAL = re.compile(r"^\d{1,12}\.\d{2}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MALFORMED = "Comprobante NO válido: el enlace no tiene el formato de verificación de Ventanilla."
 TAMPERED = ("Comprobante NO válido: la firma no corresponde a los datos; el folio, el total, "
             "la fecha o la huella del expediente fueron alterados.")
@@ -52,14 +49,9 @@ class ReceiptSigner:
     private_key: Ed25519PrivateKey
 
     def url(self, folio: str, total: Decimal, on: date, expediente_sha256: str) -> str:
-        """`{base}/v/{machine_id}/{folio}?t=..&d=..&h=..&s=..`, signed over receipt_message()."""
-        total_text = f"{to_centavos(total):.2f}"
-        message = receipt_message(folio, total_text, on.isoformat(), expediente_sha256)
-        signature = base64.urlsafe_b64encode(self.private_key.sign(message)).rstrip(b"=")
-        query = urlencode({"t": total_text, "d": on.isoformat(), "h": expediente_sha256,
-                           "s": signature.decode("ascii")})
-        path = f"{RECEIPT_PATH_PREFIX}{quote(self.machine_id, safe='')}/{quote(folio, safe='')}"
-        return f"{self.base_url}{path}?{query}"
+        """`{base}/v/{machine_id}/{folio}?t=..&d=..&h=..&s=..` (wire.receipts)."""
+        return sign_receipt_url(self.private_key, self.base_url, self.machine_id, folio,
+                                f"{to_centavos(total):.2f}", on, expediente_sha256)
 
 
 @dataclass(frozen=True)
@@ -79,33 +71,16 @@ def _not_valid(message: str = MALFORMED, machine_id: str | None = None) -> Recei
 
 def verify_receipt_url(url: str, public_key_pem: str | None) -> ReceiptCheck:
     """Check a QR's URL offline against a receipt public key (None: parse only, never authentic)."""
-    parts = urlsplit(url.strip())
-    match = _RECEIPT_PATH.search(parts.path)
-    if match is None:
-        return _not_valid()
-    machine_id, folio = unquote(match.group(1)), unquote(match.group(2))
-    query = parse_qs(parts.query)
-    values = {k: query.get(k, []) for k in ("t", "d", "h", "s")}
-    if any(len(v) != 1 for v in values.values()):
-        return _not_valid(machine_id=machine_id)
-    total, day, sha, sig = (values[k][0] for k in ("t", "d", "h", "s"))
-    try:
-        on = date.fromisoformat(day)
-        signature = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
-    except (ValueError, binascii.Error):
-        return _not_valid(machine_id=machine_id)
-    if not _TOTAL.match(total) or not _SHA256.match(sha) or public_key_pem is None:
-        return _not_valid(machine_id=machine_id)
-    key = serialization.load_pem_public_key(public_key_pem.encode("ascii"))
-    if not isinstance(key, Ed25519PublicKey):
-        raise TypeError("receipt public key is not Ed25519")
-    try:
-        key.verify(signature, receipt_message(folio, total, day, sha))
-    except InvalidSignature:
-        return _not_valid(TAMPERED, machine_id)
-    message = (f"Comprobante AUTÉNTICO: folio {folio}, total {format_money(Decimal(total))}, "
-               f"fecha {format_date_long(on)}.")
-    return ReceiptCheck(True, folio, Decimal(total), on, sha, message, machine_id)
+    fields = parse_receipt_url(url)
+    if fields is None or public_key_pem is None:
+        return _not_valid(machine_id=machine_of_url(url))
+    if not receipt_is_authentic(fields, public_key_pem):
+        return _not_valid(TAMPERED, fields.machine_id)
+    total = Decimal(fields.total)
+    message = (f"Comprobante AUTÉNTICO: folio {fields.folio}, total {format_money(total)}, "
+               f"fecha {format_date_long(fields.date)}.")
+    return ReceiptCheck(True, fields.folio, total, fields.date, fields.sha256, message,
+                        fields.machine_id)
 
 
 def _public_pem(key: Ed25519PublicKey) -> str:

@@ -1,5 +1,5 @@
 """Client side of the sync protocol (DESIGN §5).
 
-protocol.py is the wire contract shared with central/; engine.py runs one sync, scheduler.py
+The wire contract shared with central/ is the `wire` package; engine.py runs one sync, scheduler.py
 runs it on a timer.
 """

@@ -2,7 +2,7 @@
 
 PUT /v1/attachments/{sha256} is idempotent by content, so a blob sent twice costs bandwidth, not
 correctness. HEAD first skips blobs the platform already holds for this office. A 200 counts only
-with the receipt of sync.protocol (JSON content type, and headers naming the same sha256 and
+with the receipt of wire.attachments (JSON content type, and headers naming the same sha256 and
 size): a proxy's or captive portal's "200 text/html" is a failed attempt, never "uploaded".
 Attachment.uploaded is set from receipts only, and reset when a push answer lists the blob in
 `missing_attachments`; an expediente is `sincronizado` only when all its anexos are uploaded,
@@ -32,12 +32,9 @@ from sync.errors import (
     TlsFailure,
 )
 from sync.http import PlatformClient
-from sync.protocol import (
-    ATTACHMENT_SHA256_HEADER,
-    ATTACHMENT_SIZE_HEADER,
-    Mutation,
-)
 from sync.status import MISSING_STATE, count_missing_anexos
+from wire.attachments import ATTACHMENT_SHA256_HEADER, ATTACHMENT_SIZE_HEADER
+from wire.protocol import Mutation
 
 log = logging.getLogger(__name__)
 

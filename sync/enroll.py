@@ -31,7 +31,7 @@ from sync.config import refresh_config
 from sync.errors import MachineNotAuthorized, RequestRefused, SyncError
 from sync.http import APP_VERSION, PlatformClient, check_server_url
 from sync.machine_token import save_machine_token
-from sync.protocol import EnrollRequest, EnrollResponse
+from wire.protocol import EnrollRequest, EnrollResponse
 
 log = logging.getLogger(__name__)
 ENROLL_PATH = "/v1/enroll"

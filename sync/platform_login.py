@@ -16,7 +16,7 @@ from localdb.models import SyncState
 from sync.errors import MachineNotAuthorized, SyncError
 from sync.http import PlatformClient
 from sync.machine_token import load_machine_token
-from sync.protocol import LoginRequest, LoginResponse
+from wire.protocol import LoginRequest, LoginResponse
 
 log = logging.getLogger(__name__)
 LOGIN_PATH = "/v1/auth/login"

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,13 +23,6 @@ from desktop.context import AppContext
 from localdb.models import Expediente, SyncState, Tramite
 from sync.errors import EpochChanged, GarbageResponse, SyncError
 from sync.http import PlatformClient
-from sync.protocol import (
-    MAX_PULL_LIMIT,
-    Change,
-    ExpedientePayload,
-    PaymentPayload,
-    PullResponse,
-)
 from sync.set_aside import (
     WAITS_FOR_EARLIER,
     blocked_entities,
@@ -39,18 +32,11 @@ from sync.set_aside import (
     set_aside,
     try_apply,
 )
+from wire.payloads import ExpedientePayload, PaymentPayload, StatusChange
+from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse
 
 log = logging.getLogger(__name__)
 PULL_PATH = "/v1/sync/pull"
-
-
-class StatusChange(BaseModel):
-    """Data of an expediente.status change (see sync.protocol.ChangeKind)."""
-
-    model_config = ConfigDict(extra="ignore")
-    status: str = Field(min_length=1, max_length=24)
-    note: str | None = None
-    official_folio: str | None = Field(default=None, max_length=64)
 
 
 def validation_summary(exc: ValidationError) -> str:
@@ -117,7 +103,8 @@ def _expediente_from(record: ExpedientePayload) -> Expediente:
     return Expediente(
         uuid=record.uuid, folio=record.folio, tramite_homoclave=record.tramite_homoclave,
         tramite_version=record.tramite_version, answers=record.answers,
-        requisitos=record.requisitos, cobros=[c.model_dump() for c in record.cobros],
+        requisitos=[r.model_dump() for r in record.requisitos],
+        cobros=[c.model_dump() for c in record.cobros],
         total_centavos=int((Decimal(record.total) * 100).to_integral_value()),
         nombre=record.nombre, curp=record.curp, rfc=record.rfc, created_by=record.created_by,
         captured_at=record.captured_at.replace(tzinfo=None), origin_machine=record.origin_machine,

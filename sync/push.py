@@ -18,7 +18,8 @@ from localdb.models import Expediente, OutboxEntry
 from sync.attachments import forget_uploads, settle_synced, upload_attachments
 from sync.errors import OutOfSequence
 from sync.http import APP_VERSION, PlatformClient
-from sync.protocol import (
+from sync.status import count_pending
+from wire.protocol import (
     DUPLICATE_SHA256_MISMATCH,
     MAX_BATCH,
     MAX_BATCH_BYTES,
@@ -27,7 +28,6 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.status import count_pending
 
 log = logging.getLogger(__name__)
 PUSH_PATH = "/v1/sync/push"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from desktop.errors import VentanillaError
 from localdb.models import SetAsideChange
-from sync.protocol import Change
+from wire.protocol import Change
 
 log = logging.getLogger(__name__)
 

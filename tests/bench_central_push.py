@@ -34,8 +34,9 @@ from central.models import (
     table_of,
     utc_now,
 )
-from sync.protocol import MAX_BATCH, payload_sha256
 from tests.central_harness import central_server, fresh_pg_schema, pg_base_url
+from wire.canonical import payload_sha256
+from wire.protocol import MAX_BATCH
 
 N = int(os.environ.get("BENCH_N", "10000"))
 OFFICE, WINDOW = "BEN", "V01"

@@ -13,7 +13,7 @@ from desktop.bundle_schema import Bundle, TramiteDef
 from desktop.context import AppContext, open_context
 from desktop.permissions import CurrentUser, Role
 from localdb.models import ConfigBundleRecord, Dependencia, Expediente, SyncState, Tramite, User
-from sync.protocol import canonical_json
+from wire.canonical import canonical_json
 
 MACHINE_ID = "0192f3e4-5b6c-7d8e-9f00-112233445566"
 FOLIO = "OFI-V03-2026-000123"

@@ -20,7 +20,7 @@ from desktop.demo.catalogo_demo import build_bundle
 from desktop.errors import BundleError, VentanillaError
 from desktop.fees import compute_cobros
 from desktop.validation import validate_answers, validate_field
-from sync.protocol import canonical_json
+from wire.canonical import canonical_json
 
 # Derandomized so `make test` is deterministic; VENTANILLA_FUZZ_EXAMPLES=5000 digs deeper.
 FUZZ = settings(max_examples=int(os.environ.get("VENTANILLA_FUZZ_EXAMPLES", "150")),

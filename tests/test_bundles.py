@@ -42,7 +42,7 @@ from localdb.models import (
     SyncState,
     Tramite,
 )
-from sync.protocol import canonical_json
+from wire.canonical import canonical_json
 
 ADMIN = CurrentUser("admin", "Administradora", Role.ADMIN)
 OPERADOR = CurrentUser("operador", "Operador", Role.OPERADOR)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import event, func, select
 
 import desktop.capture as capture_mod
@@ -16,9 +17,17 @@ from desktop.capture import AttachmentInput, CaptureRequest, RequisitoAnswer, ca
 from desktop.catalog import get_tramite, search_tramites
 from desktop.errors import ValidationFailed, VentanillaError
 from desktop.permissions import CurrentUser, Role
-from localdb.models import Attachment, AuditEntry, Expediente, FolioCounter, OutboxEntry
-from sync.protocol import ExpedientePayload, payload_sha256
+from localdb.models import (
+    Attachment,
+    AuditEntry,
+    Expediente,
+    FolioCounter,
+    OutboxEntry,
+    SyncState,
+)
 from tests.factories import archivo_campos, make_curp, valid_answers, write_png
+from wire.canonical import payload_sha256
+from wire.payloads import ExpedientePayload
 
 OPERADOR = CurrentUser("operador", "Ana Lucía Valenzuela (DEMO)", Role.OPERADOR)
 
@@ -146,3 +155,15 @@ def test_full_disk_says_so_in_spanish_and_writes_nothing(demo_ctx, tmp_path: Pat
         event.remove(demo_ctx.engine, "connect", _cap_size)
         demo_ctx.engine.dispose()
     capture_expediente(demo_ctx, OPERADOR, _request(demo_ctx, tmp_path))  # room again: works
+
+
+def test_a_capture_outside_the_wire_contract_fails_here_and_writes_nothing(
+        demo_ctx, tmp_path: Path) -> None:
+    """The payload is built as wire.ExpedientePayload: central never sees one that cannot fit."""
+    request = _request(demo_ctx, tmp_path)
+    with demo_ctx.session() as s:
+        s.get_one(SyncState, 1).ventanilla = "V" * 65
+    before = _counts(demo_ctx)
+    with pytest.raises(ValidationError, match="ventanilla"):
+        capture_expediente(demo_ctx, OPERADOR, request)
+    assert _counts(demo_ctx) == before

@@ -17,8 +17,8 @@ from desktop.expedientes import void_expediente
 from desktop.payments import PAYMENT_ACTION, PAYMENT_KIND, payment_info, register_payment
 from desktop.permissions import CurrentUser, Role
 from localdb.models import AuditEntry, Expediente, OutboxEntry
-from sync.protocol import canonical_json, payload_sha256
 from tests.document_fixtures import FOLIO, TOTAL, Office, pdf_text, seed_office
+from wire.canonical import canonical_json, payload_sha256
 
 SUPERVISOR = CurrentUser("super", "Rosa Elena Duarte", Role.SUPERVISOR)
 
@@ -167,7 +167,8 @@ def test_print_command_names_the_recibo_de_pago(office: Office, tmp_path: Path) 
 def test_queued_payment_is_a_valid_wire_mutation(office: Office) -> None:
     from typing import get_args
 
-    from sync.protocol import MutationKind, PaymentPayload
+    from wire.payloads import PaymentPayload
+    from wire.protocol import MutationKind
 
     register_payment(office.ctx, office.user, FOLIO, "efectivo")
     [queued] = _outbox(office)

@@ -14,8 +14,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.security import public_pem
-from sync.protocol import payload_sha256
 from tests.central_harness import CentralServer
+from wire.canonical import payload_sha256
 
 _folios = count(1)
 

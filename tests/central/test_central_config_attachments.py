@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from central import admin
-from sync.protocol import canonical_json
 from tests.central.central_client import enroll
 from tests.central_harness import CentralServer
+from wire.canonical import canonical_json
 
 BUNDLE = {"format": "ventanilla-bundle/1", "version": 3, "valid_from": "2026-01-01",
           "min_app_version": "0.1.0", "municipio": {"nombre": "Hermosillo", "estado": "Sonora"},

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from central import admin
 from central.db import Database
 from central.models import Expediente, MutationRecord
-from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.test_central_cli import Cli
 from tests.central_harness import CentralServer
+from wire.protocol import PullResponse
 
 PAID_AT = "2026-03-02T11:15:00"
 

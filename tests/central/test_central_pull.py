@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from central import admin
-from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central_harness import CentralServer
+from wire.protocol import PullResponse
 
 
 def _pull_all(machine: CounterMachine, cursor: int = 0,

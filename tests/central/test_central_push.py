@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from central import admin
 from central.models import Amendment, Expediente, MutationRecord
-from sync.protocol import MAX_BATCH, PushResponse, payload_sha256
 from tests.central.central_client import enroll, mutation
 from tests.central_harness import CentralServer
+from wire.canonical import payload_sha256
+from wire.protocol import MAX_BATCH, PushResponse
 
 
 def _stored(server: CentralServer) -> dict[str, tuple[str, str]]:
@@ -230,6 +231,17 @@ def test_values_the_database_cannot_hold_are_rejected_not_retried_forever(
     assert [r["status"] for r in results] == [
         "rejected", "rejected", "applied", "rejected", "rejected"]
     assert "caracteres nulos" in results[0]["error"]
-    assert results[1]["error"] == "contenido inválido: folio demasiado largo"
+    assert results[1]["error"].startswith("contenido inválido: folio")  # wire: at most 64
     assert set(_stored(central_server)) == {fine["folio"]}
     assert login.status_code in (401, 422)
+
+
+def test_nan_in_a_payload_is_rejected_not_a_server_error(central_server: CentralServer) -> None:
+    """json.loads accepts NaN; canonical JSON cannot hash it, so the mutation is refused."""
+    machine = enroll(central_server)
+    payload = {**machine.payload(), "answers": {"superficie": float("nan")}}
+    response = machine.push([mutation(1, payload, sha256="0" * 64), mutation(2, machine.payload())])
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert "NaN" in results[0]["error"]

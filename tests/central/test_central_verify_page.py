@@ -8,9 +8,9 @@ import json
 import requests
 
 from central import admin
-from sync.protocol import receipt_message
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central_harness import CentralServer
+from wire.receipts import receipt_message
 
 
 def _qr_url(machine: CounterMachine, folio: str, total: str, date: str, sha256: str) -> str:

@@ -28,8 +28,8 @@ from central import admin
 from central.app import create_app
 from central.db import Database
 from desktop.demo import DEMO_BUNDLE_PATH
-from sync.protocol import canonical_json
 from tests.central_harness import REQUIRE_PG_ENV, fresh_pg_schema, pg_base_url
+from wire.canonical import canonical_json
 
 OFFICE = "HMO"
 OFFICE_NAME = "Oficina Centro"

@@ -21,7 +21,6 @@ from sync.enroll import enroll
 from sync.errors import GarbageResponse
 from sync.machine_token import TOKEN_NAME
 from sync.observer import ConnectionState
-from sync.protocol import payload_sha256
 from sync.run_steps import ONE_ATTEMPT
 from sync.status import sync_status
 from tests.demo_office import open_demo_office
@@ -44,6 +43,7 @@ from tests.sync.machines import (
     server_hashes,
     sync_state,
 )
+from wire.canonical import payload_sha256
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from desktop.context import AppContext
 from localdb.models import Expediente, OutboxEntry, SyncState
 from sync.errors import GarbageResponse, SyncError
 from sync.http import parse_model
-from sync.protocol import PullResponse
 from sync.pull import apply_page
 from tests.sync.machines import capture_many
+from wire.protocol import PullResponse
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),

@@ -13,11 +13,11 @@ from desktop.blobs import blob_path
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
 from localdb.models import Attachment, Expediente, OutboxEntry
-from sync.protocol import ExpedientePayload
 from ui.main_window import MainWindow
 from ui.saved_view import SavedView
 from ui.status_bar import DEMO_STATE
 from ui.tasks import TaskRunner
+from wire.payloads import ExpedientePayload
 
 from .conftest import ANSWERS, BAD_CURP, GOOD_CURP, TRAMITE, WindowFactory, settle
 from .driving import choose, fill_answers, open_capture, show_login, type_into

@@ -13,8 +13,8 @@ from desktop.office import NOT_SET_UP, office_info
 from localdb.models import SyncState
 
 ROOT = Path(__file__).resolve().parents[2]
-QT_FREE = ("desktop", "sync", "localdb", "printing", "central", "formatting")
-PROJECT_PACKAGES = ("desktop", "ui", "sync", "localdb", "printing", "central")
+QT_FREE = ("desktop", "sync", "localdb", "printing", "central", "formatting", "wire")
+PROJECT_PACKAGES = ("desktop", "ui", "sync", "localdb", "printing", "central", "wire")
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -19,13 +19,13 @@ from desktop.office import office_info
 from localdb.models import OutboxEntry
 from sync.engine import SyncEngine, SyncReport
 from sync.observer import ConnectionState, SyncStatus
-from sync.protocol import payload_sha256
 from tests.sync.central_server import CentralServer, publish_bundle
 from tests.sync.machines import OPERADOR, capture_many, enrolled_context
 from ui.main_window import EXPEDIENTES, MainWindow
 from ui.status_bar import REJECTED_HINT
 from ui.sync_bridge import SyncBridge, status_from_report
 from ui.tasks import TaskRunner
+from wire.canonical import payload_sha256
 
 from .conftest import settle
 from .driving import search_catalog

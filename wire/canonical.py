@@ -1,0 +1,52 @@
+"""Canonical JSON: the one serialisation that hashes and signatures are computed over.
+
+Sorted keys, no spaces, UTF-8 (not \\u escapes). Only plain JSON values are accepted: dicts with
+str keys, lists (tuples are written as lists), str, int, bool, None and finite floats. Anything
+else — Decimal, date, datetime, sets, custom objects, NaN, Infinity — raises TypeError: its bytes
+would depend on a str() or on iteration order, so the caller converts it explicitly first (money
+as a "123.45" string, dates with isoformat(), a pydantic model with model_dump(mode="json")).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+_SCALARS = (str, int, bool, type(None))
+
+
+def _refuse(value: object, where: str) -> TypeError:
+    kind = type(value).__name__
+    return TypeError(f"canonical_json: {kind} at {where} has no canonical form; convert it first")
+
+
+def _check(value: object, where: str = "$") -> None:
+    """Raise TypeError at the first value that is not plain, finite JSON."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _refuse(value, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _refuse(key, f"{where} (key)")
+            _check(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check(item, f"{where}[{index}]")
+    elif not isinstance(value, _SCALARS):
+        raise _refuse(value, where)
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical bytes of `value`; TypeError when it is not plain JSON (see module doc)."""
+    _check(value)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def payload_sha256(payload: dict[str, Any]) -> str:
+    """Hex sha256 of the canonical bytes: what outbox rows and content hashes carry."""
+    return hashlib.sha256(canonical_json(payload)).hexdigest()

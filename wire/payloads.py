@@ -1,0 +1,122 @@
+"""The data of every mutation the windows send and every change the platform returns.
+
+Strict enough for the platform to refuse what no window would send (formats of uuids, hashes and
+money, bounded lengths), lenient where older windows may differ: unknown keys are ignored.
+Money travels as a decimal string with two places ("1234.50"); datetimes as ISO 8601.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from wire.base import Wire
+
+Uuid = Annotated[str, StringConstraints(
+    pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Money = Annotated[str, StringConstraints(pattern=r"^\d{1,12}\.\d{2}$")]  # "1234.50", never < 0
+Folio = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Reason = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class CobroLinePayload(Wire):
+    concepto: str = Field(max_length=300)
+    cri: str = Field(max_length=64)
+    importe: Money
+
+
+class RequisitoPayload(Wire):
+    clave: str = Field(min_length=1, max_length=64)
+    recibido: bool
+    nota: str = Field(default="", max_length=2000)
+
+
+class AttachmentRef(Wire):
+    sha256: Sha256
+    filename: str = Field(min_length=1, max_length=255)
+    mime: str = Field(min_length=1, max_length=127)
+    size: int = Field(ge=0)
+
+
+class ExpedienteContent(Wire):
+    """What a capture hashes into content_sha256: the expediente without the hash itself."""
+
+    uuid: Uuid
+    folio: Folio
+    tramite_homoclave: str = Field(min_length=1, max_length=64)
+    tramite_version: int = Field(ge=1)
+    answers: dict[str, Any]
+    requisitos: list[RequisitoPayload]
+    cobros: list[CobroLinePayload]
+    total: Money
+    nombre: str = Field(max_length=300)
+    curp: str | None = Field(default=None, max_length=18)
+    rfc: str | None = Field(default=None, max_length=13)
+    created_by: Username
+    captured_at: datetime
+    origin_machine: str = Field(min_length=1, max_length=64)
+    oficina: str = Field(min_length=1, max_length=64)
+    ventanilla: str = Field(min_length=1, max_length=64)
+    attachments: list[AttachmentRef] = Field(default_factory=list)
+
+
+class ExpedientePayload(ExpedienteContent):
+    """expediente.create (sent) and expediente.record (pulled from another window)."""
+
+    content_sha256: Sha256
+
+
+class VoidPayload(Wire):
+    """expediente.void: a folio cancelled with a reason, never deleted."""
+
+    uuid: Uuid
+    reason: Reason
+    voided_by: Username
+    voided_at: datetime
+
+
+class AmendPayload(Wire):
+    """expediente.amend: corrected answers, {campo: valor}, with who, when and why."""
+
+    uuid: Uuid
+    changes: dict[str, Any]
+    reason: Reason
+    amended_by: Username
+    amended_at: datetime
+
+
+class PaymentPayload(Wire):
+    """expediente.payment, sent and pulled: the expediente's whole total, paid by `method`."""
+
+    uuid: Uuid
+    folio: Folio
+    method: str = Field(min_length=1, max_length=32)  # efectivo, tarjeta, transferencia, cheque
+    reference: str | None = Field(default=None, max_length=64)
+    amount: Money  # equals the total
+    paid_by: Username
+    paid_at: datetime  # the window's local clock, for display only
+
+
+class StatusChange(Wire):
+    """expediente.status (pulled): the platform's status, note and official folio."""
+
+    status: str = Field(min_length=1, max_length=24)
+    note: str | None = Field(default=None, max_length=2000)
+    official_folio: str | None = Field(default=None, max_length=64)
+
+
+MUTATION_PAYLOADS: dict[str, type[Wire]] = {
+    "expediente.create": ExpedientePayload,
+    "expediente.void": VoidPayload,
+    "expediente.amend": AmendPayload,
+    "expediente.payment": PaymentPayload,
+}
+CHANGE_PAYLOADS: dict[str, type[Wire]] = {
+    "expediente.status": StatusChange,
+    "expediente.record": ExpedientePayload,
+    "expediente.payment": PaymentPayload,
+}

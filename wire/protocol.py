@@ -1,0 +1,108 @@
+"""Sync protocol v1: version, limits, kinds, and the request/response models of each endpoint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from wire.base import Wire
+
+PROTOCOL_VERSION = 1
+MAX_BATCH = 500
+MAX_BATCH_BYTES = 1_000_000
+MAX_PULL_LIMIT = 1000
+
+# Mutation kinds the counter sends; the model of each payload is wire.payloads.MUTATION_PAYLOADS.
+MutationKind = Literal[
+    "expediente.create", "expediente.void", "expediente.amend", "expediente.payment"
+]
+
+# Change kinds the platform returns on pull; the model of each is wire.payloads.CHANGE_PAYLOADS.
+#  expediente.record and expediente.payment come from another window of the same office.
+ChangeKind = Literal["expediente.status", "expediente.record", "expediente.payment"]
+
+ResultStatus = Literal["applied", "duplicate", "rejected"]
+# MutationResult.error of a "duplicate" whose sha256 differs from the one the platform recorded for
+# that mutation_id: this content is NOT on the platform, so the client must not ack it.
+DUPLICATE_SHA256_MISMATCH = "sha256 distinto del registrado para esta mutación"
+
+
+class EnrollRequest(Wire):
+    code: str
+    app_version: str = ""
+    hostname: str = ""
+    receipt_public_key: str = ""  # PEM, Ed25519: the machine's key that signs receipt QRs
+
+
+class EnrollResponse(Wire):
+    machine_id: str
+    machine_token: str
+    oficina: str
+    oficina_nombre: str
+    ventanilla: str
+    municipio: str
+    platform_public_key: str  # PEM, Ed25519
+    epoch: str
+
+
+class LoginRequest(Wire):
+    username: str
+    password: str
+
+
+class LoginResponse(Wire):
+    username: str
+    full_name: str
+    role: Literal["operador", "supervisor", "admin"]
+
+
+class Mutation(Wire):
+    mutation_id: int = Field(ge=1)
+    kind: MutationKind
+    entity_uuid: str
+    payload: dict[str, Any]
+    sha256: str
+
+
+class PushRequest(Wire):
+    machine_id: str
+    app_version: str
+    mutations: list[Mutation] = Field(max_length=MAX_BATCH)
+    pending: int | None = None  # outbox rows still waiting after this batch (shown by central)
+
+
+class MutationResult(Wire):
+    mutation_id: int
+    status: ResultStatus
+    error: str | None = None
+    # sha256 of the anexos this expediente names that the platform does not hold for the
+    # machine's office yet: the window must upload them before it calls the expediente synced.
+    missing_attachments: list[str] = Field(default_factory=list)
+
+
+class PushResponse(Wire):
+    last_mutation_id: int
+    results: list[MutationResult]
+    server_time: datetime
+
+
+class Change(Wire):
+    version: int
+    # One of ChangeKind today. A plain str on the wire so that a platform adding a kind does not
+    # stop older windows from pulling: they skip what they do not know and move the cursor on.
+    kind: str
+    entity_uuid: str
+    data: dict[str, Any]
+
+
+class PullResponse(Wire):
+    changes: list[Change]
+    next_cursor: int
+    has_more: bool
+    epoch: str
+
+
+class ErrorResponse(Wire):
+    detail: str
