@@ -11,7 +11,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from central import attachments, config_api, enroll, error_handlers, pull, push, verify_page
+from central import (
+    attachments,
+    config_api,
+    enroll,
+    error_handlers,
+    pull,
+    push,
+    sync_state,
+    verify_page,
+)
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody
 from sync.protocol import MAX_BATCH_BYTES
@@ -31,7 +40,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
         docs_url=None, redoc_url=None, openapi_url=None,
     )
     app.state.db = db
-    for module in (enroll, push, pull, config_api, attachments, verify_page):
+    for module in (enroll, push, pull, sync_state, config_api, attachments, verify_page):
         app.include_router(module.router)
     error_handlers.install(app)
     app.add_middleware(GzipRequestBody, limit_for_path=_inflated_limit)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 PROTOCOL_VERSION = 1
 MAX_BATCH = 500
@@ -54,10 +54,46 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+# --- Sender-checked payloads (issue 13): amounts, void/amend, the sync-state answer ---------------
+# Money on the wire: a plain decimal string with exactly 2 places, from 0.00 to MAX_AMOUNT; no sign,
+# exponent, NaN or Infinity, so it always parses to the same finite Decimal.
+MAX_AMOUNT = "99999999.99"
+Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,7})\.[0-9]{2}$")]
+
+
+class VoidPayload(_Wire):
+    """expediente.void: cancel an expediente of the machine's office, with a reason."""
+
+    uuid: str = Field(max_length=40)
+    reason: str = Field(default="", max_length=2000)
+    voided_by: str | None = Field(default=None, max_length=64)
+    voided_at: datetime | None = None
+
+
+class AmendPayload(_Wire):
+    """expediente.amend: corrections kept beside the immutable original payload."""
+
+    uuid: str = Field(max_length=40)
+    changes: dict[str, Any]
+    reason: str = Field(default="", max_length=2000)
+    amended_by: str | None = Field(default=None, max_length=64)
+    amended_at: datetime | None = None
+
+
+class SyncStateResponse(_Wire):
+    """GET /v1/sync/state: what the platform has seen from the asking machine, so a window restored
+    from a copy can tell (its outbox or folio counter is behind) and catch up."""
+
+    last_mutation_id: int  # the last mutation id acknowledged (applied, duplicate or rejected)
+    folios: dict[int, int]  # year → highest folio number received from this machine
+    recorded: dict[int, str] = {}  # mutation id → sha256 recorded, for the ids asked (?ids=)
+# ---------------------------------------------------------------------------------------------------
+
+
 class CobroLinePayload(_Wire):
     concepto: str
     cri: str
-    importe: str  # Decimal as string, 2 places
+    importe: Amount
 
 
 class AttachmentRef(_Wire):
@@ -75,7 +111,7 @@ class ExpedientePayload(_Wire):
     answers: dict[str, Any]
     requisitos: list[dict[str, Any]]
     cobros: list[CobroLinePayload]
-    total: str
+    total: Amount  # the sum of the cobros' importes
     nombre: str
     curp: str | None = None
     rfc: str | None = None
@@ -95,7 +131,7 @@ class PaymentPayload(_Wire):
     folio: str = Field(max_length=64)
     method: str = Field(min_length=1, max_length=32)  # efectivo, tarjeta, transferencia, cheque
     reference: str | None = Field(default=None, max_length=64)
-    amount: str = Field(max_length=24)  # Decimal as string, 2 places; equals the total
+    amount: Amount  # equals the total
     paid_by: str = Field(max_length=64)
     paid_at: datetime  # the window's local clock, for display only
 
