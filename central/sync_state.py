@@ -34,7 +34,8 @@ def sync_state(
     wanted = _ids(ids)
     with db.read() as session:
         last = session.scalar(select(Machine.last_mutation_id).where(Machine.id == machine.id))
-        folios = session.scalars(select(Expediente.folio).where(Expediente.machine_id == machine.id))
+        folios = session.scalars(
+            select(Expediente.folio).where(Expediente.machine_id == machine.id))
         return SyncStateResponse(
             last_mutation_id=last or 0,
             folios=_highest_per_year(folios, f"{machine.office}-{machine.ventanilla}"),

@@ -54,7 +54,7 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-# --- Sender-checked payloads (issue 13): amounts, void/amend, the sync-state answer ---------------
+# --- Sender-checked payloads (issue 13): amounts, void/amend, the sync-state answer -------------
 # Money on the wire: a plain decimal string with exactly 2 places, from 0.00 to MAX_AMOUNT; no sign,
 # exponent, NaN or Infinity, so it always parses to the same finite Decimal.
 MAX_AMOUNT = "99999999.99"
@@ -87,7 +87,7 @@ class SyncStateResponse(_Wire):
     last_mutation_id: int  # the last mutation id acknowledged (applied, duplicate or rejected)
     folios: dict[int, int]  # year → highest folio number received from this machine
     recorded: dict[int, str] = {}  # mutation id → sha256 recorded, for the ids asked (?ids=)
-# ---------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class CobroLinePayload(_Wire):

@@ -11,8 +11,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-from central import admin
-from central import testing
+from central import admin, testing
 from central.testing import CentralServer
 from sync.protocol import canonical_json
 from tests.central.central_client import enroll
