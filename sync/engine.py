@@ -31,6 +31,7 @@ from sync.machine_token import load_machine_token
 from sync.observer import ConnectionState, NullObserver, SyncObserver, SyncStatus
 from sync.pull import PullOutcome, pull_changes
 from sync.push import PushOutcome, push_pending
+from sync.restore import catch_up_if_restored, own_records_pulled
 from sync.status import count_pending, count_rejected
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,11 @@ class SyncEngine:
             token = load_machine_token(self.ctx.data_dir)
             with self._client_factory(target.server_url, token) as client:
                 config = refresh_config(self.ctx, client)
+                resyncing = catch_up_if_restored(self.ctx, client)  # restored-copy hook
                 push = push_pending(self.ctx, client, target.machine_id)
-                pull = pull_changes(self.ctx, client)
+                pull = pull_changes(self.ctx, client, include_own=resyncing)
+                if resyncing:
+                    own_records_pulled(self.ctx)
         except VentanillaError as exc:  # SyncError, or e.g. the keyring being locked
             return self._failed(exc, exc.message)
         return self._succeeded(push, pull, config)
