@@ -23,7 +23,7 @@ from desktop.restored_copy import (
     is_resyncing,
 )
 from localdb.models import OutboxEntry
-from sync.http import PlatformClient
+from sync.http import PlatformClient, parse_model
 from sync.protocol import MAX_BATCH, SyncStateResponse
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,9 @@ STATE_PATH = "/v1/sync/state"
 
 def catch_up_if_restored(ctx: AppContext, client: PlatformClient) -> bool:
     """Detect a restored copy and catch up; True while own records still have to be pulled."""
-    state = client.get_json(STATE_PATH, SyncStateResponse)
+    state = _platform_state(client)
+    if state is None:
+        return False
     platform = PlatformMarks(state.last_mutation_id, state.folios)
     first_reused = _first_reused_id(ctx, client, state.last_mutation_id)
     with ctx.session() as session:
@@ -41,6 +43,16 @@ def catch_up_if_restored(ctx: AppContext, client: PlatformClient) -> bool:
             log.warning("restored copy detected: platform last=%d, %d pending mutation(s) moved",
                         platform.last_mutation_id, moved)
         return is_resyncing(session)
+
+
+def _platform_state(client: PlatformClient,
+                    params: dict[str, str] | None = None) -> SyncStateResponse | None:
+    """The platform's answer; None from a platform older than GET /v1/sync/state (404)."""
+    response = client.request("GET", STATE_PATH, params=params, accept=(404,))
+    if response.status_code == 404:
+        log.info("the platform has no %s; restored-copy check skipped", STATE_PATH)
+        return None
+    return parse_model(response, SyncStateResponse)
 
 
 def own_records_pulled(ctx: AppContext) -> None:
@@ -58,6 +70,7 @@ def _first_reused_id(ctx: AppContext, client: PlatformClient, platform_last: int
     if not pending:
         return None
     ids = ",".join(str(i) for i in pending)
-    recorded = client.get_json(STATE_PATH, SyncStateResponse, params={"ids": ids}).recorded
+    state = _platform_state(client, {"ids": ids})
+    recorded = state.recorded if state is not None else {}
     reused = [i for i, sha in pending.items() if recorded.get(i) != sha]
     return min(reused) if reused else None
