@@ -1,10 +1,11 @@
 """Applying the mutations of one push: expediente.create, .void, .amend and .payment.
 
-A mutation that can never succeed (wrong hash, bad payload, folio taken by another expediente,
-unknown expediente) is *rejected*: recorded and skipped, so one poison record never blocks the
-machine's queue. An expediente whose attachments were not uploaded yet is still *applied* (the
-captured data is never refused for that) with a warning in `error`; the client uploads the blobs
-with PUT /v1/attachments, which is idempotent, and the gap is visible on the platform.
+A mutation that can never succeed (wrong hash, a payload or sender breaking the rules of
+central/mutation_checks.py, folio taken by another expediente, unknown expediente) is *rejected*:
+recorded and skipped, so one poison record never blocks the machine's queue. An expediente whose
+attachments were not uploaded yet is still *applied* (the captured data is never refused for
+that) with a warning in `error`; the client uploads the blobs with PUT /v1/attachments, which is
+idempotent, and the gap is visible on the platform.
 
 For speed a batch is checked against one prefetch of the uuids, folios and blobs it mentions,
 and its new expedientes are written with one executemany (`flush`), before anything that reads
