@@ -13,7 +13,16 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
-from central import attachments, config_api, enroll, error_handlers, pull, push, verify_page
+from central import (
+    attachments,
+    config_api,
+    enroll,
+    error_handlers,
+    pull,
+    push,
+    sync_state,
+    verify_page,
+)
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
 from central.machine_auth import machine_for_token
@@ -34,7 +43,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
         docs_url=None, redoc_url=None, openapi_url=None,
     )
     app.state.db = db
-    for module in (enroll, push, pull, config_api, attachments, verify_page):
+    for module in (enroll, push, pull, sync_state, config_api, attachments, verify_page):
         app.include_router(module.router)
     error_handlers.install(app)
     app.add_middleware(

@@ -115,7 +115,8 @@ class Expediente(Base):
     uuid: Mapped[str] = mapped_column(String(40), primary_key=True)
     folio: Mapped[str] = mapped_column(String(64), unique=True)
     office: Mapped[str] = mapped_column(ForeignKey("offices.clave"), index=True)
-    machine_id: Mapped[str] = mapped_column(ForeignKey("machines.id"))
+    # Indexed for GET /v1/sync/state (a machine's highest folios).
+    machine_id: Mapped[str] = mapped_column(ForeignKey("machines.id"), index=True)
     tramite_homoclave: Mapped[str] = mapped_column(String(64))
     total: Mapped[str] = mapped_column(String(24))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,11 +1,12 @@
 """Applying the mutations of one push: expediente.create, .void, .amend and .payment.
 
-A mutation that can never succeed (wrong hash, bad payload, folio taken by another expediente,
-unknown expediente) is *rejected*: recorded and skipped, so one poison record never blocks the
-machine's queue. An expediente whose attachments the office has not uploaded yet is still
-*applied* (the captured data is never refused for that) with a warning in `error` and their hashes
-in the result's `missing_attachments`; the window uploads them with PUT /v1/attachments, which is
-idempotent, and keeps the expediente not synced until the platform's receipt confirms them.
+A mutation that can never succeed (wrong hash, a payload or sender breaking the rules of
+central/mutation_checks.py, folio taken by another expediente, unknown expediente) is *rejected*:
+recorded and skipped, so one poison record never blocks the machine's queue. An expediente whose
+attachments the office has not uploaded yet is still *applied* (the captured data is never refused
+for that) with a warning in `error` and their hashes in the result's `missing_attachments`; the
+window uploads them with PUT /v1/attachments, which is idempotent, and keeps the expediente not
+synced until the platform's receipt confirms them.
 
 For speed a batch is checked against one prefetch of the uuids, folios and blobs it mentions,
 and its new expedientes are written with one executemany (`flush`), before anything that reads
@@ -17,20 +18,25 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from central.attachments import held_by_office
+from central.catalog import TramiteVersion, known_tramite_versions
 from central.changes import PendingChange
 from central.db import Database
 from central.models import Amendment, Expediente, table_of, utc_now
+from central.mutation_checks import (
+    Sender,
+    create_refusal,
+    parse_payload,
+    payment_refusal,
+)
 from central.sanitize import json_has_nul
 from wire.canonical import canonical_json, payload_sha256
-from wire.payloads import ExpedientePayload, PaymentPayload
+from wire.payloads import AmendPayload, ExpedientePayload, PaymentPayload, VoidPayload
 from wire.protocol import Mutation, ResultStatus
 
 Outcome = tuple[ResultStatus, str | None]
@@ -44,13 +50,21 @@ class ConcurrentInsert(Exception):
 class ApplyContext:
     db: Database
     session: Session
-    machine_id: str
-    office: str
+    sender: Sender
     changes: list[PendingChange] = field(default_factory=list)
     known: dict[str, str] = field(default_factory=dict)  # uuid → content_sha256
     folios: dict[str, str] = field(default_factory=dict)  # folio → uuid
     blobs: set[str] = field(default_factory=set)  # uploaded attachments among those referenced
     new_rows: list[dict[str, Any]] = field(default_factory=list)
+    tramites: frozenset[TramiteVersion] = frozenset()  # published (homoclave, version) pairs
+
+    @property
+    def machine_id(self) -> str:
+        return self.sender.machine_id
+
+    @property
+    def office(self) -> str:
+        return self.sender.office
 
     def prefetch(self, mutations: Iterable[Mutation]) -> None:
         """Load what the batch's creates refer to: existing uuids and folios, uploaded blobs."""
@@ -58,6 +72,7 @@ class ApplyContext:
         uuids = {str(p.get("uuid")) for p in creates}
         folios = {str(p.get("folio")) for p in creates}
         if creates:
+            self.tramites = known_tramite_versions(self.session)
             rows = self.session.execute(
                 select(Expediente.uuid, Expediente.folio, Expediente.content_sha256).where(
                     or_(Expediente.uuid.in_(uuids), Expediente.folio.in_(folios))
@@ -96,24 +111,6 @@ def _attachment_refs(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in refs if isinstance(r, dict)] if isinstance(refs, list) else []
 
 
-class VoidPayload(BaseModel):
-    uuid: str
-    reason: str = ""
-
-
-class AmendPayload(BaseModel):
-    uuid: str
-    changes: dict[str, Any]
-    reason: str = ""
-
-
-def validation_summary(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "payload"
-    more = f" (y {exc.error_count() - 1} más)" if exc.error_count() > 1 else ""
-    return f"{where}: {first['msg']}{more}"
-
-
 def apply_mutation(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     try:
         content = canonical_json(mutation.payload)
@@ -136,13 +133,15 @@ def status_data(row: Expediente) -> dict[str, Any]:
 
 
 def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
-    try:
-        payload = ExpedientePayload.model_validate(mutation.payload)
-    except ValidationError as exc:
-        return "rejected", f"contenido inválido: {validation_summary(exc)}"
+    payload = parse_payload(ExpedientePayload, mutation.payload)
+    if isinstance(payload, str):
+        return "rejected", payload
     unhashed = {k: v for k, v in mutation.payload.items() if k != "content_sha256"}
     if payload_sha256(unhashed) != payload.content_sha256:
         return "rejected", "content_sha256 no coincide con el contenido del expediente"
+    refusal = create_refusal(payload, ctx.sender, ctx.tramites)
+    if refusal is not None:
+        return "rejected", refusal
     clash = _clash(ctx, payload)
     if clash is not None:
         return clash
@@ -190,10 +189,9 @@ def _office_expediente(ctx: ApplyContext, uuid: str) -> Expediente | None:
 
 
 def _void(ctx: ApplyContext, mutation: Mutation) -> Outcome:
-    try:
-        void = VoidPayload.model_validate(mutation.payload)
-    except ValidationError as exc:
-        return "rejected", f"contenido inválido: {validation_summary(exc)}"
+    void = parse_payload(VoidPayload, mutation.payload)
+    if isinstance(void, str):
+        return "rejected", void
     row = _office_expediente(ctx, void.uuid)
     if row is None:
         return "rejected", "expediente desconocido en la oficina"
@@ -207,16 +205,15 @@ def _void(ctx: ApplyContext, mutation: Mutation) -> Outcome:
 
 def _payment(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     """Store the payment once; the same payment again is a duplicate, another one is refused."""
-    try:
-        paid = PaymentPayload.model_validate(mutation.payload)
-    except ValidationError as exc:
-        return "rejected", f"contenido inválido: {validation_summary(exc)}"
+    paid = parse_payload(PaymentPayload, mutation.payload)
+    if isinstance(paid, str):
+        return "rejected", paid
     row = _office_expediente(ctx, paid.uuid)
     if row is None:
         return "rejected", "expediente desconocido en la oficina"
-    amount = _amount(paid.amount)
-    if amount is None or amount != _amount(row.total):
-        return "rejected", f"el importe pagado {paid.amount} no es el total {row.total}"
+    refusal = payment_refusal(paid, row.folio, row.total)
+    if refusal is not None:
+        return "rejected", refusal
     when = paid.paid_at.replace(tzinfo=None)
     if row.paid_at is not None:
         same = (row.payment_method, row.payment_reference, row.paid_at) == (
@@ -233,19 +230,10 @@ def _payment(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     return "applied", None
 
 
-def _amount(value: str) -> Decimal | None:
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
-
-
 def _amend(ctx: ApplyContext, mutation: Mutation) -> Outcome:
-    try:
-        amend = AmendPayload.model_validate(mutation.payload)
-    except ValidationError as exc:
-        return "rejected", f"contenido inválido: {validation_summary(exc)}"
+    amend = parse_payload(AmendPayload, mutation.payload)
+    if isinstance(amend, str):
+        return "rejected", amend
     if _office_expediente(ctx, amend.uuid) is None:
         return "rejected", "expediente desconocido en la oficina"
     ctx.session.add(

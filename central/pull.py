@@ -3,7 +3,8 @@
 The counter is read first and only versions up to it are returned: every writer bumps the counter
 while holding its row lock until commit, so all versions ≤ the value read are committed and
 visible. The cursor advances past the machine's own records (it has them), even when a page holds
-none of anybody else's.
+none of anybody else's. `include_own=true` returns them too: a window restored from a copy asks so
+once, to get back what it captured and sent after the copy was taken (sync/restore.py).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def pull(
     cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_CURSOR)] = MAX_PULL_LIMIT,
     epoch: Annotated[str | None, Query(max_length=64)] = None,
+    include_own: bool = False,
 ) -> PullResponse | JSONResponse:
     with db.read() as session:
         current_epoch = session.get_one(Platform, 1).epoch
@@ -46,7 +48,7 @@ def pull(
                  "epoch": current_epoch},
                 status_code=410,
             )
-        page = read_changes(session, machine, cursor, min(limit, MAX_PULL_LIMIT))
+        page = read_changes(session, machine, cursor, min(limit, MAX_PULL_LIMIT), include_own)
         stale = _seen_long_ago(session, machine.id)
     if stale:
         _touch(db, machine.id)
@@ -63,17 +65,18 @@ class Page:
     has_more: bool
 
 
-def read_changes(session: Session, machine: MachineIdentity, cursor: int, limit: int) -> Page:
+def read_changes(session: Session, machine: MachineIdentity, cursor: int, limit: int,
+                 include_own: bool = False) -> Page:
     top = session.scalar(
         select(ScopeCounter.version).where(ScopeCounter.scope == machine.office)
     ) or 0
+    query = select(Change).where(
+        Change.scope == machine.office, Change.version > cursor, Change.version <= top)
+    if not include_own:
+        query = query.where(
+            or_(Change.origin_machine.is_(None), Change.origin_machine != machine.id))
     rows = session.scalars(
-        select(Change)
-        .where(
-            Change.scope == machine.office, Change.version > cursor, Change.version <= top,
-            or_(Change.origin_machine.is_(None), Change.origin_machine != machine.id),
-        )
-        .order_by(Change.version)
+        query.order_by(Change.version)
         .limit(limit + 1)
     ).all()
     changes = [

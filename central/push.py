@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
-from central.mutations import validation_summary
+from central.mutation_checks import validation_summary
 from central.push_apply import InvalidMutation, ParsedPush, PushItem, apply_push
 from wire.protocol import MAX_BATCH, MAX_BATCH_BYTES, Mutation, PushRequest, PushResponse
 

@@ -19,6 +19,7 @@ from central.changes import append_changes
 from central.db import Database
 from central.machine_auth import MachineIdentity
 from central.models import Machine, MutationRecord, table_of, utc_now
+from central.mutation_checks import Sender
 from central.mutations import ApplyContext, Outcome, apply_mutation
 from central.sanitize import clean
 from wire.protocol import DUPLICATE_SHA256_MISMATCH, Mutation, MutationResult, PushResponse
@@ -53,7 +54,7 @@ def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> Push
         row = session.scalars(
             db.for_update(select(Machine).where(Machine.id == machine.id))
         ).one()
-        ctx = ApplyContext(db, session, machine.id, machine.office)
+        ctx = ApplyContext(db, session, Sender(machine.id, machine.office, machine.ventanilla))
         walk = _walk(ctx, sorted(push.items, key=lambda i: i.mutation_id), row.last_mutation_id)
         ctx.flush()
         if walk.log_rows:

@@ -24,6 +24,7 @@ from desktop.folios import allocate_folio
 from desktop.ids import uuid7
 from desktop.outbox import queue_mutation
 from desktop.permissions import CurrentUser, Permission, require
+from desktop.restored_copy import refuse_capture_while_resyncing
 from desktop.validation import validate_answers
 from localdb.models import Attachment, Draft, Expediente, SyncState
 
@@ -125,6 +126,7 @@ def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
            prepared: _Prepared) -> CaptureResult:
     now = datetime.now().replace(microsecond=0)
     with ctx.session() as session:
+        refuse_capture_while_resyncing(session)
         state = session.get_one(SyncState, 1)
         folio = allocate_folio(session, state.oficina, state.ventanilla, now.year)
         expediente = build_payload(

@@ -25,6 +25,7 @@ from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.expedientes import get_expediente, page_expedientes
 from desktop.permissions import CurrentUser
+from desktop.restored_copy import restore_summary
 from formatting import format_datetime, format_money
 from localdb.models import Expediente, OutboxEntry, SyncState
 
@@ -119,5 +120,5 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "oficina": state.oficina, "ventanilla": state.ventanilla,
             "config_version": state.config_version,
             "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
-            "pending_mutations": pending,
+            "pending_mutations": pending, "copia_restaurada": restore_summary(session),
         }

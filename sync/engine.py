@@ -38,6 +38,7 @@ from sync.machine_token import load_machine_token
 from sync.observer import ConnectionState, NullObserver, SyncObserver, SyncStatus
 from sync.pull import PullOutcome, pull_changes
 from sync.push import PushOutcome, push_pending
+from sync.restore import catch_up_if_restored, own_records_pulled
 from sync.run_steps import RetryPolicy, StepRunner
 from sync.set_aside import count_set_aside
 from sync.status import count_missing_anexos, count_pending, count_rejected
@@ -157,9 +158,15 @@ class SyncEngine:
     def _steps(self, client: PlatformClient, machine_id: str) -> _Steps:
         runner = StepRunner(self._retry, self._rng, self._sleep)
         config = runner.run("config", lambda: refresh_config(self.ctx, client))
+        # A window restored from a copy catches its counters up before it pushes anything, and
+        # pulls its own later records back (sync.restore).
+        restored = runner.run("copia", lambda: catch_up_if_restored(self.ctx, client))
         push = runner.run("push", lambda: push_pending(self.ctx, client, machine_id))
         runner.run("anexos", lambda: complete_attachments(self.ctx, client))
-        pull = runner.run("pull", lambda: pull_changes(self.ctx, client))
+        pull = runner.run("pull", lambda: pull_changes(self.ctx, client,
+                                                        include_own=bool(restored)))
+        if restored and pull is not None:
+            own_records_pulled(self.ctx)
         return _Steps(config or ConfigOutcome(), push or PushOutcome(), pull or PullOutcome(),
                       runner)
 

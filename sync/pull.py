@@ -174,8 +174,11 @@ def _reset_cursor(ctx: AppContext, epoch: str | None) -> None:
         forget_set_aside(session)  # the pull starts over: they will come again
 
 
-def _fetch(client: PlatformClient, cursor: int, epoch: str | None) -> PullResponse:
+def _fetch(client: PlatformClient, cursor: int, epoch: str | None,
+           include_own: bool = False) -> PullResponse:
     params: dict[str, str | int] = {"cursor": cursor, "limit": MAX_PULL_LIMIT}
+    if include_own:  # a restored copy getting back what it sent after the copy (sync/restore.py)
+        params["include_own"] = "true"
     if epoch:
         params["epoch"] = epoch
     page = client.get_json(PULL_PATH, PullResponse, params=params)
@@ -186,7 +189,8 @@ def _fetch(client: PlatformClient, cursor: int, epoch: str | None) -> PullRespon
     return page
 
 
-def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000) -> PullOutcome:
+def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000,
+                 include_own: bool = False) -> PullOutcome:
     """Pull until has_more is false. A 410 resets the cursor ONCE per run (never loops)."""
     outcome = PullOutcome()
     with ctx.session() as session:
@@ -196,7 +200,7 @@ def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000
             state = session.get_one(SyncState, 1)
             cursor, epoch = state.pull_cursor, state.epoch
         try:
-            page = _fetch(client, cursor, epoch)
+            page = _fetch(client, cursor, epoch, include_own)
         except EpochChanged as exc:
             if outcome.epoch_resets:
                 raise

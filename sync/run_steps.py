@@ -33,6 +33,7 @@ T = TypeVar("T")
 # What each step is called when the run reports it could not do it.
 STEP_LABELS = {
     "config": "descargar la configuración",
+    "copia": "comprobar si este equipo es una copia restaurada",
     "push": "enviar expedientes",
     "anexos": "subir anexos",
     "pull": "recibir cambios",

@@ -24,11 +24,25 @@ from sqlalchemy.engine import make_url
 
 from central import admin
 from central.app import create_app
+from central.bundles import latest_version
 from central.db import BUSY_TIMEOUT_MS, Database
+from wire.canonical import canonical_json
 
 PG_URL_ENV = "VENTANILLA_TEST_PG_URL"
 REQUIRE_PG_ENV = "VENTANILLA_REQUIRE_PG"
 REPO = Path(__file__).resolve().parent.parent
+# The catálogo a test central publishes: central only accepts expedientes of published trámite
+# versions, and tests/central/central_client.py captures TES-PRED-001 version 1.
+TEST_CATALOG = {"format": "ventanilla-bundle/1", "version": 1, "tramites": [
+    {"homoclave": "TES-PRED-001", "version": 1, "nombre": "Constancia de no adeudo predial"}]}
+
+
+def publish_test_catalog(db: Database) -> None:
+    """Publish TEST_CATALOG unless some bundle is published already."""
+    with db.read() as session:
+        if latest_version(session):
+            return
+    admin.publish_config(db, canonical_json(TEST_CATALOG))
 
 
 @contextmanager
@@ -74,11 +88,14 @@ class CentralServer:
 
 
 @contextmanager
-def central_server(db_url: str) -> Iterator[CentralServer]:
-    """init + serve over `db_url` (which must be empty or already initialised)."""
+def central_server(db_url: str, *, catalog: bool = True) -> Iterator[CentralServer]:
+    """init + serve over `db_url` (which must be empty or already initialised); with `catalog`,
+    TEST_CATALOG is published if nothing is."""
     db = Database(db_url)
     try:
         admin.init_platform(db)
+        if catalog:
+            publish_test_catalog(db)
         with running_central(db_url) as url:
             yield CentralServer(url=url, db_url=db_url, db=db)
     finally:

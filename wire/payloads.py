@@ -17,7 +17,10 @@ from wire.base import Wire
 Uuid = Annotated[str, StringConstraints(
     pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Money = Annotated[str, StringConstraints(pattern=r"^\d{1,12}\.\d{2}$")]  # "1234.50", never < 0
+# Money: a plain decimal string with exactly 2 places, from 0.00 to MAX_AMOUNT; no sign, exponent,
+# NaN or Infinity, so it always parses to the same finite Decimal ("1234.50").
+MAX_AMOUNT = "99999999.99"
+Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,7})\.[0-9]{2}$")]
 Folio = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Reason = Annotated[str, StringConstraints(max_length=2000)]

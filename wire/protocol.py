@@ -104,5 +104,14 @@ class PullResponse(Wire):
     epoch: str
 
 
+class SyncStateResponse(Wire):
+    """GET /v1/sync/state: what the platform has seen from the asking machine, so a window restored
+    from a copy can tell (its outbox or folio counter is behind) and catch up."""
+
+    last_mutation_id: int  # the last mutation id acknowledged (applied, duplicate or rejected)
+    folios: dict[int, int]  # year → highest folio number received from this machine
+    recorded: dict[int, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
+
+
 class ErrorResponse(Wire):
     detail: str

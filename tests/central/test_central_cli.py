@@ -19,7 +19,7 @@ from central.models import EnrollCode
 from central.premigration import BASELINE_REVISION
 from tests.central.central_client import enroll, enroll_at, mutation
 from tests.central.serve_process import ServeProcess
-from tests.central_harness import central_server
+from tests.central_harness import central_server, publish_test_catalog
 
 
 def _central(*args: str, db_url: str, env: dict[str, str] | None = None,
@@ -101,6 +101,7 @@ def test_default_database_and_uninitialised_serve(tmp_path: Path) -> None:
 def test_serve_with_two_workers(central_db_url: str, tmp_path: Path) -> None:
     db = Database(central_db_url)
     admin.init_platform(db)
+    publish_test_catalog(db)
     admin.create_office(db, "OFI", "Oficina")
     codes = [admin.create_enroll_code(db, "OFI", f"V0{i}") for i in range(1, 3)]
     server = ServeProcess(central_db_url, workers=2)

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from central import admin
+from tests import central_harness as testing
 from tests.central.central_client import enroll
 from tests.central_harness import CentralServer
 from wire.canonical import canonical_json
@@ -21,7 +22,12 @@ BUNDLE = {"format": "ventanilla-bundle/1", "version": 3, "valid_from": "2026-01-
           "uma_diaria": "113.14", "dependencias": [], "tramites": []}
 
 
-def test_config_is_signed_and_cached_by_etag(central_server: CentralServer) -> None:
+def test_config_is_signed_and_cached_by_etag(central_db_url: str) -> None:
+    with testing.central_server(central_db_url, catalog=False) as server:
+        _config_is_signed_and_cached_by_etag(server)
+
+
+def _config_is_signed_and_cached_by_etag(central_server: CentralServer) -> None:
     machine = enroll(central_server)
     none_yet = machine.http.get(machine.base_url + "/v1/config", timeout=10)
     admin.publish_config(central_server.db, json.dumps(BUNDLE).encode())

@@ -18,6 +18,7 @@ from central.db import Database
 from central.models import Expediente, MutationRecord
 from tests.central.central_client import CounterMachine, enroll_at, mutation
 from tests.central.serve_process import ServeProcess
+from tests.central_harness import publish_test_catalog
 
 WINDOWS, BATCHES, BATCH = 4, 5, 100
 
@@ -26,6 +27,7 @@ WINDOWS, BATCHES, BATCH = 4, 5, 100
 def two_servers(central_db_url: str) -> Iterator[tuple[Database, list[ServeProcess]]]:
     db = Database(central_db_url)
     admin.init_platform(db)
+    publish_test_catalog(db)
     admin.create_office(db, "OFI", "Oficina")
     servers = [ServeProcess(central_db_url), ServeProcess(central_db_url)]
     try:

@@ -27,8 +27,9 @@ def test_authentic_receipt_shows_the_record_and_its_status(
     url = _qr_url(machine, payload["folio"], "1250.50", "2026-03-02", payload["content_sha256"])
 
     before_sync = requests.get(url, timeout=10)
-    admin.publish_config(central_server.db, json.dumps({"version": 1, "tramites": [
-        {"homoclave": "TES-PRED-001", "nombre": "Constancia de no adeudo predial"}]}).encode())
+    admin.publish_config(central_server.db, json.dumps({"version": 2, "tramites": [
+        {"homoclave": "TES-PRED-001", "version": 1,
+         "nombre": "Constancia de no adeudo predial"}]}).encode())
     machine.push([mutation(1, payload)])
     admin.set_status(central_server.db, payload["folio"], "resuelto",
                      official_folio="CAT-2026-0099")

@@ -213,6 +213,8 @@ def test_bundle_not_signed_by_the_pinned_key_is_refused(window: AppContext) -> N
     def answer(_method: str, path: str) -> tuple[int, dict[str, str], bytes]:
         if path.startswith("/v1/config"):
             return 200, {"Content-Type": "application/json", "ETag": '"9-x"'}, demo_envelope
+        if path.startswith("/v1/sync/state"):  # nothing sent from this machine yet
+            return 200, {"Content-Type": "application/json"}, b'{"last_mutation_id":0,"folios":{}}'
         body = {"changes": [], "next_cursor": 0, "has_more": False, "epoch": epoch}
         return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
 

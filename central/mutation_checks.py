@@ -1,0 +1,111 @@
+"""The rules a mutation must meet before central applies it, besides its hashes.
+
+Every payload is parsed with its wire model (wire.payloads): amounts are plain 2-decimal strings
+from 0.00 to MAX_AMOUNT. On top of the schema, an expediente.create must
+  - have cobro lines whose importes add up to its total,
+  - come from its sender: oficina, ventanilla and origin_machine equal to the token's machine, and
+    a folio OFICINA-VENTANILLA-AÑO-NNNNNN with that machine's prefix,
+  - use a trámite version of some published configuration bundle (central/catalog.py).
+A void, amend or payment may only touch an expediente of the sender's office, and a payment must
+name that expediente's folio. A mutation breaking any rule is rejected with the Spanish reason
+returned here; nothing of it reaches the expedientes or the change log other windows pull.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from wire.payloads import ExpedientePayload, PaymentPayload
+
+Model = TypeVar("Model", bound=BaseModel)
+
+# Column sizes of central.models.Expediente the wire models do not bound themselves.
+LENGTH_LIMITS = {"uuid": 40, "folio": 64, "tramite_homoclave": 64}
+FOLIO_NUMBER = re.compile(r"-(?P<year>[0-9]{4})-(?P<number>[0-9]{6,9})")
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The machine the push's token belongs to."""
+
+    machine_id: str
+    office: str
+    ventanilla: str
+
+    @property
+    def folio_prefix(self) -> str:
+        return f"{self.office}-{self.ventanilla}"
+
+
+def validation_summary(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "payload"
+    more = f" (y {exc.error_count() - 1} más)" if exc.error_count() > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def parse_payload(model: type[Model], payload: dict[str, Any]) -> Model | str:
+    """The typed payload, or the Spanish reason it is refused."""
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        return f"contenido inválido: {validation_summary(exc)}"
+
+
+def folio_number(folio: str, prefix: str) -> tuple[int, int] | None:
+    """(year, number) of a folio with this machine prefix, or None when it is not one."""
+    if not folio.startswith(prefix):
+        return None
+    match = FOLIO_NUMBER.fullmatch(folio, len(prefix))
+    return (int(match["year"]), int(match["number"])) if match else None
+
+
+def create_refusal(payload: ExpedientePayload, sender: Sender,
+                   tramites: Set[tuple[str, int]]) -> str | None:
+    """Why this expediente.create cannot be applied for `sender`, or None."""
+    too_long = [name for name, limit in LENGTH_LIMITS.items()
+                if len(getattr(payload, name)) > limit]
+    if too_long:
+        return f"contenido inválido: {', '.join(too_long)} demasiado largo"
+    lines = sum((Decimal(c.importe) for c in payload.cobros), Decimal("0"))
+    if lines != Decimal(payload.total):
+        return f"los cobros suman {lines:.2f} y el total dice {payload.total}"
+    return _sender_refusal(payload, sender) or _tramite_refusal(payload, tramites)
+
+
+def _sender_refusal(payload: ExpedientePayload, sender: Sender) -> str | None:
+    if payload.oficina != sender.office or payload.ventanilla != sender.ventanilla:
+        return (f"el expediente dice oficina {payload.oficina} ventanilla {payload.ventanilla}, "
+                f"pero el equipo es de {sender.office} {sender.ventanilla}")
+    if payload.origin_machine != sender.machine_id:
+        return f"el expediente dice venir del equipo {payload.origin_machine}, no de este equipo"
+    if folio_number(payload.folio, sender.folio_prefix) is None:
+        return (f"el folio {payload.folio} no es de este equipo "
+                f"(se espera {sender.folio_prefix}-AÑO-NNNNNN)")
+    return None
+
+
+def _tramite_refusal(payload: ExpedientePayload, tramites: Set[tuple[str, int]]) -> str | None:
+    if (payload.tramite_homoclave, payload.tramite_version) in tramites:
+        return None
+    return (f"el trámite {payload.tramite_homoclave} versión {payload.tramite_version} no está "
+            "en ninguna configuración publicada")
+
+
+def payment_refusal(paid: PaymentPayload, folio: str, total: str) -> str | None:
+    """Why this payment does not fit its expediente (folio, amount), or None."""
+    if paid.folio != folio:
+        return f"el pago dice folio {paid.folio}, pero el expediente es {folio}"
+    try:
+        same = Decimal(paid.amount) == Decimal(total)
+    except InvalidOperation:  # a total stored before these checks existed
+        same = False
+    if not same:
+        return f"el importe pagado {paid.amount} no es el total {total}"
+    return None

@@ -1,0 +1,68 @@
+"""GET /v1/sync/state: what the platform has seen from the asking machine.
+
+A window restored from a copy has an older outbox and folio counter than what it already sent;
+it asks this at the start of each sync run and compares (sync/restore.py). The answer: the last
+mutation id acknowledged, the highest folio number received per year, and for the mutation ids
+given in `ids` (at most MAX_BATCH) the sha256 recorded for each, so the window can tell a retry
+(same content) from a capture made on the restored copy (other content under a used id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central.db import Database
+from central.machine_auth import MachineIdentity, current_machine, database
+from central.models import Expediente, Machine, MutationRecord
+from central.mutation_checks import folio_number
+from wire.protocol import MAX_BATCH, SyncStateResponse
+
+router = APIRouter()
+
+
+@router.get("/v1/sync/state", response_model=SyncStateResponse)
+def sync_state(
+    machine: Annotated[MachineIdentity, Depends(current_machine)],
+    db: Annotated[Database, Depends(database)],
+    ids: Annotated[str, Query(max_length=MAX_BATCH * 21)] = "",
+) -> SyncStateResponse:
+    wanted = _ids(ids)
+    with db.read() as session:
+        last = session.scalar(select(Machine.last_mutation_id).where(Machine.id == machine.id))
+        folios = session.scalars(
+            select(Expediente.folio).where(Expediente.machine_id == machine.id))
+        return SyncStateResponse(
+            last_mutation_id=last or 0,
+            folios=_highest_per_year(folios, f"{machine.office}-{machine.ventanilla}"),
+            recorded=_recorded(session, machine.id, wanted),
+        )
+
+
+def _ids(text: str) -> list[int]:
+    parts = [p for p in text.split(",") if p.strip()]
+    if len(parts) > MAX_BATCH or not all(p.strip().isdigit() for p in parts):
+        raise HTTPException(422, f"«ids» debe ser una lista de hasta {MAX_BATCH} enteros.")
+    return [int(p) for p in parts]
+
+
+def _highest_per_year(folios: Iterable[str], prefix: str) -> dict[int, int]:
+    highest: dict[int, int] = {}
+    for folio in folios:
+        parsed = folio_number(folio, prefix)
+        if parsed is not None:
+            year, number = parsed
+            highest[year] = max(number, highest.get(year, 0))
+    return highest
+
+
+def _recorded(session: Session, machine_id: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(MutationRecord.mutation_id, MutationRecord.sha256).where(
+        MutationRecord.machine_id == machine_id, MutationRecord.mutation_id.in_(ids)))
+    return {row.mutation_id: row.sha256 for row in rows}
