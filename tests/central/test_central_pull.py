@@ -100,7 +100,8 @@ def test_void_reaches_the_other_windows(central_server: CentralServer) -> None:
     v1, v2 = enroll(central_server, ventanilla="V01"), enroll(central_server, ventanilla="V02")
     payload = v1.payload()
     v1.push([mutation(1, payload)])
-    v2.push([mutation(1, {"uuid": payload["uuid"], "reason": "Error de captura"},
+    v2.push([mutation(1, {"uuid": payload["uuid"], "reason": "Error de captura",
+                          "voided_by": "super", "voided_at": "2026-03-02T11:00:00"},
                       "expediente.void")])
 
     seen_by_v1, _ = _pull_all(v1)
