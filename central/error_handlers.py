@@ -9,7 +9,6 @@ the retry sees the winner's row and answers duplicate or rejected.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +17,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from central.mutations import ConcurrentInsert
+from wire.validation import spanish_errors
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +35,13 @@ def install(app: FastAPI) -> None:
 def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {"loc": (), "msg": "inválido"}
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    detail = f"Solicitud inválida en {where}: {_spanish(first)}"
+    field, reason = next(iter(spanish_errors([first]).items()))
+    detail = f"Solicitud inválida en {field}: {reason}"
     if first.get("type") == "json_invalid":
         detail = "El cuerpo no es JSON válido."
     return JSONResponse({"detail": detail}, status_code=422)
 
 
-def _spanish(error: Any) -> str:
-    """Pydantic's reason in Spanish for the usual query-parameter errors, else as given."""
-    limits = error.get("ctx") or {}
-    reasons = {
-        "int_parsing": "debe ser un número entero",
-        "int_type": "debe ser un número entero",
-        "greater_than_equal": f"debe ser mayor o igual a {limits.get('ge')}",
-        "less_than_equal": f"debe ser menor o igual a {limits.get('le')}",
-        "string_too_long": f"admite a lo más {limits.get('max_length')} caracteres",
-    }
-    return reasons.get(error.get("type", ""), str(error.get("msg", "")))
 
 
 def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:

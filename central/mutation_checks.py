@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from wire.payloads import ExpedientePayload, PaymentPayload
+from wire.validation import spanish_summary
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -43,11 +44,6 @@ class Sender:
         return f"{self.office}-{self.ventanilla}"
 
 
-def validation_summary(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "payload"
-    more = f" (y {exc.error_count() - 1} más)" if exc.error_count() > 1 else ""
-    return f"{where}: {first['msg']}{more}"
 
 
 def parse_payload(model: type[Model], payload: dict[str, Any]) -> Model | str:
@@ -55,7 +51,7 @@ def parse_payload(model: type[Model], payload: dict[str, Any]) -> Model | str:
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        return f"contenido inválido: {validation_summary(exc)}"
+        return f"contenido inválido: {spanish_summary(exc)}"
 
 
 def folio_number(folio: str, prefix: str) -> tuple[int, int] | None:

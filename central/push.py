@@ -16,9 +16,9 @@ from starlette.concurrency import run_in_threadpool
 
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
-from central.mutation_checks import validation_summary
 from central.push_apply import InvalidMutation, ParsedPush, PushItem, apply_push
 from wire.protocol import MAX_BATCH, MAX_BATCH_BYTES, Mutation, PushRequest, PushResponse
+from wire.validation import spanish_summary
 
 router = APIRouter()
 
@@ -62,7 +62,7 @@ def parse_push(raw: bytes) -> ParsedPush:
     try:
         header = PushRequest.model_validate({**data, "mutations": []})
     except ValidationError as exc:
-        raise HTTPException(422, f"Envío inválido: {validation_summary(exc)}") from exc
+        raise HTTPException(422, f"Envío inválido: {spanish_summary(exc)}") from exc
     return ParsedPush(
         machine_id=header.machine_id, app_version=header.app_version, pending=header.pending,
         items=[_parse_item(item) for item in mutations],
@@ -81,7 +81,7 @@ def _parse_item(item: Any) -> PushItem:
         return InvalidMutation(
             mutation_id=mutation_id, kind=_text(item.get("kind")),
             entity_uuid=_text(item.get("entity_uuid")), sha256=_text(item.get("sha256")),
-            error=f"mutación inválida: {validation_summary(exc)}",
+            error=f"mutación inválida: {spanish_summary(exc)}",
         )
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from desktop.errors import VentanillaError
+from wire.validation import spanish_errors
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NUMBER = 10**12  # larger than any quantity a trámite asks for; keeps totals in range
@@ -125,35 +126,6 @@ def _json_reason(exc: Exception) -> str:
     return str(exc)
 
 
-_UNION_MEMBERS = {"str", "int", "float", "bool", "none"}
-
-
 def _summary(exc: ValidationError) -> str:
-    parts: dict[str, str] = {}
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]
-                         if str(p) not in _UNION_MEMBERS and not str(p).startswith("function-"))
-        message = error["msg"].removeprefix("Value error, ")
-        parts.setdefault(where or "el archivo", _spanish(error["type"], message))
-    return "; ".join(f"{where}: {text}" for where, text in list(parts.items())[:5])
-
-
-_TYPES = {
-    "dict_type": "debe ser un objeto JSON",
-    "list_type": "debe ser una lista",
-    "missing": "falta",
-    "extra_forbidden": "no se esperaba",
-    "string_type": "debe ser texto",
-    "bool_type": "debe ser true o false",
-    "string_too_long": "es demasiado largo",
-    "string_too_short": "no puede estar vacío",
-    "model_type": "debe ser un objeto JSON",
-}
-
-
-def _spanish(error_type: str, message: str) -> str:
-    if error_type in _TYPES:
-        return _TYPES[error_type]
-    if error_type.endswith("_type"):
-        return "debe ser texto, número, true/false o null"
-    return message
+    found = spanish_errors(exc.errors())
+    return "; ".join(f"{field}: {reason}" for field, reason in list(found.items())[:5])

@@ -34,14 +34,12 @@ from sync.set_aside import (
 )
 from wire.payloads import ExpedientePayload, PaymentPayload, StatusChange
 from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse
+from wire.validation import spanish_summary
 
 log = logging.getLogger(__name__)
 PULL_PATH = "/v1/sync/pull"
 
 
-def validation_summary(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    return f"{'.'.join(str(part) for part in first['loc']) or 'datos'}: {first['msg']}"
 
 
 class UnusableChange(SyncError):
@@ -75,7 +73,7 @@ def _apply_status(session: Session, change: Change) -> None:
     try:
         data = StatusChange.model_validate(change.data)
     except ValidationError as exc:
-        raise UnusableChange(change, validation_summary(exc)) from exc
+        raise UnusableChange(change, spanish_summary(exc)) from exc
     row = session.get(Expediente, change.entity_uuid)
     if row is None:
         log.info("status change %d for an expediente not on this machine", change.version)
@@ -90,7 +88,7 @@ def _apply_payment(session: Session, change: Change) -> None:
     try:
         paid = PaymentPayload.model_validate(change.data)
     except ValidationError as exc:
-        raise UnusableChange(change, validation_summary(exc)) from exc
+        raise UnusableChange(change, spanish_summary(exc)) from exc
     row = session.get(Expediente, change.entity_uuid)
     if row is None or row.paid_at is not None:
         log.info("payment change %d skipped: expediente absent or already paid", change.version)
@@ -117,7 +115,7 @@ def _apply_record(session: Session, change: Change) -> None:
         record = ExpedientePayload.model_validate(change.data)
         row = _expediente_from(record)
     except ValidationError as exc:
-        raise UnusableChange(change, validation_summary(exc)) from exc
+        raise UnusableChange(change, spanish_summary(exc)) from exc
     except (ArithmeticError, ValueError) as exc:
         raise UnusableChange(change, "importe no válido") from exc
     if session.get(Expediente, record.uuid) is not None:

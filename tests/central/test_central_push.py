@@ -87,7 +87,7 @@ def test_permanent_errors_are_rejected_and_advance(central_server: CentralServer
     assert errors[4].startswith("mutación inválida: kind")
     assert errors[5].startswith("sha256 no coincide")
     assert errors[6].startswith("content_sha256 no coincide")
-    assert errors[7] == "expediente desconocido en la oficina"
+    assert errors[7].startswith("contenido inválido: uuid: no tiene el formato esperado")
     assert set(_stored(central_server)) == {good["folio"], tampered["folio"]}
     with central_server.db.read() as session:
         log = session.execute(select(MutationRecord.mutation_id, MutationRecord.status)

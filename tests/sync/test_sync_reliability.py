@@ -17,6 +17,7 @@ import pytest
 
 from desktop.context import AppContext
 from sync.engine import SyncEngine
+from sync.run_steps import ONE_ATTEMPT
 from tests.sync.central_server import CentralServer
 from tests.sync.fault_proxy import FaultProxy
 from tests.sync.machines import (
@@ -61,7 +62,7 @@ def test_2000_records_through_latency_and_resets(window: AppContext, central: Ce
     point_to(window, proxy.url)
     proxy.latency = 0.002
     proxy.arm("reset_mid_body", skip=1)  # the 2nd batch commits, its answer is cut
-    engine = SyncEngine(window)
+    engine = SyncEngine(window, retry=ONE_ATTEMPT)  # the next run, not a retry, must recover
     assert not engine.run_once(force=True).ok
     assert outbox_states(window) == {"acked": 500, "pending": 1500}
     proxy.arm("drop_response", skip=1)  # then the 3rd batch's answer is lost
@@ -78,7 +79,7 @@ def test_pull_pages_survive_a_reset(window: AppContext, other_window: AppContext
     _sync_until_drained(other_window)
     point_to(window, proxy.url)
     proxy.arm("reset_mid_body", prefix=b"GET /v1/sync/pull", skip=1)
-    engine = SyncEngine(window)
+    engine = SyncEngine(window, retry=ONE_ATTEMPT)
     assert not engine.run_once(force=True).ok  # page 1 saved with its cursor, page 2 cut
     assert len(local_hashes(window)) == 1000
     assert engine.run_once(force=True).ok
