@@ -73,7 +73,7 @@ def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
     from sync.status import sync_status
 
     status = cli.local_status(ctx)
-    with ctx.session() as session:
+    with ctx.read() as session:
         status["sync"] = sync_status(session)
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2, default=str))

@@ -39,7 +39,7 @@ def authenticate(ctx: AppContext, username: str) -> CurrentUser:
 
 
 def cmd_init(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         state = session.get_one(SyncState, 1)
         print(f"Almacén listo en {ctx.data_dir} — oficina {state.oficina}, ventanilla "
               f"{state.ventanilla}{' (DEMO)' if state.demo else ''}, configuración "
@@ -68,7 +68,7 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
     """Back-capture: requisitos not listed in the file are taken as received (paper archive)."""
     data = _read_capture_file(Path(args.answers))
     user = authenticate(ctx, args.user)
-    with ctx.session() as session:
+    with ctx.read() as session:
         tramite = get_tramite(session, args.tramite, None)
     given = {r["clave"]: r for r in data.get("requisitos", [])}
     requisitos = [RequisitoAnswer(r.clave, bool(given.get(r.clave, {}).get("recibido", True)),
@@ -84,7 +84,7 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_list(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         rows = page_expedientes(session, search=args.search or "", limit=args.limit)
     for r in rows:
         print(f"{r.folio}\t{r.captured_at:%Y-%m-%d %H:%M}\t{r.status}\t{r.sync_state}\t"
@@ -93,7 +93,7 @@ def cmd_list(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_show(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         row = get_expediente(session, args.folio)
         shown = {c: getattr(row, c) for c in (
             "folio", "uuid", "tramite_homoclave", "tramite_version", "nombre", "curp", "rfc",
@@ -105,7 +105,7 @@ def cmd_show(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_verify_audit(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         report = verify_chain(session)
     if report.ok:
         print(f"Bitácora íntegra: {report.checked} registros verificados.")
@@ -116,7 +116,7 @@ def cmd_verify_audit(ctx: AppContext, args: Namespace) -> int:
 
 
 def local_status(ctx: AppContext) -> dict[str, Any]:
-    with ctx.session() as session:
+    with ctx.read() as session:
         state = session.get_one(SyncState, 1)
         by_status = dict(session.execute(
             select(Expediente.status, func.count()).group_by(Expediente.status)).tuples().all())

@@ -23,7 +23,7 @@ from ui.tasks import Lane, TaskRunner
 
 
 def read_sync_summary(ctx: AppContext) -> dict[str, object]:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return sync_status(session)
 
 
