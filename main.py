@@ -93,7 +93,7 @@ def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
     from sync.status import sync_status
 
     status = cli.local_status(ctx)
-    with ctx.session() as session:
+    with ctx.read() as session:
         status["sync"] = sync_status(session)
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2, default=str))
@@ -187,7 +187,7 @@ def setup_logging(data_dir: Path) -> None:
 
 
 def _is_set_up(ctx: AppContext) -> bool:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return office_is_set_up(session)
 
 

@@ -105,7 +105,7 @@ def login(ctx: AppContext, username: str, password: str,
     name = username.strip().lower()
     if platform is None and ctx.platform_login is not None:
         platform = ctx.platform_login(ctx)
-    with ctx.session() as session:
+    with ctx.read() as session:
         user = session.get(User, name)
         stored = (user.password_hash, user.locked_until) if user and user.active else None
     if stored is not None:
@@ -113,7 +113,7 @@ def login(ctx: AppContext, username: str, password: str,
     matches = stored is not None and _password_matches(stored[0], password)
     profile = None if matches else _ask_platform(platform, name, password)
     failure: str | None = None
-    with ctx.session() as session:
+    with ctx.write() as session:
         user = session.get(User, name)
         if profile is not None:
             user = _cache_platform_user(session, profile, password)
@@ -159,7 +159,7 @@ def create_user(ctx: AppContext, actor: CurrentUser, username: str, full_name: s
     require(actor, Permission.MANAGE_USERS)
     if len(password) < 8:
         raise VentanillaError("La contraseña debe tener al menos 8 caracteres.")
-    with ctx.session() as session:
+    with ctx.write() as session:
         if session.get(User, username.lower()) is not None:
             raise VentanillaError(f"Ya existe el usuario «{username}».")
         session.add(User(username=username.lower(), full_name=full_name, role=role.value,

@@ -233,7 +233,7 @@ def _pinned_key(session: Session) -> str:
 def _audit_refusal(ctx: AppContext, user: CurrentUser, path: Path, error: BundleError) -> None:
     """Record the refused import in its own transaction (the import's own was rolled back)."""
     try:
-        with ctx.session() as session:
+        with ctx.write() as session:
             append_audit(session, user.username, "config.import_refused", path.name[:64],
                          {"file": path.name, "reason": error.message})
     except Exception:  # the refusal itself is what the user must see
@@ -245,7 +245,7 @@ def import_bundle_file(ctx: AppContext, path: Path, user: CurrentUser) -> Bundle
     require(user, Permission.IMPORT_CONFIG)
     try:
         payload, signature = read_bundle_file(path)
-        with ctx.session() as session:
+        with ctx.write() as session:
             bundle = verify_bundle(payload, signature, _pinned_key(session))
             apply_bundle(session, bundle, payload, signature)
             append_audit(session, user.username, "config.import", f"config:{bundle.version}",

@@ -86,7 +86,7 @@ def check_requisitos(tramite: TramiteDef, answers: list[RequisitoAnswer]) -> dic
 
 
 def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
-    with ctx.session() as session:
+    with ctx.read() as session:
         tramite = get_tramite(session, request.homoclave, request.version)
         bundle = current_bundle(session)
     max_bytes = bundle.max_anexo_mb * 1_048_576
@@ -125,7 +125,7 @@ def capture_expediente(
 def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
            prepared: _Prepared) -> CaptureResult:
     now = datetime.now().replace(microsecond=0)
-    with ctx.session() as session:
+    with ctx.write() as session:
         refuse_capture_while_resyncing(session)
         state = session.get_one(SyncState, 1)
         folio = allocate_folio(session, state.oficina, state.ventanilla, now.year)

@@ -42,7 +42,7 @@ def authenticate(ctx: AppContext, username: str) -> CurrentUser:
 
 
 def cmd_init(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         state = session.get_one(SyncState, 1)
         print(f"Almacén listo en {ctx.data_dir} — oficina {state.oficina}, ventanilla "
               f"{state.ventanilla}{' (DEMO)' if state.demo else ''}, configuración "
@@ -61,7 +61,7 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
     """Back-capture: requisitos not listed in the file are taken as received (paper archive)."""
     data = read_capture_file(Path(args.answers))
     user = authenticate(ctx, args.user)
-    with ctx.session() as session:
+    with ctx.read() as session:
         tramite = get_tramite(session, args.tramite, None)
     given = {r.clave: r for r in data.requisitos}
     requisitos = [RequisitoAnswer(r.clave, given[r.clave].recibido, given[r.clave].nota)
@@ -77,7 +77,7 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_list(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         rows = page_expedientes(session, search=args.search or "", limit=args.limit)
     for r in rows:
         print(f"{r.folio}\t{format_datetime(r.captured_at)}\t{r.status}\t{r.sync_state}\t"
@@ -86,7 +86,7 @@ def cmd_list(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_show(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         row = get_expediente(session, args.folio)
         shown = {c: getattr(row, c) for c in (
             "folio", "uuid", "tramite_homoclave", "tramite_version", "nombre", "curp", "rfc",
@@ -98,7 +98,7 @@ def cmd_show(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_verify_audit(ctx: AppContext, args: Namespace) -> int:
-    with ctx.session() as session:
+    with ctx.read() as session:
         report = verify_chain(session)
     if report.ok:
         print(f"Bitácora íntegra: {report.checked} registros verificados.")
@@ -109,7 +109,7 @@ def cmd_verify_audit(ctx: AppContext, args: Namespace) -> int:
 
 
 def local_status(ctx: AppContext) -> dict[str, Any]:
-    with ctx.session() as session:
+    with ctx.read() as session:
         state = session.get_one(SyncState, 1)
         by_status = dict(session.execute(
             select(Expediente.status, func.count()).group_by(Expediente.status)).tuples().all())

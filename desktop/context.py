@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.paths import DB_FILENAME, ensure_data_dir
-from localdb.engine import make_engine, make_session_factory
+from localdb.engine import make_engine, make_session_factory, reader
 from localdb.migrate import upgrade_to_head
 
 if TYPE_CHECKING:
@@ -28,15 +28,28 @@ class AppContext:
     # Set by the composition root (main.py) from sync/: how a login asks the platform about a
     # user this store cannot vouch for. None: logins are local only (tests, scripts).
     platform_login: Callable[[AppContext], PlatformCheck | None] | None = None
+    _reader: Engine = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._reader = reader(self.engine)
 
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One session per user action or job: commit on success, roll back on any error."""
+    def write(self) -> Iterator[Session]:
+        """One session per user action or job that changes the store: BEGIN IMMEDIATE (it
+        waits for another writer, up to the busy timeout), commit on success, roll back on any
+        error."""
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session that only reads: BEGIN DEFERRED, so it never waits for a writer (WAL); any
+        write in it fails (PRAGMA query_only)."""
+        with self.sessions(bind=self._reader) as session, session.begin():
             yield session
 
     def close(self) -> None:

@@ -37,12 +37,12 @@ DEMO_CREATED = (
 
 def bootstrap_if_empty(ctx: AppContext) -> bool:
     """Create the demo office when the store has never been set up; returns True if it did."""
-    with ctx.session() as session:
+    with ctx.read() as session:
         if office_is_set_up(session):
             return False
     payload, signature = read_bundle_file(DEMO_BUNDLE_PATH)
     bundle = verify_bundle(payload, signature, DEMO_PUBLIC_KEY_PEM)
-    with ctx.session() as session:
+    with ctx.write() as session:
         session.add(SyncState(
             id=1, machine_id=f"DEMO-{secrets.token_hex(4).upper()}",
             municipio=bundle.municipio.nombre,

@@ -159,7 +159,7 @@ def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
     """Render without recording it (a preview); the reprint number is the one it would carry."""
     require(user, Permission.PRINT)
     kind, geometry = _doc_kind(doc), get_layout(layout)
-    with ctx.session() as session:
+    with ctx.write() as session:
         variant = variant_of(_expediente(session, folio), kind)
         reprint = copies_printed(session, folio, kind, variant)
         data = document_data_for(session, folio, reprint_number=reprint,
@@ -172,7 +172,7 @@ def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
 def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
                 destinations: list[str]) -> None:
     """Audit one copy that left the machine and count it on the expediente."""
-    with ctx.session() as session:
+    with ctx.write() as session:
         expediente = _expediente(session, rendered.folio)
         expediente.print_count = (expediente.print_count or 0) + 1
         append_audit(session, user.username, PRINT_ACTION, rendered.folio, {
@@ -189,14 +189,14 @@ def produce_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
 
 
 def default_printer(ctx: AppContext) -> str | None:
-    with ctx.session() as session:
+    with ctx.read() as session:
         row = session.get(Setting, DEFAULT_PRINTER_SETTING)
         return row.value if row and row.value.strip() else None
 
 
 def set_default_printer(ctx: AppContext, user: CurrentUser, printer: str) -> None:
     require(user, Permission.PRINT)
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = session.get(Setting, DEFAULT_PRINTER_SETTING)
         if row is None:
             session.add(Setting(key=DEFAULT_PRINTER_SETTING, value=printer.strip()))

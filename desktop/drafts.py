@@ -44,7 +44,7 @@ class DraftSummary:
 def save_draft(ctx: AppContext, user: CurrentUser, draft: DraftInput) -> str:
     """Create or overwrite a borrador; attachments go to the blob store like captured ones."""
     require(user, Permission.CAPTURE)
-    with ctx.session() as session:
+    with ctx.read() as session:
         get_tramite(session, draft.homoclave, draft.version)
         max_bytes = current_bundle(session).max_anexo_mb * 1_048_576
     files = []
@@ -53,7 +53,7 @@ def save_draft(ctx: AppContext, user: CurrentUser, draft: DraftInput) -> str:
         files.append({"sha256": blob.sha256, "filename": a.filename, "mime": blob.mime,
                       "campo": a.campo})
     uuid = draft.uuid or uuid7()
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = session.get(Draft, uuid) or Draft(uuid=uuid, created_by=user.username)
         row.tramite_homoclave, row.tramite_version = draft.homoclave, draft.version
         row.answers = dict(draft.answers)
@@ -100,7 +100,7 @@ def load_draft(session: Session, uuid: str, blob_dir: Path) -> DraftInput:
 
 def delete_draft(ctx: AppContext, user: CurrentUser, uuid: str) -> None:
     require(user, Permission.CAPTURE)
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = session.get(Draft, uuid)
         if row is not None:
             session.delete(row)

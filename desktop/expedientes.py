@@ -143,7 +143,7 @@ def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str)
     if len(reason.strip()) < 5:
         raise VentanillaError("Escriba el motivo de la cancelación (al menos 5 caracteres).")
     now = datetime.now().replace(microsecond=0)
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = get_expediente(session, folio)
         if row.status == "anulado":
             raise VentanillaError(f"El folio {folio} ya estaba cancelado.")

@@ -68,7 +68,7 @@ def _info(row: Expediente) -> PaymentInfo:
 
 
 def payment_info(ctx: AppContext, folio: str) -> PaymentInfo:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return _info(get_expediente(session, folio))
 
 
@@ -110,7 +110,7 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
     key = _clean_method(method)
     ref = _clean_reference(key, reference)
     now = datetime.now().replace(microsecond=0)
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = get_expediente(session, folio)
         _refuse_unpayable(row)
         row.payment_method, row.payment_reference = key, ref

@@ -151,14 +151,14 @@ def load_signer(session: Session, store: CredentialStore) -> ReceiptSigner:
 
 def receipt_url(ctx: AppContext, folio: str, total: Decimal, date: date,
                 expediente_sha256: str) -> str:
-    with ctx.session() as session:
+    with ctx.write() as session:
         signer = load_signer(session, CredentialStore(ctx.data_dir))
     return signer.url(folio, total, date, expediente_sha256)
 
 
 def receipt_public_key_pem(ctx: AppContext) -> str:
     """This machine's receipt public key (PEM), creating the pair if needed: for enrollment."""
-    with ctx.session() as session:
+    with ctx.write() as session:
         key = ensure_receipt_key(session, CredentialStore(ctx.data_dir))
     return _public_pem(key.public_key())
 
@@ -175,7 +175,7 @@ def verify_receipt_command(ctx: AppContext, url: str) -> tuple[int, str]:
     The machine id in the URL is routing for the platform, not signed data: a signature by one of
     this machine's keys is authentic whatever id the URL names (e.g. printed before enrollment).
     """
-    with ctx.session() as session:
+    with ctx.read() as session:
         machine_id = _machine(session).machine_id
         checks = [verify_receipt_url(url, key) for key in _known_public_keys(session)]
         authentic = next((c for c in checks if c.authentic), None)

@@ -1,4 +1,11 @@
-"""Engine set-up for the local SQLite store: WAL, synchronous=FULL, foreign keys, busy timeout."""
+"""Engine set-up for the local SQLite store: WAL, synchronous=FULL, foreign keys, busy timeout.
+
+The transaction rule: a write transaction starts with BEGIN IMMEDIATE (it takes the one write
+lock at once, so two writers queue on the busy timeout instead of one failing later when its
+read lock cannot upgrade); a read transaction starts with BEGIN DEFERRED and runs with
+`PRAGMA query_only`, so under WAL it reads its snapshot without ever waiting for a writer, and
+SQLite refuses any write made in it. Reads go through `reader(engine)`; everything else writes.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +28,22 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(conn: Any) -> None:
-    # Take the write lock at BEGIN so two writers queue on busy_timeout instead of
-    # failing later with "database is locked" when a read transaction upgrades.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY_OPTION = "ventanilla_read_only"
+
+
+def _begin(conn: Any) -> None:
+    # query_only is per connection and the pool reuses connections: set it on every BEGIN.
+    if conn.get_execution_options().get(READ_ONLY_OPTION, False):
+        conn.exec_driver_sql("PRAGMA query_only=ON")
+        conn.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        conn.exec_driver_sql("PRAGMA query_only=OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine (same pool), whose transactions are deferred and read-only."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
 def make_engine(db_path: Path) -> Engine:
@@ -42,7 +61,7 @@ def make_engine(db_path: Path) -> Engine:
     def _disable_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
 
-    event.listen(engine, "begin", _begin_immediate)
+    event.listen(engine, "begin", _begin)
     return engine
 
 

@@ -147,7 +147,7 @@ def seed_expedientes(ctx: AppContext, user: CurrentUser) -> None:
         answers = {"nombre": nombre, "curp": base + curp_check_digit(base),
                    "telefono": "6622150340", "domicilio": "Calle Rosales 120, Centro",
                    "cp": "83000", "clave_catastral": "03-118-021", **extra}
-        with ctx.session() as session:
+        with ctx.read() as session:
             tramite = get_tramite(session, homoclave, None)
         claves = {c.clave for c in tramite.campos}
         saved = capture_expediente(ctx, user, CaptureRequest(

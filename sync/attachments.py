@@ -113,7 +113,7 @@ def upload_blobs(ctx: AppContext, client: PlatformClient, hashes: Iterable[str])
             outcome.delivered.append(sha)
     finally:
         if outcome.delivered:
-            with ctx.session() as session:
+            with ctx.write() as session:
                 session.execute(update(Attachment).where(
                     Attachment.sha256.in_(outcome.delivered)).values(uploaded=True))
     return outcome
@@ -125,7 +125,7 @@ def upload_attachments(ctx: AppContext, client: PlatformClient,
     wanted = referenced_hashes(mutations)
     if not wanted:
         return UploadOutcome()
-    with ctx.session() as session:
+    with ctx.write() as session:
         done = set(session.scalars(select(Attachment.sha256).where(
             Attachment.sha256.in_(wanted), Attachment.uploaded.is_(True))))
     return upload_blobs(ctx, client, wanted - done)
@@ -162,13 +162,13 @@ class AnexosOutcome:
 def complete_attachments(ctx: AppContext, client: PlatformClient) -> AnexosOutcome:
     """The anexos step: deliver what `faltan_anexos` expedientes lack, then settle them. Raises
     the first failure after trying every blob, so the run retries and reports the step."""
-    with ctx.session() as session:
+    with ctx.write() as session:
         rows = session.execute(select(Attachment.expediente_uuid, Attachment.sha256)
                                .join(Expediente, Expediente.uuid == Attachment.expediente_uuid)
                                .where(Expediente.sync_state == MISSING_STATE,
                                       Attachment.uploaded.is_(False))).all()
     uploads = upload_blobs(ctx, client, {sha for _, sha in rows})
-    with ctx.session() as session:
+    with ctx.write() as session:
         settle_synced(session, {uuid for uuid, _ in rows})
         waiting = count_missing_anexos(session)
     failure = uploads.first_failure()

@@ -70,7 +70,7 @@ def _print_rejections(ctx: AppContext, count: int) -> None:
     """The platform's reason for each mutation it refused in this run."""
     if not count:
         return
-    with ctx.session() as session:
+    with ctx.read() as session:
         refused = rejected_mutations(session, limit=count)
     for item in reversed(refused):
         print(f"Rechazado por la plataforma: {item['folio'] or item['entity_uuid']} "

@@ -69,7 +69,7 @@ def _already_applied(session: Session, version: int, payload: bytes) -> bool:
 
 def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
     """Fetch and apply the platform's bundle if it changed; never raises BundleError."""
-    with ctx.session() as session:
+    with ctx.read() as session:
         state = session.get_one(SyncState, 1)
         etag, pinned = state.config_etag, state.platform_public_key or ""
     fetched = _fetch(client, etag)
@@ -78,7 +78,7 @@ def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
     payload, signature, new_etag = fetched
     try:
         bundle = verify_bundle(payload, signature, pinned)
-        with ctx.session() as session:
+        with ctx.write() as session:
             state = session.get_one(SyncState, 1)
             if _already_applied(session, bundle.version, payload):
                 state.config_etag = new_etag  # e.g. imported earlier from a USB stick

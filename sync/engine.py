@@ -171,7 +171,7 @@ class SyncEngine:
                       runner)
 
     def _target(self, force: bool) -> _Target | SyncReport:
-        with self.ctx.session() as session:
+        with self.ctx.read() as session:
             state = session.get_one(SyncState, 1)
             if not state.demo and state.server_url and (force or is_due(state, self._clock())):
                 return _Target(state.server_url, state.machine_id)
@@ -186,7 +186,7 @@ class SyncEngine:
     def _succeeded(self, push: PushOutcome, pull: PullOutcome,
                    config: ConfigOutcome) -> SyncReport:
         now = self._clock()
-        with self.ctx.session() as session:
+        with self.ctx.write() as session:
             state = session.get_one(SyncState, 1)
             record_success(state)
             state.last_success_at = now
@@ -208,7 +208,7 @@ class SyncEngine:
         now = self._clock()
         header = exc.retry_after if isinstance(exc, PlatformBusy) else None
         retry_after = parse_retry_after(header, now.astimezone(UTC))
-        with self.ctx.session() as session:
+        with self.ctx.write() as session:
             state = session.get_one(SyncState, 1)
             next_at = record_failure(state, now, retry_after, self._rng)
             state.last_error, state.last_error_at = message, now
@@ -230,7 +230,7 @@ class SyncEngine:
     def _notify(self, state: ConnectionState, message: str, pending: int | None = None,
                 rejected: int = 0, last_success_at: datetime | None = None) -> None:
         if pending is None:
-            with self.ctx.session() as session:
+            with self.ctx.write() as session:
                 pending, rejected = count_pending(session), count_rejected(session)
         status = SyncStatus(state, pending, rejected, message, last_success_at)
         try:

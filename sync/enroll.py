@@ -67,7 +67,7 @@ class EnrollResult:
 
 
 def _check_not_enrolled(ctx: AppContext) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         state = session.get(SyncState, 1)
         if state is not None and not state.demo and state.server_url:
             raise AlreadyEnrolled(state.server_url)
@@ -123,7 +123,7 @@ def enroll(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollRes
     _check_not_enrolled(ctx)
     answer = _request_enrollment(base_url, code, receipt_public_key_pem(ctx))
     warning = save_machine_token(ctx.data_dir, answer.machine_token)
-    with ctx.session() as session:
+    with ctx.write() as session:
         state = session.get_one(SyncState, 1)
         discarded, retired = _leave_demo(session) if state.demo else (0, 0)
         # The demo users' passwords are published: they must not open a real office's window.

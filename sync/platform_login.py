@@ -25,7 +25,7 @@ LOGIN_TIMEOUT = (3.0, 8.0)  # connect, read (seconds)
 
 def platform_check(ctx: AppContext) -> PlatformCheck | None:
     """None in demo mode or before enrollment: there is no platform to ask."""
-    with ctx.session() as session:
+    with ctx.read() as session:
         state = session.get(SyncState, 1)
         url = state.server_url if state is not None and not state.demo else None
     if not url:

@@ -164,7 +164,7 @@ def apply_page(session: Session, page: PullResponse, sent_cursor: int,
 
 
 def _reset_cursor(ctx: AppContext, epoch: str | None) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         state = session.get_one(SyncState, 1)
         log.warning("platform epoch changed (%s -> %s); pull cursor reset", state.epoch, epoch)
         state.pull_cursor = 0
@@ -191,10 +191,10 @@ def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000
                  include_own: bool = False) -> PullOutcome:
     """Pull until has_more is false. A 410 resets the cursor ONCE per run (never loops)."""
     outcome = PullOutcome()
-    with ctx.session() as session:
+    with ctx.write() as session:
         outcome.changes += retry_set_aside(session, apply_change)
     while outcome.pages < max_pages:
-        with ctx.session() as session:
+        with ctx.write() as session:
             state = session.get_one(SyncState, 1)
             cursor, epoch = state.pull_cursor, state.epoch
         try:
@@ -205,11 +205,11 @@ def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000
             outcome.epoch_resets += 1
             _reset_cursor(ctx, exc.epoch)
             continue
-        with ctx.session() as session:
+        with ctx.write() as session:
             outcome.changes += apply_page(session, page, cursor, epoch)
         outcome.pages += 1
         if not page.has_more:
             break
-    with ctx.session() as session:
+    with ctx.write() as session:
         outcome.set_aside = count_set_aside(session)
     return outcome

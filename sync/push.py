@@ -116,7 +116,7 @@ def _mark_expedientes(session: Session, touched: dict[str, str]) -> None:
 
 def note_failed_attempt(ctx: AppContext, batch: list[Mutation], message: str) -> None:
     ids = [m.mutation_id for m in batch]
-    with ctx.session() as session:
+    with ctx.write() as session:
         session.execute(update(OutboxEntry).where(
             OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == "pending")
             .values(attempts=OutboxEntry.attempts + 1, last_error=message))
@@ -138,7 +138,7 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
     """Push until the outbox has nothing pending; raises OutOfSequence at a gap."""
     total = PushOutcome()
     for _ in range(max_batches):
-        with ctx.session() as session:
+        with ctx.write() as session:
             batch = pending_batch(session)
             pending_after = count_pending(session) - len(batch)
         if not batch:
@@ -147,7 +147,7 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
         total.attachments += len(uploads.delivered)
         total.attachments_failed += len(uploads.failed)
         response = _send(ctx, client, machine_id, batch, pending_after)
-        with ctx.session() as session:
+        with ctx.write() as session:
             outcome = mark_results(session, batch, response)
         total.acked += outcome.acked
         total.rejected += outcome.rejected

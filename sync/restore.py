@@ -37,7 +37,7 @@ def catch_up_if_restored(ctx: AppContext, client: PlatformClient) -> bool:
         return False
     platform = PlatformMarks(state.last_mutation_id, state.folios)
     first_reused = _first_reused_id(ctx, client, state.last_mutation_id)
-    with ctx.session() as session:
+    with ctx.write() as session:
         if first_reused is not None or is_behind(session, platform):
             moved = begin_resync(session, platform, first_reused)
             log.warning("restored copy detected: platform last=%d, %d pending mutation(s) moved",
@@ -56,13 +56,13 @@ def _platform_state(client: PlatformClient,
 
 
 def own_records_pulled(ctx: AppContext) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         finish_resync(session)
 
 
 def _first_reused_id(ctx: AppContext, client: PlatformClient, platform_last: int) -> int | None:
     """The lowest pending mutation id the platform recorded with another sha256, if any."""
-    with ctx.session() as session:
+    with ctx.read() as session:
         pending = dict(session.execute(
             select(OutboxEntry.mutation_id, OutboxEntry.sha256).where(
                 OutboxEntry.state == "pending", OutboxEntry.mutation_id <= platform_last)

@@ -42,7 +42,7 @@ def _fill(db_path: Path, homoclave: str, version: int, n: int) -> None:
 @pytest.mark.bench
 def test_capture_commit_latency_with_many_expedientes(demo_ctx, tmp_path: Path) -> None:
     request = _request(demo_ctx, tmp_path)
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         from desktop.catalog import get_tramite
 
         version = get_tramite(s, request.homoclave).version

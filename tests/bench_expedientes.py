@@ -37,7 +37,7 @@ def _time(run: Callable[[], object]) -> tuple[float, float]:
 @pytest.mark.bench
 def test_expedientes_queries_with_many_stored(demo_ctx, tmp_path: Path) -> None:
     request = _request(demo_ctx, tmp_path)
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         version = get_tramite(s, request.homoclave).version
     _fill(demo_ctx.db_path, request.homoclave, version, EXISTING)
     middle = EXISTING // 2
@@ -52,7 +52,7 @@ def test_expedientes_queries_with_many_stored(demo_ctx, tmp_path: Path) -> None:
         "CURP look-up": lambda: find_applicant_by_curp(s, "GODE561231HSRRRN00"),
     }
     print(f"\nBENCH expedientes: {EXISTING} stored, {REPEATS} runs each")
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         assert len(page_expedientes(s, search=f"HMO-V09-2025-{middle:06d}")) == 1
         for name, run in queries.items():
             median, p95 = _time(run)

@@ -67,7 +67,7 @@ def seed_office(data_dir: Path, *, nombre: str = "José Peña Núñez",
     ctx = open_context(data_dir)
     tramite = _tramite_def(tramite_nombre)
     bundle = _bundle(tramite)
-    with ctx.session() as s:
+    with ctx.write() as s:
         s.add(SyncState(id=1, machine_id=MACHINE_ID, municipio="Hermosillo", oficina="OFI",
                         oficina_nombre="Centro de Gobierno", ventanilla="V03", demo=demo))
         s.add(Dependencia(clave="DDUE", nombre="Desarrollo Urbano y Ecología"))

@@ -20,7 +20,7 @@ def test_demo_users_log_in_with_their_role(demo_ctx) -> None:
 
 
 def test_password_is_stored_as_argon2id(demo_ctx) -> None:
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         assert s.get(User, "operador").password_hash.startswith("$argon2id$")
 
 
@@ -38,10 +38,10 @@ def test_five_failures_lock_for_five_minutes_even_with_right_password(demo_ctx) 
     assert locked.value.minutes_left == 5
     with pytest.raises(AccountLocked, match="Intente de nuevo en 5 minutos"):
         login(demo_ctx, "operador", "operador123")
-    with demo_ctx.session() as s:  # the lock expires
+    with demo_ctx.write() as s:  # the lock expires
         s.get(User, "operador").locked_until = datetime.now() - timedelta(seconds=1)
     assert login(demo_ctx, "operador", "operador123").username == "operador"
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         actions = [a.action for a in s.query(AuditEntry).all()]
     assert "auth.locked" in actions
 

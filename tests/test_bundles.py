@@ -52,7 +52,7 @@ DEMO_KEY = DEMO_PRIVATE_KEY_PATH.read_bytes()
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[AppContext]:
     ctx = open_context(tmp_path / "datos")
-    with ctx.session() as s:
+    with ctx.write() as s:
         s.add(SyncState(id=1, machine_id="demo", oficina="HMO", ventanilla="V01",
                         platform_public_key=DEMO_PUBLIC_KEY_PEM))
     yield ctx
@@ -94,7 +94,7 @@ def tramite_of(data: dict[str, Any], homoclave: str) -> dict[str, Any]:
 
 def snapshot(ctx: AppContext) -> dict[str, Any]:
     """Everything a bundle may change; compared before and after a refusal."""
-    with ctx.session() as s:
+    with ctx.write() as s:
         state = s.get(SyncState, 1)
         return {
             "config_version": state.config_version if state else None,
@@ -109,7 +109,7 @@ def snapshot(ctx: AppContext) -> dict[str, Any]:
 
 def test_demo_bundle_verifies_and_applies(store: AppContext) -> None:
     bundle = import_bundle_file(store, DEMO_BUNDLE_PATH, ADMIN)
-    with store.session() as s:
+    with store.write() as s:
         assert s.get_one(SyncState, 1).config_version == bundle.version == 1
         assert len(search_tramites(s)) == len(bundle.tramites) >= 12
         assert current_bundle(s) == bundle
@@ -207,7 +207,7 @@ def test_tampered_payload_byte_is_refused(applied: AppContext, tmp_path: Path) -
     with pytest.raises(BundleError, match="La firma del paquete de configuración no es válida"):
         import_bundle_file(applied, path, ADMIN)
     assert snapshot(applied) == before
-    with applied.session() as s:
+    with applied.write() as s:
         refused = s.scalars(select(AuditEntry).where(
             AuditEntry.action == "config.import_refused")).one()
         assert "firma" in refused.detail["reason"]
@@ -249,12 +249,12 @@ def test_bare_store_without_sync_state_applies_and_still_refuses_downgrades(
         tmp_path: Path) -> None:
     ctx = open_context(tmp_path / "bare")
     try:
-        with ctx.session() as s:
+        with ctx.write() as s:
             apply_bundle(s, verify_bundle(*signed(source(4)), DEMO_PUBLIC_KEY_PEM),
                          *signed(source(4)))
-        with ctx.session() as s, pytest.raises(BundleError, match="ya está aplicada la 4"):
+        with ctx.write() as s, pytest.raises(BundleError, match="ya está aplicada la 4"):
             apply_bundle(s, Bundle.model_validate(source(2)), *signed(source(2)))
-        with ctx.session() as s:
+        with ctx.write() as s:
             assert current_bundle(s).version == 4
     finally:
         ctx.close()
@@ -276,7 +276,7 @@ def test_only_admins_import_configuration(store: AppContext) -> None:
 
 
 def test_current_bundle_on_an_empty_store(store: AppContext) -> None:
-    with store.session() as s, pytest.raises(NotFound, match="importe un paquete"):
+    with store.write() as s, pytest.raises(NotFound, match="importe un paquete"):
         current_bundle(s)
 
 
@@ -383,7 +383,7 @@ def test_more_referential_refusals() -> None:
 
 def _pin_draft_and_expediente(ctx: AppContext, homoclave: str) -> None:
     now = datetime(2026, 3, 2, 10, 30)
-    with ctx.session() as s:
+    with ctx.write() as s:
         s.add(Draft(uuid="d-1", tramite_homoclave=homoclave, tramite_version=1, answers={},
                     requisitos=[], attachments=[], created_by="operador", updated_at=now))
         s.add(Expediente(
@@ -400,7 +400,7 @@ def test_new_version_keeps_old_versions_used_by_drafts_and_expedientes(
     tramite_of(data, "HMO-TM-002").update(version=2, nombre="Constancia de no adeudo predial")
     data["tramites"] = [t for t in data["tramites"] if t["homoclave"] != "HMO-OCEG-001"]
     import_bundle_file(applied, write(tmp_path / "v2.json", data), ADMIN)
-    with applied.session() as s:
+    with applied.write() as s:
         rows = {(t.homoclave, t.version): t for t in s.scalars(select(Tramite))}
         assert rows["HMO-TM-002", 1].active is False
         assert rows["HMO-TM-002", 2].active is True and rows["HMO-TM-002", 2].bundle_version == 2
@@ -418,7 +418,7 @@ def test_unused_old_versions_are_kept_too(applied: AppContext, tmp_path: Path) -
     data = source(2)
     tramite_of(data, "HMO-SPM-001")["version"] = 2
     import_bundle_file(applied, write(tmp_path / "v2.json", data), ADMIN)
-    with applied.session() as s:
+    with applied.write() as s:
         versions = s.scalars(select(Tramite.version).where(
             Tramite.homoclave == "HMO-SPM-001").order_by(Tramite.version)).all()
         assert versions == [1, 2]
@@ -429,7 +429,7 @@ def test_a_withdrawn_version_comes_back_active(applied: AppContext, tmp_path: Pa
     data["tramites"] = [t for t in data["tramites"] if t["homoclave"] != "HMO-IMCA-001"]
     import_bundle_file(applied, write(tmp_path / "v2.json", data), ADMIN)
     import_bundle_file(applied, write(tmp_path / "v3.json", source(3)), ADMIN)
-    with applied.session() as s:
+    with applied.write() as s:
         assert get_tramite(s, "HMO-IMCA-001").version == 1
 
 
@@ -460,10 +460,10 @@ def test_database_failure_at_the_last_step_rolls_back_the_savepoint(
     payload, signature = signed(data)
     bundle = verify_bundle(payload, signature, DEMO_PUBLIC_KEY_PEM)
     before = snapshot(applied)
-    with applied.session() as s:
+    with applied.write() as s:
         with pytest.raises(Exception, match="disk says no"):
             apply_bundle(s, bundle, payload, signature)
         s.get_one(SyncState, 1).last_error = "otra escritura de la misma transacción"
     assert snapshot(applied) == before
-    with applied.session() as s:
+    with applied.write() as s:
         assert s.get_one(SyncState, 1).last_error == "otra escritura de la misma transacción"

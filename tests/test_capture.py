@@ -33,7 +33,7 @@ OPERADOR = CurrentUser("operador", "Ana Lucía Valenzuela (DEMO)", Role.OPERADOR
 
 
 def _first_tramite(ctx):
-    with ctx.session() as s:
+    with ctx.write() as s:
         summary = search_tramites(s, "")[0]
         return get_tramite(s, summary.homoclave), current_bundle(s).clave_catastral_patron
 
@@ -51,7 +51,7 @@ def _request(ctx, tmp_path: Path, **overrides) -> CaptureRequest:
 
 
 def _counts(ctx) -> tuple[int, int, int, int]:
-    with ctx.session() as s:
+    with ctx.write() as s:
         return tuple(s.scalar(select(func.count()).select_from(m)) or 0
                      for m in (Expediente, OutboxEntry, Attachment, FolioCounter))
 
@@ -59,7 +59,7 @@ def _counts(ctx) -> tuple[int, int, int, int]:
 def test_capture_writes_everything_with_a_folio(demo_ctx, tmp_path: Path) -> None:
     result = capture_expediente(demo_ctx, OPERADOR, _request(demo_ctx, tmp_path))
     assert re.fullmatch(r"HMO-V01-\d{4}-000001", result.folio)
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         exp = s.get(Expediente, result.uuid)
         assert exp.folio == result.folio and exp.nombre == "José Peña Núñez"
         assert exp.curp == make_curp() and exp.sync_state == "pendiente"
@@ -103,7 +103,7 @@ def test_required_requisito_needs_tick_or_pending_note(demo_ctx, tmp_path: Path)
     pending = [RequisitoAnswer(r.clave, False, "Lo entrega el lunes") for r in required]
     result = capture_expediente(demo_ctx, OPERADOR,
                                 _request(demo_ctx, tmp_path, requisitos=pending))
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         assert s.get(Expediente, result.uuid).requisitos[0]["nota"] == "Lo entrega el lunes"
 
 
@@ -161,7 +161,7 @@ def test_a_capture_outside_the_wire_contract_fails_here_and_writes_nothing(
         demo_ctx, tmp_path: Path) -> None:
     """The payload is built as wire.ExpedientePayload: central never sees one that cannot fit."""
     request = _request(demo_ctx, tmp_path)
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         s.get_one(SyncState, 1).ventanilla = "V" * 65
     before = _counts(demo_ctx)
     with pytest.raises(ValidationError, match="ventanilla"):

@@ -48,7 +48,7 @@ CASES: dict[str, tuple[Writer, str]] = {
 
 @pytest.fixture
 def tramite_answers(demo_ctx: AppContext) -> tuple[str, dict]:
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         homoclave = search_tramites(session, "")[0].homoclave
         tramite = get_tramite(session, homoclave)
         patron = current_bundle(session).clave_catastral_patron
@@ -67,7 +67,7 @@ def test_a_file_of_the_wrong_shape_exits_2_and_writes_nothing(
                "--user", "operador")
     assert done.returncode == 2, done.stderr
     assert reason in done.stderr and "Error inesperado" not in done.stderr
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         assert session.query(Expediente).count() == 0
 
 
@@ -81,5 +81,5 @@ def test_an_endless_attachment_is_refused_while_streaming(
                "--user", "operador")
     assert done.returncode == 2 and "el máximo es" in done.stderr, done.stderr
     assert not [p for p in demo_ctx.blob_dir.rglob("*") if p.is_file()]  # no partial copy left
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         assert session.query(Expediente).count() == 0

@@ -20,7 +20,7 @@ from localdb.models import SyncState, Tramite
 def catalog(tmp_path: Path) -> Iterator[AppContext]:
     ctx = open_context(tmp_path / "datos")
     payload, signature = read_bundle_file(DEMO_BUNDLE_PATH)
-    with ctx.session() as s:
+    with ctx.write() as s:
         s.add(SyncState(id=1, machine_id="demo", oficina="HMO", ventanilla="V01",
                         platform_public_key=DEMO_PUBLIC_KEY_PEM))
         s.flush()
@@ -36,7 +36,7 @@ def homoclaves(found: list[TramiteSummary]) -> list[str]:
 
 def test_empty_search_lists_every_active_tramite_by_dependencia_then_nombre(
         catalog: AppContext) -> None:
-    with catalog.session() as s:
+    with catalog.write() as s:
         found = search_tramites(s)
     assert len(found) == 15
     assert found[0].dependencia_nombre == "Agua de Hermosillo"
@@ -49,7 +49,7 @@ def test_empty_search_lists_every_active_tramite_by_dependencia_then_nombre(
 
 
 def test_summary_carries_what_the_list_shows(catalog: AppContext) -> None:
-    with catalog.session() as s:
+    with catalog.write() as s:
         [licencia] = search_tramites(s, "licencia de construccion")
     assert licencia == TramiteSummary("HMO-DUE-002", 1, "Licencia de construcción", "DUE",
                                       "Desarrollo Urbano y Ecología", 2, 10)
@@ -67,14 +67,14 @@ def test_summary_carries_what_the_list_shows(catalog: AppContext) -> None:
 ])
 def test_search_is_accent_and_case_insensitive(catalog: AppContext, text: str,
                                                expected: list[str]) -> None:
-    with catalog.session() as s:
+    with catalog.write() as s:
         assert homoclaves(search_tramites(s, text)) == expected
 
 
 def test_inactive_versions_are_not_listed(catalog: AppContext) -> None:
-    with catalog.session() as s:
+    with catalog.write() as s:
         s.execute(update(Tramite).where(Tramite.homoclave == "HMO-IMCA-001").values(active=False))
-    with catalog.session() as s:
+    with catalog.write() as s:
         assert search_tramites(s, "cultura") == []
         with pytest.raises(NotFound, match="HMO-IMCA-001 no existe o ya no está vigente"):
             get_tramite(s, "HMO-IMCA-001")
@@ -82,7 +82,7 @@ def test_inactive_versions_are_not_listed(catalog: AppContext) -> None:
 
 
 def test_get_tramite_returns_the_definition(catalog: AppContext) -> None:
-    with catalog.session() as s:
+    with catalog.write() as s:
         tramite = get_tramite(s, "HMO-DUE-001")
     assert tramite.version == 1 and tramite.dependencia == "DUE"
     assert [c.regla.tipo for c in tramite.cobros] == ["formula"]
@@ -90,7 +90,7 @@ def test_get_tramite_returns_the_definition(catalog: AppContext) -> None:
 
 
 def test_get_tramite_not_found_in_spanish(catalog: AppContext) -> None:
-    with catalog.session() as s:
+    with catalog.write() as s:
         with pytest.raises(NotFound, match="El trámite NO-EXISTE no existe"):
             get_tramite(s, "NO-EXISTE")
         with pytest.raises(NotFound, match="No se encontró la versión 7 del trámite HMO-TM-001"):

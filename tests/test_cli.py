@@ -25,7 +25,7 @@ def run(data_dir: Path, *args: str, password: str = "operador123") -> subprocess
 
 def _answers_file(data_dir: Path, tmp_path: Path) -> tuple[str, Path]:
     ctx = open_demo_office(data_dir)
-    with ctx.session() as s:
+    with ctx.write() as s:
         homoclave = search_tramites(s, "")[0].homoclave
         tramite = get_tramite(s, homoclave)
         patron = current_bundle(s).clave_catastral_patron

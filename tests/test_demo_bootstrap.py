@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _users(data_dir: Path) -> int:
     ctx = open_context(data_dir)
     try:
-        with ctx.session() as session:
+        with ctx.write() as session:
             return session.scalar(select(func.count()).select_from(User)) or 0
     finally:
         ctx.close()
@@ -30,7 +30,7 @@ def _users(data_dir: Path) -> int:
 def test_opening_an_empty_folder_yields_an_empty_store(data_dir: Path) -> None:
     ctx = open_context(data_dir)
     try:
-        with ctx.session() as session:
+        with ctx.write() as session:
             assert not office_is_set_up(session)
             assert session.scalars(select(User)).all() == []
     finally:
@@ -44,7 +44,7 @@ import desktop.auth
 from desktop.context import open_context
 from localdb.models import User
 ctx = open_context(Path(sys.argv[1]))
-with ctx.session() as session:
+with ctx.write() as session:
     print(session.query(User).count(), "desktop.demo_setup" in sys.modules)
 """
 

@@ -33,7 +33,7 @@ def captured(tmp_path: Path) -> tuple[Path, str]:
 def _destinations(data: Path) -> list[list[str]]:
     ctx = open_context(data)
     try:
-        with ctx.session() as s:
+        with ctx.write() as s:
             return [e.detail["destino"] for e in s.query(AuditEntry).filter_by(
                 action=PRINT_ACTION).order_by(AuditEntry.id)]
     finally:

@@ -29,18 +29,18 @@ from tests.test_capture import _request
 
 
 def _print_entries(office: Office) -> list[AuditEntry]:
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.action == PRINT_ACTION)
                               .order_by(AuditEntry.id)))
 
 
 def _print_count(office: Office) -> int:
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         return s.scalars(select(Expediente.print_count)).one()
 
 
 def test_document_data_comes_from_the_expediente_and_its_tramite(office: Office) -> None:
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         data = document_data_for(s, FOLIO, credentials=CredentialStore(office.ctx.data_dir))
     assert (data.municipio, data.estado) == ("Hermosillo", "Sonora")
     assert data.dependencia == "Desarrollo Urbano y Ecología"
@@ -73,7 +73,7 @@ def test_each_copy_is_audited_and_later_copies_say_reimpresion(office: Office) -
                                   (FOLIO, "recibo", "carta", 0), (FOLIO, "acuse", "carta", 2)]
     assert {e.actor for e in entries} == {office.user.username}
     assert _print_count(office) == 4
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert verify_chain(s).ok
 
 
@@ -144,6 +144,6 @@ def test_documents_of_an_expediente_captured_in_the_demo_office(demo_ctx, tmp_pa
     assert "Ana Lucía Valenzuela (DEMO)" in acuse
     assert "Aviso de privacidad." in acuse
     assert f"TOTAL {format_money(result.total)}" in recibo
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         data = document_data_for(s, result.folio, credentials=CredentialStore(demo_ctx.data_dir))
     assert verify_receipt_command(demo_ctx, data.qr_url)[0] == 0

@@ -18,16 +18,16 @@ def test_draft_round_trip_and_capture_consumes_it(demo_ctx, tmp_path: Path) -> N
                        [RequisitoAnswer(tramite.requisitos[0].clave, True)],
                        [AttachmentInput(write_png(tmp_path / "a.png"), "a.png")])
     uuid = save_draft(demo_ctx, OPERADOR, draft)
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         listed = list_drafts(s, "operador")
         resumed = load_draft(s, uuid, demo_ctx.blob_dir)
     assert [d.uuid for d in listed] == [uuid] and listed[0].tramite_nombre == tramite.nombre
     assert resumed.answers == {"nombre_solicitante": "Lupita"}
     assert resumed.version == tramite.version and resumed.attachments[0].path.exists()
     save_draft(demo_ctx, OPERADOR, DraftInput(**{**resumed.__dict__, "answers": {"x": "y"}}))
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         assert load_draft(s, uuid, demo_ctx.blob_dir).answers == {"x": "y"}
     full = _request(demo_ctx, tmp_path)
     capture_expediente(demo_ctx, OPERADOR, CaptureRequest(**{**full.__dict__, "draft_uuid": uuid}))
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         assert list_drafts(s, "operador") == []

@@ -18,7 +18,7 @@ SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
 
 def _folios(ctx: AppContext, count: int) -> list[str]:
     uuids = capture_many(ctx, count)
-    with ctx.session() as s:
+    with ctx.write() as s:
         by_uuid = dict(s.execute(select(Expediente.uuid, Expediente.folio)).tuples().all())
     return [by_uuid[u] for u in uuids]
 
@@ -26,7 +26,7 @@ def _folios(ctx: AppContext, count: int) -> list[str]:
 def test_a_void_reads_its_reason_author_and_time(demo_ctx: AppContext) -> None:
     folio, other = _folios(demo_ctx, 2)
     void_expediente(demo_ctx, SUPERVISOR, folio, "  Capturado dos veces ")
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         standing = expediente_standing(s, folio)
         untouched = expediente_standing(s, other)
     assert standing.status == "anulado" and standing.void is not None
@@ -39,23 +39,23 @@ def test_a_void_reads_its_reason_author_and_time(demo_ctx: AppContext) -> None:
 
 def test_a_void_from_the_platform_has_its_note_as_reason(demo_ctx: AppContext) -> None:
     [folio] = _folios(demo_ctx, 1)
-    with demo_ctx.session() as s:  # what a pulled expediente.status change leaves
+    with demo_ctx.write() as s:  # what a pulled expediente.status change leaves
         s.execute(update(Expediente).where(Expediente.folio == folio)
                   .values(status="anulado", status_note="Duplicado en la oficina"))
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         assert expediente_standing(s, folio).void == VoidRecord("Duplicado en la oficina")
 
 
 def test_rejections_carry_the_platforms_reason_newest_first(demo_ctx: AppContext) -> None:
     [folio] = _folios(demo_ctx, 1)
     register_payment(demo_ctx, SUPERVISOR, folio, "efectivo")
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         uuid = s.scalars(select(Expediente.uuid).where(Expediente.folio == folio)).one()
         s.execute(update(OutboxEntry).where(OutboxEntry.entity_uuid == uuid)
                   .values(state="rejected", last_error="expediente desconocido en la oficina"))
         s.execute(update(Expediente).where(Expediente.uuid == uuid)
                   .values(sync_state="rechazado"))
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         standing = expediente_standing(s, folio)
     assert standing.rejected
     assert standing.rejections == (
@@ -66,7 +66,7 @@ def test_rejections_carry_the_platforms_reason_newest_first(demo_ctx: AppContext
 def test_the_list_page_reads_the_payment(demo_ctx: AppContext) -> None:
     paid, unpaid = _folios(demo_ctx, 2)
     info = register_payment(demo_ctx, SUPERVISOR, paid, "tarjeta")
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         rows = {r.folio: r for r in page_expedientes(s)}
     assert rows[paid].paid and rows[paid].paid_at == info.paid_at
     assert rows[paid].payment_method == "tarjeta"

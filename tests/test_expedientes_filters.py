@@ -22,7 +22,7 @@ SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
 
 
 def _capture(ctx: AppContext, nombre: str) -> str:
-    with ctx.session() as s:
+    with ctx.write() as s:
         tramite = next(get_tramite(s, t.homoclave) for t in search_tramites(s, "")
                        if not archivo_campos(get_tramite(s, t.homoclave)))
         patron = current_bundle(s).clave_catastral_patron
@@ -35,7 +35,7 @@ def _capture(ctx: AppContext, nombre: str) -> str:
 
 def _mark(ctx: AppContext, folio: str, outbox_state: str, sync_state: str) -> None:
     """What a push records: the outbox row acked or rejected, the expediente's sync_state."""
-    with ctx.session() as s:
+    with ctx.write() as s:
         uuid = s.scalars(select(Expediente.uuid).where(Expediente.folio == folio)).one()
         s.execute(update(OutboxEntry).where(OutboxEntry.entity_uuid == uuid)
                   .values(state=outbox_state))
@@ -55,7 +55,7 @@ def queues(demo_ctx: AppContext) -> dict[str, str]:
 
 
 def _folios(ctx: AppContext, **filters: str) -> set[str]:
-    with ctx.session() as s:
+    with ctx.write() as s:
         rows = page_expedientes(s, **filters)  # type: ignore[arg-type]
         assert count_expedientes(s, **filters) == len(rows)  # type: ignore[arg-type]
     return {r.folio for r in rows}
@@ -84,7 +84,7 @@ def test_status_and_sync_filters_combine_with_search(demo_ctx: AppContext,
 def test_a_refused_void_moves_a_sent_expediente_to_the_rejected_queue(
     demo_ctx: AppContext, queues: dict[str, str],
 ) -> None:
-    with demo_ctx.session() as s:  # the creation went through, the void was refused
+    with demo_ctx.write() as s:  # the creation went through, the void was refused
         uuid = s.scalars(select(Expediente.uuid)
                          .where(Expediente.folio == queues["Cancelado"])).one()
         s.execute(update(OutboxEntry).where(OutboxEntry.entity_uuid == uuid,
@@ -101,7 +101,7 @@ def test_a_refused_void_moves_a_sent_expediente_to_the_rejected_queue(
 def test_a_pending_mutation_keeps_a_sent_expediente_in_the_pending_queue(
     demo_ctx: AppContext, queues: dict[str, str],
 ) -> None:
-    with demo_ctx.session() as s:  # another kind of change (a payment…) not sent yet
+    with demo_ctx.write() as s:  # another kind of change (a payment…) not sent yet
         uuid = s.scalars(select(Expediente.uuid)
                          .where(Expediente.folio == queues["Enviado"])).one()
         s.add(OutboxEntry(kind="expediente.otro", entity_uuid=uuid, payload="{}",
@@ -113,7 +113,7 @@ def test_a_pending_mutation_keeps_a_sent_expediente_in_the_pending_queue(
 def test_voiding_a_sent_expediente_makes_it_pending_again(
     demo_ctx: AppContext, queues: dict[str, str],
 ) -> None:
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         row = s.scalars(select(Expediente).where(Expediente.folio == queues["Cancelado"])).one()
         assert (row.status, row.sync_state) == ("anulado", "pendiente")
         assert row.voided_reason == "Datos del predio equivocados"
@@ -125,19 +125,19 @@ def test_voiding_a_sent_expediente_makes_it_pending_again(
 def test_voiding_a_demo_capture_after_enrolling_sends_nothing(
     demo_ctx: AppContext, queues: dict[str, str],
 ) -> None:
-    with demo_ctx.session() as s:  # what enrolling leaves of a demo capture
+    with demo_ctx.write() as s:  # what enrolling leaves of a demo capture
         uuid = s.scalars(select(Expediente.uuid)
                          .where(Expediente.folio == queues["Pendiente"])).one()
         s.execute(delete(OutboxEntry).where(OutboxEntry.entity_uuid == uuid))
         s.execute(update(Expediente).where(Expediente.uuid == uuid).values(sync_state="demo"))
     assert _folios(demo_ctx, sync_state="demo") == {queues["Pendiente"]}
     void_expediente(demo_ctx, SUPERVISOR, queues["Pendiente"], "Era una prueba")
-    with demo_ctx.session() as s:
+    with demo_ctx.write() as s:
         row = s.get_one(Expediente, uuid)
         assert (row.status, row.sync_state) == ("anulado", "demo")
         assert s.scalars(select(OutboxEntry).where(OutboxEntry.entity_uuid == uuid)).all() == []
 
 
 def test_an_unknown_sync_filter_is_a_programming_error(demo_ctx: AppContext) -> None:
-    with demo_ctx.session() as s, pytest.raises(ValueError):
+    with demo_ctx.write() as s, pytest.raises(ValueError):
         page_expedientes(s, sync_state="quizas")

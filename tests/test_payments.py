@@ -24,12 +24,12 @@ SUPERVISOR = CurrentUser("super", "Rosa Elena Duarte", Role.SUPERVISOR)
 
 
 def _outbox(office: Office) -> list[OutboxEntry]:
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         return list(s.scalars(select(OutboxEntry).order_by(OutboxEntry.mutation_id)))
 
 
 def _audit_count(office: Office) -> int:
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         return s.scalar(select(func.count()).select_from(AuditEntry)) or 0
 
 
@@ -40,7 +40,7 @@ def test_payment_sets_fields_audits_and_queues_one_mutation(office: Office) -> N
     assert (info.method, info.method_label, info.reference, info.paid_by) == (
         "transferencia", "Transferencia electrónica", "RAST 0012 34", office.user.username)
     assert info.paid_at is not None and info.paid_at >= before
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         row = s.scalars(select(Expediente)).one()
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == PAYMENT_ACTION)).one()
         assert verify_chain(s).ok
@@ -62,11 +62,11 @@ def test_payment_sets_fields_audits_and_queues_one_mutation(office: Office) -> N
 
 
 def test_a_synced_expediente_is_pending_again_until_its_payment_is_sent(office: Office) -> None:
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         s.scalars(select(Expediente)).one().sync_state = "sincronizado"
     register_payment(office.ctx, office.user, FOLIO, "efectivo")
     assert payment_info(office.ctx, FOLIO).reference is None
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert s.scalars(select(Expediente.sync_state)).one() == "pendiente"
 
 
@@ -138,7 +138,7 @@ def test_first_recibo_de_pago_is_an_original_after_the_orden_de_pago(office: Off
     assert info.paid_at is not None and f"{info.paid_at:%H:%M}" in first
     assert "PENDIENTE DE PAGO" not in first and "REIMPRESIÓN" not in first
     assert "REIMPRESIÓN 1" in second
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.action == PRINT_ACTION)
                             .order_by(AuditEntry.id)).all()
     assert [(e.detail["variante"], e.detail["reimpresion"]) for e in entries] == [
@@ -146,7 +146,7 @@ def test_first_recibo_de_pago_is_an_original_after_the_orden_de_pago(office: Off
 
 
 def test_copies_from_before_variantes_count_as_the_orden_de_pago(office: Office) -> None:
-    with office.ctx.session() as s:  # an entry written by an older version of the app
+    with office.ctx.write() as s:  # an entry written by an older version of the app
         append_audit(s, "lucia", PRINT_ACTION, FOLIO, {"doc": "recibo", "layout": "carta",
                                                       "reimpresion": 0, "destino": ["pdf"]})
     assert "REIMPRESIÓN 1" in _recibo(office)
@@ -179,10 +179,10 @@ def test_queued_payment_is_a_valid_wire_mutation(office: Office) -> None:
 
 def test_paying_a_demo_capture_after_enrolling_sends_nothing(office: Office) -> None:
     """Demo expedientes stay on the machine (sync_state "demo"); so does their payment."""
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         s.scalars(select(Expediente)).one().sync_state = "demo"
         s.execute(OutboxEntry.__table__.delete())
     info = register_payment(office.ctx, office.user, FOLIO, "efectivo")
     assert info.paid and _outbox(office) == []
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert s.scalars(select(Expediente.sync_state)).one() == "demo"

@@ -84,7 +84,7 @@ def test_print_command_prints_and_records_the_copy(printer: IppPrinter, office: 
     first, second = printer.wait_for_job(2)
     assert "José Peña Núñez" in pdf_text(first.read_bytes())
     assert "MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N." in pdf_text(second.read_bytes())
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         destinos = [e.detail["destino"] for e in s.query(AuditEntry).filter_by(
             action=PRINT_ACTION).order_by(AuditEntry.id)]
     assert destinos == [[printer.uri], [printer.uri]]
@@ -96,7 +96,7 @@ def test_unreachable_ipp_printer_is_a_spanish_printer_error(office: Office) -> N
         print_document(office.ctx, office.user, FOLIO, "acuse", "ticket", uri)
     assert error.value.message.startswith(f"No se pudo imprimir en «{uri}»: sin conexión")
     assert "El expediente quedó guardado" in error.value.message
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert s.query(AuditEntry).filter_by(action=PRINT_ACTION).count() == 0
 
 
@@ -147,7 +147,7 @@ def test_an_aborted_job_is_a_spanish_error_and_no_copy_is_counted(
         f"No se pudo imprimir en «{failing_printer.uri}»: la impresora abortó el trabajo 1 por un "
         "error (aborted-by-system). El expediente quedó guardado; puede imprimir el documento "
         "más tarde desde la consulta de expedientes.")
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert s.query(AuditEntry).filter_by(action=PRINT_ACTION).count() == 0
         assert s.query(Expediente).filter_by(folio=FOLIO).one().print_count in (0, None)
 
@@ -194,7 +194,7 @@ def test_default_cups_queue_prints_without_a_dialog(
     [spooled] = printer.wait_for_job(timeout=30)
     text = pdf_text(spooled.read_bytes())
     assert FOLIO in text and "MIL DOSCIENTOS TREINTA Y CUATRO PESOS 50/100 M.N." in text
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         [entry] = s.query(AuditEntry).filter_by(action=PRINT_ACTION).all()
     assert entry.detail["destino"] == [QUEUE]
 
@@ -209,6 +209,6 @@ def test_unknown_queue_on_a_running_cups_is_a_spanish_error(
         "No se pudo imprimir en «Cola_Inexistente»: la impresora no existe o no está "
         "disponible. El expediente quedó guardado; puede imprimir el documento más tarde desde "
         "la consulta de expedientes."))
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert s.query(Expediente).filter_by(folio=FOLIO).count() == 1
         assert s.query(AuditEntry).filter_by(action=PRINT_ACTION).count() == 0

@@ -88,7 +88,7 @@ def test_our_signature_is_authentic_whatever_machine_id_the_url_names(office: Of
 
 def test_a_voided_expediente_is_flagged_even_when_authentic(office: Office) -> None:
     url = receipt_url(office.ctx, FOLIO, Decimal("1234.50"), date(2026, 11, 23), SHA)
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         s.scalars(select(Expediente)).one().voided_reason = "Captura duplicada"
     code, message = verify_receipt_command(office.ctx, url)
     assert code == 0
@@ -108,7 +108,7 @@ def test_key_is_created_once_kept_secret_and_public_half_shown(office: Office) -
     first = receipt_public_key_pem(office.ctx)
     assert first == receipt_public_key_pem(office.ctx)
     assert first.startswith("-----BEGIN PUBLIC KEY-----")
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert s.get_one(Setting, PUBLIC_KEY_SETTING).value == first
     secrets_file = office.ctx.data_dir / "credentials.json"
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
@@ -120,18 +120,18 @@ def test_receipts_signed_before_a_lost_key_still_verify(office: Office) -> None:
     (office.ctx.data_dir / "credentials.json").unlink()  # the credential store lost the key
     new_url = receipt_url(office.ctx, FOLIO, Decimal("10"), date(2026, 3, 1), SHA)
     assert old_url != new_url
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         assert len(json.loads(s.get_one(Setting, RETIRED_KEYS_SETTING).value)) == 1
     assert verify_receipt_command(office.ctx, old_url)[0] == 0
     assert verify_receipt_command(office.ctx, new_url)[0] == 0
 
 
 def test_base_url_is_the_platform_when_enrolled_else_the_setting(office: Office) -> None:
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         s.add(Setting(key="verify_base_url", value="https://verifica.hermosillo.gob.mx/"))
     url = receipt_url(office.ctx, FOLIO, Decimal("1"), date(2026, 3, 1), SHA)
     assert url.startswith(f"https://verifica.hermosillo.gob.mx/v/{MACHINE_ID}/")
-    with office.ctx.session() as s:
+    with office.ctx.write() as s:
         s.get_one(SyncState, 1).server_url = "https://plataforma.hermosillo.gob.mx"
     url = receipt_url(office.ctx, FOLIO, Decimal("1"), date(2026, 3, 1), SHA)
     assert url.startswith(f"https://plataforma.hermosillo.gob.mx/v/{MACHINE_ID}/")

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from desktop.blobs import sniff_mime
 from desktop.capture import AttachmentInput
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,8 @@ class AnexosPanel(QWidget):
     def _run_inspection(self, paths: list[Path],
                         deliver: Callable[[list[InspectedFile]], None]) -> None:
         self._inspecting += 1
-        self._runner.run(partial(inspect_files, paths), partial(self._inspected, deliver),
-                         self._inspection_failed, owner=self)
+        self._runner.run(Lane.LOCAL, partial(inspect_files, paths),
+                         partial(self._inspected, deliver), self._inspection_failed, owner=self)
 
     def _inspected(self, deliver: Callable[[list[InspectedFile]], None],
                    files: list[InspectedFile]) -> None:

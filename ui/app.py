@@ -23,7 +23,7 @@ from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.operations import load_office
 from ui.sync_bridge import SyncBridge
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 from ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class _Session:
     def end_session(self) -> None:
         """Re-read the office (now enrolled) and log in again; then close the old window."""
         window = self.window
-        self.runner.run(lambda: load_office(self.ctx),
+        self.runner.run(Lane.LOCAL, lambda: load_office(self.ctx),
                         lambda office: self._relogin(office, window), self.start_failed)
 
     def _relogin(self, office: OfficeInfo, old: MainWindow | None) -> None:
@@ -92,7 +92,7 @@ def run_gui(ctx: AppContext, argv: list[str] | None = None, *,
     runner = TaskRunner(app)
     session = _Session(ctx, runner, idle_ms, start_sync)
     install_excepthook(session.active_widget)
-    runner.run(lambda: load_office(ctx), session.show_login, session.start_failed)
+    runner.run(Lane.LOCAL, lambda: load_office(ctx), session.show_login, session.start_failed)
     try:
         return int(app.exec())
     finally:

@@ -33,7 +33,7 @@ from ui.form_builder import FormView
 from ui.layout_parts import card, page_header
 from ui.operations import CaptureSetup, find_applicant
 from ui.requisitos_panel import RequisitosPanel
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 APPLICANT_TIPOS = {"cp"}
 
@@ -156,7 +156,7 @@ class CaptureView(QWidget):
             return
         self._set_saving(True, "Guardando expediente…")
         request = self.request()
-        self._runner.run(lambda: capture_expediente(self._ctx, self._user, request),
+        self._runner.run(Lane.LOCAL, lambda: capture_expediente(self._ctx, self._user, request),
                          self._saved, self._save_failed, owner=self)
 
     def _saved(self, result: object) -> None:
@@ -180,8 +180,8 @@ class CaptureView(QWidget):
         draft = DraftInput(uuid=self.draft_uuid, homoclave=request.homoclave,
                            version=self.setup.tramite.version, answers=request.answers,
                            requisitos=request.requisitos, attachments=request.attachments)
-        self._runner.run(lambda: save_draft(self._ctx, self._user, draft), self._draft_saved,
-                         self._draft_failed, owner=self)
+        self._runner.run(Lane.LOCAL, lambda: save_draft(self._ctx, self._user, draft),
+                         self._draft_saved, self._draft_failed, owner=self)
 
     def _draft_saved(self, uuid: str) -> None:
         self._set_saving(False)
@@ -213,7 +213,7 @@ class CaptureView(QWidget):
         self.refresh_summary()
 
     def _lookup_curp(self, curp: str) -> None:
-        self._runner.run(lambda: find_applicant(self._ctx, curp), self._offer_applicant,
+        self._runner.run(Lane.LOCAL, lambda: find_applicant(self._ctx, curp), self._offer_applicant,
                          owner=self)
 
     def _offer_applicant(self, info: ApplicantInfo | None) -> None:

@@ -24,7 +24,7 @@ from desktop.catalog import TramiteSummary
 from desktop.context import AppContext
 from ui.layout_parts import page_header
 from ui.operations import CaptureSetup, load_capture_setup, search_catalog
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 from ui.tramite_detail import TramiteDetail
 
 SEARCH_DELAY_MS = 150
@@ -113,7 +113,7 @@ class CatalogView(QWidget):
     def _search_now(self) -> None:
         self._search_seq += 1
         seq, text = self._search_seq, self.search_box.text()
-        self._runner.run(lambda: search_catalog(self._ctx, text),
+        self._runner.run(Lane.LOCAL, lambda: search_catalog(self._ctx, text),
                          lambda found: self._show_results(seq, found), owner=self)
 
     def _show_results(self, seq: int, found: list[TramiteSummary]) -> None:
@@ -183,7 +183,7 @@ class CatalogView(QWidget):
             return
         self._detail_seq += 1
         seq, (homoclave, version) = self._detail_seq, key
-        self._runner.run(lambda: load_capture_setup(self._ctx, homoclave, version),
+        self._runner.run(Lane.LOCAL, lambda: load_capture_setup(self._ctx, homoclave, version),
                          lambda setup: self._show_detail(seq, setup), owner=self)
 
     def _show_detail(self, seq: int, setup: CaptureSetup) -> None:
@@ -202,5 +202,5 @@ class CatalogView(QWidget):
             self.capture_requested.emit(setup)
         elif key:
             homoclave, version = key
-            self._runner.run(lambda: load_capture_setup(self._ctx, homoclave, version),
+            self._runner.run(Lane.LOCAL, lambda: load_capture_setup(self._ctx, homoclave, version),
                              self.capture_requested.emit, owner=self)

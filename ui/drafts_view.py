@@ -25,7 +25,7 @@ from desktop.permissions import CurrentUser
 from formatting import format_datetime
 from ui.layout_parts import page_header, style_table
 from ui.operations import drafts_of, open_draft, remove_draft
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _HEADERS = ("Trámite", "Solicitante", "Guardado")
@@ -102,7 +102,8 @@ class DraftsView(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        self._runner.run(lambda: drafts_of(self._ctx, self._user), self._show, owner=self)
+        self._runner.run(Lane.LOCAL, lambda: drafts_of(self._ctx, self._user), self._show,
+                         owner=self)
 
     def _show(self, rows: list[DraftSummary]) -> None:
         self.model.set_rows(rows)
@@ -113,8 +114,8 @@ class DraftsView(QWidget):
         if not 0 <= row < self.model.rowCount():
             return
         uuid = self.model.row_at(row).uuid
-        self._runner.run(lambda: open_draft(self._ctx, uuid), self.resume_requested.emit,
-                         owner=self)
+        self._runner.run(Lane.LOCAL, lambda: open_draft(self._ctx, uuid),
+                         self.resume_requested.emit, owner=self)
 
     def delete_current(self) -> None:
         row = self.table.currentIndex().row()
@@ -134,5 +135,5 @@ class DraftsView(QWidget):
     def _delete(self, uuid: str, confirmed: bool) -> None:
         if not confirmed:
             return
-        self._runner.run(lambda: remove_draft(self._ctx, self._user, uuid),
+        self._runner.run(Lane.LOCAL, lambda: remove_draft(self._ctx, self._user, uuid),
                          lambda _r: self.refresh(), owner=self)

@@ -30,7 +30,7 @@ from sync.enroll import EnrollResult
 from ui.layout_parts import fit_height
 from ui.operations import enroll_machine
 from ui.task_dialog import TaskDialog
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 INTRO = ("Enrolar convierte este equipo en una ventanilla de una oficina real. Se necesita "
          "conexión con la plataforma y el código de un solo uso que da su administrador.")
@@ -159,8 +159,8 @@ class EnrollDialog(TaskDialog):
             self.show_message("Escriba la dirección de la plataforma y el código.")
             return
         ctx, user = self._ctx, self._user
-        self.run_confirmed(lambda: enroll_machine(ctx, user, url, code), self._enrolled,
-                           "Enrolando…")
+        self.run_confirmed(Lane.SLOW, lambda: enroll_machine(ctx, user, url, code),
+                           self._enrolled, "Enrolando…")
 
     def locked_while_busy(self) -> tuple[QWidget, ...]:
         return (self.url, self.code, self.confirm, self.cancel_button)

@@ -20,7 +20,7 @@ from desktop.context import AppContext
 from desktop.expediente_standing import ExpedienteStanding, Rejection, VoidRecord
 from formatting import format_date, format_time
 from ui.operations import standing_of
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class ExpedienteNotes(QWidget):
     def load(self, folio: str) -> None:
         self._seq += 1
         seq, ctx = self._seq, self._ctx
-        self._runner.run(lambda: standing_of(ctx, folio), lambda s: self._show(seq, s),
+        self._runner.run(Lane.LOCAL, lambda: standing_of(ctx, folio), lambda s: self._show(seq, s),
                          self._failed, owner=self)
 
     @staticmethod

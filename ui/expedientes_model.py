@@ -24,7 +24,7 @@ from desktop.expedientes import ExpedienteRow
 from desktop.payments import payment_methods
 from formatting import format_datetime, format_money
 from ui.operations import ExpedientePage, ExpedienteQuery
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # (query, offset, limit, order, descending, with_total) -> page; runs on a worker thread
@@ -156,7 +156,7 @@ class ExpedientesModel(QAbstractTableModel):
         args = (self._query, offset, self.page_size, self._order, self._descending,
                 self._total < 0)
         self._set_loading(True)
-        self._runner.run(lambda: self._loader(*args),
+        self._runner.run(Lane.LOCAL, lambda: self._loader(*args),
                          lambda page: self._page_arrived(generation, page),
                          lambda exc: self._page_failed(generation, exc), owner=self)
 

@@ -26,7 +26,7 @@ from desktop.errors import AuthError
 from desktop.permissions import CurrentUser
 from ui.error_dialog import refusal_text
 from ui.layout_parts import message_label
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 DEFAULT_IDLE_MS = 10 * 60 * 1000
 IDLE_REASON = "Se bloqueó por inactividad."
@@ -136,7 +136,7 @@ class LockScreen(QWidget):
             return
         self.button.setEnabled(False)
         username = self._user.username
-        self._runner.run(lambda: verify_password_for(self._ctx, username, password),
+        self._runner.run(Lane.SLOW, lambda: verify_password_for(self._ctx, username, password),
                          self._accepted, self._refused, owner=self)
 
     def _accepted(self, _user: object) -> None:

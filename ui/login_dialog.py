@@ -26,7 +26,7 @@ from desktop.office import OfficeInfo
 from desktop.permissions import CurrentUser
 from ui.error_dialog import refusal_text
 from ui.layout_parts import message_label
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 DEMO_HINT = ("<b>Modo demostración:</b> datos ficticios.<br>Usuarios de prueba: "
              "<b>operador</b> / operador123, <b>supervisor</b> / supervisor123, "
@@ -120,7 +120,7 @@ class LoginDialog(QDialog):
             return
         self.button.setEnabled(False)
         self.button.setText("Verificando…")
-        self._runner.run(lambda: login(self._ctx, username, password), self._accepted,
+        self._runner.run(Lane.SLOW, lambda: login(self._ctx, username, password), self._accepted,
                          self._refused, owner=self)
 
     def _accepted(self, user: CurrentUser) -> None:

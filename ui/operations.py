@@ -53,17 +53,17 @@ class ExpedientePage:
 
 
 def load_office(ctx: AppContext) -> OfficeInfo:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return office_info(session)
 
 
 def search_catalog(ctx: AppContext, text: str) -> list[TramiteSummary]:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return search_tramites(session, text)
 
 
 def load_capture_setup(ctx: AppContext, homoclave: str, version: int | None) -> CaptureSetup:
-    with ctx.session() as session:
+    with ctx.read() as session:
         tramite = get_tramite(session, homoclave, version)
         bundle = current_bundle(session)
     names = {d.clave: d.nombre for d in bundle.dependencias}
@@ -72,17 +72,17 @@ def load_capture_setup(ctx: AppContext, homoclave: str, version: int | None) -> 
 
 
 def find_applicant(ctx: AppContext, curp: str) -> ApplicantInfo | None:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return find_applicant_by_curp(session, curp)
 
 
 def drafts_of(ctx: AppContext, user: CurrentUser) -> list[DraftSummary]:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return list_drafts(session, user.username)
 
 
 def open_draft(ctx: AppContext, uuid: str) -> tuple[DraftInput, CaptureSetup]:
-    with ctx.session() as session:
+    with ctx.read() as session:
         draft = load_draft(session, uuid, ctx.blob_dir)
     return draft, load_capture_setup(ctx, draft.homoclave, draft.version)
 
@@ -93,7 +93,7 @@ def remove_draft(ctx: AppContext, user: CurrentUser, uuid: str) -> None:
 
 def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit: int,
                      order: str, descending: bool, with_total: bool) -> ExpedientePage:
-    with ctx.session() as session:
+    with ctx.read() as session:
         rows = page_expedientes(session, query.search, offset, limit, order, descending,
                                 query.status, query.sync_state)
         total = (count_expedientes(session, query.search, query.status, query.sync_state)
@@ -106,7 +106,7 @@ def void_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> N
 
 
 def standing_of(ctx: AppContext, folio: str) -> ExpedienteStanding:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return expediente_standing(session, folio)
 
 

@@ -33,7 +33,7 @@ from desktop.permissions import CurrentUser, Permission
 from formatting import format_datetime, format_money
 from ui.operations import record_payment
 from ui.task_dialog import TaskDialog
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 PAYMENT_ACTION = "Registrar pago…"
 REFERENCE_HINTS = {
@@ -106,7 +106,8 @@ class PaymentDialog(TaskDialog):
             return
         ctx, user, folio = self._ctx, self._user, self.folio
         method, reference = self.selected_method(), self.reference.text().strip() or None
-        self.run_confirmed(lambda: record_payment(ctx, user, folio, method, reference),
+        self.run_confirmed(Lane.LOCAL,
+                           lambda: record_payment(ctx, user, folio, method, reference),
                            self._registered, "Registrando…")
 
     def _registered(self, info: PaymentInfo) -> None:

@@ -42,7 +42,7 @@ from ui.document_preview import DocumentPreview, print_with_dialog
 from ui.error_dialog import show_error, show_exception, user_message
 from ui.operations import payment_state
 from ui.payment_dialog import PaymentBox
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 DOCS = ("acuse", "recibo")
 SAVED_HEADING = "✓  Expediente guardado"
@@ -139,7 +139,7 @@ class SavedView(QWidget):
             docs = [render_document(self._ctx, self._user, folio, doc, layout) for doc in DOCS]
             return docs, payment_state(self._ctx, folio)
 
-        self._runner.run(render_all, lambda docs: self._show_documents(seq, docs),
+        self._runner.run(Lane.LOCAL, render_all, lambda docs: self._show_documents(seq, docs),
                          self._render_failed, owner=self)
 
     def _show_documents(self, seq: int,
@@ -200,7 +200,7 @@ class SavedView(QWidget):
         self.preview.show_problem("El expediente quedó guardado, pero no se pudieron generar "
                                   f"los documentos: {user_message(exc)}")
         folio = self.folio  # a payment can still be registered without its paper
-        self._runner.run(lambda: payment_state(self._ctx, folio), self._show_payment,
+        self._runner.run(Lane.LOCAL, lambda: payment_state(self._ctx, folio), self._show_payment,
                          lambda _exc: None, owner=self)
 
     # -- printing -----------------------------------------------------------------------
@@ -209,7 +209,7 @@ class SavedView(QWidget):
         """To the configured default printer off the GUI thread, else through the dialog."""
         self.note.setText("Enviando a la impresora…")
         self.print_buttons[doc].setEnabled(False)
-        self._runner.run(lambda: default_printer(self._ctx),
+        self._runner.run(Lane.LOCAL, lambda: default_printer(self._ctx),
                          lambda printer: self._print_on(doc, printer),
                          lambda exc: self._print_failed(doc, exc), owner=self)
 
@@ -223,13 +223,13 @@ class SavedView(QWidget):
             return
         layout, folio = self.layout_box.currentData(), self.folio
         self._runner.run(
-            lambda: print_document(self._ctx, self._user, folio, doc, layout, printer),
+            Lane.SLOW, lambda: print_document(self._ctx, self._user, folio, doc, layout, printer),
             lambda _job: self._print_done(doc, printer),
             lambda exc: self._print_failed(doc, exc), owner=self)
 
     def _record_dialog_copy(self, doc: str, printer: QPrinter) -> None:
         rendered, name = self.rendered[doc], printer.printerName() or "impresora del sistema"
-        self._runner.run(lambda: record_copy(self._ctx, self._user, rendered, [name]),
+        self._runner.run(Lane.LOCAL, lambda: record_copy(self._ctx, self._user, rendered, [name]),
                          lambda _r: self._print_done(doc, name), owner=self)
 
     def _print_done(self, doc: str, printer: str) -> None:

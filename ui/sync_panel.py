@@ -19,11 +19,11 @@ from sync.observer import ConnectionState, SyncStatus
 from sync.status import sync_status
 from ui.status_bar import StatusBar
 from ui.sync_bridge import NOT_ENROLLED, SyncBridge, status_from_report, status_from_summary
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 
 def read_sync_summary(ctx: AppContext) -> dict[str, object]:
-    with ctx.session() as session:
+    with ctx.read() as session:
         return sync_status(session)
 
 
@@ -60,7 +60,8 @@ class SyncPanel(QObject):
     def refresh(self) -> None:
         """Re-read pending counts and the configuration version; the connection state comes
         from the engine."""
-        self._runner.run(lambda: read_sync_summary(self._ctx), self._summary_read, owner=self)
+        self._runner.run(Lane.LOCAL, lambda: read_sync_summary(self._ctx), self._summary_read,
+                         owner=self)
 
     def _summary_read(self, summary: dict[str, object]) -> None:
         self.demo = not summary.get("enrolled")
@@ -92,7 +93,7 @@ class SyncPanel(QObject):
             return
         engine = self._engine
         self.show(self._keep(ConnectionState.SINCRONIZANDO))
-        self._runner.run(lambda: engine.run_once(force=True), self._ran, owner=self)
+        self._runner.run(Lane.SLOW, lambda: engine.run_once(force=True), self._ran, owner=self)
 
     def _ran(self, report: SyncReport) -> None:
         if report.skipped == "busy":

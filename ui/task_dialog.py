@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QW
 
 from ui.error_dialog import refusal_text
 from ui.layout_parts import fit_height, message_label
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 
 class TaskDialog(QDialog):
@@ -50,12 +50,13 @@ class TaskDialog(QDialog):
         layout.addLayout(buttons)
         self.setFixedWidth(width)
 
-    def run_confirmed(self, task: Callable[[], Any], on_done: Callable[[Any], None],
-                      busy_text: str) -> None:
-        """Run `task()` on a worker; `on_done(result)` on the GUI thread once it succeeded."""
+    def run_confirmed(self, lane: Lane, task: Callable[[], Any],
+                      on_done: Callable[[Any], None], busy_text: str) -> None:
+        """Run `task()` on a worker of `lane`; `on_done(result)` on the GUI thread once it
+        succeeded."""
         self._idle_text, self._busy_text = self.confirm.text(), busy_text
         self._set_busy(True)
-        self._runner.run(task, lambda result: self._done(on_done, result), self._refused,
+        self._runner.run(lane, task, lambda result: self._done(on_done, result), self._refused,
                          owner=self)
 
     def locked_while_busy(self) -> tuple[QWidget, ...]:

@@ -1,7 +1,15 @@
 """The one way off the GUI thread: run a callable on a worker, get its outcome back by signal.
 
 Modelled on Anki's QueryOp: the callable never touches a widget; the callbacks run on the GUI
-thread. Views call services only through a `TaskRunner`.
+thread. Views call services only through a `TaskRunner`, and every call names its `Lane`:
+
+    Lane.LOCAL  work on this machine: the SQLite store (queries, captures, saves), the blob
+                folder, rendering documents. Each task takes milliseconds to a few seconds.
+    Lane.SLOW   work that waits on another machine or process: the platform (sync, enroll, a
+                login the platform may have to vouch for), printers (IPP, `lp`). A task may
+                wait up to a minute on a timeout.
+
+Each lane has its own thread pool, so a hung printer or server never delays a search or a save.
 
 Signals:
     task_failed(object): an exception that no caller handled (the window shows the error dialog).
@@ -11,7 +19,9 @@ Signals:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 import shiboken6
@@ -21,6 +31,16 @@ log = logging.getLogger(__name__)
 
 SuccessCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
+
+
+class Lane(Enum):
+    LOCAL = "local"
+    SLOW = "slow"
+
+
+# Local work is bounded by the one SQLite writer; slow work is mostly waiting, so it gets more
+# threads: a hung sync plus a hung printer still leave room for another print or an enroll.
+LANE_THREADS = {Lane.LOCAL: 2, Lane.SLOW: 4}
 
 
 class _Outcome(QObject):
@@ -50,11 +70,15 @@ class TaskRunner(QObject):
     task_failed = Signal(object)
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        self._pools = {lane: self._make_pool(threads) for lane, threads in LANE_THREADS.items()}
         self._in_flight: set[_Outcome] = set()
+
+    def _make_pool(self, threads: int) -> QThreadPool:
+        pool = QThreadPool(self)
+        pool.setMaxThreadCount(threads)
+        return pool
 
     @property
     def active_count(self) -> int:
@@ -65,13 +89,14 @@ class TaskRunner(QObject):
 
     def run(
         self,
+        lane: Lane,
         fn: Callable[[], Any],
         on_success: SuccessCallback | None = None,
         on_error: ErrorCallback | None = None,
         *,
         owner: QObject | None = None,
     ) -> None:
-        """Run `fn()` on a worker; deliver its result or exception on the GUI thread.
+        """Run `fn()` on a worker of `lane`; deliver its result or exception on the GUI thread.
 
         If `owner` (usually the calling widget) is deleted meanwhile, the callbacks are skipped.
         Errors without `on_error` go to `task_failed`.
@@ -84,11 +109,17 @@ class TaskRunner(QObject):
         self._in_flight.add(outcome)
         if len(self._in_flight) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(fn, outcome))
+        self._pools[lane].start(_Job(fn, outcome))
 
     def wait_for_done(self, msecs: int = -1) -> bool:
-        """Block until every queued task has run (used at shutdown so no save is cut short)."""
-        return bool(self._pool.waitForDone(msecs))
+        """Block until every queued task of both lanes has run (used at shutdown so no save is
+        cut short); with `msecs` >= 0, give up after that long in all and return False."""
+        deadline = None if msecs < 0 else time.monotonic() + msecs / 1000
+        done = True
+        for pool in self._pools.values():
+            left = -1 if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+            done = bool(pool.waitForDone(left)) and done
+        return done
 
     def _finish(self, outcome: _Outcome) -> None:
         self._in_flight.discard(outcome)

@@ -29,7 +29,7 @@ from desktop.context import AppContext
 from desktop.permissions import CurrentUser, Permission
 from ui.operations import void_folio
 from ui.task_dialog import TaskDialog
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 VOID_ACTION = "Cancelar folio…"
 WHAT_VOID_DOES = ("El folio queda cancelado con el motivo que escriba: no se borra, sigue en la "
@@ -74,8 +74,8 @@ class VoidDialog(TaskDialog):
         if self.busy or not reason:
             return
         ctx, user, folio = self._ctx, self._user, self.folio
-        self.run_confirmed(lambda: void_folio(ctx, user, folio, reason), self._voided,
-                           "Cancelando…")
+        self.run_confirmed(Lane.LOCAL, lambda: void_folio(ctx, user, folio, reason),
+                           self._voided, "Cancelando…")
 
     def _voided(self, _none: None) -> None:
         self.accept()

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from desktop.audit import verify_chain
@@ -22,19 +23,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _run_and_kill(data_dir: Path, scratch: Path, wanted: int) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.capture_loop", str(data_dir), str(scratch)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     folios: list[str] = []
-    deadline = time.monotonic() + 120
-    assert child.stdout is not None
-    while len(folios) < wanted and time.monotonic() < deadline:
-        line = child.stdout.readline()
-        if not line:
-            break
-        folios.append(line.strip())
-    os.kill(child.pid, signal.SIGKILL)  # mid-way through the next capture
-    child.wait()
+    with subprocess.Popen(  # leaving the block closes the pipe and reaps the child
+        [sys.executable, "-m", "tests.reliability.capture_loop", str(data_dir), str(scratch)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+    ) as child:
+        deadline = time.monotonic() + 120
+        assert child.stdout is not None
+        while len(folios) < wanted and time.monotonic() < deadline:
+            line = child.stdout.readline()
+            if not line:
+                break
+            folios.append(line.strip())
+        os.kill(child.pid, signal.SIGKILL)  # mid-way through the next capture
     return folios
 
 
@@ -46,16 +47,15 @@ def test_kill9_during_captures_loses_nothing(tmp_path: Path) -> None:
     folios = _run_and_kill(data_dir, scratch, wanted=15)
     assert len(folios) == 15
 
-    raw = sqlite3.connect(data_dir / "ventanilla.db")
-    assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    stored = {r[0] for r in raw.execute("SELECT folio FROM expedientes")}
-    outbox = raw.execute("SELECT count(*) FROM outbox").fetchone()[0]
-    raw.close()
+    with closing(sqlite3.connect(data_dir / "ventanilla.db")) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = {r[0] for r in raw.execute("SELECT folio FROM expedientes")}
+        outbox = raw.execute("SELECT count(*) FROM outbox").fetchone()[0]
     assert set(folios) <= stored  # every folio the operador was shown survived
     assert outbox == len(stored)  # and each one has its mutation: nothing half-written
 
     ctx = open_context(data_dir)  # restart: the app opens and goes on numbering
-    with ctx.session() as s:
+    with ctx.write() as s:
         assert verify_chain(s).ok
     nxt = capture_expediente(ctx, OPERADOR, _request(ctx, scratch)).folio
     assert nxt not in stored and int(nxt[-6:]) == len(stored) + 1

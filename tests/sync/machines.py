@@ -35,7 +35,7 @@ def enrolled_context(data_dir: Path, server: CentralServer, ventanilla: str = "V
 
 def _request(ctx: AppContext, homoclave: str, files: list[AttachmentInput],
              nombre: str) -> CaptureRequest:
-    with ctx.session() as session:
+    with ctx.write() as session:
         tramite = get_tramite(session, homoclave, None)
         patron = current_bundle(session).clave_catastral_patron
     campos = archivo_campos(tramite)
@@ -70,13 +70,13 @@ def capture_many(ctx: AppContext, count: int, files_dir: Path | None = None,
 
 
 def local_hashes(ctx: AppContext) -> dict[str, str]:
-    with ctx.session() as session:
+    with ctx.write() as session:
         rows = session.execute(select(Expediente.uuid, Expediente.content_sha256))
         return {uuid: sha for uuid, sha in rows}
 
 
 def outbox_states(ctx: AppContext) -> dict[str, int]:
-    with ctx.session() as session:
+    with ctx.write() as session:
         rows = session.execute(select(OutboxEntry.state, func.count())
                                .group_by(OutboxEntry.state))
         return {state: n for state, n in rows}
@@ -84,12 +84,12 @@ def outbox_states(ctx: AppContext) -> dict[str, int]:
 
 def point_to(ctx: AppContext, url: str) -> None:
     """Send this window's sync to `url` (a fault proxy or a fake platform)."""
-    with ctx.session() as session:
+    with ctx.write() as session:
         session.get_one(SyncState, 1).server_url = url
 
 
 def sync_state(ctx: AppContext) -> SyncState:
-    with ctx.session() as session:
+    with ctx.write() as session:
         return session.get_one(SyncState, 1)
 
 

@@ -39,7 +39,7 @@ def test_platform_user_logs_in_online_then_offline(online: AppContext,
     assert login(online, "ana", "secreto-123").role is Role.SUPERVISOR
     with pytest.raises(AuthError, match="Usuario o contraseña incorrectos"):
         login(online, "ana", "otra-clave")
-    with online.session() as s:
+    with online.write() as s:
         assert s.get(User, "ana").failed_attempts == 1
         actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.entity == "ana")))
     assert actions.count("user.platform_sync") == 1 and actions.count("auth.login") == 2
@@ -52,7 +52,7 @@ def test_wrong_password_and_unknown_user_are_refused_online(online: AppContext,
         login(online, "beto", "mala-clave")
     with pytest.raises(AuthError, match=r"^Usuario o contraseña incorrectos\.$"):
         login(online, "nadie", "secreto-123")
-    with online.session() as s:
+    with online.write() as s:
         assert s.get(User, "beto") is None and s.get(User, "nadie") is None
 
 
@@ -80,7 +80,7 @@ def test_platform_user_named_like_a_retired_demo_user_is_a_real_user(
         login(online, "admin", "admin123")  # the published demo password stays refused
     user = login(online, "admin", "clave-de-plataforma")
     assert (user.full_name, user.role) == ("Lic. Carmen Soto", Role.ADMIN)
-    with online.session() as s:
+    with online.write() as s:
         row = s.get(User, "admin")
         assert row.active and not row.is_demo
 

@@ -65,7 +65,7 @@ def publish_with_cli(server: CentralServer, payload: dict[str, Any], folder: Pat
 
 
 def assert_platform_catalog_in_force(ctx: AppContext) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         active = {(s.homoclave, s.version) for s in search_tramites(session)}
         assert (NEW_TRAMITE, 1) in active and (PLAIN_TRAMITE, 1) in active
         assert DROPPED_TRAMITE not in {homoclave for homoclave, _ in active}
@@ -89,7 +89,7 @@ def test_enrolling_a_demo_machine_puts_the_platform_catalogo_in_force(
 
     assert result.config_version == 1 and result.config_problem is None
     assert_platform_catalog_in_force(demo_ctx)
-    with demo_ctx.session() as session:  # the demo expediente keeps its trámite version
+    with demo_ctx.write() as session:  # the demo expediente keeps its trámite version
         demo = session.get_one(Expediente, demo_uuid)
         assert get_tramite(session, demo.tramite_homoclave, demo.tramite_version)
     [real] = capture_many(demo_ctx, 1, prefix="Real")
@@ -105,7 +105,7 @@ def test_demo_machine_enrolled_before_the_platform_publishes_gets_it_by_sync(
     assert enroll_command(demo_ctx, bare_central.url, code, ADMIN) == 0
     err = capsys.readouterr().err
     assert NO_CONFIG_YET in err and "no se pueden capturar" in err
-    with demo_ctx.session() as session:  # the demo catálogo is no longer in force
+    with demo_ctx.write() as session:  # the demo catálogo is no longer in force
         assert search_tramites(session) == []
         with pytest.raises(NotFound):
             current_bundle(session)

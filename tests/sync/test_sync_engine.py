@@ -90,12 +90,12 @@ def test_demo_machine_does_not_try_to_sync(demo_ctx: AppContext) -> None:
 
 def test_status_summary(window: AppContext, central: CentralServer) -> None:
     capture_many(window, 2)
-    with window.session() as session:
+    with window.write() as session:
         before = sync_status(session)
     assert before["pending_mutations"] == 2 and before["enrolled"]
     assert before["server_url"] == central.url and before["last_success_at"] is None
     SyncEngine(window).run_once(force=True)
-    with window.session() as session:
+    with window.write() as session:
         after = sync_status(session)
     assert after["pending_mutations"] == 0 and after["rejected_mutations"] == 0
     assert after["last_success_at"] and after["epoch"] and after["config_version"] >= 1

@@ -56,11 +56,11 @@ def test_demo_captures_are_not_sent_and_numbering_restarts(
     demo_uuids = capture_many(demo_ctx, 2, prefix="Demo")
     result = enroll(demo_ctx, ADMIN, central.url, central.enroll_code("V03"))
     assert result.discarded_demo_mutations == 2
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         assert session.scalars(select(OutboxEntry)).all() == []
         assert {session.get_one(Expediente, u).sync_state for u in demo_uuids} == {"demo"}
     [real] = capture_many(demo_ctx, 1, prefix="Real")
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         assert session.scalars(select(OutboxEntry.mutation_id)).one() == 1
         assert session.get_one(Expediente, real).folio.startswith("HMO-V03-")
     assert SyncEngine(demo_ctx).run_once(force=True).ok

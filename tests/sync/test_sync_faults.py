@@ -75,7 +75,7 @@ def test_lost_push_answer_is_retried_without_duplicates(
 
 def _poison(ctx: AppContext, uuid: str) -> None:
     """Alter the queued payload after capture so the platform must refuse it (hash mismatch)."""
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = session.scalars(select(OutboxEntry).where(OutboxEntry.entity_uuid == uuid)).one()
         payload = json.loads(row.payload)
         payload["nombre"] = "Alterado Después"
@@ -89,7 +89,7 @@ def test_rejected_mutation_shows_the_reason_and_does_not_block(
     _poison(window, uuids[1])
     report = SyncEngine(window).run_once(force=True)
     assert report.ok and report.acked == 4 and report.rejected == 1
-    with window.session() as session:
+    with window.write() as session:
         rejected = session.scalars(select(OutboxEntry).where(
             OutboxEntry.state == "rejected")).one()
         assert rejected.entity_uuid == uuids[1]
@@ -104,7 +104,7 @@ def test_sync_once_and_status_show_the_platforms_reason(
     uuids = capture_many(window, 3)
     _poison(window, uuids[1])
     assert sync_once_command(window) == 0
-    with window.session() as session:
+    with window.write() as session:
         folio = session.get_one(Expediente, uuids[1]).folio
         [shown] = sync_status(session)["rejected"]
     reason = "content_sha256 no coincide con el contenido del expediente"
@@ -125,7 +125,7 @@ def test_rejection_survives_a_lost_answer(window: AppContext, central: CentralSe
     report = engine.run_once(force=True)
     assert report.ok and report.rejected == 1
     assert outbox_states(window) == {"acked": 2, "rejected": 1}
-    with window.session() as session:
+    with window.write() as session:
         rejected = session.scalars(select(OutboxEntry).where(
             OutboxEntry.state == "rejected")).one()
         assert rejected.entity_uuid == uuids[0]
@@ -142,7 +142,7 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakePlatform]:
 
 
 def _snapshot(ctx: AppContext) -> tuple[object, ...]:
-    with ctx.session() as session:
+    with ctx.write() as session:
         state = session.get_one(SyncState, 1)
         tramites = len(session.scalars(select(Tramite)).all())
         fields = (state.pull_cursor, state.epoch, state.config_version, state.config_etag)
@@ -192,7 +192,7 @@ def test_epoch_reset_restarts_the_cursor_once(window: AppContext, other_window: 
     assert report.ok and report.pulled == 3  # re-read from 0 …
     state = sync_state(window)
     assert state.epoch == new_epoch and state.pull_cursor == old_cursor
-    with window.session() as session:  # … without duplicating anything
+    with window.write() as session:  # … without duplicating anything
         assert len(session.scalars(select(Expediente)).all()) == 3
 
 

@@ -78,7 +78,7 @@ def _response(body: Any) -> requests.Response:
 
 
 def _snapshot(ctx: AppContext) -> tuple[int, int, str]:
-    with ctx.session() as session:
+    with ctx.write() as session:
         state = session.get_one(SyncState, 1)
         count = session.scalar(select(func.count()).select_from(Expediente)) or 0
         statuses = json.dumps(sorted(tuple(row) for row in session.execute(
@@ -89,7 +89,7 @@ def _snapshot(ctx: AppContext) -> tuple[int, int, str]:
 
 def test_fuzzed_pull_pages_apply_whole_or_write_nothing(demo_ctx: AppContext) -> None:
     uuids = capture_many(demo_ctx, 2)
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         template = json.loads(session.scalars(select(OutboxEntry.payload)).first() or "{}")
         session.get_one(SyncState, 1).epoch = "e1"
 
@@ -104,7 +104,7 @@ def test_fuzzed_pull_pages_apply_whole_or_write_nothing(demo_ctx: AppContext) ->
             return
         before = _snapshot(demo_ctx)
         try:
-            with demo_ctx.session() as session:
+            with demo_ctx.write() as session:
                 cursor = session.get_one(SyncState, 1).pull_cursor
                 apply_page(session, page, cursor, "e1")
         except SyncError as refused:
@@ -119,7 +119,7 @@ def test_fuzzed_pull_pages_apply_whole_or_write_nothing(demo_ctx: AppContext) ->
 def test_a_change_kind_this_window_does_not_know_is_skipped_not_fatal(
         demo_ctx: AppContext) -> None:
     [uuid] = capture_many(demo_ctx, 1)
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         session.get_one(SyncState, 1).epoch = "e1"
     page = parse_model(_response({
         "changes": [
@@ -129,8 +129,8 @@ def test_a_change_kind_this_window_does_not_know_is_skipped_not_fatal(
              "data": {"status": "resuelto", "note": "Listo", "official_folio": None}},
         ],
         "next_cursor": 2, "has_more": False, "epoch": "e1"}), PullResponse)
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         assert apply_page(session, page, 0, "e1") == 2
-    with demo_ctx.session() as session:
+    with demo_ctx.write() as session:
         assert session.get_one(SyncState, 1).pull_cursor == 2
         assert session.get_one(Expediente, uuid).status == "resuelto"

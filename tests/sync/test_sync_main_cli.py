@@ -47,7 +47,7 @@ def test_enroll_sync_and_status_from_the_command_line(central: CentralServer,
     ctx = open_context(data)
     try:
         [uuid, *_] = capture_many(ctx, 3)
-        with ctx.session() as session:
+        with ctx.write() as session:
             folio = session.get_one(Expediente, uuid).folio
     finally:
         ctx.close()

@@ -30,7 +30,7 @@ def central_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def _folio(ctx: AppContext, uuid: str) -> str:
-    with ctx.session() as session:
+    with ctx.write() as session:
         return session.get_one(Expediente, uuid).folio
 
 
@@ -61,7 +61,7 @@ def test_payment_registered_offline_reaches_the_platform_once(
     assert _central_payment(central, uuid) == (
         "transferencia", "RAST77", paid.paid_at, OPERADOR.username, 1)
     assert outbox_states(window) == {"acked": 2}
-    with window.session() as session:
+    with window.write() as session:
         assert session.get_one(Expediente, uuid).sync_state == "sincronizado"
 
 

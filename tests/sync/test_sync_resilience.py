@@ -36,7 +36,7 @@ def proxy(central: CentralServer) -> Iterator[FaultProxy]:
 
 
 def _scan(window: AppContext, uuid: str) -> tuple[str, bytes]:
-    with window.session() as session:
+    with window.write() as session:
         sha = session.scalars(select(Attachment.sha256).where(
             Attachment.expediente_uuid == uuid)).one()
     return sha, blob_path(window.blob_dir, sha).read_bytes()
@@ -49,7 +49,7 @@ def _on_central(central: CentralServer, sha: str) -> bytes | None:
 
 
 def _sync_state_of(window: AppContext, uuid: str) -> str:
-    with window.session() as session:
+    with window.write() as session:
         return session.get_one(Expediente, uuid).sync_state
 
 
@@ -70,7 +70,7 @@ def test_a_middlebox_200_html_never_counts_as_an_uploaded_scan(
     assert not blocked.ok and blocked.failed_steps == ("anexos",)
     assert blocked.message.startswith("No se pudo subir anexos.")
     assert blocked.missing_anexos == 1
-    with window.session() as session:
+    with window.write() as session:
         assert sync_status(session)["missing_anexos"] == 1
 
     proxy.disarm()
@@ -102,7 +102,7 @@ def test_a_scan_believed_uploaded_but_missing_on_central_is_sent_again(
     platform's push answer names the scan; the window re-sends it before calling it synced."""
     [uuid] = capture_many(window, 1, tmp_path / "anexos", with_attachments=1)
     sha, content = _scan(window, uuid)
-    with window.session() as session:
+    with window.write() as session:
         session.execute(update(Attachment).values(uploaded=True))
 
     report = SyncEngine(window).run_once(force=True)
@@ -142,7 +142,7 @@ def test_a_change_that_cannot_be_applied_is_set_aside_and_pull_goes_on(
 
     assert report.ok and report.set_aside == 3, report.message
     assert "3 cambio(s) recibido(s) apartado(s)" in report.message
-    with window.session() as session:
+    with window.write() as session:
         assert session.get_one(Expediente, record["uuid"]).status == "validado"
         assert session.get(Expediente, future["uuid"]) is None
         shown = sync_status(session)
@@ -157,12 +157,12 @@ def test_a_change_that_cannot_be_applied_is_set_aside_and_pull_goes_on(
     again = SyncEngine(window).run_once(force=True)
 
     assert again.ok and again.set_aside == 1
-    with window.session() as session:
+    with window.write() as session:
         assert session.get_one(Expediente, future["uuid"]).status == "en_revision"
 
 
 def _add_tramite_version(ctx: AppContext, homoclave: str, version: int) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         current = session.scalars(select(Tramite).where(Tramite.homoclave == homoclave)).first()
         assert current is not None
         copy = {c.name: getattr(current, c.name) for c in Tramite.__table__.columns

@@ -32,7 +32,7 @@ def _synced(ctx: AppContext) -> None:
 
 
 def _folios(ctx: AppContext) -> dict[str, str]:
-    with ctx.session() as session:
+    with ctx.write() as session:
         return dict(session.execute(select(Expediente.folio, Expediente.nombre)).tuples().all())
 
 
@@ -99,7 +99,7 @@ def test_restored_copy_refuses_capture_until_resynced_then_never_repeats_a_folio
     assert central_rows[f"{prefix}{_year(folios)}-000006"][0] == new_uuid
     assert outbox_states(restored) == {"acked": 4}
     assert local_status(restored)["copia_restaurada"].startswith("detectada el ")
-    with restored.session() as session:
+    with restored.write() as session:
         actions = list(session.scalars(select(AuditEntry.action).where(
             AuditEntry.action.like("sync.copia_%")).order_by(AuditEntry.id)))
     assert actions == ["sync.copia_restaurada", "sync.copia_resincronizada"]

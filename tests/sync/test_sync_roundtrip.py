@@ -50,7 +50,7 @@ def test_enrollment_stores_identity_token_and_audit(window: AppContext,
     assert state.oficina == OFFICE and state.ventanilla == "V01"
     assert state.machine_id.startswith("M") and state.epoch and state.platform_public_key
     assert load_machine_token(window.data_dir)
-    with window.session() as session:
+    with window.write() as session:
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "sync.enrolado")).one()
     assert entry.entity == state.machine_id
@@ -76,7 +76,7 @@ def test_200_offline_captures_reach_the_platform_exactly_once(
     assert server_hashes(central.db, machine_id) == local_hashes(window)
     assert len(uuids) == len(set(server_hashes(central.db))) == 200
     assert outbox_states(window) == {"acked": 200}
-    with window.session() as session:
+    with window.write() as session:
         assert set(session.scalars(select(Expediente.sync_state))) == {"sincronizado"}
         hashes = set(session.scalars(select(Attachment.sha256)))
         assert all(session.scalars(select(Attachment.uploaded)))
@@ -98,13 +98,13 @@ def test_status_set_on_the_platform_reaches_the_counter(
     [uuid] = capture_many(window, 1)
     engine = SyncEngine(window)
     assert engine.run_once(force=True).ok
-    with window.session() as session:
+    with window.write() as session:
         folio = session.get_one(Expediente, uuid).folio
     admin.set_status(central.db, folio, "validado", note="Documentos completos",
                      official_folio="TES-2026-77")
     report = engine.run_once(force=True)
     assert report.ok and report.pulled == 1
-    with window.session() as session:
+    with window.write() as session:
         row = session.get_one(Expediente, uuid)
         assert (row.status, row.status_note, row.official_folio) == (
             "validado", "Documentos completos", "TES-2026-77")
@@ -118,7 +118,7 @@ def test_records_of_another_window_arrive_by_pull(
     report = SyncEngine(window).run_once(force=True)
     assert report.ok and report.pulled == 3
     origin = sync_state(other_window).machine_id
-    with window.session() as session:
+    with window.write() as session:
         rows = [session.get_one(Expediente, u) for u in uuids]
     assert {r.origin_machine for r in rows} == {origin}
     assert {r.sync_state for r in rows} == {"sincronizado"}
@@ -138,7 +138,7 @@ def test_published_bundle_reaches_the_counter(window: AppContext,
     publish_bundle(central.db, 3, extra_tramite="HMO-NUEVO-001")
     report = engine.run_once(force=True)
     assert report.ok and report.config_version == 3
-    with window.session() as session:
+    with window.write() as session:
         nuevo = session.scalars(select(Tramite).where(Tramite.homoclave == "HMO-NUEVO-001")).one()
     assert nuevo.active and nuevo.bundle_version == 3
     assert sync_state(window).config_etag

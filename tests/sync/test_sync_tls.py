@@ -104,5 +104,5 @@ def test_plain_http_to_a_remote_host_is_refused_before_sending(
     point_to(window, url)
     report = SyncEngine(window).run_once(force=True)
     assert not report.ok and report.state == ConnectionState.ERROR and "HTTPS" in report.message
-    with window.session() as session:
+    with window.write() as session:
         assert session.get_one(OutboxEntry, 1).attempts == 0  # nothing was sent

@@ -29,6 +29,7 @@ from sync.engine import SyncEngine
 from tests.demo_office import open_demo_office
 from tests.ipp_printer import find_ippeveprinter
 from tests.sync.central_server import CentralServer, central_db_url
+from tests.sync.machines import OPERADOR, enrolled_context
 from tests.ui.gui_thread_guard import gui_thread_guard  # noqa: F401  (autouse)
 from ui.idle_lock import DEFAULT_IDLE_MS
 from ui.main_window import MainWindow
@@ -85,7 +86,7 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
 
 @pytest.fixture
 def office(ctx: AppContext) -> OfficeInfo:
-    with ctx.session() as session:
+    with ctx.write() as session:
         return office_info(session)
 
 
@@ -148,3 +149,28 @@ def central(tmp_path: Path) -> Iterator[CentralServer]:
         server = CentralServer(url).start()
         yield server
         server.close()
+
+
+@pytest.fixture
+def enrolled(tmp_path: Path, central: CentralServer) -> Iterator[AppContext]:
+    """An office enrolled with the real central platform on loopback (ventanilla V01)."""
+    ctx = enrolled_context(tmp_path / "v01", central, "V01")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def enrolled_window(qtbot: QtBot, enrolled: AppContext,
+                    runner: TaskRunner) -> Iterator[MainWindow]:
+    """The main window of the enrolled office, the operador logged in, syncing with central."""
+    bridge = SyncBridge()
+    engine = SyncEngine(enrolled, bridge)
+    with enrolled.read() as session:
+        office = office_info(session)
+    made = MainWindow(enrolled, OPERADOR, office, runner, sync_engine=engine, sync_bridge=bridge)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    settle(qtbot, runner)
+    yield made
+    settle(qtbot, runner)

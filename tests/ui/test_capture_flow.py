@@ -60,7 +60,7 @@ def test_operador_captures_an_expediente_end_to_end(
     settle(qtbot, runner)
     assert "CURP" in view.sidebar.status_text()
     assert window.capture.saved is None
-    with ctx.session() as session:
+    with ctx.write() as session:
         assert session.scalar(select(func.count()).select_from(Expediente)) == 0
 
     type_into(qtbot, view, "curp", GOOD_CURP)
@@ -83,7 +83,7 @@ def test_operador_captures_an_expediente_end_to_end(
     folio = saved.folio
     assert folio.startswith("HMO-V01-")
 
-    with ctx.session() as session:
+    with ctx.write() as session:
         expediente = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
         assert expediente.curp == GOOD_CURP
         assert expediente.answers["nombre"] == ANSWERS["nombre"]

@@ -245,7 +245,7 @@ def test_a_requisito_not_received_needs_a_note_and_is_saved_as_pending(
     assert view.sidebar.status_text() == READY
     qtbot.keyClick(note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.capture.saved is not None, timeout=10_000)
-    with ctx.session() as session:
+    with ctx.write() as session:
         expediente = session.scalars(select(Expediente)).one()
     assert expediente.requisitos == [
         {"clave": identificacion.clave, "recibido": True, "nota": ""},

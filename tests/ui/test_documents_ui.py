@@ -55,7 +55,7 @@ def test_imprimir_sends_the_acuse_to_the_default_printer(
     assert view.note.text() == f"Acuse de recibo enviado a {printer.uri}."
     [spooled] = printer.wait_for_job()
     assert view.folio in pdf_text(spooled.read_bytes())
-    with ctx.session() as session:
+    with ctx.write() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == PRINT_ACTION)).one()
         assert entry.entity == view.folio and entry.detail["destino"] == [printer.uri]
 
@@ -72,7 +72,7 @@ def test_printer_failure_is_explained_and_the_expediente_stays(
     assert box.text().startswith(f"No se pudo imprimir en «{uri}»")
     assert "El expediente quedó guardado" in box.text()
     assert view.print_buttons["recibo"].isEnabled()
-    with ctx.session() as session:
+    with ctx.write() as session:
         assert session.scalars(select(Expediente.folio)).one() == view.folio
 
 

@@ -62,7 +62,7 @@ def test_draft_saved_listed_resumed_and_captured(
     resumed.save()
     qtbot.waitUntil(lambda: window.capture.saved is not None, timeout=10_000)
     settle(qtbot, runner)
-    with ctx.session() as session:
+    with ctx.write() as session:
         assert session.scalar(select(func.count()).select_from(Draft)) == 0
         assert session.scalars(select(Expediente)).one().answers["motivo"] == "credito"
 

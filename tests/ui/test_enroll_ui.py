@@ -69,7 +69,7 @@ def test_only_an_administrator_of_a_demo_office_is_offered_enrolling(
     assert _enroll_button(make_window()) is None  # operador
 
     enrolled = enrolled_context(tmp_path / "v02", central, "V02")
-    with enrolled.session() as session:
+    with enrolled.write() as session:
         office = office_info(session)
     window = MainWindow(enrolled, ADMIN, office, runner)
     qtbot.addWidget(window)

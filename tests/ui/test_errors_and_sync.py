@@ -19,7 +19,7 @@ from localdb.models import Expediente
 from ui.error_dialog import UNEXPECTED_MESSAGE, install_excepthook
 from ui.main_window import MainWindow
 from ui.status_bar import DEMO_STATE, DEMO_SYNC_HINT
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 from .conftest import ANSWERS, GOOD_CURP, WindowFactory, settle
 from .driving import choose, fill_answers, start_predial
@@ -39,7 +39,7 @@ def test_unexpected_task_error_opens_spanish_dialog_and_logs_traceback(
 ) -> None:
     window = make_window()
     with caplog.at_level(logging.ERROR, logger="ui.error_dialog"):
-        runner.run(_fail)
+        runner.run(Lane.LOCAL, _fail)
         settle(qtbot, runner)
     [box] = _visible_boxes(window)
     assert box.text() == UNEXPECTED_MESSAGE
@@ -56,7 +56,7 @@ def test_expected_error_shows_its_own_message(
     def refuse() -> None:
         raise VentanillaError("El disco del equipo está lleno: no se guardó nada.")
 
-    runner.run(refuse)
+    runner.run(Lane.SLOW, refuse)  # the slow lane reports the same way
     settle(qtbot, runner)
     [box] = _visible_boxes(window)
     assert box.text() == "El disco del equipo está lleno: no se guardó nada."
@@ -94,7 +94,7 @@ def test_failed_save_keeps_everything_on_screen(
     assert window.capture.capture is view and view.dirty
     assert view.form.raw_answers()["curp"] == GOOD_CURP
     assert view.sidebar.save_button.isEnabled()
-    with ctx.session() as session:
+    with ctx.write() as session:
         assert session.scalar(select(func.count()).select_from(Expediente)) == 0
 
 

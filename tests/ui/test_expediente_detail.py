@@ -54,7 +54,7 @@ def _void_from_detail(qtbot: QtBot, dialog: ExpedienteDialog, runner: TaskRunner
 
 def _detail(qtbot: QtBot, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
             folio: str) -> ExpedienteDialog:
-    with ctx.session() as session:
+    with ctx.write() as session:
         [row] = [r for r in page_expedientes(session) if r.folio == folio]
     dialog = ExpedienteDialog(row, ctx, user, runner)
     qtbot.addWidget(dialog)
@@ -164,7 +164,7 @@ def test_a_rejected_envio_shows_the_platforms_reason(
     uuids = capture_many(ctx, 2)
     created, paid = _folio_of(ctx, uuids[0]), _folio_of(ctx, uuids[1])
     register_payment(ctx, SUPERVISOR, paid, "efectivo")
-    with ctx.session() as session:  # what a push records for a refused mutation
+    with ctx.write() as session:  # what a push records for a refused mutation
         for uuid, kind, reason in (
                 (uuids[0], "expediente.create",
                  f"el folio {created} ya está registrado con otro expediente"),
@@ -219,6 +219,6 @@ def test_the_list_says_which_expedientes_are_paid(
     assert shown()[unpaid] == "✓ Pagado"
     if dialog.view.offer_box is not None:
         dialog.view.offer_box.reject()
-    with ctx.session() as session:
+    with ctx.write() as session:
         assert session.scalar(select(Expediente.payment_method)
                               .where(Expediente.folio == unpaid)) == "efectivo"

@@ -13,7 +13,7 @@ from tests.ui.gui_thread_guard import UI_DIR
 # Runs with a file name inside ui/, as a view's slot would.
 VIEW_SOURCE = """
 def on_click(ctx):
-    with ctx.session() as session:
+    with ctx.write() as session:
         session.execute(text("SELECT 1"))
     try:
         requests.get("http://127.0.0.1:9/", timeout=0.5)

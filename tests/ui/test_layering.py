@@ -52,7 +52,7 @@ def test_formatting_is_a_leaf_every_layer_can_import() -> None:
 
 
 def test_office_info_reads_the_machine_and_explains_when_it_has_none(ctx: AppContext) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         office = office_info(session)
         assert (office.oficina_nombre, office.ventanilla, office.demo) == (
             "Oficina Centro (DEMO)", "V01", True)

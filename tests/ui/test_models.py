@@ -30,7 +30,7 @@ NOMBRES = ["Ana López Ruiz", "Bruno Díaz Soto", "Carla Núñez Peña", "Darío
 
 
 def _capture_many(ctx: AppContext, user: CurrentUser) -> list[str]:
-    with ctx.session() as session:
+    with ctx.write() as session:
         tramite = get_tramite(session, "HMO-TM-002")
         patron = current_bundle(session).clave_catastral_patron
     folios = []
@@ -104,7 +104,7 @@ def test_drafts_model(qtbot: QtBot, qtmodeltester: ModelTester, ctx: AppContext,
                       operador: CurrentUser) -> None:
     for nombre in NOMBRES[:3]:
         save_draft(ctx, operador, DraftInput("HMO-TM-002", 1, {"nombre": nombre}))
-    with ctx.session() as session:
+    with ctx.write() as session:
         rows = list_drafts(session, operador.username)
     model = DraftsModel()
     model.set_rows(rows)

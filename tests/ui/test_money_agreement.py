@@ -46,7 +46,7 @@ def test_half_a_centavo_rounds_up_on_the_screen() -> None:
 
 
 def test_half_a_centavo_rounds_up_in_the_catalogo(ctx: AppContext) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         tramite = get_tramite(session, LICENCIA)
         uma = current_bundle(session).uma_diaria
     cobro = tramite.cobros[0].model_copy(update={"regla": ReglaFijo(tipo="fijo", monto=HALF)})
@@ -76,7 +76,7 @@ def _main(ctx: AppContext, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _screen_while_capturing(ctx: AppContext, answers: dict[str, object]) -> CobrosPanel:
-    with ctx.session() as session:
+    with ctx.write() as session:
         tramite = get_tramite(session, LICENCIA)
         bundle = current_bundle(session)
     panel = CobrosPanel(tramite, bundle.uma_diaria)
@@ -88,7 +88,7 @@ def _screen_while_capturing(ctx: AppContext, answers: dict[str, object]) -> Cobr
 def test_screen_paper_and_command_line_agree_for_one_expediente(
     qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
 ) -> None:
-    with ctx.session() as session:
+    with ctx.write() as session:
         tramite = get_tramite(session, LICENCIA)
         patron = current_bundle(session).clave_catastral_patron
     answers = {**valid_answers(tramite, patron), "superficie_m2": SUPERFICIE}

@@ -75,7 +75,7 @@ def test_registering_a_payment_shows_it_paid_and_the_recibo_de_pago(
     assert view.hint.text() == "Entregue al ciudadano el acuse de recibo y el recibo de pago."
     qtbot.mouseClick(_button(offer, "Ahora no"), Qt.MouseButton.LeftButton)
     settle(qtbot, runner)
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = session.scalars(select(Expediente)).one()
         kinds = list(session.scalars(select(OutboxEntry.kind).order_by(OutboxEntry.mutation_id)))
         printed = session.scalars(select(AuditEntry).where(AuditEntry.action == PRINT_ACTION))
@@ -95,7 +95,7 @@ def test_a_refused_payment_is_explained_in_the_dialog(
     settle(qtbot, runner)
     assert dialog.isVisible() and dialog.confirm.isEnabled()
     assert dialog.message.text() == "Escriba la referencia del pago (la clave de rastreo)."
-    with ctx.session() as session:
+    with ctx.write() as session:
         assert session.scalars(select(Expediente.paid_at)).one() is None
     dialog.reject()
 
@@ -104,7 +104,7 @@ def test_the_expediente_detail_offers_registrar_pago(
     qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
 ) -> None:
     folio = _capture(ctx, operador).folio
-    with ctx.session() as session:
+    with ctx.write() as session:
         [row] = page_expedientes(session, folio)
     dialog = ExpedienteDialog(row, ctx, operador, runner)
     qtbot.addWidget(dialog)
@@ -138,7 +138,7 @@ def test_the_offered_recibo_de_pago_prints_as_an_original(
     [spooled] = set(printer.wait_for_job(2)) - set(orden)
     text = pdf_text(spooled.read_bytes())
     assert "RECIBO DE PAGO" in text and "Efectivo" in text and "REIMPRESIÓN" not in text
-    with ctx.session() as session:
+    with ctx.write() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == PRINT_ACTION)
                                   .order_by(AuditEntry.id)).all()
     assert [(e.detail["variante"], e.detail["reimpresion"]) for e in entries] == [

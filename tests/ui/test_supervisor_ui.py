@@ -64,7 +64,7 @@ def _open_first(qtbot: QtBot, window: MainWindow, runner: TaskRunner,
 
 
 def _folio_of(ctx: AppContext, uuid: str) -> str:
-    with ctx.session() as session:
+    with ctx.write() as session:
         return session.scalars(select(Expediente.folio).where(Expediente.uuid == uuid)).one()
 
 
@@ -102,7 +102,7 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     qtbot.waitUntil(expediente.notes.cancelled.isVisible)
     assert expediente.notes.cancelled.text().startswith(CANCELLED_TEXT)
     assert _listed(window)[folio] == ("Cancelado", LOCAL_ONLY)  # the list was refreshed
-    with ctx.session() as session:
+    with ctx.write() as session:
         row = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
         assert (row.status, row.voided_reason) == ("anulado", "Datos del predio equivocados")
         void = session.scalars(select(OutboxEntry).where(
@@ -131,7 +131,7 @@ def queues(ctx: AppContext) -> dict[str, str]:
     """Four expedientes, one per queue, as sync and a supervisor leave them."""
     names = ("pendiente", "enviado", "rechazado", "cancelado")
     folios = dict(zip(names, (_folio_of(ctx, u) for u in capture_many(ctx, 4)), strict=True))
-    with ctx.session() as session:
+    with ctx.write() as session:
         for name, outbox, sync_state in (("enviado", "acked", "sincronizado"),
                                          ("rechazado", "rejected", "rechazado")):
             uuid = select(Expediente.uuid).where(Expediente.folio == folios[name])

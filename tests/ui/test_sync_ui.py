@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,15 +13,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop.context import AppContext
-from desktop.office import office_info
 from localdb.models import OutboxEntry
-from sync.engine import SyncEngine, SyncReport
+from sync.engine import SyncReport
 from sync.observer import ConnectionState, SyncStatus
 from tests.sync.central_server import CentralServer, publish_bundle
-from tests.sync.machines import OPERADOR, capture_many, enrolled_context
+from tests.sync.machines import capture_many
 from ui.main_window import EXPEDIENTES, MainWindow
 from ui.status_bar import REJECTED_HINT
-from ui.sync_bridge import SyncBridge, status_from_report
+from ui.sync_bridge import status_from_report
 from ui.tasks import TaskRunner
 from wire.canonical import payload_sha256
 
@@ -34,25 +31,8 @@ NUEVO = "Trámite nuevo publicado"
 
 
 @pytest.fixture
-def enrolled(tmp_path: Path, central: CentralServer) -> Iterator[AppContext]:
-    ctx = enrolled_context(tmp_path / "v01", central, "V01")
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, enrolled: AppContext, runner: TaskRunner) -> Iterator[MainWindow]:
-    bridge = SyncBridge()
-    engine = SyncEngine(enrolled, bridge)
-    with enrolled.session() as session:
-        office = office_info(session)
-    made = MainWindow(enrolled, OPERADOR, office, runner, sync_engine=engine, sync_bridge=bridge)
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    settle(qtbot, runner)
-    yield made
-    settle(qtbot, runner)
+def window(enrolled_window: MainWindow) -> MainWindow:
+    return enrolled_window
 
 
 def _config_text(window: MainWindow) -> str:
@@ -83,7 +63,7 @@ def test_sincronizar_ahora_shows_rejected_envios(
     qtbot: QtBot, window: MainWindow, enrolled: AppContext, runner: TaskRunner,
 ) -> None:
     uuids = capture_many(enrolled, 2)
-    with enrolled.session() as session:  # the platform will refuse this one: hash mismatch
+    with enrolled.write() as session:  # the platform will refuse this one: hash mismatch
         row = session.scalars(select(OutboxEntry)
                               .where(OutboxEntry.entity_uuid == uuids[0])).one()
         payload = json.loads(row.payload)
