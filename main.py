@@ -13,7 +13,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import cli
-from desktop.auth import PlatformCheck
+from desktop.access.auth import PlatformCheck
 from desktop.context import AppContext, open_context
 from desktop.demo_setup import DEMO_CREATED, bootstrap_if_empty
 from desktop.errors import VentanillaError
@@ -104,7 +104,7 @@ def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_verify_receipt(ctx: AppContext, args: argparse.Namespace) -> int:
-    from desktop.receipt_signing import verify_receipt_command
+    from desktop.documents.receipts import verify_receipt_command
 
     code, message = verify_receipt_command(ctx, args.url)
     print(message, file=sys.stdout if code == 0 else sys.stderr)
@@ -112,7 +112,7 @@ def cmd_verify_receipt(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_print(ctx: AppContext, args: argparse.Namespace) -> int:
-    from desktop.documents import print_command
+    from desktop.documents.service import print_command
 
     user = cli.authenticate(ctx, args.user)
     code, message = print_command(ctx, user, args.folio, args.doc, args.layout, args.printer,
@@ -122,7 +122,7 @@ def cmd_print(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_printer(ctx: AppContext, args: argparse.Namespace) -> int:
-    from desktop.printer_choice import printer_command
+    from desktop.documents.printer_choice import printer_command
 
     changing = bool(args.name) or args.clear
     user = cli.authenticate(ctx, args.user) if changing else None

@@ -24,7 +24,7 @@ from central.security import (
 from wire.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse
 
 BAD_LOGIN = "Usuario o contraseña incorrectos."
-LOGIN_MAX_FAILURES = 5  # the same rule as the window's own lockout (desktop.auth)
+LOGIN_MAX_FAILURES = 5  # the same rule as the window's own lockout (desktop.access.auth)
 LOGIN_LOCK = timedelta(minutes=5)
 
 router = APIRouter()

@@ -15,17 +15,22 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop.audit import verify_chain
-from desktop.auth import login
-from desktop.bundles import import_bundle_file
-from desktop.capture import AttachmentInput, CaptureRequest, RequisitoAnswer, capture_expediente
-from desktop.capture_file import read_capture_file
-from desktop.catalog import get_tramite
+from desktop.access.auth import login
+from desktop.access.permissions import CurrentUser
+from desktop.bundles.apply import import_bundle_file
+from desktop.bundles.catalog import get_tramite
+from desktop.capture.answers_file import read_capture_file
+from desktop.capture.service import (
+    AttachmentInput,
+    CaptureRequest,
+    RequisitoAnswer,
+    capture_expediente,
+)
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
-from desktop.expedientes import get_expediente, page_expedientes
-from desktop.permissions import CurrentUser
-from desktop.restored_copy import restore_summary
+from desktop.records.audit import verify_chain
+from desktop.records.expedientes import get_expediente, page_expedientes
+from desktop.records.restored_copy import restore_summary
 from formatting import format_datetime, format_money
 from localdb.models import Expediente, OutboxEntry, SyncState
 

@@ -16,7 +16,7 @@ from localdb.engine import make_engine, make_session_factory, reader
 from localdb.migrate import upgrade_to_head
 
 if TYPE_CHECKING:
-    from desktop.auth import PlatformCheck
+    from desktop.access.auth import PlatformCheck
 
 
 @dataclass

@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop.bundle_checks import check_bundle
-from desktop.bundle_schema import Bundle
-from desktop.bundle_signing import bundle_payload, read_bundle_file, write_bundle_file
+from desktop.bundles.checks import check_bundle
+from desktop.bundles.schema import Bundle
+from desktop.bundles.signing import bundle_payload, read_bundle_file, write_bundle_file
 from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PRIVATE_KEY_PATH
 from desktop.demo.catalogo_demo import build_bundle
 

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop.receipt_signing import DEFAULT_VERIFY_BASE, ReceiptSigner
+from desktop.documents.receipts import DEFAULT_VERIFY_BASE, ReceiptSigner
 from printing.acuse import render_acuse
 from printing.document_data import DocumentData
 from printing.recibo import render_recibo

@@ -24,13 +24,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from stdnum.mx.curp import calc_check_digit as curp_check_digit
 
-from desktop.auth import login
-from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
-from desktop.catalog import get_tramite
+from desktop.access.auth import login
+from desktop.access.permissions import CurrentUser
+from desktop.bundles.catalog import get_tramite
+from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext, open_context
 from desktop.demo_setup import bootstrap_if_empty
-from desktop.payments import register_payment
-from desktop.permissions import CurrentUser
+from desktop.records.payments import register_payment
 from ui.capture_view import CaptureView
 from ui.login_dialog import LoginDialog
 from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow

@@ -21,7 +21,7 @@ import requests
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from desktop.blobs import blob_path
+from desktop.capture.blobs import blob_path
 from desktop.context import AppContext
 from localdb.models import Attachment, Expediente
 from sync.errors import (

@@ -10,9 +10,9 @@ import sys
 import threading
 from datetime import datetime
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
-from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
 from sync.enroll import EnrollInputError, enroll
 from sync.errors import ServerUrlRefused

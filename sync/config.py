@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from desktop.audit import append_audit
-from desktop.bundle_signing import parse_envelope
-from desktop.bundles import applied_version, apply_bundle, verify_bundle
+from desktop.bundles.apply import applied_version, apply_bundle, verify_bundle
+from desktop.bundles.signing import parse_envelope
 from desktop.context import AppContext
 from desktop.errors import BundleError
+from desktop.records.audit import append_audit
 from localdb.models import ConfigBundleRecord, SyncState
 from sync.errors import GarbageResponse
 from sync.http import PlatformClient

@@ -5,9 +5,10 @@ Demo captures are never sent to a real platform: on leaving demo mode their outb
 discarded and the mutation sequence restarts at 1, which is where the platform's count for a new
 machine starts. The demo expedientes stay on this machine, marked sync_state "demo".
 
-The demo catálogo is retired in the same transaction (desktop.bundles.retire_demo_configuration),
-so the platform's first bundle applies even when it reuses the demo's version number; enrollment
-then fetches it at once (best effort: the sync timer fetches it anyway).
+The demo catálogo is retired in the same transaction
+(desktop.bundles.apply.retire_demo_configuration), so the platform's first bundle applies even
+when it reuses the demo's version number; enrollment then fetches it at once (best effort: the
+sync timer fetches it anyway).
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from desktop.audit import append_audit
-from desktop.auth import retire_demo_users
-from desktop.bundles import retire_demo_configuration
+from desktop.access.auth import retire_demo_users
+from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.bundles.apply import retire_demo_configuration
 from desktop.context import AppContext
+from desktop.documents.receipts import receipt_public_key_pem
 from desktop.errors import VentanillaError
-from desktop.permissions import CurrentUser, Permission, require
-from desktop.receipt_signing import receipt_public_key_pem
+from desktop.records.audit import append_audit
 from localdb.models import Expediente, OutboxEntry, SyncState
 from sync.config import refresh_config
 from sync.errors import MachineNotAuthorized, RequestRefused, SyncError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.credentials import CredentialStore
+from desktop.access.credentials import CredentialStore
 from sync.errors import MachineNotAuthorized
 
 TOKEN_NAME = "machine_token"

@@ -1,15 +1,16 @@
 """Login through the platform (POST /v1/auth/login) for users this machine does not know yet.
 
-`platform_check(ctx)` builds the `desktop.auth.PlatformCheck` the window and the CLI hand to
-`desktop.auth.login`. It is only asked when the local store cannot vouch for the password, with
-short timeouts: at the counter an unreachable platform must not keep anyone waiting long.
+`platform_check(ctx)` builds the `desktop.access.auth.PlatformCheck` the window and the CLI
+hand to `desktop.access.auth.login`. It is only asked when the local store cannot vouch for the
+password, with short timeouts: at the counter an unreachable platform must not keep anyone
+waiting long.
 """
 
 from __future__ import annotations
 
 import logging
 
-from desktop.auth import BAD_CREDENTIALS, PlatformCheck, PlatformProfile
+from desktop.access.auth import BAD_CREDENTIALS, PlatformCheck, PlatformProfile
 from desktop.context import AppContext
 from desktop.errors import AuthError
 from localdb.models import SyncState

@@ -1,5 +1,5 @@
 """The sync run's restored-copy hook: ask the platform what it has seen from this machine, and
-catch up when this data folder turns out to be an older copy (desktop/restored_copy.py).
+catch up when this data folder turns out to be an older copy (desktop/records/restored_copy.py).
 
 A pending mutation whose id the platform already holds is a retry when the platform recorded the
 same sha256 (it answers "duplicate" and the row is acked), and a capture made on the restored copy
@@ -15,7 +15,7 @@ import logging
 from sqlalchemy import select
 
 from desktop.context import AppContext
-from desktop.restored_copy import (
+from desktop.records.restored_copy import (
     PlatformMarks,
     begin_resync,
     finish_resync,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.capture import capture_expediente
+from desktop.capture.service import capture_expediente
 from tests.test_capture import OPERADOR, _request
 
 EXISTING = int(os.environ.get("BENCH_EXISTING", "100000"))
@@ -43,7 +43,7 @@ def _fill(db_path: Path, homoclave: str, version: int, n: int) -> None:
 def test_capture_commit_latency_with_many_expedientes(demo_ctx, tmp_path: Path) -> None:
     request = _request(demo_ctx, tmp_path)
     with demo_ctx.write() as s:
-        from desktop.catalog import get_tramite
+        from desktop.bundles.catalog import get_tramite
 
         version = get_tramite(s, request.homoclave).version
     started = time.perf_counter()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.catalog import get_tramite
-from desktop.expedientes import count_expedientes, find_applicant_by_curp, page_expedientes
+from desktop.bundles.catalog import get_tramite
+from desktop.records.expedientes import count_expedientes, find_applicant_by_curp, page_expedientes
 from tests.bench_capture import _fill
 from tests.test_capture import _request
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop.bundle_schema import Bundle, TramiteDef
+from desktop.access.permissions import CurrentUser, Role
+from desktop.bundles.schema import Bundle, TramiteDef
 from desktop.context import AppContext, open_context
-from desktop.permissions import CurrentUser, Role
 from localdb.models import ConfigBundleRecord, Dependencia, Expediente, SyncState, Tramite, User
 from wire.canonical import canonical_json
 

@@ -9,7 +9,7 @@ from typing import Any
 from stdnum.mx import curp as curp_mod
 from stdnum.mx import rfc as rfc_mod
 
-from desktop.bundle_schema import Campo, TramiteDef
+from desktop.bundles.schema import Campo, TramiteDef
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

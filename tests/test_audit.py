@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from desktop.audit import append_audit, verify_chain
+from desktop.records.audit import append_audit, verify_chain
 
 
 def _tamper(db_path, sql: str) -> None:

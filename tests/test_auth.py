@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from desktop.auth import create_user, login
+from desktop.access.auth import create_user, login
+from desktop.access.permissions import CurrentUser, Role
 from desktop.errors import AccountLocked, AuthError, PermissionDenied, VentanillaError
-from desktop.permissions import CurrentUser, Role
 from localdb.models import AuditEntry, User
 
 

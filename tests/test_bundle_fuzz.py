@@ -12,14 +12,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.bundle_schema import Bundle, Campo
-from desktop.bundle_signing import parse_envelope
-from desktop.bundles import sign_bundle, verify_bundle
+from desktop.bundles.apply import sign_bundle, verify_bundle
+from desktop.bundles.schema import Bundle, Campo
+from desktop.bundles.signing import parse_envelope
+from desktop.capture.fees import compute_cobros
+from desktop.capture.validation import validate_answers, validate_field
 from desktop.demo import DEMO_PRIVATE_KEY_PATH, DEMO_PUBLIC_KEY_PEM
 from desktop.demo.catalogo_demo import build_bundle
 from desktop.errors import BundleError, VentanillaError
-from desktop.fees import compute_cobros
-from desktop.validation import validate_answers, validate_field
 from wire.canonical import canonical_json
 
 # Derandomized so `make test` is deterministic; VENTANILLA_FUZZ_EXAMPLES=5000 digs deeper.

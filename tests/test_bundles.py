@@ -15,10 +15,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, text
 
-from desktop.audit import verify_chain
-from desktop.bundle_schema import Bundle
-from desktop.bundle_signing import bundle_payload, encode_envelope, public_key_pem
-from desktop.bundles import (
+from desktop.access.permissions import CurrentUser, Role
+from desktop.bundles.apply import (
     apply_bundle,
     current_bundle,
     import_bundle_file,
@@ -27,12 +25,14 @@ from desktop.bundles import (
     verify_bundle,
     write_bundle_file,
 )
-from desktop.catalog import get_tramite, search_tramites
+from desktop.bundles.catalog import get_tramite, search_tramites
+from desktop.bundles.schema import Bundle
+from desktop.bundles.signing import bundle_payload, encode_envelope, public_key_pem
 from desktop.context import AppContext, open_context
 from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PRIVATE_KEY_PATH, DEMO_PUBLIC_KEY_PEM
 from desktop.demo.catalogo_demo import build_bundle
 from desktop.errors import BundleError, NotFound, PermissionDenied
-from desktop.permissions import CurrentUser, Role
+from desktop.records.audit import verify_chain
 from localdb.models import (
     AuditEntry,
     ConfigBundleRecord,

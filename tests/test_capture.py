@@ -10,13 +10,18 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import event, func, select
 
-import desktop.capture as capture_mod
-from desktop.blobs import blob_path
-from desktop.bundles import current_bundle
-from desktop.capture import AttachmentInput, CaptureRequest, RequisitoAnswer, capture_expediente
-from desktop.catalog import get_tramite, search_tramites
+import desktop.capture.service as capture_mod
+from desktop.access.permissions import CurrentUser, Role
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite, search_tramites
+from desktop.capture.blobs import blob_path
+from desktop.capture.service import (
+    AttachmentInput,
+    CaptureRequest,
+    RequisitoAnswer,
+    capture_expediente,
+)
 from desktop.errors import ValidationFailed, VentanillaError
-from desktop.permissions import CurrentUser, Role
 from localdb.models import (
     Attachment,
     AuditEntry,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.bundles import current_bundle
-from desktop.catalog import get_tramite, search_tramites
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.context import AppContext
 from localdb.models import Expediente
 from tests.factories import valid_answers

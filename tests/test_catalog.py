@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from desktop.bundles import apply_bundle, read_bundle_file, verify_bundle
-from desktop.catalog import TramiteSummary, get_tramite, search_tramites
+from desktop.bundles.apply import apply_bundle, read_bundle_file, verify_bundle
+from desktop.bundles.catalog import TramiteSummary, get_tramite, search_tramites
 from desktop.context import AppContext, open_context
 from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PUBLIC_KEY_PEM
 from desktop.errors import NotFound

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.bundles import current_bundle
-from desktop.catalog import get_tramite, search_tramites
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite, search_tramites
 from tests.demo_office import open_demo_office
 from tests.factories import valid_answers
 

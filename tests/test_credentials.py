@@ -11,7 +11,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from desktop.credentials import (
+from desktop.access.credentials import (
     ENV_BACKEND,
     FALLBACK_WARNING,
     CredentialFileError,

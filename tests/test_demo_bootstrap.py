@@ -40,7 +40,7 @@ def test_opening_an_empty_folder_yields_an_empty_store(data_dir: Path) -> None:
 AUTH_FIRST = """
 import sys
 from pathlib import Path
-import desktop.auth
+import desktop.access.auth
 from desktop.context import open_context
 from localdb.models import User
 ctx = open_context(Path(sys.argv[1]))

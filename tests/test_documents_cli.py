@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from desktop.context import open_context
-from desktop.documents import PRINT_ACTION
+from desktop.documents.service import PRINT_ACTION
 from localdb.models import AuditEntry
 from tests.document_fixtures import pdf_text
 from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port

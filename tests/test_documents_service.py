@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from desktop.audit import verify_chain
-from desktop.capture import capture_expediente
-from desktop.credentials import CredentialStore
-from desktop.documents import (
+from desktop.access.credentials import CredentialStore
+from desktop.capture.service import capture_expediente
+from desktop.documents.receipts import verify_receipt_command
+from desktop.documents.service import (
     PRINT_ACTION,
     PrinterError,
     document_data_for,
@@ -20,7 +20,7 @@ from desktop.documents import (
     render_document,
     set_default_printer,
 )
-from desktop.receipt_signing import verify_receipt_command
+from desktop.records.audit import verify_chain
 from formatting import format_money
 from localdb.models import AuditEntry, Expediente
 from tests.document_fixtures import AVISO, FOLIO, TOTAL, Office, pdf_text, seed_office

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
-from desktop.drafts import DraftInput, list_drafts, load_draft, save_draft
+from desktop.capture.drafts import DraftInput, list_drafts, load_draft, save_draft
+from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from tests.factories import write_png
 from tests.test_capture import OPERADOR, _first_tramite, _request
 
 
 def test_draft_round_trip_and_capture_consumes_it(demo_ctx, tmp_path: Path) -> None:
     tramite, _ = _first_tramite(demo_ctx)
-    from desktop.capture import AttachmentInput
+    from desktop.capture.service import AttachmentInput
 
     draft = DraftInput(tramite.homoclave, tramite.version, {"nombre_solicitante": "Lupita"},
                        [RequisitoAnswer(tramite.requisitos[0].clave, True)],

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
-from desktop.expediente_standing import Rejection, VoidRecord, expediente_standing
-from desktop.expedientes import page_expedientes, void_expediente
-from desktop.payments import register_payment
-from desktop.permissions import CurrentUser, Role
+from desktop.records.expedientes import page_expedientes, void_expediente
+from desktop.records.payments import register_payment
+from desktop.records.standing import Rejection, VoidRecord, expediente_standing
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
 

@@ -8,12 +8,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import delete, select, update
 
-from desktop.bundles import current_bundle
-from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
-from desktop.catalog import get_tramite, search_tramites
+from desktop.access.permissions import CurrentUser, Role
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite, search_tramites
+from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext
-from desktop.expedientes import count_expedientes, page_expedientes, void_expediente
-from desktop.permissions import CurrentUser, Role
+from desktop.records.expedientes import count_expedientes, page_expedientes, void_expediente
 from localdb.models import Expediente, OutboxEntry
 from tests.factories import archivo_campos, valid_answers
 

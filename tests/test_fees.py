@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from desktop.bundle_schema import Bundle, TramiteDef
+from desktop.bundles.schema import Bundle, TramiteDef
+from desktop.capture.fees import CobroLine, FormulaError, compute_cobros, formula_names, total
 from desktop.demo.catalogo_demo import build_bundle
 from desktop.errors import VentanillaError
-from desktop.fees import CobroLine, FormulaError, compute_cobros, formula_names, total
 
 UMA = Decimal("117.31")
 DEMO = Bundle.model_validate(build_bundle())

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from desktop.audit import append_audit, verify_chain
-from desktop.documents import PRINT_ACTION, print_command, produce_document
+from desktop.access.permissions import CurrentUser, Role
+from desktop.documents.service import PRINT_ACTION, print_command, produce_document
 from desktop.errors import VentanillaError
-from desktop.expedientes import void_expediente
-from desktop.payments import PAYMENT_ACTION, PAYMENT_KIND, payment_info, register_payment
-from desktop.permissions import CurrentUser, Role
+from desktop.records.audit import append_audit, verify_chain
+from desktop.records.expedientes import void_expediente
+from desktop.records.payments import PAYMENT_ACTION, PAYMENT_KIND, payment_info, register_payment
 from localdb.models import AuditEntry, Expediente, OutboxEntry
 from tests.document_fixtures import FOLIO, TOTAL, Office, pdf_text, seed_office
 from wire.canonical import canonical_json, payload_sha256

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from desktop.auth import create_user
-from desktop.bundles import import_bundle_file
-from desktop.capture import CaptureRequest, capture_expediente
+from desktop.access.auth import create_user
+from desktop.access.permissions import CurrentUser, Role
+from desktop.bundles.apply import import_bundle_file
+from desktop.capture.drafts import DraftInput, save_draft
+from desktop.capture.service import CaptureRequest, capture_expediente
 from desktop.demo import DEMO_BUNDLE_PATH
-from desktop.drafts import DraftInput, save_draft
 from desktop.errors import PermissionDenied, VentanillaError
-from desktop.expedientes import void_expediente
-from desktop.payments import register_payment
-from desktop.permissions import CurrentUser, Role
+from desktop.records.expedientes import void_expediente
+from desktop.records.payments import register_payment
 
 USERS = {role: CurrentUser(role.value, role.value.title(), role) for role in Role}
 

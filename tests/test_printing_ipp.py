@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.documents import (
+from desktop.documents.service import (
     PRINT_ACTION,
     PrinterError,
     print_command,

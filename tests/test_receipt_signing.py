@@ -13,8 +13,7 @@ import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from desktop.documents import produce_document
-from desktop.receipt_signing import (
+from desktop.documents.receipts import (
     DEFAULT_VERIFY_BASE,
     PUBLIC_KEY_SETTING,
     RETIRED_KEYS_SETTING,
@@ -24,6 +23,7 @@ from desktop.receipt_signing import (
     verify_receipt_command,
     verify_receipt_url,
 )
+from desktop.documents.service import produce_document
 from localdb.models import Expediente, Setting, SyncState
 from tests.document_fixtures import FOLIO, MACHINE_ID, SHA, Office
 

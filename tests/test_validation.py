@@ -8,9 +8,9 @@ import pytest
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
 
-from desktop.bundle_schema import Bundle, Campo, TramiteDef
+from desktop.bundles.schema import Bundle, Campo, TramiteDef
+from desktop.capture.validation import FieldCheck, validate_answers, validate_field
 from desktop.demo.catalogo_demo import build_bundle
-from desktop.validation import FieldCheck, validate_answers, validate_field
 
 PATRON = r"^\d{2}-\d{3}-\d{3}$"
 DEMO = Bundle.model_validate(build_bundle())

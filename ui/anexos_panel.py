@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.blobs import sniff_mime
-from desktop.capture import AttachmentInput
+from desktop.capture.blobs import sniff_mime
+from desktop.capture.service import AttachmentInput
 from ui.tasks import Lane, TaskRunner
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
-from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
 from sync.scheduler import SyncScheduler
 from ui.error_dialog import install_excepthook, show_exception

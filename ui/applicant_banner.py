@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop.expedientes import ApplicantInfo
+from desktop.records.expedientes import ApplicantInfo
 
 
 class ApplicantBanner(QFrame):

@@ -13,10 +13,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.capture import CaptureResult
+from desktop.access.permissions import CurrentUser
+from desktop.capture.drafts import DraftInput
+from desktop.capture.service import CaptureResult
 from desktop.context import AppContext
-from desktop.drafts import DraftInput
-from desktop.permissions import CurrentUser
 from ui.capture_view import CaptureView
 from ui.operations import CaptureSetup
 from ui.saved_view import SavedView

@@ -11,7 +11,7 @@ from decimal import Decimal
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.bundle_schema import TramiteDef
+from desktop.bundles.schema import TramiteDef
 from ui.cobros_panel import CobrosPanel
 from ui.layout_parts import card
 from ui.theme import set_dynamic_property

@@ -17,13 +17,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.capture import AttachmentInput, CaptureRequest, capture_expediente
+from desktop.access.permissions import CurrentUser
+from desktop.capture.drafts import DraftInput, save_draft
+from desktop.capture.service import AttachmentInput, CaptureRequest, capture_expediente
+from desktop.capture.validation import validate_field
 from desktop.context import AppContext
-from desktop.drafts import DraftInput, save_draft
 from desktop.errors import ValidationFailed
-from desktop.expedientes import ApplicantInfo
-from desktop.permissions import CurrentUser
-from desktop.validation import validate_field
+from desktop.records.expedientes import ApplicantInfo
 from formatting import format_plazo
 from ui.anexos_panel import AnexosPanel
 from ui.applicant_banner import ApplicantBanner

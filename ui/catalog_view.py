@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.catalog import TramiteSummary
+from desktop.bundles.catalog import TramiteSummary
 from desktop.context import AppContext
 from ui.layout_parts import page_header
 from ui.operations import CaptureSetup, load_capture_setup, search_catalog

@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from desktop.bundle_schema import TramiteDef
+from desktop.bundles.schema import TramiteDef
+from desktop.capture.fees import CobroLine, compute_cobros, total
 from desktop.errors import VentanillaError
-from desktop.fees import CobroLine, compute_cobros, total
 from formatting import format_money
 from ui.layout_parts import style_table
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access.permissions import CurrentUser
+from desktop.capture.drafts import DraftSummary
 from desktop.context import AppContext
-from desktop.drafts import DraftSummary
-from desktop.permissions import CurrentUser
 from formatting import format_datetime
 from ui.layout_parts import page_header, style_table
 from ui.operations import drafts_of, open_draft, remove_draft

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.permissions import CurrentUser
 from sync.enroll import EnrollResult
 from ui.layout_parts import fit_height
 from ui.operations import enroll_machine

@@ -12,9 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.expedientes import ExpedienteRow
-from desktop.permissions import CurrentUser
+from desktop.records.expedientes import ExpedienteRow
 from ui.expediente_notes import ExpedienteNotes
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.context import AppContext
-from desktop.expediente_standing import ExpedienteStanding, Rejection, VoidRecord
+from desktop.records.standing import ExpedienteStanding, Rejection, VoidRecord
 from formatting import format_date, format_time
 from ui.operations import standing_of
 from ui.tasks import Lane, TaskRunner

@@ -20,8 +20,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from desktop.expedientes import ExpedienteRow
-from desktop.payments import payment_methods
+from desktop.records.expedientes import ExpedienteRow
+from desktop.records.payments import payment_methods
 from formatting import format_datetime, format_money
 from ui.operations import ExpedientePage, ExpedienteQuery
 from ui.tasks import Lane, TaskRunner

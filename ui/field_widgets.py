@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.bundle_schema import Campo
+from desktop.bundles.schema import Campo
 
 EMPTY_DATE = QDate(1900, 1, 1)
 
-# Characters each tipo accepts while typing; the full rule is checked by desktop.validation.
+# Characters each tipo accepts while typing; the full rule is checked by desktop.capture.validation.
 _TYPING_PATTERNS: dict[str, tuple[str, int, str]] = {
     # tipo: (regex, max length, placeholder)
     "curp": (r"[A-Za-z0-9]{0,18}", 18, "18 caracteres, p. ej. GODE561231HDFRRN09"),

@@ -15,11 +15,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.bundle_schema import Campo, TramiteDef
+from desktop.bundles.schema import Campo, TramiteDef
 from ui.field_widgets import FieldEditor, FileEditor, make_editor
 from ui.theme import set_dynamic_property
 
-FieldValidator = Callable[[Campo, Any], Any]  # returns desktop.validation.FieldCheck
+FieldValidator = Callable[[Campo, Any], Any]  # returns desktop.capture.validation.FieldCheck
 COLUMNS = 2
 _WIDE_TIPOS = {"texto", "email", "archivo"}
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.auth import verify_password_for
+from desktop.access.auth import verify_password_for
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.errors import AuthError
-from desktop.permissions import CurrentUser
 from ui.error_dialog import refusal_text
 from ui.layout_parts import message_label
 from ui.tasks import Lane, TaskRunner

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.auth import login
+from desktop.access.auth import login
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.errors import AuthError
 from desktop.office import OfficeInfo
-from desktop.permissions import CurrentUser
 from ui.error_dialog import refusal_text
 from ui.layout_parts import message_label
 from ui.tasks import Lane, TaskRunner

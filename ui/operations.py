@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from desktop.bundle_schema import TramiteDef
-from desktop.bundles import current_bundle
-from desktop.catalog import TramiteSummary, get_tramite, search_tramites
+from desktop.access.permissions import CurrentUser
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import TramiteSummary, get_tramite, search_tramites
+from desktop.bundles.schema import TramiteDef
+from desktop.capture.drafts import DraftInput, DraftSummary, delete_draft, list_drafts, load_draft
 from desktop.context import AppContext
-from desktop.drafts import DraftInput, DraftSummary, delete_draft, list_drafts, load_draft
-from desktop.expediente_standing import ExpedienteStanding, expediente_standing
-from desktop.expedientes import (
+from desktop.office import OfficeInfo, office_info
+from desktop.records.expedientes import (
     ApplicantInfo,
     ExpedienteRow,
     count_expedientes,
@@ -20,9 +21,8 @@ from desktop.expedientes import (
     page_expedientes,
     void_expediente,
 )
-from desktop.office import OfficeInfo, office_info
-from desktop.payments import PaymentInfo, payment_info, register_payment
-from desktop.permissions import CurrentUser
+from desktop.records.payments import PaymentInfo, payment_info, register_payment
+from desktop.records.standing import ExpedienteStanding, expediente_standing
 from sync.enroll import EnrollResult, enroll
 
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access.permissions import CurrentUser, Permission
 from desktop.context import AppContext
-from desktop.payments import MAX_REFERENCE, REFERENCE_REQUIRED, PaymentInfo, payment_methods
-from desktop.permissions import CurrentUser, Permission
+from desktop.records.payments import MAX_REFERENCE, REFERENCE_REQUIRED, PaymentInfo, payment_methods
 from formatting import format_datetime, format_money
 from ui.operations import record_payment
 from ui.task_dialog import TaskDialog

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QWidget
 
-from desktop.bundle_schema import Requisito
-from desktop.capture import RequisitoAnswer
+from desktop.bundles.schema import Requisito
+from desktop.capture.service import RequisitoAnswer
 
 NOTE_HINT = "Pendiente: anote qué falta"
 

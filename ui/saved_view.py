@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.documents import (
+from desktop.documents.service import (
     DOC_TITLES,
     PrinterError,
     RenderedDocument,
@@ -35,8 +36,7 @@ from desktop.documents import (
     record_copy,
     render_document,
 )
-from desktop.payments import PaymentInfo
-from desktop.permissions import CurrentUser
+from desktop.records.payments import PaymentInfo
 from formatting import format_money
 from ui.document_preview import DocumentPreview, print_with_dialog
 from ui.error_dialog import show_error, show_exception, user_message

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
-from desktop.permissions import ROLE_LABELS, CurrentUser
+from desktop.access.permissions import ROLE_LABELS, CurrentUser
 from sync.observer import SyncStatus
 from ui.theme import set_dynamic_property
 

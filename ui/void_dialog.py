@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.access.permissions import CurrentUser, Permission
 from desktop.context import AppContext
-from desktop.permissions import CurrentUser, Permission
 from ui.operations import void_folio
 from ui.task_dialog import TaskDialog
 from ui.tasks import Lane, TaskRunner

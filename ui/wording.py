@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from desktop.bundle_schema import (
+from desktop.bundles.schema import (
     Cobro,
     ReglaFijo,
     ReglaPorUnidad,

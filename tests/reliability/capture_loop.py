@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.capture import capture_expediente
+from desktop.capture.service import capture_expediente
 from desktop.context import open_context
 from tests.test_capture import OPERADOR, _request
 

@@ -12,9 +12,9 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from desktop.audit import verify_chain
-from desktop.capture import capture_expediente
+from desktop.capture.service import capture_expediente
 from desktop.context import open_context
+from desktop.records.audit import verify_chain
 from tests.demo_office import open_demo_office
 from tests.test_capture import OPERADOR, _request
 

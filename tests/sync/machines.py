@@ -8,11 +8,16 @@ from sqlalchemy import func, select
 
 from central.db import Database
 from central.models import Expediente as CentralExpediente
-from desktop.bundles import current_bundle
-from desktop.capture import AttachmentInput, CaptureRequest, RequisitoAnswer, capture_expediente
-from desktop.catalog import get_tramite
+from desktop.access.permissions import CurrentUser, Role
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite
+from desktop.capture.service import (
+    AttachmentInput,
+    CaptureRequest,
+    RequisitoAnswer,
+    capture_expediente,
+)
 from desktop.context import AppContext
-from desktop.permissions import CurrentUser, Role
 from localdb.models import Expediente, OutboxEntry, SyncState
 from sync.enroll import enroll
 from tests.demo_office import open_demo_office

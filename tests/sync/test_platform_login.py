@@ -13,10 +13,10 @@ from sqlalchemy import select
 from central import admin
 from central.models import User as CentralUser
 from central.security import hash_password
-from desktop.auth import login
+from desktop.access.auth import login
+from desktop.access.permissions import Role
 from desktop.context import AppContext
 from desktop.errors import AuthError
-from desktop.permissions import Role
 from localdb.models import AuditEntry, User
 from sync.platform_login import platform_check
 from tests.sync.central_server import CentralServer

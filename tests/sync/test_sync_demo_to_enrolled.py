@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from central.__main__ import main as central_cli
-from desktop.bundles import current_bundle
-from desktop.catalog import get_tramite, search_tramites
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.context import AppContext
 from desktop.errors import NotFound
 from localdb.models import Expediente, Tramite

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
+from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
-from desktop.credentials import CredentialStore
 from sync.engine import BUSY, SyncEngine, SyncReport
 from sync.machine_token import TOKEN_NAME
 from sync.observer import ConnectionState, SyncStatus

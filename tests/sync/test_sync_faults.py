@@ -172,7 +172,7 @@ def test_enrolling_against_garbage_changes_nothing(tmp_path: Path, fake: FakePla
         assert "no se reconoce" in refused.value.message
         state = sync_state(ctx)
         assert state.demo and state.server_url is None
-        from desktop.credentials import CredentialStore
+        from desktop.access.credentials import CredentialStore
 
         assert CredentialStore(ctx.data_dir).get(TOKEN_NAME) is None
     finally:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from central.models import Expediente as CentralExpediente
 from central.models import MutationRecord
 from desktop.context import AppContext
-from desktop.payments import PAYMENT_KIND, payment_info, register_payment
+from desktop.records.payments import PAYMENT_KIND, payment_info, register_payment
 from localdb.models import Expediente
 from sync.engine import SyncEngine
 from sync.run_steps import ONE_ATTEMPT

@@ -15,7 +15,7 @@ from central import admin
 from central.changes import PendingChange, append_changes
 from central.models import Attachment as CentralAttachment
 from central.models import Change as CentralChange
-from desktop.blobs import blob_path
+from desktop.capture.blobs import blob_path
 from desktop.context import AppContext
 from localdb.migrate import downgrade, upgrade_to_head
 from localdb.models import Attachment, Expediente, Tramite

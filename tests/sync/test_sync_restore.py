@@ -15,8 +15,8 @@ from central.models import Expediente as CentralExpediente
 from desktop.cli import local_status
 from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
-from desktop.expedientes import void_expediente
-from desktop.restored_copy import CAPTURE_REFUSED
+from desktop.records.expedientes import void_expediente
+from desktop.records.restored_copy import CAPTURE_REFUSED
 from localdb.models import AuditEntry, Expediente
 from sync.engine import SyncEngine
 from sync.http import PlatformClient

@@ -21,10 +21,10 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.auth import login
+from desktop.access.auth import login
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext, open_context
 from desktop.office import OfficeInfo, office_info
-from desktop.permissions import CurrentUser
 from sync.engine import SyncEngine
 from tests.demo_office import open_demo_office
 from tests.ipp_printer import find_ippeveprinter

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from desktop.blobs import blob_path
+from desktop.capture.blobs import blob_path
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
 from localdb.models import Attachment, Expediente, OutboxEntry

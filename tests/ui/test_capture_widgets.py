@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop.bundle_schema import Campo, Opcion
-from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
+from desktop.access.permissions import CurrentUser
+from desktop.bundles.schema import Campo, Opcion
+from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext
-from desktop.permissions import CurrentUser
 from localdb.models import Expediente
 from ui.anexos_panel import AnexosPanel
 from ui.capture_sidebar import READY

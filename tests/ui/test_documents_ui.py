@@ -9,10 +9,15 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop.capture import CaptureRequest, CaptureResult, RequisitoAnswer, capture_expediente
+from desktop.access.permissions import CurrentUser
+from desktop.capture.service import (
+    CaptureRequest,
+    CaptureResult,
+    RequisitoAnswer,
+    capture_expediente,
+)
 from desktop.context import AppContext
-from desktop.documents import PRINT_ACTION, set_default_printer
-from desktop.permissions import CurrentUser
+from desktop.documents.service import PRINT_ACTION, set_default_printer
 from localdb.models import AuditEntry, Expediente
 from tests.document_fixtures import pdf_text
 from tests.ipp_printer import IppPrinter, free_port

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from desktop.access.permissions import CurrentUser
+from desktop.capture.drafts import DraftInput, save_draft
 from desktop.context import AppContext
-from desktop.drafts import DraftInput, save_draft
-from desktop.permissions import CurrentUser
 from localdb.models import Draft, Expediente
 from ui.main_window import DRAFTS
 from ui.tasks import TaskRunner

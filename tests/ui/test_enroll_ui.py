@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from central import admin
+from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
 from desktop.office import OfficeInfo, office_info
-from desktop.permissions import CurrentUser, Role
 from sync.enroll import BAD_CODE
 from sync.platform_login import platform_check
 from tests.sync.central_server import CentralServer

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QFrame
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.expedientes import page_expedientes, void_expediente
-from desktop.payments import register_payment
-from desktop.permissions import CurrentUser
+from desktop.records.expedientes import page_expedientes, void_expediente
+from desktop.records.payments import register_payment
 from localdb.models import Expediente, OutboxEntry
 from tests.document_fixtures import pdf_text
 from tests.sync.machines import capture_many

@@ -11,9 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.capture import CaptureRequest, CaptureResult, RequisitoAnswer, capture_expediente
+from desktop.capture.service import (
+    CaptureRequest,
+    CaptureResult,
+    RequisitoAnswer,
+    capture_expediente,
+)
 from desktop.context import AppContext
-from desktop.documents import set_default_printer
+from desktop.documents.service import set_default_printer
 from localdb.models import SyncState
 from tests.hung_server import HungServer
 from tests.sync.machines import OPERADOR

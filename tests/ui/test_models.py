@@ -9,13 +9,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop.bundles import current_bundle
-from desktop.capture import CaptureRequest, RequisitoAnswer, capture_expediente
-from desktop.catalog import get_tramite
+from desktop.access.permissions import CurrentUser
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite
+from desktop.capture.drafts import DraftInput, list_drafts, save_draft
+from desktop.capture.fees import CobroLine
+from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext
-from desktop.drafts import DraftInput, list_drafts, save_draft
-from desktop.fees import CobroLine
-from desktop.permissions import CurrentUser
 from tests.factories import make_curp, valid_answers
 from ui.cobros_panel import CobrosModel
 from ui.drafts_view import DraftsModel

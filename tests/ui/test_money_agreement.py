@@ -12,14 +12,14 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.bundle_schema import ReglaFijo
-from desktop.bundles import current_bundle
-from desktop.catalog import get_tramite
+from desktop.access.permissions import CurrentUser
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite
+from desktop.bundles.schema import ReglaFijo
+from desktop.capture.fees import CobroLine
+from desktop.capture.validation import validate_answers
 from desktop.context import AppContext
-from desktop.documents import render_document
-from desktop.fees import CobroLine
-from desktop.permissions import CurrentUser
-from desktop.validation import validate_answers
+from desktop.documents.service import render_document
 from printing.document_data import FeeLine
 from printing.recibo import render_recibo
 from printing.sample_document import sample_document_data

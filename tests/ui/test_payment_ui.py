@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.documents import PRINT_ACTION
-from desktop.expedientes import page_expedientes
-from desktop.permissions import CurrentUser
+from desktop.documents.service import PRINT_ACTION
+from desktop.records.expedientes import page_expedientes
 from localdb.models import AuditEntry, Expediente, OutboxEntry
 from tests.document_fixtures import pdf_text
 from tests.ipp_printer import IppPrinter

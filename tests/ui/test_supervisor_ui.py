@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
+from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
-from desktop.expedientes import void_expediente
-from desktop.permissions import CurrentUser, Role
+from desktop.records.expedientes import void_expediente
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
 from ui.expediente_dialog import ExpedienteDialog

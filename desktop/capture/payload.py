@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from desktop.blobs import StoredBlob
-from desktop.bundle_schema import TramiteDef
-from desktop.fees import CobroLine, total
+from desktop.bundles.schema import TramiteDef
+from desktop.capture.blobs import StoredBlob
+from desktop.capture.fees import CobroLine, total
 from localdb.models import SyncState
 from wire.canonical import payload_sha256
 from wire.payloads import ExpedienteContent, ExpedientePayload

@@ -23,9 +23,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop.audit import append_audit
 from desktop.errors import VentanillaError
-from desktop.outbox_sequence import (
+from desktop.records.audit import append_audit
+from desktop.records.outbox_sequence import (
     advance_folio_counters,
     advance_outbox_sequence,
     folio_counters,

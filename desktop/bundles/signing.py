@@ -26,7 +26,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from desktop.bundle_schema import Bundle
+from desktop.bundles.schema import Bundle
 from desktop.errors import BundleError
 from wire.canonical import canonical_json
 

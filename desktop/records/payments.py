@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from desktop.audit import append_audit
+from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
-from desktop.expedientes import get_expediente
-from desktop.outbox import queue_mutation
-from desktop.permissions import CurrentUser, Permission, require
+from desktop.records.audit import append_audit
+from desktop.records.expedientes import get_expediente
+from desktop.records.outbox import queue_mutation
 from formatting import format_datetime
 from localdb.models import Expediente
 from printing.recibo import PAYMENT_METHODS

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from desktop.bundle_schema import Campo, TipoCampo, TramiteDef
-from desktop.validators.basic import (
+from desktop.bundles.schema import Campo, TipoCampo, TramiteDef
+from desktop.capture.validators.basic import (
     check_archivo,
     check_booleano,
     check_clave_catastral,
@@ -28,9 +28,9 @@ from desktop.validators.basic import (
     check_seleccion,
     check_texto,
 )
-from desktop.validators.check import FieldCheck, invalid, valid
-from desktop.validators.contact import check_cp, check_email, check_telefono
-from desktop.validators.identity import check_curp, check_rfc
+from desktop.capture.validators.check import FieldCheck, invalid, valid
+from desktop.capture.validators.contact import check_cp, check_email, check_telefono
+from desktop.capture.validators.identity import check_curp, check_rfc
 
 __all__ = ["FieldCheck", "ValidationResult", "validate_answers", "validate_field"]
 

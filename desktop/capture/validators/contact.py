@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from desktop.bundle_schema import Campo
-from desktop.validators.check import FieldCheck, invalid, valid
+from desktop.bundles.schema import Campo
+from desktop.capture.validators.check import FieldCheck, invalid, valid
 
 _DIGITS = re.compile(r"^[0-9]+$", re.ASCII)
 _PHONE_SEPARATORS = " -.()/"

@@ -6,10 +6,10 @@ answers to is refused here, when it is typed, instead of at 8 a.m. with a citize
 
 from __future__ import annotations
 
+from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.documents import default_printer, set_default_printer
+from desktop.documents.service import default_printer, set_default_printer
 from desktop.errors import VentanillaError
-from desktop.permissions import CurrentUser
 from printing.printers import is_ipp_uri, list_printers
 
 

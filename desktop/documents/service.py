@@ -20,14 +20,14 @@ from typing import Any, Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop.audit import append_audit
-from desktop.bundle_schema import Bundle
-from desktop.bundles import current_bundle
+from desktop.access.credentials import CredentialStore
+from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.schema import Bundle
 from desktop.context import AppContext
-from desktop.credentials import CredentialStore
+from desktop.documents.receipts import load_signer
 from desktop.errors import NotFound, VentanillaError
-from desktop.permissions import CurrentUser, Permission, require
-from desktop.receipt_signing import load_signer
+from desktop.records.audit import append_audit
 from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
 from printing.acuse import render_acuse
 from printing.document_data import DocumentData, FeeLine, RequisitoLine

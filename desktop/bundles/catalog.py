@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.bundle_schema import TramiteDef
+from desktop.bundles.schema import TramiteDef
+from desktop.capture.validators.check import fold
 from desktop.errors import NotFound
-from desktop.validators.check import fold
 from localdb.models import Dependencia, Tramite
 
 

@@ -18,10 +18,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.audit import append_audit
+from desktop.access.permissions import CurrentUser, Permission, Role, require
 from desktop.context import AppContext
 from desktop.errors import AccountLocked, AuthError, VentanillaError
-from desktop.permissions import CurrentUser, Permission, Role, require
+from desktop.records.audit import append_audit
 from localdb.models import User
 
 MAX_FAILURES = 5

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from desktop import __version__
-from desktop.bundle_schema import (
+from desktop.bundles.schema import (
     Bundle,
     Campo,
     Cobro,
@@ -23,8 +23,8 @@ from desktop.bundle_schema import (
     ReglaUma,
     TramiteDef,
 )
+from desktop.capture.fees import UMA_NAME, FormulaError, formula_names
 from desktop.errors import BundleError
-from desktop.fees import UMA_NAME, FormulaError, formula_names
 
 _CRI = re.compile(r"^[0-9]+(\.[0-9]+)*$", re.ASCII)
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$", re.ASCII)

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.orm import Session
 
+from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
-from desktop.credentials import CredentialStore
 from desktop.errors import NotFound
 from formatting import format_date_long, format_money, to_centavos
 from localdb.models import Expediente, Setting, SyncState

@@ -11,21 +11,21 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from desktop.audit import append_audit
-from desktop.blobs import DISK_FULL, StoredBlob, store_file
-from desktop.bundle_schema import TramiteDef
-from desktop.bundles import current_bundle
-from desktop.catalog import get_tramite
+from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite
+from desktop.bundles.schema import TramiteDef
+from desktop.capture.blobs import DISK_FULL, StoredBlob, store_file
+from desktop.capture.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_cobros, total
+from desktop.capture.folios import allocate_folio
+from desktop.capture.payload import build_payload
+from desktop.capture.validation import validate_answers
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed
-from desktop.expediente_payload import build_payload
-from desktop.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_cobros, total
-from desktop.folios import allocate_folio
 from desktop.ids import uuid7
-from desktop.outbox import queue_mutation
-from desktop.permissions import CurrentUser, Permission, require
-from desktop.restored_copy import refuse_capture_while_resyncing
-from desktop.validation import validate_answers
+from desktop.records.audit import append_audit
+from desktop.records.outbox import queue_mutation
+from desktop.records.restored_copy import refuse_capture_while_resyncing
 from localdb.models import Attachment, Draft, Expediente, SyncState
 
 

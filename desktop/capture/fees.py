@@ -11,7 +11,7 @@ from typing import Any
 
 from simpleeval import SimpleEval
 
-from desktop.bundle_schema import (
+from desktop.bundles.schema import (
     Cobro,
     ReglaFijo,
     ReglaFormula,

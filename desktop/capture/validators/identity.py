@@ -14,8 +14,8 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
 
-from desktop.bundle_schema import Campo
-from desktop.validators.check import FieldCheck, compact, invalid, valid
+from desktop.bundles.schema import Campo
+from desktop.capture.validators.check import FieldCheck, compact, invalid, valid
 
 GENERIC_RFCS = frozenset({"XAXX010101000", "XEXX010101000"})
 _CURP_SHAPE = re.compile(r"^[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]$", re.ASCII)

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from desktop.audit import append_audit
+from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.context import AppContext
 from desktop.errors import NotFound, VentanillaError
-from desktop.outbox import queue_mutation
-from desktop.permissions import CurrentUser, Permission, require
+from desktop.records.audit import append_audit
+from desktop.records.outbox import queue_mutation
 from localdb.fts import fts_query
 from localdb.models import Expediente, OutboxEntry, Tramite
 from wire.payloads import VoidPayload

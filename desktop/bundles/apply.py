@@ -1,7 +1,7 @@
 """Configuration bundles (DESIGN §6): verify, apply in one transaction, import from a file.
 
-The envelope and signature live in `desktop.bundle_signing` (its docstring is the file format);
-the referential checks in `desktop.bundle_checks`. A refused bundle leaves the configuration in
+The envelope and signature live in `desktop.bundles.signing` (its docstring is the file format);
+the referential checks in `desktop.bundles.checks`. A refused bundle leaves the configuration in
 force untouched, and every refusal is a BundleError with a Spanish message.
 
 Trámite versions are never deleted: an old version stays (inactive) because drafts, expedientes
@@ -26,10 +26,10 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from desktop.audit import append_audit
-from desktop.bundle_checks import check_bundle
-from desktop.bundle_schema import Bundle, TramiteDef
-from desktop.bundle_signing import (
+from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.bundles.checks import check_bundle
+from desktop.bundles.schema import Bundle, TramiteDef
+from desktop.bundles.signing import (
     check_signature,
     read_bundle_file,
     sign_bundle,
@@ -37,7 +37,7 @@ from desktop.bundle_signing import (
 )
 from desktop.context import AppContext
 from desktop.errors import BundleError, NotFound
-from desktop.permissions import CurrentUser, Permission, require
+from desktop.records.audit import append_audit
 from localdb.models import ConfigBundleRecord, Dependencia, SyncState, Tramite
 
 __all__ = [

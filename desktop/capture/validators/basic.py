@@ -8,8 +8,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from desktop.bundle_schema import Campo
-from desktop.validators.check import FieldCheck, fold, invalid, valid
+from desktop.bundles.schema import Campo
+from desktop.capture.validators.check import FieldCheck, fold, invalid, valid
 
 DEFAULT_MAX_TEXT = 2000
 MAX_INTEGER_DIGITS = 15

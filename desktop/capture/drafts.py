@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.blobs import blob_path, store_file
-from desktop.bundles import current_bundle
-from desktop.capture import AttachmentInput, RequisitoAnswer
-from desktop.catalog import get_tramite
+from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.bundles.apply import current_bundle
+from desktop.bundles.catalog import get_tramite
+from desktop.capture.blobs import blob_path, store_file
+from desktop.capture.service import AttachmentInput, RequisitoAnswer
 from desktop.context import AppContext
 from desktop.errors import NotFound
 from desktop.ids import uuid7
-from desktop.permissions import CurrentUser, Permission, require
 from localdb.models import Draft, Tramite
 
 

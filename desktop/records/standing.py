@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.expedientes import get_expediente
+from desktop.records.expedientes import get_expediente
 from localdb.models import AuditEntry, OutboxEntry, User
 
 VOID_ACTION = "expediente.anulado"  # what void_expediente writes to the audit log

@@ -1,0 +1,1 @@
+"""Configuration bundles: their schema, signature, checks and application; the catálogo in force."""

@@ -1,0 +1,1 @@
+"""Capturing a trámite: answers and their checks, fees, folios, anexos, borradores, payload."""

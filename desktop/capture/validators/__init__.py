@@ -1,0 +1,1 @@
+"""Per-type field checkers behind `desktop.capture.validation`; each returns a `FieldCheck`."""

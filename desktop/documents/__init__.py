@@ -1,0 +1,1 @@
+"""The papers: acuse and orden de pago / recibo data, receipt QR signing, printer choice."""

@@ -1,0 +1,1 @@
+"""Expedientes once captured: lists, filters, payments, cancellation, outbox, audit log."""

@@ -1,1 +1,0 @@
-"""Per-type field checkers behind `desktop.validation`; each returns a `FieldCheck`."""
