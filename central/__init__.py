@@ -1,4 +1,4 @@
-"""Reference central platform (FastAPI): the server side of sync protocol v1 (DESIGN §5).
+"""Reference central platform (FastAPI): the server side of sync protocol v1 (ARCHITECTURE §7).
 
 Imports nothing of the app except `wire`, the wire contract. Decisions worth knowing:
 

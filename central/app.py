@@ -1,4 +1,4 @@
-"""The central platform's FastAPI application (DESIGN §5): `create_app(db_url)`.
+"""The central platform's FastAPI application (ARCHITECTURE §7): `create_app(db_url)`.
 
 Stateless: everything lives in the database, so several uvicorn workers can serve one PostgreSQL.
 """

@@ -1,4 +1,4 @@
-"""Signed configuration bundles (DESIGN §6): the envelope format and publishing.
+"""Signed configuration bundles (ARCHITECTURE §8): the envelope format and publishing.
 
 Envelope: {"payload": base64(canonical JSON bytes), "signature": base64(Ed25519 over them)},
 canonical JSON = wire.canonical.canonical_json. desktop/bundles/apply.py reads the same format.

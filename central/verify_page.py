@@ -1,4 +1,4 @@
-"""GET /v/{machine_id}/{folio}?t&d&h&s: the public page a receipt's QR opens (DESIGN §7).
+"""GET /v/{machine_id}/{folio}?t&d&h&s: the public page a receipt's QR opens (ARCHITECTURE §9).
 
 The signature is checked against the receipt key the machine registered at enrollment, by
 wire.receipts (the same verifier the window uses), so the paper is verified without trusting

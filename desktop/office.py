@@ -1,7 +1,7 @@
 """Who this machine is: municipio, oficina and ventanilla, demo mode and configuration version.
 
 The counter window shows these in its title, header and status bar; reading them here keeps
-`ui/` off `localdb/` (DESIGN §3).
+`ui/` off `localdb/` (ARCHITECTURE §3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2.0 models of the local store (DESIGN §4).
+"""SQLAlchemy 2.0 models of the local store (ARCHITECTURE §6).
 
 Money is stored as integer centavos; JSON columns hold validated, canonical data.
 """

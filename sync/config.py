@@ -1,4 +1,4 @@
-"""Configuration from the platform (DESIGN §6): GET /v1/config with If-None-Match.
+"""Configuration from the platform (ARCHITECTURE §8): GET /v1/config with If-None-Match.
 
 A new bundle is verified with the key pinned at enrollment and applied, together with its ETag,
 in one transaction. A refused bundle changes nothing: not the catálogo, not the ETag, so the next

@@ -1,4 +1,4 @@
-"""Enrollment (DESIGN §5): a one-time code turns this machine from the demo office into a
+"""Enrollment (ARCHITECTURE §7): a one-time code turns this machine from the demo office into a
 window of a real office, with a machine token and the platform's pinned public key.
 
 Demo captures are never sent to a real platform: on leaving demo mode their outbox rows are

@@ -1,4 +1,4 @@
-"""Pull (DESIGN §5): pages of changes after our cursor, each applied together with the new cursor
+"""Pull (ARCHITECTURE §7): pages of changes after our cursor, each applied together with the new cursor
 in ONE local transaction, so a crash between pages repeats at most one page, harmlessly.
 
 A change that cannot be applied here never stops the pull: it is set aside (sync.set_aside) with

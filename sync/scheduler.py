@@ -1,4 +1,4 @@
-"""The sync timer: an APScheduler 3 BackgroundScheduler job every 60 s ± 20 % (DESIGN §3, §5).
+"""The sync timer: an APScheduler 3 BackgroundScheduler job every 60 s ± 20 % (ARCHITECTURE §3, §7).
 
 `max_instances=1, coalesce=True` keep one run at a time and never queue a backlog after a
 suspend. When a failure schedules a retry sooner than the next tick (backoff starts at 1 s), a

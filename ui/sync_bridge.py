@@ -1,4 +1,4 @@
-"""Adapts the sync engine's plain observer to a Qt signal (DESIGN §3).
+"""Adapts the sync engine's plain observer to a Qt signal (ARCHITECTURE §3).
 
 The engine calls `on_sync_state` from its own thread; the bridge lives on the GUI thread, so the
 signal reaches the status bar queued, on the GUI thread.

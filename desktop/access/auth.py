@@ -1,4 +1,4 @@
-"""Offline login with argon2id hashes; 5 failures lock the user for 5 minutes (DESIGN §8).
+"""Offline login with argon2id hashes; 5 failures lock the user for 5 minutes (ARCHITECTURE §10).
 
 Users the platform manages reach this machine through `PlatformCheck`, a callable the composition
 root builds from `sync/` (this layer does not import it): a user unknown here, or whose password

@@ -1,4 +1,4 @@
-"""Roles and what each may do; services call `require` before acting (DESIGN §8)."""
+"""Roles and what each may do; services call `require` before acting (ARCHITECTURE §10)."""
 
 from __future__ import annotations
 

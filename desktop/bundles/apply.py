@@ -1,4 +1,4 @@
-"""Configuration bundles (DESIGN §6): verify, apply in one transaction, import from a file.
+"""Configuration bundles (ARCHITECTURE §8): verify, apply in one transaction, import from a file.
 
 The envelope and signature live in `desktop.bundles.signing` (its docstring is the file format);
 the referential checks in `desktop.bundles.checks`. A refused bundle leaves the configuration in

@@ -1,4 +1,4 @@
-"""The configuration bundle's content (DESIGN §6), validated with pydantic.
+"""The configuration bundle's content (ARCHITECTURE §8), validated with pydantic.
 
 A bundle file is an envelope {"payload": base64(canonical JSON), "signature": base64(Ed25519)}.
 The payload parses into `Bundle`; `TramiteDef` is also what a trámite row's `definition` holds.

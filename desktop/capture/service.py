@@ -1,5 +1,5 @@
 """Capture: validate, compute cobros, allocate the folio, and write expediente, attachments,
-outbox mutation and audit entry in ONE transaction (DESIGN §4, issue 2)."""
+outbox mutation and audit entry in ONE transaction (ARCHITECTURE §6)."""
 
 from __future__ import annotations
 

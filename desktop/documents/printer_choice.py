@@ -1,6 +1,6 @@
 """Choosing this window's default printer: an IPP address or a CUPS queue this machine knows.
 
-With a default printer the window prints without a dialog (DESIGN §7); a name that no printer
+With a default printer the window prints without a dialog (ARCHITECTURE §9); a name that no printer
 answers to is refused here, when it is typed, instead of at 8 a.m. with a citizen waiting.
 """
 

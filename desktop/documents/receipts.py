@@ -1,4 +1,4 @@
-"""The machine's receipt key and the signed verification URL printed as a QR (DESIGN §7).
+"""The machine's receipt key and the signed verification URL printed as a QR (ARCHITECTURE §9).
 
 The Ed25519 private key lives in the credential store ("receipt_private_key"); its public half is
 kept in Setting "receipt_public_key" so it can be shown, exported and sent at enrollment. A key

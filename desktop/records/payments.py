@@ -1,7 +1,7 @@
 """Payments at the window: an expediente's total received in full, with its method and reference.
 
 One transaction writes the payment fields, an audit entry and an "expediente.payment" outbox
-mutation (DESIGN §4), like the void event. No partial payments: the amount is always the
+mutation (ARCHITECTURE §6), like the void event. No partial payments: the amount is always the
 expediente's total, and a folio is paid once. Payment does not change `status`, which belongs
 to the platform.
 """

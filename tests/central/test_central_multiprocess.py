@@ -1,6 +1,6 @@
 """Two `python -m central serve` processes on one database: the same batches pushed to both at
 once are applied exactly once, and a reader alternating between them never skips a version.
-The database is the only coordination (DESIGN §5: stateless servers)."""
+The database is the only coordination (ARCHITECTURE §7: stateless servers)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fuzzed platform answers (DESIGN §9): a pull page is either applied whole or refused with a
+"""Fuzzed platform answers (ARCHITECTURE §12): a pull page is either applied whole or refused with a
 Spanish sync error and nothing written; no other exception ever reaches the engine."""
 
 from __future__ import annotations

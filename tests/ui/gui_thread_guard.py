@@ -1,4 +1,4 @@
-"""The GUI thread never touches SQLite, the network or the printer (DESIGN §3): checked on every
+"""The GUI thread never touches SQLite, the network or the printer (ARCHITECTURE §3): checked on every
 UI test.
 
 Every SQL statement, HTTP request (the platform, IPP printers) and child process (`lp` for CUPS

@@ -53,7 +53,7 @@ def test_idle_session_locks_and_reopens_with_the_same_password_keeping_the_form(
     qtbot: QtBot, make_window: WindowFactory, runner: TaskRunner,
 ) -> None:
     window = make_window()
-    assert window.idle.timeout_ms() == 10 * 60 * 1000  # DESIGN §8: ten idle minutes
+    assert window.idle.timeout_ms() == 10 * 60 * 1000  # ARCHITECTURE §10: ten idle minutes
     view = open_capture(qtbot, window, runner, "no adeudo predial", TRAMITE)
     fill_answers(qtbot, view, {"nombre": ANSWERS["nombre"], "telefono": "6621234567"})
     assert not window.is_locked()
