@@ -1,4 +1,5 @@
-"""The push transaction (ARCHITECTURE §7): lock the machine row, walk the batch in mutation-id order.
+"""The push transaction (ARCHITECTURE §7): lock the machine row, walk the batch in mutation-id
+order.
 
 `mutation_id ≤ last` → duplicate (a different sha256 than recorded is flagged), or the recorded
 rejection again, so a lost answer does not lose the verdict; `== last + 1` → apply and advance

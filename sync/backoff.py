@@ -1,4 +1,5 @@
-"""Retry timing (ARCHITECTURE §7): full-jitter exponential backoff 1 s → 5 min, Retry-After honoured.
+"""Retry timing (ARCHITECTURE §7): full-jitter exponential backoff 1 s → 5 min, Retry-After
+honoured.
 
 The schedule lives in sync_state (backoff_attempts, next_attempt_at), so a restart or a new capture
 never makes the client hammer a struggling platform: only the timer decides when to try again.

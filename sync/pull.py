@@ -1,5 +1,5 @@
-"""Pull (ARCHITECTURE §7): pages of changes after our cursor, each applied together with the new cursor
-in ONE local transaction, so a crash between pages repeats at most one page, harmlessly.
+"""Pull (ARCHITECTURE §7): pages of changes after our cursor, each applied together with the new
+cursor in ONE local transaction, so a crash between pages repeats at most one page, harmlessly.
 
 A change that cannot be applied here never stops the pull: it is set aside (sync.set_aside) with
 its reason, the cursor moves on, and every run retries what was set aside before pulling.

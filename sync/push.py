@@ -1,4 +1,5 @@
-"""Push the outbox (ARCHITECTURE §7): pending mutations in mutation_id order, ≤ 500 and ≤ 1 MB a batch.
+"""Push the outbox (ARCHITECTURE §7): pending mutations in mutation_id order, ≤ 500 and ≤ 1 MB a
+batch.
 
 The platform applies each mutation_id at most once, so resending after a lost response is safe:
 it answers "duplicate" and we ack. Rows are marked in ONE local transaction per answer.

@@ -1,4 +1,5 @@
-"""The one credential store: the OS keyring, or a 0600 file with a visible warning (ARCHITECTURE §10).
+"""The one credential store: the OS keyring, or a 0600 file with a visible warning (ARCHITECTURE
+§10).
 
 Secrets (machine token, receipt signing key) are stored under service "ventanilla" with names
 scoped by the data folder, so two data folders on one account never read each other's secrets.

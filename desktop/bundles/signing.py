@@ -1,4 +1,5 @@
-"""The signed envelope a configuration bundle travels in (ARCHITECTURE §8), and its Ed25519 signature.
+"""The signed envelope a configuration bundle travels in (ARCHITECTURE §8), and its Ed25519
+signature.
 
 Envelope format (what central/ must produce; it signs on its own, without importing desktop/):
 

@@ -1,4 +1,5 @@
-"""A TCP fault proxy on loopback between the client and central (ARCHITECTURE §12 reliability suite).
+"""A TCP fault proxy on loopback between the client and central (ARCHITECTURE §12 reliability
+suite).
 
 Faults are armed for the next N requests whose first bytes match a prefix (e.g.
 b"POST /v1/sync/push"), optionally after letting some matching ones through:

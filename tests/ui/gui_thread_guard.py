@@ -1,5 +1,5 @@
-"""The GUI thread never touches SQLite, the network or the printer (ARCHITECTURE §3): checked on every
-UI test.
+"""The GUI thread never touches SQLite, the network or the printer (ARCHITECTURE §3): checked on
+every UI test.
 
 Every SQL statement, HTTP request (the platform, IPP printers) and child process (`lp` for CUPS
 queues) is looked at as it happens. One made on the main

@@ -1,4 +1,5 @@
-"""ARCHITECTURE §3 as a test: only ui/ (and main.py) import Qt, and ui/ never reaches into localdb/."""
+"""ARCHITECTURE §3 as a test: only ui/ (and main.py) import Qt, and ui/ never reaches into
+localdb/."""
 
 from __future__ import annotations
 
