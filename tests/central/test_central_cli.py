@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from central import admin
+from central import admin, migrate
 from central.__main__ import main
 from central.db import Database
 from central.models import EnrollCode
+from central.premigration import BASELINE_REVISION
 from tests.central.central_client import enroll, enroll_at, mutation
 from tests.central.serve_process import ServeProcess
 from tests.central_harness import central_server
@@ -123,6 +124,7 @@ def test_enroll_code_ttl_option_on_an_older_database(central_db_url: str,
     assert cli("init")[0] == 0 and cli("create-office", "HMO01", "Catastro Centro")[0] == 0
     db = Database(central_db_url)
     try:  # a database created before codes had an expiry, and before migrations
+        migrate.downgrade(db, BASELINE_REVISION)  # the shape such a database has
         with db.engine.begin() as conn:
             conn.exec_driver_sql("ALTER TABLE enroll_codes DROP COLUMN expires_at")
             conn.exec_driver_sql("DROP TABLE alembic_version")

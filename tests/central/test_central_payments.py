@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from central import admin
+from central import admin, migrate
 from central.db import Database
 from central.models import Expediente, MutationRecord
+from central.premigration import BASELINE_REVISION
 from sync.protocol import PullResponse
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.test_central_cli import Cli
@@ -120,6 +121,7 @@ def test_init_adds_the_payment_columns_to_an_older_database(
     assert cli("init")[0] == 0
     db = Database(central_db_url)
     try:
+        migrate.downgrade(db, BASELINE_REVISION)  # the shape such a database has
         with db.engine.begin() as conn:  # a database from before payments (and migrations)
             for column in ("payment_method", "payment_reference", "paid_at", "paid_by"):
                 conn.exec_driver_sql(f'ALTER TABLE expedientes DROP COLUMN "{column}"')

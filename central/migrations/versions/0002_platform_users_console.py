@@ -2,8 +2,9 @@
 
 users: office (FK offices), dependencia, must_change_password. machines: config_version,
 revoked_at. config_bundles: published_by. New tables console_sessions and audit_events.
-Existing users keep office NULL (platform-wide) until an admin assigns one with
-`central user set-office`.
+On a platform with exactly one office (a pilot), its existing operadores and supervisores are
+placed in it; otherwise existing users keep office NULL (any office, as before) until an admin
+assigns one with `central user set-office`.
 
 Revision ID: 0002
 Revises: 0001
@@ -26,6 +27,10 @@ def upgrade() -> None:
                                    server_default=sa.false()))
         batch.create_foreign_key(op.f("fk_users_office_offices"), "offices", ["office"],
                                  ["clave"])
+    op.execute(
+        "UPDATE users SET office = (SELECT clave FROM offices) "
+        "WHERE role IN ('operador', 'supervisor') AND (SELECT count(*) FROM offices) = 1"
+    )
     with op.batch_alter_table("machines") as batch:
         batch.add_column(sa.Column("config_version", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("revoked_at", sa.DateTime(), nullable=True))
