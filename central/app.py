@@ -13,7 +13,16 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
-from central import attachments, config_api, enroll, error_handlers, pull, push, verify_page
+from central import (
+    attachments,
+    config_api,
+    console,
+    enroll,
+    error_handlers,
+    pull,
+    push,
+    verify_page,
+)
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
 from central.machine_auth import machine_for_token
@@ -36,6 +45,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     app.state.db = db
     for module in (enroll, push, pull, config_api, attachments, verify_page):
         app.include_router(module.router)
+    console.mount(app)
     error_handlers.install(app)
     app.add_middleware(
         GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(db)
