@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 
 from central.console.catalog import Catalog
 from central.models import Amendment, Change, Expediente
+from central.text_fold import fold_text, folded
 
 PAGE_SIZE = 25
 
@@ -34,11 +35,10 @@ def search_query(criteria: Criteria, catalog: Catalog, scope: str | None) -> Sel
             query = query.where(Expediente.tramite_homoclave.in_(
                 catalog.homoclaves_of(dependencia)))
     if criteria.texto.strip():
-        term = criteria.texto.strip().lower()
+        term = fold_text(criteria.texto.strip()) or ""
         fields = (Expediente.folio, Expediente.payload["curp"].as_string(),
                   Expediente.payload["rfc"].as_string(), Expediente.payload["nombre"].as_string())
-        query = query.where(or_(*(func.lower(f).contains(term, autoescape=True)
-                                  for f in fields)))
+        query = query.where(or_(*(folded(f).contains(term, autoescape=True) for f in fields)))
     if criteria.tramite:
         query = query.where(Expediente.tramite_homoclave == criteria.tramite)
     if criteria.estado:
