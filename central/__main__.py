@@ -175,7 +175,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_user_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=users.ROLES)
+    p.add_argument("--role", required=True, help=", ".join(users.ROLES))
     p.add_argument("--name", required=True)
     p.add_argument("--office", help="oficina (obligatoria para operador y supervisor si hay "
                                     "más de una)")
@@ -194,7 +194,7 @@ def _user_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
             p.add_argument("--password")
     p = sub.add_parser("set-role", parents=[common], help="cambia el rol")
     p.add_argument("username")
-    p.add_argument("role", choices=users.ROLES)
+    p.add_argument("role", help=", ".join(users.ROLES))
     p.add_argument("--dependencia", help="clave de la dependencia (rol dependencia)")
     p = sub.add_parser("set-office", parents=[common],
                        help="cambia la oficina (sin oficina: toda la plataforma)")

@@ -54,6 +54,9 @@ class Browser:
 
     def open(self, path: str) -> None:
         self.driver.get(self.base + path)
+        self._loaded()
+
+    def _loaded(self) -> None:
         self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def fill(self, field_id: str, text: str) -> None:
@@ -67,6 +70,7 @@ class Browser:
         html = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
         self.wait.until(ec.staleness_of(html))
+        self._loaded()
 
     def login(self, username: str, password: str = PASSWORD) -> None:
         self.driver.delete_all_cookies()
@@ -120,6 +124,11 @@ def browser(platform: Platform) -> Iterator[Browser]:
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1366,900", "--lang=es-MX", "--force-device-scale-factor=1"):
         options.add_argument(argument)
+    # No password manager: its prompts after a login form would race the test's next click.
+    options.add_argument("--disable-features=PasswordLeakDetection,PasswordManagerOnboarding,"
+                         "AutofillServerCommunication")
+    options.add_experimental_option("prefs", {"credentials_enable_service": False,
+                                              "profile.password_manager_enabled": False})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     try:
         yield Browser(driver, platform.url)
