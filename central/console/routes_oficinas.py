@@ -48,13 +48,17 @@ def create_office(request: Request, user: Annotated[ConsoleUser, Depends(allow(*
 def enroll_code(request: Request, clave: str,
                 user: Annotated[ConsoleUser, Depends(allow(*ADMIN))],
                 ventanilla: Annotated[str, Form()] = "",
-                horas: Annotated[float, Form()] = 24) -> Response:
+                horas: Annotated[str, Form()] = "24") -> Response:
     ventanilla = ventanilla.strip().upper()
     if not ventanilla or len(ventanilla) > 32:
         return _page(request, user, error="Indique la ventanilla (por ejemplo V01).",
                      status_code=422)
     try:
-        code, expires_at = admin.issue_enroll_code(database(request), clave, ventanilla, horas)
+        ttl = float(horas or "24")
+    except ValueError:
+        ttl = 0  # refused below with the CLI's message
+    try:
+        code, expires_at = admin.issue_enroll_code(database(request), clave, ventanilla, ttl)
     except admin.AdminError as exc:
         return _page(request, user, error=str(exc), status_code=422)
     audit.record(database(request), request, user.username, "codigo.crear",
