@@ -47,6 +47,7 @@ lint: deps
 
 screenshots: deps
 	$(BIN)/python scripts/screenshots.py docs/screenshots
+	VENTANILLA_CONSOLE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser -q
 
 postgres: deps
 	bash scripts/postgres.sh start

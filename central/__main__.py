@@ -14,10 +14,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from central import admin, migrate
+from central import admin, migrate, users
 from central.db import DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.models import ENROLL_CODE_TTL_HOURS
 from central.premigration import MigrationError
+from central.users import UserError
 
 PASSWORD_ENV = "CENTRAL_USER_PASSWORD"
 Handler = Callable[[Database, argparse.Namespace], None]
@@ -46,14 +47,58 @@ def _enroll_code(db: Database, args: argparse.Namespace) -> None:
           f"{expires_at:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
 
 
-def _add_user(db: Database, args: argparse.Namespace) -> None:
-    password = args.password or os.environ.get(PASSWORD_ENV)
+def _password(args: argparse.Namespace) -> str:
+    password: str | None = args.password or os.environ.get(PASSWORD_ENV)
     if not password:
         if not sys.stdin.isatty():
-            raise admin.AdminError(f"Indique --password o la variable {PASSWORD_ENV}.")
+            raise UserError(f"Indique --password o la variable {PASSWORD_ENV}.")
         password = getpass.getpass("Contraseña: ")
-    admin.add_user(db, args.username, args.role, args.name, password)
-    print(f"Usuario {args.username} ({args.role}) creado.")
+    return password
+
+
+def _user_create(db: Database, args: argparse.Namespace) -> None:
+    row = users.create_user(db, users.NewUser(args.username, args.role, args.name,
+                                              _password(args), args.office, args.dependencia))
+    print(f"Usuario {row.username} ({row.role}, {_placement(row)}) creado.")
+
+
+def _user_deactivate(db: Database, args: argparse.Namespace) -> None:
+    users.deactivate(db, args.username)
+    print(f"Usuario {args.username} desactivado: ya no puede entrar.")
+
+
+def _user_reactivate(db: Database, args: argparse.Namespace) -> None:
+    users.reactivate(db, args.username)
+    print(f"Usuario {args.username} reactivado.")
+
+
+def _user_reset_password(db: Database, args: argparse.Namespace) -> None:
+    users.reset_password(db, args.username, _password(args))
+    print(f"Contraseña de {args.username} restablecida; deberá cambiarla al entrar a la consola.")
+
+
+def _user_set_role(db: Database, args: argparse.Namespace) -> None:
+    row = users.set_role(db, args.username, args.role, args.dependencia)
+    print(f"Usuario {row.username}: rol {row.role} ({_placement(row)}).")
+
+
+def _user_set_office(db: Database, args: argparse.Namespace) -> None:
+    row = users.set_office(db, args.username, args.office)
+    print(f"Usuario {row.username}: {_placement(row)}.")
+
+
+def _user_list(db: Database, _args: argparse.Namespace) -> None:
+    print(f"{'USUARIO':<16} {'ROL':<12} {'OFICINA':<10} {'DEPEND.':<10} ESTADO  NOMBRE")
+    for u in users.list_users(db):
+        state = "inactivo" if not u.active else "bloqueado" if u.locked else "activo"
+        print(f"{u.username:<16} {u.role:<12} {u.office or '—':<10} {u.dependencia or '—':<10} "
+              f"{state:<7} {u.full_name}")
+
+
+def _placement(row: users.UserRow) -> str:
+    if row.role == "dependencia":
+        return f"dependencia {row.dependencia}"
+    return f"oficina {row.office}" if row.office else "toda la plataforma"
 
 
 def _publish_config(db: Database, args: argparse.Namespace) -> None:
@@ -103,11 +148,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("window")
     p.add_argument("--ttl-hours", type=float, default=ENROLL_CODE_TTL_HOURS,
                    help=f"vigencia en horas (predeterminado {ENROLL_CODE_TTL_HOURS})")
-    p = sub.add_parser("add-user", parents=[common])
-    p.add_argument("username")
-    p.add_argument("--role", required=True, choices=admin.ROLES)
-    p.add_argument("--name", required=True)
-    p.add_argument("--password")
+    _add_user_parser(sub.add_parser("add-user", parents=[common],
+                                    help="igual que `user create`"))
+    _user_parsers(sub.add_parser("user", parents=[common],
+                                 help="usuarios de la plataforma").add_subparsers(
+        dest="user_command", required=True), common)
     p = sub.add_parser("publish-config", parents=[common])
     p.add_argument("file")
     p = sub.add_parser("set-status", parents=[common])
@@ -128,9 +173,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_user_parser(p: argparse.ArgumentParser) -> None:
+    p.add_argument("username")
+    p.add_argument("--role", required=True, help=", ".join(users.ROLES))
+    p.add_argument("--name", required=True)
+    p.add_argument("--office", help="oficina (obligatoria para operador y supervisor si hay "
+                                    "más de una)")
+    p.add_argument("--dependencia", help="clave de la dependencia (rol dependencia)")
+    p.add_argument("--password")
+
+
+def _user_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                  common: argparse.ArgumentParser) -> None:
+    _add_user_parser(sub.add_parser("create", parents=[common], help="crea un usuario"))
+    for name, text in (("deactivate", "ya no puede entrar"), ("reactivate", "puede volver a "
+                       "entrar"), ("reset-password", "contraseña temporal, a cambiar al entrar")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("username")
+        if name == "reset-password":
+            p.add_argument("--password")
+    p = sub.add_parser("set-role", parents=[common], help="cambia el rol")
+    p.add_argument("username")
+    p.add_argument("role", help=", ".join(users.ROLES))
+    p.add_argument("--dependencia", help="clave de la dependencia (rol dependencia)")
+    p = sub.add_parser("set-office", parents=[common],
+                       help="cambia la oficina (sin oficina: toda la plataforma)")
+    p.add_argument("username")
+    p.add_argument("office", nargs="?")
+    sub.add_parser("list", parents=[common], help="lista los usuarios")
+
+
+USER_HANDLERS: dict[str, Handler] = {
+    "create": _user_create, "deactivate": _user_deactivate, "reactivate": _user_reactivate,
+    "reset-password": _user_reset_password, "set-role": _user_set_role,
+    "set-office": _user_set_office, "list": _user_list,
+}
 HANDLERS: dict[str, Handler] = {
     "init": _init, "migrate": _migrate, "create-office": _create_office,
-    "enroll-code": _enroll_code, "add-user": _add_user, "publish-config": _publish_config,
+    "enroll-code": _enroll_code, "add-user": _user_create, "publish-config": _publish_config,
+    "user": lambda db, args: USER_HANDLERS[args.user_command](db, args),
     "set-status": _set_status, "machines": _machines, "reset-epoch": _reset_epoch,
 }
 
@@ -145,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = Database(args.db)
     try:
         HANDLERS[args.command](db, args)
+    except UserError as exc:  # bad input: the same exit status as argparse's
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except (admin.AdminError, MigrationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -7,31 +7,27 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from central import migrate
+from central import migrate, users
 from central.bundles import BundleRefused, publish
-from central.changes import PendingChange, append_changes, ensure_scope
+from central.changes import ensure_scope
 from central.db import Database
+from central.expediente_status import StatusChange, StatusRefused, change_status
 from central.models import (
     ENROLL_CODE_TTL_HOURS,
-    STATUSES,
     EnrollCode,
-    Expediente,
     Machine,
     Office,
     Platform,
-    User,
     utc_now,
 )
-from central.mutations import status_data
 from central.security import (
     enroll_code_sha256,
-    hash_password,
     new_enroll_code,
     new_epoch,
     new_keypair_pem,
 )
 
-ROLES = ("operador", "supervisor", "admin")
+ROLES = users.ROLES
 MAX_ENROLL_CODE_TTL_HOURS = 24 * 30
 
 
@@ -98,18 +94,14 @@ def create_enroll_code(db: Database, office: str, ventanilla: str,
     return issue_enroll_code(db, office, ventanilla, ttl_hours)[0]
 
 
-def add_user(db: Database, username: str, role: str, full_name: str, password: str) -> None:
-    if role not in ROLES:
-        raise AdminError(f"Rol desconocido {role!r}: use {', '.join(ROLES)}.")
-    if len(password) < 8:
-        raise AdminError("La contraseña debe tener al menos 8 caracteres.")
-    with db.write() as session:
-        if session.get(User, username) is not None:
-            raise AdminError(f"El usuario {username} ya existe.")
-        session.add(
-            User(username=username, full_name=full_name, role=role,
-                 password_hash=hash_password(password), active=True)
-        )
+def add_user(db: Database, username: str, role: str, full_name: str, password: str,
+             office: str | None = None, dependencia: str | None = None) -> None:
+    """users.create_user with an AdminError (kept for scripts and tests that call it)."""
+    try:
+        users.create_user(db, users.NewUser(username, role, full_name, password, office,
+                                            dependencia))
+    except users.UserError as exc:
+        raise AdminError(str(exc)) from exc
 
 
 def publish_config(db: Database, raw: bytes) -> int:
@@ -123,20 +115,11 @@ def publish_config(db: Database, raw: bytes) -> int:
 
 def set_status(db: Database, folio: str, status: str, note: str | None = None,
                official_folio: str | None = None) -> int:
-    """Back-office status change; returns the version of the pull change it wrote."""
-    if status not in STATUSES:
-        raise AdminError(f"Estado desconocido {status!r}: use {', '.join(STATUSES)}.")
-    with db.write() as session:
-        row = session.scalars(
-            db.for_update(select(Expediente).where(Expediente.folio == folio))
-        ).one_or_none()
-        if row is None:
-            raise AdminError(f"No hay expediente con folio {folio} en la plataforma.")
-        row.status = status
-        row.note = note if note is not None else row.note
-        row.official_folio = official_folio if official_folio is not None else row.official_folio
-        change = PendingChange("expediente.status", row.uuid, status_data(row))
-        return append_changes(session, row.office, [change])
+    """Back-office status change (expediente_status); returns the pull change's version."""
+    try:
+        return change_status(db, StatusChange(folio, status, note, official_folio))
+    except StatusRefused as exc:
+        raise AdminError(str(exc)) from exc
 
 
 def list_machines(db: Database) -> list[MachineRow]:

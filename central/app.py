@@ -16,6 +16,7 @@ from starlette.types import Scope
 from central import (
     attachments,
     config_api,
+    console,
     enroll,
     error_handlers,
     pull,
@@ -45,6 +46,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     app.state.db = db
     for module in (enroll, push, pull, sync_state, config_api, attachments, verify_page):
         app.include_router(module.router)
+    console.mount(app)
     error_handlers.install(app)
     app.add_middleware(
         GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(db)

@@ -17,6 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from central.text_fold import SQLITE_FUNCTION, fold_text
+
 BUSY_TIMEOUT_MS = 5000
 DEFAULT_DB_URL = "sqlite:///central-data/central.db"
 DB_URL_ENV = "CENTRAL_DB_URL"
@@ -108,6 +110,7 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
+        dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold_text, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

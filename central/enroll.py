@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select, update
 
 from central.db import Database
+from central.logins import BAD_LOGIN, check_login
 from central.machine_auth import MachineIdentity, current_machine, database, unauthorized
-from central.models import EnrollCode, Machine, Office, Platform, User, utc_now
+from central.models import EnrollCode, Machine, Office, Platform, utc_now
 from central.sanitize import clean
 from central.security import (
     enroll_code_sha256,
@@ -19,13 +18,9 @@ from central.security import (
     new_machine_id,
     new_machine_token,
     sha256_hex,
-    verify_password,
 )
+from central.users import may_open_window
 from wire.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse
-
-BAD_LOGIN = "Usuario o contraseña incorrectos."
-LOGIN_MAX_FAILURES = 5  # the same rule as the window's own lockout (desktop.access.auth)
-LOGIN_LOCK = timedelta(minutes=5)
 
 router = APIRouter()
 
@@ -74,49 +69,16 @@ def login(
     machine: Annotated[MachineIdentity, Depends(current_machine)],
     db: Annotated[Database, Depends(database)],
 ) -> LoginResponse:
-    attempt = _reserve_attempt(db, body.username)
-    matches = verify_password(attempt.password_hash if attempt else None, body.password)
-    if attempt is None or not matches:
-        # A locked or unknown user hears the same answer after the same work: guessing learns
-        # nothing, and a refused guess never reaches the password.
+    """A user of another office, or of a console-only role, hears the same answer as a wrong
+    password: the window learns nothing about users it may not open for."""
+    attempt = check_login(db, body.username, body.password,
+                          lambda user: may_open_window(user.role, user.office, machine.office))
+    if attempt is None:
         raise HTTPException(401, BAD_LOGIN)
     with db.write() as session:
-        user = session.get_one(User, attempt.username)
-        user.failed_logins, user.locked_until = 0, None
         session.execute(
             update(Machine).where(Machine.id == machine.id).values(last_seen=utc_now())
         )
     return LoginResponse(
         username=attempt.username, full_name=attempt.full_name, role=attempt.role  # type: ignore[arg-type]
     )
-
-
-@dataclass(frozen=True)
-class _Attempt:
-    username: str
-    full_name: str
-    role: str
-    password_hash: str
-
-
-def _reserve_attempt(db: Database, username: str) -> _Attempt | None:
-    """Counts the attempt as failed *before* the password is checked, under the row lock.
-
-    Parallel guesses therefore queue on the lock and each sees the count the previous one left:
-    once LOGIN_MAX_FAILURES attempts are counted the user is locked, and no later attempt gets
-    to try a password, however many arrive at once. A success resets the count. None: unknown,
-    inactive or locked user.
-    """
-    with db.write() as session:
-        user = session.scalars(db.for_update(select(User).where(User.username == username)))
-        row = user.one_or_none()
-        if row is None or not row.active or _locked(row):
-            return None
-        row.failed_logins = (row.failed_logins or 0) + 1
-        if row.failed_logins >= LOGIN_MAX_FAILURES:
-            row.failed_logins, row.locked_until = 0, utc_now() + LOGIN_LOCK
-        return _Attempt(row.username, row.full_name, row.role, row.password_hash)
-
-
-def _locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > utc_now()

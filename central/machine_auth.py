@@ -36,10 +36,11 @@ def bearer_token(request: Request) -> str:
 
 
 def machine_for_token(db: Database, token: str) -> MachineIdentity | None:
+    """The machine of `token`; None when unknown or revoked by an admin."""
     with db.read() as session:
         row = session.execute(
             select(Machine.id, Machine.office, Machine.ventanilla).where(
-                Machine.token_sha256 == sha256_hex(token)
+                Machine.token_sha256 == sha256_hex(token), Machine.revoked_at.is_(None)
             )
         ).one_or_none()
     return None if row is None else MachineIdentity(row.id, row.office, row.ventanilla)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -107,6 +108,10 @@ class Machine(Base):
     pending: Mapped[int | None] = mapped_column(Integer, nullable=True)
     enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The catálogo version the window last received or confirmed (GET /v1/config).
+    config_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Set when an admin revokes the machine: its token stops working at once.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Expediente(Base):
@@ -191,6 +196,8 @@ class ConfigBundle(Base):
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     etag: Mapped[str] = mapped_column(String(80))
     published_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    # Who published it from the console (None: the CLI, or before the console existed).
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class User(Base):
@@ -204,6 +211,40 @@ class User(Base):
     # Wrong passwords through /v1/auth/login (None: none yet); nullable so `init` can add them.
     failed_logins: Mapped[int | None] = mapped_column(Integer, nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The office whose windows the user may open; None: platform-wide (admin, console roles).
+    office: Mapped[str | None] = mapped_column(ForeignKey("offices.clave"), nullable=True)
+    # The dependencia clave (catálogo) of a `dependencia` user; None for every other role.
+    dependencia: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Set by a password reset: the console asks for a new password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+
+
+class ConsoleSession(Base):
+    """A console login; only the cookie's sha256 is kept. Deleting the row logs the user out."""
+
+    __tablename__ = "console_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("users.username"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class AuditEvent(Base):
+    """The console's bitácora: one row per action, appended and never updated or deleted."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ScopeCounter(Base):

@@ -6,7 +6,8 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 for pkg in cups-ipp-utils cups-client cups-daemon poppler-utils postgresql libegl1 libgl1 libxkbcommon0 \
            libfontconfig1 libdbus-1-3 dbus-daemon dbus libnss3 fonts-dejavu-core \
            libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
-           libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth; do
+           libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth \
+           chromium chromium-driver; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

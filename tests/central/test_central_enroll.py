@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 import requests
 
-import central.enroll
+import central.logins
 from central import admin
 from central.models import EnrollCode, User, utc_now
 from central.security import enroll_code_sha256
@@ -69,8 +69,8 @@ def test_enroll_accepts_gzip_body(central_server: CentralServer) -> None:
 
 
 def test_login_checks_password_and_machine_token(central_server: CentralServer) -> None:
+    machine = enroll(central_server)  # creates the office, where lucia works
     admin.add_user(central_server.db, "lucia", "supervisor", "Lucía Ramos", "s3creto-largo")
-    machine = enroll(central_server)
 
     ok = machine.post("/v1/auth/login", {"username": "lucia", "password": "s3creto-largo"})
     wrong = machine.post("/v1/auth/login", {"username": "lucia", "password": "otra-cosa"})
@@ -89,8 +89,8 @@ def test_login_checks_password_and_machine_token(central_server: CentralServer) 
 
 def test_five_wrong_passwords_lock_the_platform_user_for_five_minutes(
         central_server: CentralServer) -> None:
-    admin.add_user(central_server.db, "lucia", "operador", "Lucía Ramos", "s3creto-largo")
     machine = enroll(central_server)
+    admin.add_user(central_server.db, "lucia", "operador", "Lucía Ramos", "s3creto-largo")
     right = {"username": "lucia", "password": "s3creto-largo"}
     wrong = {"username": "lucia", "password": "adivinando"}
 
@@ -151,20 +151,20 @@ def test_thirty_parallel_guesses_never_get_past_the_lock(
         central_server: CentralServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 14: after 4 wrong passwords, 30 simultaneous attempts (the right one among them)
     may have exactly one password judged: the fifth attempt locks the user for the rest."""
-    admin.add_user(central_server.db, "lucia", "operador", "Lucía Ramos", "s3creto-largo")
     machine = enroll(central_server)
+    admin.add_user(central_server.db, "lucia", "operador", "Lucía Ramos", "s3creto-largo")
     for i in range(4):
         assert machine.post("/v1/auth/login", {"username": "lucia", "password": f"no-{i}"}
                             ).status_code == 401
     judged: list[int] = []
-    real_verify = central.enroll.verify_password
+    real_verify = central.logins.verify_password
 
     def counting_verify(stored_hash: str | None, password: str) -> bool:
         if stored_hash is not None:
             judged.append(1)
         return real_verify(stored_hash, password)
 
-    monkeypatch.setattr(central.enroll, "verify_password", counting_verify)
+    monkeypatch.setattr(central.logins, "verify_password", counting_verify)
     guesses = [{"username": "lucia", "password": f"adivinando-{i}"} for i in range(29)]
     guesses.insert(20, {"username": "lucia", "password": "s3creto-largo"})
     start = threading.Barrier(len(guesses))
