@@ -132,7 +132,8 @@ def set_status(db: Database, folio: str, status: str, note: str | None = None,
         ).one_or_none()
         if row is None:
             raise AdminError(f"No hay expediente con folio {folio} en la plataforma.")
-        row.status = status
+        # The back office: no window user, and no window clock (windows note when they learn it).
+        row.status, row.status_by, row.status_at = status, None, None
         row.note = note if note is not None else row.note
         row.official_folio = official_folio if official_folio is not None else row.official_folio
         change = PendingChange("expediente.status", row.uuid, status_data(row))
