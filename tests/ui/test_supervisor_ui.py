@@ -1,5 +1,6 @@
 """What a supervisor does at the window: cancel a folio with a reason and their password again
-(an operador is not offered it; a paid folio is refused) and review the queues (pendientes de envío, rechazados por la plataforma, cancelados)."""
+(an operador is not offered it; a paid folio is refused) and review the queues (pendientes de
+envío, rechazados por la plataforma, cancelados)."""
 
 from __future__ import annotations
 
