@@ -69,7 +69,8 @@ def change_status(db: Database, change: StatusChange) -> int:
         if row is None:
             raise StatusRefused(f"No hay expediente con folio {change.folio} en la plataforma.")
         check_change(row.status, change)
-        row.status = change.status
+        # The back office: no window user and no window clock (windows note when they learn it).
+        row.status, row.status_by, row.status_at = change.status, None, None
         row.note = change.note.strip() if change.note else row.note
         if change.official_folio:
             row.official_folio = change.official_folio.strip()

@@ -129,6 +129,10 @@ class Expediente(Base):
     status: Mapped[str] = mapped_column(String(24), default="recibido")
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     official_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Who moved the status last and when (UTC): a supervisor's review at a window, or None for
+    # the platform's back office. Nullable so older databases upgrade in place.
+    status_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     # The payment the window received (expediente.payment); nullable so `init` can add them.
     # paid_at is the window's local clock as the recibo printed it, not platform UTC.

@@ -6,9 +6,11 @@ from 0.00 to MAX_AMOUNT. On top of the schema, an expediente.create must
   - come from its sender: oficina, ventanilla and origin_machine equal to the token's machine, and
     a folio OFICINA-VENTANILLA-AÑO-NNNNNN with that machine's prefix,
   - use a trámite version of some published configuration bundle (central/catalog.py).
-A void, amend or payment may only touch an expediente of the sender's office, and a payment must
-name that expediente's folio. A mutation breaking any rule is rejected with the Spanish reason
-returned here; nothing of it reaches the expedientes or the change log other windows pull.
+A void, amend, payment or review may only touch an expediente of the sender's office, and a
+payment must name that expediente's folio. A review (validado / devuelto) needs an expediente that
+is neither cancelled nor decided by the platform (rechazado, resuelto), and a devolución a note.
+A mutation breaking any rule is rejected with the Spanish reason returned here; nothing of it
+reaches the expedientes or the change log other windows pull.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from wire.payloads import ExpedientePayload, PaymentPayload
+from wire.payloads import ExpedientePayload, PaymentPayload, ReviewPayload
 from wire.validation import spanish_summary
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -104,4 +106,18 @@ def payment_refusal(paid: PaymentPayload, folio: str, total: str) -> str | None:
         same = False
     if not same:
         return f"el importe pagado {paid.amount} no es el total {total}"
+    return None
+
+
+# Statuses a review at the window can no longer move: the folio is cancelled or decided.
+FINAL_STATUSES = {"anulado": "está cancelado", "rechazado": "ya fue rechazado",
+                  "resuelto": "ya fue resuelto"}
+
+
+def review_refusal(review: ReviewPayload, folio: str, status: str) -> str | None:
+    """Why this review cannot move the expediente `folio` now in `status`, or None."""
+    if status in FINAL_STATUSES:
+        return f"el expediente {folio} {FINAL_STATUSES[status]}; no se puede revisar"
+    if review.decision == "devuelto" and not review.note.strip():
+        return "una devolución necesita una nota que diga qué corregir"
     return None

@@ -1,4 +1,4 @@
-"""Applying the mutations of one push: expediente.create, .void, .amend and .payment.
+"""Applying the mutations of one push: expediente.create, .void, .amend, .payment and .review.
 
 A mutation that can never succeed (wrong hash, a payload or sender breaking the rules of
 central/mutation_checks.py, folio taken by another expediente, unknown expediente) is *rejected*:
@@ -33,10 +33,17 @@ from central.mutation_checks import (
     create_refusal,
     parse_payload,
     payment_refusal,
+    review_refusal,
 )
 from central.sanitize import json_has_nul
 from wire.canonical import canonical_json, payload_sha256
-from wire.payloads import AmendPayload, ExpedientePayload, PaymentPayload, VoidPayload
+from wire.payloads import (
+    AmendPayload,
+    ExpedientePayload,
+    PaymentPayload,
+    ReviewPayload,
+    VoidPayload,
+)
 from wire.protocol import Mutation, ResultStatus
 
 Outcome = tuple[ResultStatus, str | None]
@@ -129,6 +136,8 @@ def status_data(row: Expediente) -> dict[str, Any]:
     return {
         "uuid": row.uuid, "folio": row.folio, "status": row.status,
         "note": row.note, "official_folio": row.official_folio,
+        "changed_by": row.status_by,
+        "changed_at": row.status_at.isoformat() if row.status_at else None,
     }
 
 
@@ -197,6 +206,7 @@ def _void(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         return "rejected", "expediente desconocido en la oficina"
     if row.status != "anulado":
         row.status, row.note = "anulado", void.reason
+        row.status_by, row.status_at = void.voided_by, void.voided_at.replace(tzinfo=None)
         ctx.changes.append(
             PendingChange("expediente.status", row.uuid, status_data(row), ctx.machine_id)
         )
@@ -245,9 +255,30 @@ def _amend(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     return "applied", None
 
 
+def _review(ctx: ApplyContext, mutation: Mutation) -> Outcome:
+    """Validar / devolver at a window: the status, note, who and when; one status change out.
+    A replay of the same mutation never gets here (push records mutation_ids)."""
+    review = parse_payload(ReviewPayload, mutation.payload)
+    if isinstance(review, str):
+        return "rejected", review
+    row = _office_expediente(ctx, review.uuid)
+    if row is None:
+        return "rejected", "expediente desconocido en la oficina"
+    refusal = review_refusal(review, row.folio, row.status)
+    if refusal is not None:
+        return "rejected", refusal
+    row.status, row.note = review.decision, review.note.strip() or None
+    row.status_by, row.status_at = review.reviewed_by, review.reviewed_at.replace(tzinfo=None)
+    ctx.changes.append(
+        PendingChange("expediente.status", row.uuid, status_data(row), ctx.machine_id)
+    )
+    return "applied", None
+
+
 _HANDLERS: dict[str, Callable[[ApplyContext, Mutation], Outcome]] = {
     "expediente.create": _create,
     "expediente.void": _void,
     "expediente.amend": _amend,
     "expediente.payment": _payment,
+    "expediente.review": _review,
 }

@@ -101,6 +101,9 @@ class Expediente(Base):
     rfc: Mapped[str | None] = mapped_column(String(13), nullable=True)
     status: Mapped[str] = mapped_column(String(24), default="capturado")
     status_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Who moved `status` last and when (a review here, or as the platform reports it).
+    status_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     official_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
     payment_method: Mapped[str | None] = mapped_column(String(32), nullable=True)
     payment_reference: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -80,6 +81,10 @@ def _apply_status(session: Session, change: Change) -> None:
         return
     row.status = data.status
     row.status_note = data.note
+    row.status_by = data.changed_by
+    # A platform decision carries no window clock: keep when this window learned of it.
+    at = data.changed_at or datetime.now().replace(microsecond=0)
+    row.status_at = at.astimezone().replace(tzinfo=None) if at.tzinfo else at
     if data.official_folio is not None:
         row.official_folio = data.official_folio
 

@@ -1,6 +1,8 @@
-"""What an expediente's detail must not hide, for every role: that the folio is cancelled (the
-reason, who and when) and what the platform refused of it (with the platform's reason), so the
-supervisor reviewing the queue knows what to fix.
+"""What an expediente's detail must not hide, for every role: what the review or the platform
+decided (validado, devuelto with what to correct, rechazado, resuelto: who, when, the note and the
+official folio), that the folio is cancelled (the reason, who and when) and what the platform
+refused of it (with the platform's reason), so the supervisor reviewing the queue knows what to
+fix.
 
 `ExpedienteNotes` reads the expediente's standing off the GUI thread and shows one boxed note
 for each; it stays hidden when there is nothing to say.
@@ -12,13 +14,15 @@ Signals:
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.context import AppContext
-from desktop.records.standing import ExpedienteStanding, Rejection, VoidRecord
+from desktop.records.standing import ExpedienteStanding, Rejection, StatusRecord, VoidRecord
 from formatting import format_date, format_time
+from ui.expedientes_model import STATUS_LABELS
 from ui.operations import standing_of
 from ui.tasks import Lane, TaskRunner
 
@@ -37,6 +41,30 @@ def describe_void(void: VoidRecord) -> str:
         when = f"el {format_date(void.at)} a las {format_time(void.at)}"
         lines.append(f"Lo canceló {void.by} {when}." if void.by else f"Cancelado {when}.")
     lines.append(f"Motivo: {void.reason}" if void.reason else "Motivo: no se registró.")
+    return "\n".join(lines)
+
+
+NOTE_CAPTIONS = {"devuelto": "Qué corregir", "rechazado": "Motivo"}
+
+
+def _when(at: datetime) -> str:
+    return f"el {format_date(at)} a las {format_time(at)}"
+
+
+def describe_decision(record: StatusRecord) -> str:
+    """«Devuelto por Jorge Ruiz el 3 de marzo de 2026 a las 10:12.» and the note, for every
+    role; a platform decision says so and when this window learned of it."""
+    label = STATUS_LABELS.get(record.status, record.status)
+    if record.by:
+        head = f"{label} por {record.by}" + (f" {_when(record.at)}." if record.at else ".")
+    else:
+        head = f"{label} por la plataforma" + (
+            f" (recibido en este equipo {_when(record.at)})." if record.at else ".")
+    lines = [head]
+    if record.note:
+        lines.append(f"{NOTE_CAPTIONS.get(record.status, 'Nota')}: {record.note}")
+    if record.official_folio:
+        lines.append(f"Folio oficial: {record.official_folio}")
     return "\n".join(lines)
 
 
@@ -75,11 +103,13 @@ class ExpedienteNotes(QWidget):
         self._ctx, self._runner = ctx, runner
         self._seq = 0
         self.standing: ExpedienteStanding | None = None
+        self.decision = _note("decisionNote")
         self.cancelled = _note("cancelledNote")
         self.rejected = _note("rejectedNote")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 18, 28, 0)
         layout.setSpacing(8)
+        layout.addWidget(self.decision)
         layout.addWidget(self.cancelled)
         layout.addWidget(self.rejected)
         self.hide()
@@ -99,11 +129,14 @@ class ExpedienteNotes(QWidget):
         if seq != self._seq:
             return
         self.standing = standing
-        for label, text in ((self.cancelled, describe_void(standing.void) if standing.void
+        for label, text in ((self.decision, describe_decision(standing.decision)
+                             if standing.decision else ""),
+                            (self.cancelled, describe_void(standing.void) if standing.void
                              else ""),
                             (self.rejected, describe_rejections(standing.rejections)
                              if standing.rejected else "")):
             label.setText(text)
             label.setVisible(bool(text))
-        self.setVisible(standing.void is not None or standing.rejected)
+        self.setVisible(standing.decision is not None or standing.void is not None
+                        or standing.rejected)
         self.loaded.emit(standing)

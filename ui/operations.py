@@ -19,9 +19,9 @@ from desktop.records.expedientes import (
     count_expedientes,
     find_applicant_by_curp,
     page_expedientes,
-    void_expediente,
 )
 from desktop.records.payments import PaymentInfo, payment_info, register_payment
+from desktop.records.reauth import cancel_with_password
 from desktop.records.standing import ExpedienteStanding, expediente_standing
 from sync.enroll import EnrollResult, enroll
 
@@ -101,8 +101,9 @@ def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit
     return ExpedientePage(total, rows)
 
 
-def void_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
-    void_expediente(ctx, user, folio, reason)
+def void_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str,
+               password: str) -> None:
+    cancel_with_password(ctx, user, folio, reason, password)
 
 
 def standing_of(ctx: AppContext, folio: str) -> ExpedienteStanding:

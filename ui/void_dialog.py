@@ -6,7 +6,11 @@ sync like any other change.
 is cancelled; the detail's notes then say so to every role); `VoidDialog` asks for the reason
 and records the void off the GUI thread.
 
-Keys: in the dialog Enter cancels the folio (once a reason is written), Esc goes back.
+The supervisor types their password again to confirm (desktop/records/reauth.py, same lockout
+rules as the login); a paid folio is refused until its recibo is cancelled.
+
+Keys: in the dialog Enter on the reason moves to the password, Enter on the password cancels the
+folio (once both are written), Esc goes back.
 
 Signals:
     VoidDialog.folio_voided(str): the folio was cancelled.
@@ -27,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from desktop.access.permissions import CurrentUser, Permission
 from desktop.context import AppContext
+from desktop.errors import VentanillaError
+from desktop.records.expedientes import require_void_reason
 from ui.operations import void_folio
 from ui.task_dialog import TaskDialog
 from ui.tasks import Lane, TaskRunner
@@ -51,13 +57,18 @@ class VoidDialog(TaskDialog):
         self.reason.setObjectName("voidReason")
         self.reason.setMaxLength(500)
         self.reason.setPlaceholderText("Por ejemplo: datos del predio equivocados")
+        self.password = QLineEdit()
+        self.password.setObjectName("voidPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm = QPushButton("Cancelar folio")
         self.confirm.setObjectName("voidConfirm")
         self.confirm.setProperty("danger", True)
         self.confirm.setAutoDefault(False)  # Enter is handled by the reason field
         self._build()
-        self.reason.textChanged.connect(lambda text: self.confirm.setEnabled(bool(text.strip())))
-        self.reason.returnPressed.connect(self.submit)
+        self.reason.textChanged.connect(self._update_confirm)
+        self.password.textChanged.connect(self._update_confirm)
+        self.reason.returnPressed.connect(self._reason_entered)
+        self.password.returnPressed.connect(self.submit)
         self.confirm.clicked.connect(self.submit)
         self.confirm.setEnabled(False)
         self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -67,14 +78,32 @@ class VoidDialog(TaskDialog):
         what.setWordWrap(True)
         caption = QLabel("&Motivo de la cancelación (obligatorio)")
         caption.setBuddy(self.reason)
-        self.lay_out_form((what, caption, self.reason, self.message), width=480)
+        password = QLabel(f"Su &contraseña, {self._user.full_name}, para confirmar")
+        password.setBuddy(self.password)
+        self.lay_out_form((what, caption, self.reason, password, self.password, self.message),
+                          width=480)
+
+    def _update_confirm(self) -> None:
+        self.confirm.setEnabled(bool(self.reason.text().strip()) and bool(self.password.text()))
+
+    def _reason_entered(self) -> None:
+        if not self.reason.text().strip():
+            return
+        try:
+            require_void_reason(self.reason.text())  # a plain rule: no store, no thread needed
+        except VentanillaError as exc:
+            self.show_message(str(exc))
+            return
+        self.message.hide()
+        self.password.setFocus()
 
     def submit(self) -> None:
-        reason = self.reason.text().strip()
-        if self.busy or not reason:
+        reason, password = self.reason.text().strip(), self.password.text()
+        if self.busy or not reason or not password:
             return
         ctx, user, folio = self._ctx, self._user, self.folio
-        self.run_confirmed(Lane.LOCAL, lambda: void_folio(ctx, user, folio, reason),
+        # The password may be checked with the platform (a platform user): the slow lane.
+        self.run_confirmed(Lane.SLOW, lambda: void_folio(ctx, user, folio, reason, password),
                            self._voided, "Cancelando…")
 
     def _voided(self, _none: None) -> None:
@@ -83,7 +112,9 @@ class VoidDialog(TaskDialog):
 
     def _refused(self, exc: BaseException) -> None:
         super()._refused(exc)
-        self.reason.setFocus()
+        self.password.clear()
+        # A short reason is refused before the password is checked; anything else is the password.
+        (self.password if len(self.reason.text().strip()) >= 5 else self.reason).setFocus()
 
 
 class VoidBar(QFrame):

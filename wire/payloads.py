@@ -8,7 +8,7 @@ Money travels as a decimal string with two places ("1234.50"); datetimes as ISO 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -104,12 +104,28 @@ class PaymentPayload(Wire):
     paid_at: datetime  # the window's local clock, for display only
 
 
+ReviewDecision = Literal["validado", "devuelto"]
+
+
+class ReviewPayload(Wire):
+    """expediente.review: a supervisor validates an expediente or returns it with a note."""
+
+    uuid: Uuid
+    decision: ReviewDecision
+    note: Reason = ""  # required (non-blank) for devuelto
+    reviewed_by: Username
+    reviewed_at: datetime
+
+
 class StatusChange(Wire):
-    """expediente.status (pulled): the platform's status, note and official folio."""
+    """expediente.status (pulled): the platform's status, note and official folio, and who moved
+    it and when (None from older platforms; `changed_by` None = the platform's back office)."""
 
     status: str = Field(min_length=1, max_length=24)
     note: str | None = Field(default=None, max_length=2000)
     official_folio: str | None = Field(default=None, max_length=64)
+    changed_by: Username | None = None
+    changed_at: datetime | None = None
 
 
 MUTATION_PAYLOADS: dict[str, type[Wire]] = {
@@ -117,6 +133,7 @@ MUTATION_PAYLOADS: dict[str, type[Wire]] = {
     "expediente.void": VoidPayload,
     "expediente.amend": AmendPayload,
     "expediente.payment": PaymentPayload,
+    "expediente.review": ReviewPayload,
 }
 CHANGE_PAYLOADS: dict[str, type[Wire]] = {
     "expediente.status": StatusChange,

@@ -20,6 +20,7 @@ class Permission(StrEnum):
     PRINT = "imprimir"
     REGISTER_PAYMENT = "registrar_pagos"
     REVIEW_QUEUE = "revisar_colas"
+    REVIEW = "validar_o_devolver"
     VOID = "anular"
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
@@ -34,7 +35,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
-         Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.VOID}
+         Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
+         Permission.VOID}
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -21,6 +21,9 @@ from localdb.fts import fts_query
 from localdb.models import Expediente, OutboxEntry, Tramite
 from wire.payloads import VoidPayload
 
+PAID_CANNOT_CANCEL = ("El folio {folio} ya está pagado: primero debe cancelarse su recibo de pago; "
+                      "después podrá cancelar el folio.")
+
 SORTABLE = {"folio": Expediente.folio, "nombre": Expediente.nombre,
             "captured_at": Expediente.captured_at, "total": Expediente.total_centavos,
             "status": Expediente.status}
@@ -137,16 +140,22 @@ def find_applicant_by_curp(session: Session, curp: str) -> ApplicantInfo | None:
     return ApplicantInfo(row.nombre, row.curp or "", row.rfc, dict(row.answers))
 
 
+def require_void_reason(reason: str) -> None:
+    if len(reason.strip()) < 5:
+        raise VentanillaError("Escriba el motivo de la cancelación (al menos 5 caracteres).")
+
+
 def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
     """Cancel a folio with a reason: a void event, never a deletion."""
     require(user, Permission.VOID)
-    if len(reason.strip()) < 5:
-        raise VentanillaError("Escriba el motivo de la cancelación (al menos 5 caracteres).")
+    require_void_reason(reason)
     now = datetime.now().replace(microsecond=0)
     with ctx.write() as session:
         row = get_expediente(session, folio)
         if row.status == "anulado":
             raise VentanillaError(f"El folio {folio} ya estaba cancelado.")
+        if row.paid_at is not None:
+            raise VentanillaError(PAID_CANNOT_CANCEL.format(folio=row.folio))
         row.status, row.voided_reason = "anulado", reason.strip()
         if row.sync_state == "sincronizado":
             row.sync_state = "pendiente"  # the void itself still has to reach the platform

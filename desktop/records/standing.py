@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.records.expedientes import get_expediente
-from localdb.models import AuditEntry, OutboxEntry, User
+from localdb.models import AuditEntry, Expediente, OutboxEntry, User
 
 VOID_ACTION = "expediente.anulado"  # what void_expediente writes to the audit log
 
@@ -34,6 +34,22 @@ class Rejection:
     reason: str | None
 
 
+# Statuses whose note, author and moment the detail shows (set by a review or by the platform).
+DECIDED_STATUSES = ("validado", "devuelto", "rechazado", "resuelto")
+
+
+@dataclass(frozen=True)
+class StatusRecord:
+    """Where the review or the platform left the expediente. `by` is the reviewer's full name when
+    this machine knows it, None for the platform's back office; `at` None on older records."""
+
+    status: str
+    note: str | None
+    by: str | None
+    at: datetime | None
+    official_folio: str | None
+
+
 @dataclass(frozen=True)
 class ExpedienteStanding:
     folio: str
@@ -41,6 +57,7 @@ class ExpedienteStanding:
     sync_state: str
     void: VoidRecord | None
     rejections: tuple[Rejection, ...]
+    decision: StatusRecord | None = None
 
     @property
     def rejected(self) -> bool:
@@ -69,4 +86,14 @@ def expediente_standing(session: Session, folio: str) -> ExpedienteStanding:
         .where(OutboxEntry.entity_uuid == row.uuid, OutboxEntry.state == "rejected")
         .order_by(OutboxEntry.mutation_id.desc())).all()
     return ExpedienteStanding(row.folio, row.status, row.sync_state, void,
-                              tuple(Rejection(kind, error) for kind, error in rejected))
+                              tuple(Rejection(kind, error) for kind, error in rejected),
+                              _decision(session, row))
+
+
+def _decision(session: Session, row: Expediente) -> StatusRecord | None:
+    if row.status not in DECIDED_STATUSES:
+        return None
+    full_name = row.status_by and session.scalar(
+        select(User.full_name).where(User.username == row.status_by))
+    return StatusRecord(row.status, row.status_note, full_name or row.status_by, row.status_at,
+                        row.official_folio)

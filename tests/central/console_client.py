@@ -76,7 +76,7 @@ def seed(server: CentralServer) -> Seeded:
     expedientes at HMO: one of Tesorería (TM), one of Agua de Hermosillo (AGUAH)."""
     machine = enroll(server, "HMO", "V01")
     admin.create_office(server.db, "SUR", "Oficina Sur", "Hermosillo")
-    publish_bundle(server.db, 1)
+    publish_bundle(server.db, 2)  # after the harness's test catálogo (version 1)
     for username, (role, office, dependencia) in PEOPLE.items():
         users.create_user(server.db, users.NewUser(username, role, f"Persona {username}",
                                                    PASSWORD, office, dependencia))

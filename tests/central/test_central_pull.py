@@ -90,7 +90,8 @@ def test_set_status_reaches_every_window_of_the_office(central_server: CentralSe
     assert changes == [{
         "version": version, "kind": "expediente.status", "entity_uuid": payload["uuid"],
         "data": {"uuid": payload["uuid"], "folio": payload["folio"], "status": "validado",
-                 "note": "Revisado", "official_folio": "CAT-2026-0042"},
+                 "note": "Revisado", "official_folio": "CAT-2026-0042",
+                 "changed_by": None, "changed_at": None},  # the back office, no window clock
     }]
     everything, _ = _pull_all(v2)
     assert [c["kind"] for c in everything] == ["expediente.record", "expediente.status"]

@@ -29,6 +29,7 @@ from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
 from .driving import choose, fill_answers, open_capture, type_text
 from .test_supervisor_ui import (
     SUPERVISOR,
+    SUPERVISOR_PASSWORD,
     _expedientes_window,
     _folio_of,
     _open_first,
@@ -47,8 +48,10 @@ def _void_from_detail(qtbot: QtBot, dialog: ExpedienteDialog, runner: TaskRunner
     void = dialog.void_bar.window().findChild(VoidDialog)
     assert isinstance(void, VoidDialog)
     type_text(qtbot, void.reason, reason)
+    qtbot.keyClick(void.reason, Qt.Key.Key_Return)
+    type_text(qtbot, void.password, SUPERVISOR_PASSWORD)
     with qtbot.waitSignal(dialog.folio_voided, timeout=10_000):
-        qtbot.keyClick(void.reason, Qt.Key.Key_Return)
+        qtbot.keyClick(void.password, Qt.Key.Key_Return)
     settle(qtbot, runner)
 
 

@@ -1,5 +1,6 @@
-"""What a supervisor does at the window: cancel a folio with a reason (an operador is not offered
-it) and review the queues (pendientes de envío, rechazados por la plataforma, cancelados)."""
+"""What a supervisor does at the window: cancel a folio with a reason and their password again
+(an operador is not offered it; a paid folio is refused) and review the queues (pendientes de
+envío, rechazados por la plataforma, cancelados)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select, update
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
 from desktop.records.expedientes import void_expediente
+from desktop.records.payments import register_payment
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
 from ui.expediente_dialog import ExpedienteDialog
@@ -25,6 +27,7 @@ from .driving import type_text
 
 SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
 STATUS_COLUMN, SYNC_COLUMN = 6, 7
+SUPERVISOR_PASSWORD = "supervisor123"  # the demo office's (published in the README)
 LOCAL_ONLY = "Solo en este equipo"  # a demo office's "pendiente": there is no platform
 
 
@@ -95,7 +98,20 @@ def test_supervisor_cancels_a_folio_with_a_reason(
 
     dialog.reason.clear()
     type_text(qtbot, dialog.reason, "Datos del predio equivocados")
-    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # on to the password
+    qtbot.waitUntil(dialog.password.hasFocus)
+    assert not dialog.confirm.isEnabled()  # the password is mandatory too
+
+    type_text(qtbot, dialog.password, "no-es-la-clave")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    assert dialog.isVisible()
+    assert dialog.message.text() == "Usuario o contraseña incorrectos. Le quedan 4 intentos."
+    assert _listed(window)[folio] == ("Capturado", LOCAL_ONLY)
+    qtbot.waitUntil(dialog.password.hasFocus)
+
+    type_text(qtbot, dialog.password, SUPERVISOR_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     settle(qtbot, runner, window.expedientes.search_pending)
     assert not dialog.isVisible()
     assert not bar.isVisible()
@@ -114,6 +130,28 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     assert again.void_bar is not None and not again.void_bar.isVisible()
     assert again.notes.cancelled.isVisible()
     assert again.notes.cancelled.text().startswith(CANCELLED_TEXT)
+
+
+def test_a_paid_folio_is_refused_until_its_recibo_is_cancelled(
+    qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
+) -> None:
+    folio = _folio_of(ctx, capture_many(ctx, 1)[0])
+    register_payment(ctx, SUPERVISOR, folio, "efectivo")
+    window = _expedientes_window(qtbot, make_window, runner)
+    expediente = _open_first(qtbot, window, runner, folio)
+    assert expediente.void_bar is not None
+    dialog = expediente.void_bar.ask()
+    qtbot.waitUntil(dialog.reason.hasFocus)
+    type_text(qtbot, dialog.reason, "El solicitante se arrepintió")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    type_text(qtbot, dialog.password, SUPERVISOR_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(qtbot, runner)
+    assert dialog.isVisible()
+    assert dialog.message.text() == (f"El folio {folio} ya está pagado: primero debe cancelarse "
+                                     "su recibo de pago; después podrá cancelar el folio.")
+    assert _listed(window)[folio] == ("Capturado", LOCAL_ONLY)
+    dialog.reject()
 
 
 def test_an_operador_is_not_offered_cancelling(

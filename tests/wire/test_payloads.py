@@ -17,6 +17,7 @@ from wire.payloads import (
     AmendPayload,
     ExpedientePayload,
     PaymentPayload,
+    ReviewPayload,
     StatusChange,
     VoidPayload,
 )
@@ -45,8 +46,24 @@ SAMPLES: list[tuple[type, dict[str, Any]]] = [
     (PaymentPayload, {"uuid": UUID, "folio": "HMO-V01-2026-000001", "method": "efectivo",
                       "reference": None, "amount": "150.00", "paid_by": "operador",
                       "paid_at": "2026-11-26T10:30:00"}),
-    (StatusChange, {"status": "resuelto", "note": "Listo", "official_folio": "LIC-2026-17"}),
+    (StatusChange, {"status": "resuelto", "note": "Listo", "official_folio": "LIC-2026-17",
+                    "changed_by": None, "changed_at": None}),
+    (StatusChange, {"status": "devuelto", "note": "Falta la INE", "official_folio": None,
+                    "changed_by": "supervisor", "changed_at": "2026-11-26T10:40:00"}),
+    (ReviewPayload, {"uuid": UUID, "decision": "devuelto", "note": "Falta la INE",
+                     "reviewed_by": "supervisor", "reviewed_at": "2026-11-26T10:40:00"}),
 ]
+
+
+def test_a_status_change_of_an_older_platform_has_no_who_or_when() -> None:
+    old = StatusChange.model_validate({"status": "resuelto", "note": None})
+    assert (old.changed_by, old.changed_at) == (None, None)
+
+
+def test_a_review_decides_validado_or_devuelto_only() -> None:
+    with pytest.raises(ValidationError):
+        ReviewPayload.model_validate({"uuid": UUID, "decision": "resuelto", "note": "",
+                                      "reviewed_by": "s", "reviewed_at": "2026-11-26T10:40:00"})
 
 
 def test_every_kind_on_the_wire_has_its_model() -> None:
