@@ -106,7 +106,9 @@ class Expediente(Base):
     payment_reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     paid_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    voided_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The column keeps its first name (ARCHITECTURE §2): renaming it would rebuild the table for
+    # nothing; code says `cancel_reason`.
+    cancel_reason: Mapped[str | None] = mapped_column("voided_reason", Text, nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
     captured_at: Mapped[datetime] = mapped_column(DateTime)
     origin_machine: Mapped[str] = mapped_column(String(64))

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.context import AppContext
-from desktop.records.standing import ExpedienteStanding, Rejection, VoidRecord
+from desktop.records.standing import Cancellation, ExpedienteStanding, Rejection
 from formatting import format_date, format_time
 from ui.operations import standing_of
 from ui.tasks import Lane, TaskRunner
@@ -31,12 +31,14 @@ MUTATION_LABELS = {"expediente.create": "Alta del expediente", "expediente.void"
                    "expediente.payment": "Pago"}
 
 
-def describe_void(void: VoidRecord) -> str:
+def describe_cancellation(cancellation: Cancellation) -> str:
     lines = [CANCELLED_TEXT]
-    if void.at:
-        when = f"el {format_date(void.at)} a las {format_time(void.at)}"
-        lines.append(f"Lo canceló {void.by} {when}." if void.by else f"Cancelado {when}.")
-    lines.append(f"Motivo: {void.reason}" if void.reason else "Motivo: no se registró.")
+    if cancellation.at:
+        when = f"el {format_date(cancellation.at)} a las {format_time(cancellation.at)}"
+        by = cancellation.by
+        lines.append(f"Lo canceló {by} {when}." if by else f"Cancelado {when}.")
+    reason = cancellation.reason
+    lines.append(f"Motivo: {reason}" if reason else "Motivo: no se registró.")
     return "\n".join(lines)
 
 
@@ -99,11 +101,12 @@ class ExpedienteNotes(QWidget):
         if seq != self._seq:
             return
         self.standing = standing
-        for label, text in ((self.cancelled, describe_void(standing.void) if standing.void
+        cancellation = standing.cancellation
+        for label, text in ((self.cancelled, describe_cancellation(cancellation) if cancellation
                              else ""),
                             (self.rejected, describe_rejections(standing.rejections)
                              if standing.rejected else "")):
             label.setText(text)
             label.setVisible(bool(text))
-        self.setVisible(standing.void is not None or standing.rejected)
+        self.setVisible(standing.cancellation is not None or standing.rejected)
         self.loaded.emit(standing)

@@ -185,17 +185,18 @@ class MainWindow(QMainWindow):
     def open_expediente(self, row: ExpedienteRow) -> ExpedienteDialog:
         dialog = ExpedienteDialog(row, self.ctx, self.user, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its PDFs go with it
-        dialog.folio_voided.connect(lambda folio: self._expediente_changed(folio, voided=True))
+        dialog.folio_cancelled.connect(
+            lambda folio: self._expediente_changed(folio, cancelled=True))
         dialog.payment_registered.connect(lambda info: self._expediente_changed(info.folio))
         dialog.open()
         return dialog
 
-    def _expediente_changed(self, folio: str, *, voided: bool = False) -> None:
+    def _expediente_changed(self, folio: str, *, cancelled: bool = False) -> None:
         self.expedientes.refresh()
-        self.sync.refresh()  # the void or the payment waits in the outbox
+        self.sync.refresh()  # the cancellation or the payment waits in the outbox
         saved = self.capture.saved  # the same folio, still shown in Captura after saving it
-        if saved is not None and saved.folio == folio and voided:
-            saved.folio_voided()
+        if saved is not None and saved.folio == folio and cancelled:
+            saved.folio_cancelled()
         elif saved is not None and saved.folio == folio:
             saved.render_documents()  # paid: the recibo de pago, no more "Registrar pago…"
 

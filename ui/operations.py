@@ -19,7 +19,6 @@ from desktop.records.expedientes import (
     count_expedientes,
     find_applicant_by_curp,
     page_expedientes,
-    void_expediente,
 )
 from desktop.records.payments import PaymentInfo, payment_info, register_payment
 from desktop.records.standing import ExpedienteStanding, expediente_standing
@@ -99,10 +98,6 @@ def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit
         total = (count_expedientes(session, query.search, query.status, query.sync_state)
                  if with_total else -1)
     return ExpedientePage(total, rows)
-
-
-def void_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
-    void_expediente(ctx, user, folio, reason)
 
 
 def standing_of(ctx: AppContext, folio: str) -> ExpedienteStanding:

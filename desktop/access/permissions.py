@@ -20,7 +20,7 @@ class Permission(StrEnum):
     PRINT = "imprimir"
     REGISTER_PAYMENT = "registrar_pagos"
     REVIEW_QUEUE = "revisar_colas"
-    VOID = "anular"
+    CANCEL_FOLIO = "cancelar_folios"
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
@@ -34,7 +34,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
-         Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.VOID}
+         Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.CANCEL_FOLIO}
     ),
     Role.ADMIN: frozenset(Permission),
 }

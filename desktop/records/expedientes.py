@@ -1,5 +1,5 @@
 """Read side of expedientes: pages for the lists (sorted and filtered in SQL), lookups by folio
-and CURP, and the void event a supervisor records."""
+and CURP, and the cancellation a supervisor records."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ class ApplicantInfo:
 
 
 def _with_outbox(state: str) -> ColumnElement[bool]:
-    """The expediente has a mutation in this outbox state (a void, a payment…, not only its
+    """The expediente has a mutation in this outbox state (a cancellation, a payment…, not only its
     creation)."""
     return Expediente.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.state == state))
 
@@ -137,9 +137,9 @@ def find_applicant_by_curp(session: Session, curp: str) -> ApplicantInfo | None:
     return ApplicantInfo(row.nombre, row.curp or "", row.rfc, dict(row.answers))
 
 
-def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
-    """Cancel a folio with a reason: a void event, never a deletion."""
-    require(user, Permission.VOID)
+def cancel_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
+    """Cancel a folio with a reason: a cancellation event, never a deletion."""
+    require(user, Permission.CANCEL_FOLIO)
     if len(reason.strip()) < 5:
         raise VentanillaError("Escriba el motivo de la cancelación (al menos 5 caracteres).")
     now = datetime.now().replace(microsecond=0)
@@ -147,12 +147,12 @@ def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str)
         row = get_expediente(session, folio)
         if row.status == "anulado":
             raise VentanillaError(f"El folio {folio} ya estaba cancelado.")
-        row.status, row.voided_reason = "anulado", reason.strip()
+        row.status, row.cancel_reason = "anulado", reason.strip()
         if row.sync_state == "sincronizado":
-            row.sync_state = "pendiente"  # the void itself still has to reach the platform
-        if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its void
-            void = VoidPayload(uuid=row.uuid, reason=reason.strip(), voided_by=user.username,
-                               voided_at=now)
-            queue_mutation(session, "expediente.void", row.uuid, void, now)
+            row.sync_state = "pendiente"  # the cancellation itself still has to reach the platform
+        if row.sync_state != "demo":  # a demo capture never reaches the platform, nor its cancel
+            mutation = VoidPayload(uuid=row.uuid, reason=reason.strip(), voided_by=user.username,
+                                   voided_at=now)
+            queue_mutation(session, "expediente.void", row.uuid, mutation, now)
         append_audit(session, user.username, "expediente.anulado", folio,
                      {"reason": reason.strip()})

@@ -1,7 +1,7 @@
 """Payments at the window: an expediente's total received in full, with its method and reference.
 
 One transaction writes the payment fields, an audit entry and an "expediente.payment" outbox
-mutation (DESIGN §4), like the void event. No partial payments: the amount is always the
+mutation (DESIGN §4), like the cancellation event. No partial payments: the amount is always the
 expediente's total, and a folio is paid once. Payment does not change `status`, which belongs
 to the platform.
 """
@@ -37,7 +37,7 @@ class PaymentInfo:
 
     folio: str
     total: Decimal
-    voided: bool
+    cancelled: bool
     method: str | None = None
     reference: str | None = None
     paid_at: datetime | None = None
@@ -53,7 +53,7 @@ class PaymentInfo:
 
     @property
     def payable(self) -> bool:
-        return not self.paid and not self.voided and self.total > 0
+        return not self.paid and not self.cancelled and self.total > 0
 
 
 def payment_methods() -> list[tuple[str, str]]:
@@ -63,7 +63,7 @@ def payment_methods() -> list[tuple[str, str]]:
 
 def _info(row: Expediente) -> PaymentInfo:
     return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100,
-                       row.status == "anulado" or bool(row.voided_reason), row.payment_method,
+                       row.status == "anulado" or bool(row.cancel_reason), row.payment_method,
                        row.payment_reference, row.paid_at, row.paid_by)
 
 
@@ -92,7 +92,7 @@ def _clean_reference(method: str, reference: str | None) -> str | None:
 
 def _refuse_unpayable(row: Expediente) -> None:
     info = _info(row)
-    if info.voided:
+    if info.cancelled:
         raise VentanillaError(f"El folio {row.folio} está cancelado; no se puede registrar "
                               "un pago.")
     if info.paid:

@@ -11,14 +11,14 @@ from sqlalchemy import select, update
 
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
-from desktop.records.expedientes import void_expediente
+from desktop.records.expedientes import cancel_folio
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
+from ui.cancel_dialog import CANCEL_ACTION, CancelDialog
 from ui.expediente_dialog import ExpedienteDialog
 from ui.expediente_notes import CANCELLED_TEXT
 from ui.main_window import EXPEDIENTES, MainWindow
 from ui.tasks import TaskRunner
-from ui.void_dialog import VOID_ACTION, VoidDialog
 
 from .conftest import WindowFactory, settle
 from .driving import type_text
@@ -75,12 +75,12 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     window = _expedientes_window(qtbot, make_window, runner)
     assert _listed(window)[folio] == ("Capturado", LOCAL_ONLY)
     expediente = _open_first(qtbot, window, runner, folio)
-    bar = expediente.void_bar
-    assert bar is not None and bar.button.isVisible() and bar.button.text() == VOID_ACTION
+    bar = expediente.cancel_bar
+    assert bar is not None and bar.button.isVisible() and bar.button.text() == CANCEL_ACTION
 
     qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
-    dialog = window.findChild(VoidDialog)
-    assert isinstance(dialog, VoidDialog)
+    dialog = window.findChild(CancelDialog)
+    assert isinstance(dialog, CancelDialog)
     qtbot.waitUntil(dialog.reason.hasFocus)
     assert not dialog.confirm.isEnabled()  # the reason is mandatory
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
@@ -104,14 +104,14 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     assert _listed(window)[folio] == ("Cancelado", LOCAL_ONLY)  # the list was refreshed
     with ctx.write() as session:
         row = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
-        assert (row.status, row.voided_reason) == ("anulado", "Datos del predio equivocados")
-        void = session.scalars(select(OutboxEntry).where(
+        assert (row.status, row.cancel_reason) == ("anulado", "Datos del predio equivocados")
+        mutation = session.scalars(select(OutboxEntry).where(
             OutboxEntry.entity_uuid == row.uuid, OutboxEntry.kind == "expediente.void")).one()
-        assert void.state == "pending"
+        assert mutation.state == "pending"
 
     expediente.close()
     again = _open_first(qtbot, window, runner, folio)  # a cancelled folio offers no action
-    assert again.void_bar is not None and not again.void_bar.isVisible()
+    assert again.cancel_bar is not None and not again.cancel_bar.isVisible()
     assert again.notes.cancelled.isVisible()
     assert again.notes.cancelled.text().startswith(CANCELLED_TEXT)
 
@@ -122,8 +122,8 @@ def test_an_operador_is_not_offered_cancelling(
     folio = _folio_of(ctx, capture_many(ctx, 1)[0])
     window = _expedientes_window(qtbot, make_window, runner, user=None)
     expediente = _open_first(qtbot, window, runner, folio)
-    assert expediente.void_bar is None
-    assert [b for b in expediente.findChildren(QPushButton) if b.text() == VOID_ACTION] == []
+    assert expediente.cancel_bar is None
+    assert [b for b in expediente.findChildren(QPushButton) if b.text() == CANCEL_ACTION] == []
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def queues(ctx: AppContext) -> dict[str, str]:
                             .values(state=outbox))
             session.execute(update(Expediente).where(Expediente.folio == folios[name])
                             .values(sync_state=sync_state))
-    void_expediente(ctx, SUPERVISOR, folios["cancelado"], "Capturado dos veces")
+    cancel_folio(ctx, SUPERVISOR, folios["cancelado"], "Capturado dos veces")
     return folios
 
 

@@ -1,16 +1,16 @@
-"""Cancelar folio (supervisors and administrators): a void event with a mandatory reason, never a
-deletion. The expediente stays on record as "Cancelado" and the void reaches the platform by
+"""Cancelar folio (supervisors and administrators): a cancellation with a mandatory reason, never a
+deletion. The expediente stays on record as "Cancelado" and the cancellation reaches the platform by
 sync like any other change.
 
-`VoidBar` is the strip an expediente's detail shows to users who may void (hidden once the folio
-is cancelled; the detail's notes then say so to every role); `VoidDialog` asks for the reason
-and records the void off the GUI thread.
+`CancelBar` is the strip an expediente's detail shows to users who may cancel (hidden once the folio
+is cancelled; the detail's notes then say so to every role); `CancelDialog` asks for the reason
+and records the cancellation off the GUI thread.
 
 Keys: in the dialog Enter cancels the folio (once a reason is written), Esc goes back.
 
 Signals:
-    VoidDialog.folio_voided(str): the folio was cancelled.
-    VoidBar.folio_voided(str): the same, re-emitted for whoever shows the list.
+    CancelDialog.folio_cancelled(str): the folio was cancelled.
+    CancelBar.folio_cancelled(str): the same, re-emitted for whoever shows the list.
 """
 
 from __future__ import annotations
@@ -27,32 +27,32 @@ from PySide6.QtWidgets import (
 
 from desktop.access.permissions import CurrentUser, Permission
 from desktop.context import AppContext
-from ui.operations import void_folio
+from desktop.records.expedientes import cancel_folio
 from ui.task_dialog import TaskDialog
 from ui.tasks import Lane, TaskRunner
 
-VOID_ACTION = "Cancelar folio…"
-WHAT_VOID_DOES = ("El folio queda cancelado con el motivo que escriba: no se borra, sigue en la "
-                  "lista como «Cancelado» y la cancelación se envía a la plataforma. No se puede "
+CANCEL_ACTION = "Cancelar folio…"
+WHAT_CANCEL_DOES = ("El folio queda cancelado con el motivo que escriba: no se borra, sigue en la "
+                   "lista como «Cancelado» y la cancelación se envía a la plataforma. No se puede "
                   "deshacer.")
 
 
-class VoidDialog(TaskDialog):
+class CancelDialog(TaskDialog):
     FIT_HEIGHT = True
-    folio_voided = Signal(str)
+    folio_cancelled = Signal(str)
 
     def __init__(self, folio: str, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
         self.folio, self._ctx, self._user = folio, ctx, user
-        self.setObjectName("voidDialog")
+        self.setObjectName("cancelDialog")
         self.setWindowTitle(f"Cancelar folio {folio}")
         self.reason = QLineEdit()
-        self.reason.setObjectName("voidReason")
+        self.reason.setObjectName("cancelReason")
         self.reason.setMaxLength(500)
         self.reason.setPlaceholderText("Por ejemplo: datos del predio equivocados")
         self.confirm = QPushButton("Cancelar folio")
-        self.confirm.setObjectName("voidConfirm")
+        self.confirm.setObjectName("cancelConfirm")
         self.confirm.setProperty("danger", True)
         self.confirm.setAutoDefault(False)  # Enter is handled by the reason field
         self._build()
@@ -63,7 +63,7 @@ class VoidDialog(TaskDialog):
         self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build(self) -> None:
-        what = QLabel(WHAT_VOID_DOES)
+        what = QLabel(WHAT_CANCEL_DOES)
         what.setWordWrap(True)
         caption = QLabel("&Motivo de la cancelación (obligatorio)")
         caption.setBuddy(self.reason)
@@ -74,28 +74,28 @@ class VoidDialog(TaskDialog):
         if self.busy or not reason:
             return
         ctx, user, folio = self._ctx, self._user, self.folio
-        self.run_confirmed(Lane.LOCAL, lambda: void_folio(ctx, user, folio, reason),
-                           self._voided, "Cancelando…")
+        self.run_confirmed(Lane.LOCAL, lambda: cancel_folio(ctx, user, folio, reason),
+                           self._cancelled, "Cancelando…")
 
-    def _voided(self, _none: None) -> None:
+    def _cancelled(self, _none: None) -> None:
         self.accept()
-        self.folio_voided.emit(self.folio)
+        self.folio_cancelled.emit(self.folio)
 
     def _refused(self, exc: BaseException) -> None:
         super()._refused(exc)
         self.reason.setFocus()
 
 
-class VoidBar(QFrame):
-    folio_voided = Signal(str)
+class CancelBar(QFrame):
+    folio_cancelled = Signal(str)
 
     def __init__(self, folio: str, status: str, ctx: AppContext, user: CurrentUser,
                  runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.folio, self._ctx, self._user, self._runner = folio, ctx, user, runner
-        self.setObjectName("voidBar")
-        self.button = QPushButton(VOID_ACTION)
-        self.button.setObjectName("voidButton")
+        self.setObjectName("cancelBar")
+        self.button = QPushButton(CANCEL_ACTION)
+        self.button.setObjectName("cancelButton")
         self.button.clicked.connect(self.ask)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(28, 0, 28, 14)
@@ -105,14 +105,14 @@ class VoidBar(QFrame):
 
     @staticmethod
     def offered_to(user: CurrentUser) -> bool:
-        return user.can(Permission.VOID)
+        return user.can(Permission.CANCEL_FOLIO)
 
-    def ask(self) -> VoidDialog:
-        dialog = VoidDialog(self.folio, self._ctx, self._user, self._runner, self.window())
-        dialog.folio_voided.connect(self._voided)
+    def ask(self) -> CancelDialog:
+        dialog = CancelDialog(self.folio, self._ctx, self._user, self._runner, self.window())
+        dialog.folio_cancelled.connect(self._cancelled)
         dialog.open()
         return dialog
 
-    def _voided(self, folio: str) -> None:
+    def _cancelled(self, folio: str) -> None:
         self.hide()
-        self.folio_voided.emit(folio)
+        self.folio_cancelled.emit(folio)
