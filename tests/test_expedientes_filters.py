@@ -14,6 +14,7 @@ from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext
 from desktop.records.expedientes import cancel_folio, count_expedientes, page_expedientes
+from desktop.states import EnvioState
 from localdb.models import Expediente, OutboxEntry
 from tests.factories import archivo_campos, valid_answers
 
@@ -66,7 +67,7 @@ def test_sync_state_filters_pick_each_queue(demo_ctx: AppContext,
     assert _folios(demo_ctx, sync_state="pendiente") == {queues["Pendiente"],
                                                          queues["Cancelado"]}
     assert _folios(demo_ctx, sync_state="rechazado") == {queues["Rechazado"]}
-    assert _folios(demo_ctx, sync_state="enviado") == {queues["Enviado"]}
+    assert _folios(demo_ctx, sync_state=EnvioState.SINCRONIZADO) == {queues["Enviado"]}
     assert _folios(demo_ctx, sync_state="demo") == set()
     assert len(_folios(demo_ctx)) == 4
 
@@ -75,7 +76,7 @@ def test_status_and_sync_filters_combine_with_search(demo_ctx: AppContext,
                                                      queues: dict[str, str]) -> None:
     assert _folios(demo_ctx, status="anulado") == {queues["Cancelado"]}
     assert _folios(demo_ctx, status="capturado", sync_state="pendiente") == {queues["Pendiente"]}
-    assert _folios(demo_ctx, status="anulado", sync_state="enviado") == set()
+    assert _folios(demo_ctx, status="anulado", sync_state=EnvioState.SINCRONIZADO) == set()
     assert _folios(demo_ctx, search="rechazado", sync_state="rechazado") == {
         queues["Rechazado"]}
     assert _folios(demo_ctx, search="enviado", sync_state="rechazado") == set()
@@ -95,7 +96,7 @@ def test_a_refused_cancellation_moves_a_sent_expediente_to_the_rejected_queue(
     assert _folios(demo_ctx, sync_state="rechazado") == {queues["Rechazado"],
                                                          queues["Cancelado"]}
     assert _folios(demo_ctx, sync_state="pendiente") == {queues["Pendiente"]}
-    assert _folios(demo_ctx, sync_state="enviado") == {queues["Enviado"]}
+    assert _folios(demo_ctx, sync_state=EnvioState.SINCRONIZADO) == {queues["Enviado"]}
 
 
 def test_a_pending_mutation_keeps_a_sent_expediente_in_the_pending_queue(
@@ -107,7 +108,7 @@ def test_a_pending_mutation_keeps_a_sent_expediente_in_the_pending_queue(
         s.add(OutboxEntry(kind="expediente.otro", entity_uuid=uuid, payload="{}",
                           sha256="0" * 64, created_at=datetime.now()))
     assert queues["Enviado"] in _folios(demo_ctx, sync_state="pendiente")
-    assert _folios(demo_ctx, sync_state="enviado") == set()
+    assert _folios(demo_ctx, sync_state=EnvioState.SINCRONIZADO) == set()
 
 
 def test_cancelling_a_sent_expediente_makes_it_pending_again(

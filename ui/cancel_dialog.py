@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.access.permissions import CurrentUser, Permission
 from desktop.context import AppContext
 from desktop.records.expedientes import cancel_folio
+from desktop.states import ExpedienteStatus
 from ui.task_dialog import TaskDialog
 from ui.tasks import Lane, TaskRunner
 
@@ -101,7 +102,8 @@ class CancelBar(QFrame):
         layout.setContentsMargins(28, 0, 28, 14)
         layout.addStretch(1)
         layout.addWidget(self.button)
-        self.setVisible(status != "anulado")  # the detail's notes say it is cancelled
+        # once cancelled, the detail's notes say so
+        self.setVisible(status != ExpedienteStatus.CANCELADO)
 
     @staticmethod
     def offered_to(user: CurrentUser) -> bool:

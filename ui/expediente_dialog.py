@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.records.expedientes import ExpedienteRow
+from desktop.states import ExpedienteStatus
 from ui.cancel_dialog import CancelBar
 from ui.expediente_notes import ExpedienteNotes
 from ui.saved_view import SavedView
@@ -45,7 +46,7 @@ class ExpedienteDialog(QDialog):
             self.cancel_bar = CancelBar(row.folio, row.status, ctx, user, runner)
             self.cancel_bar.folio_cancelled.connect(self._cancelled)
             layout.addWidget(self.cancel_bar)
-        if row.status == "anulado":
+        if row.status == ExpedienteStatus.CANCELADO:
             self.view.payment.set_cancelled()  # never offered, even before the state is read
         self.notes.load(row.folio)
         self.resize(1100, 760)

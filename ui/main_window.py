@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.access.permissions import ROLE_LABELS, CurrentUser, Permission
+from desktop.access.permissions import CurrentUser, Permission
 from desktop.capture.drafts import DraftInput
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
 from desktop.records.expedientes import ExpedienteRow
+from desktop.states import ROLE_LABELS
 from sync.engine import SyncEngine
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView

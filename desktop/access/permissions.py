@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop.errors import PermissionDenied
-
-
-class Role(StrEnum):
-    OPERADOR = "operador"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
+from desktop.states import ROLE_LABELS
+from localdb.states import Role
 
 
 class Permission(StrEnum):
@@ -39,11 +35,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
 }
 
-ROLE_LABELS = {
-    Role.OPERADOR: "Operador",
-    Role.SUPERVISOR: "Supervisor",
-    Role.ADMIN: "Administrador",
-}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from desktop.records.expedientes import get_expediente
 from desktop.records.outbox import queue_mutation
 from formatting import format_datetime
 from localdb.models import Expediente
+from localdb.states import EnvioState, ExpedienteStatus
 from printing.recibo import PAYMENT_METHODS
 from wire.payloads import PaymentPayload
 from wire.protocol import MutationKind
@@ -62,9 +63,9 @@ def payment_methods() -> list[tuple[str, str]]:
 
 
 def _info(row: Expediente) -> PaymentInfo:
-    return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100,
-                       row.status == "anulado" or bool(row.cancel_reason), row.payment_method,
-                       row.payment_reference, row.paid_at, row.paid_by)
+    cancelled = row.status == ExpedienteStatus.CANCELADO or bool(row.cancel_reason)
+    return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100, cancelled,
+                       row.payment_method, row.payment_reference, row.paid_at, row.paid_by)
 
 
 def payment_info(ctx: AppContext, folio: str) -> PaymentInfo:
@@ -115,10 +116,10 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
         _refuse_unpayable(row)
         row.payment_method, row.payment_reference = key, ref
         row.paid_at, row.paid_by = now, user.username
-        if row.sync_state == "sincronizado":
-            row.sync_state = "pendiente"
+        if row.sync_state == EnvioState.SINCRONIZADO:
+            row.sync_state = EnvioState.PENDIENTE
         amount = f"{Decimal(row.total_centavos) / 100:.2f}"
-        if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its pago
+        if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves; nor its pago
             paid = PaymentPayload(uuid=row.uuid, folio=row.folio, method=key, reference=ref,
                                   amount=amount, paid_by=user.username, paid_at=now)
             queue_mutation(session, PAYMENT_KIND, row.uuid, paid, now)

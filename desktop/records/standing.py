@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from desktop.records.expedientes import get_expediente
 from localdb.models import AuditEntry, OutboxEntry, User
+from localdb.states import EnvioState, ExpedienteStatus, OutboxState
 
 CANCEL_AUDIT_ACTION = "expediente.anulado"  # what cancel_folio writes to the audit log
 
@@ -44,7 +45,7 @@ class ExpedienteStanding:
 
     @property
     def rejected(self) -> bool:
-        return self.sync_state == "rechazado" or bool(self.rejections)
+        return self.sync_state == EnvioState.RECHAZADO or bool(self.rejections)
 
 
 def _cancellation(session: Session, folio: str, reason: str | None) -> Cancellation:
@@ -62,12 +63,12 @@ def _cancellation(session: Session, folio: str, reason: str | None) -> Cancellat
 def expediente_standing(session: Session, folio: str) -> ExpedienteStanding:
     row = get_expediente(session, folio)
     cancellation = None
-    if row.status == "anulado" or row.cancel_reason:
+    if row.status == ExpedienteStatus.CANCELADO or row.cancel_reason:
         # A cancellation from the platform arrives as a status change; its note is the reason.
         cancellation = _cancellation(session, row.folio, row.cancel_reason or row.status_note)
     rejected = session.execute(
         select(OutboxEntry.kind, OutboxEntry.last_error)
-        .where(OutboxEntry.entity_uuid == row.uuid, OutboxEntry.state == "rejected")
+        .where(OutboxEntry.entity_uuid == row.uuid, OutboxEntry.state == OutboxState.REJECTED)
         .order_by(OutboxEntry.mutation_id.desc())).all()
     return ExpedienteStanding(row.folio, row.status, row.sync_state, cancellation,
                               tuple(Rejection(kind, error) for kind, error in rejected))

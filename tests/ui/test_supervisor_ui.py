@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
 from desktop.records.expedientes import cancel_folio
+from desktop.states import EnvioState
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
 from ui.cancel_dialog import CANCEL_ACTION, CancelDialog
@@ -158,7 +159,7 @@ def test_supervisor_filters_the_list_by_queue(
     assert choose(None, "rechazado") == {queues["rechazado"]: ("Capturado", "Rechazado")}
     assert view.count_label.text() == "1 expediente"
     assert set(choose(None, "pendiente")) == {queues["pendiente"], queues["cancelado"]}
-    assert set(choose(None, "enviado")) == {queues["enviado"]}
+    assert set(choose(None, EnvioState.SINCRONIZADO)) == {queues["enviado"]}
     assert choose("anulado", None) == {queues["cancelado"]: ("Cancelado", LOCAL_ONLY)}
     assert choose("anulado", "rechazado") == {}
     assert view.count_label.text() == "0 expedientes"
