@@ -43,7 +43,8 @@ bench-smoke: deps
 
 lint: deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy desktop sync localdb printing formatting wire
+	$(BIN)/mypy desktop sync localdb printing formatting wire ui central
+	$(BIN)/lint-imports
 
 screenshots: deps
 	$(BIN)/python scripts/screenshots.py docs/screenshots

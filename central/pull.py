@@ -80,7 +80,7 @@ def read_changes(session: Session, machine: MachineIdentity, cursor: int, limit:
         .limit(limit + 1)
     ).all()
     changes = [
-        WireChange(version=r.version, kind=r.kind, entity_uuid=r.entity_uuid, data=r.data)  # type: ignore[arg-type]
+        WireChange(version=r.version, kind=r.kind, entity_uuid=r.entity_uuid, data=r.data)
         for r in rows[:limit]
     ]
     if len(rows) > limit:

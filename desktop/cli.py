@@ -33,6 +33,7 @@ from desktop.records.expedientes import get_expediente, page_expedientes
 from desktop.records.restored_copy import restore_summary
 from formatting import format_datetime, format_money
 from localdb.models import Expediente, OutboxEntry, SyncState
+from localdb.states import OutboxState
 
 ENV_PASSWORD = "VENTANILLA_PASSWORD"
 
@@ -119,7 +120,7 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
         by_status = dict(session.execute(
             select(Expediente.status, func.count()).group_by(Expediente.status)).tuples().all())
         pending = session.scalar(select(func.count()).select_from(OutboxEntry)
-                                 .where(OutboxEntry.state == "pending")) or 0
+                                 .where(OutboxEntry.state == OutboxState.PENDING)) or 0
         return {
             "data_dir": str(ctx.data_dir), "demo": state.demo, "machine_id": state.machine_id,
             "oficina": state.oficina, "ventanilla": state.ventanilla,

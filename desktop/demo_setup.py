@@ -11,13 +11,13 @@ import logging
 import secrets
 
 from desktop.access.auth import hash_password
-from desktop.access.permissions import Role
 from desktop.bundles.apply import apply_bundle, read_bundle_file, verify_bundle
 from desktop.context import AppContext
 from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PUBLIC_KEY_PEM
 from desktop.office import office_is_set_up
 from desktop.records.audit import append_audit
 from localdb.models import SyncState, User
+from localdb.states import Role
 
 log = logging.getLogger(__name__)
 

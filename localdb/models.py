@@ -6,11 +6,13 @@ Money is stored as integer centavos; JSON columns hold validated, canonical data
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -20,9 +22,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from localdb.states import EnvioState, ExpedienteStatus, OutboxState, Role
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,6 +37,34 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class StateColumn(TypeDecorator[E]):
+    """A state column: stored as its enum's value (a plain string), read back as the member.
+
+    A value outside the enum fails at bind time, before the CHECK constraint would."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
+
+
+def one_of(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """CHECK that `column` holds a value of `enum` (named ck_<table>_<column>)."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return CheckConstraint(f"{column} IN ({values})", name=column)
 
 
 class Base(DeclarativeBase):
@@ -86,6 +120,8 @@ class Expediente(Base):
         # (captured_at, uuid): the Expedientes list's order, read straight off the index.
         Index("ix_expedientes_captured_at_uuid", "captured_at", "uuid"),
         Index("ix_expedientes_curp", "curp"),
+        one_of("status", ExpedienteStatus),
+        one_of("sync_state", EnvioState),
     )
 
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -99,7 +135,8 @@ class Expediente(Base):
     nombre: Mapped[str] = mapped_column(String(300))
     curp: Mapped[str | None] = mapped_column(String(18), nullable=True)
     rfc: Mapped[str | None] = mapped_column(String(13), nullable=True)
-    status: Mapped[str] = mapped_column(String(24), default="capturado")
+    status: Mapped[ExpedienteStatus] = mapped_column(StateColumn(ExpedienteStatus, 24),
+                                                     default=ExpedienteStatus.CAPTURADO)
     status_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Who moved `status` last and when (a review here, or as the platform reports it).
     status_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -109,12 +146,15 @@ class Expediente(Base):
     payment_reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     paid_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    voided_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The column keeps its first name (ARCHITECTURE §2): renaming it would rebuild the table for
+    # nothing; code says `cancel_reason`.
+    cancel_reason: Mapped[str | None] = mapped_column("voided_reason", Text, nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
     captured_at: Mapped[datetime] = mapped_column(DateTime)
     origin_machine: Mapped[str] = mapped_column(String(64))
     content_sha256: Mapped[str] = mapped_column(String(64))
-    sync_state: Mapped[str] = mapped_column(String(16), default="pendiente")
+    sync_state: Mapped[EnvioState] = mapped_column(StateColumn(EnvioState, 16),
+                                                   default=EnvioState.PENDIENTE)
     print_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -161,6 +201,7 @@ class OutboxEntry(Base):
     # AUTOINCREMENT: a mutation id, once used, is never handed out again, even after deletes.
     __table_args__ = (
         Index("ix_outbox_state", "state", "mutation_id"),
+        one_of("state", OutboxState),
         {"sqlite_autoincrement": True},
     )
 
@@ -169,7 +210,8 @@ class OutboxEntry(Base):
     entity_uuid: Mapped[str] = mapped_column(String(36))
     payload: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(16), default="pending")
+    state: Mapped[OutboxState] = mapped_column(StateColumn(OutboxState, 16),
+                                               default=OutboxState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -253,10 +295,11 @@ class AuditEntry(Base):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (one_of("role", Role),)
 
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(StateColumn(Role, 16))
     password_hash: Mapped[str] = mapped_column(String(200))
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -91,7 +91,7 @@ def _centered(paragraphs: list[Paragraph], st: Styles) -> list[Flowable]:
 
 
 def marks(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
-    """Boxed warnings the citizen must not miss: demo, reprint, voided."""
+    """Boxed warnings the citizen must not miss: demo, reprint, cancelled."""
     lines: list[str] = []
     if data.demo:
         lines.append(DEMO_MARK)

@@ -99,12 +99,12 @@ def shoot_supervisor(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     settle(runner, window.expedientes.search_pending)
     dialog = window.open_expediente(window.expedientes.model.row_at(1))
     settle(runner, lambda: dialog.view.preview.keys() != ["acuse", "recibo"])
-    assert dialog.void_bar is not None
-    void = dialog.void_bar.ask()
-    void.reason.setText("El solicitante pidió otro trámite")
+    assert dialog.cancel_bar is not None
+    cancel = dialog.cancel_bar.ask()
+    cancel.reason.setText("El solicitante pidió otro trámite")
     settle(runner)
-    save_over(dialog, void, out / "09-cancelar-folio.png")
-    void.submit()
+    save_over(dialog, cancel, out / "09-cancelar-folio.png")
+    cancel.submit()
     settle(runner, window.expedientes.search_pending)
     settle(runner, lambda: not dialog.notes.cancelled.isVisible())
     save(dialog, out / "11-folio-cancelado.png")

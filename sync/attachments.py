@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from desktop.capture.blobs import blob_path
 from desktop.context import AppContext
 from localdb.models import Attachment, Expediente
+from localdb.states import EnvioState
 from sync.errors import (
     GarbageResponse,
     MachineNotAuthorized,
@@ -32,13 +33,12 @@ from sync.errors import (
     TlsFailure,
 )
 from sync.http import PlatformClient
-from sync.status import MISSING_STATE, count_missing_anexos
+from sync.status import count_missing_anexos
 from wire.attachments import ATTACHMENT_SHA256_HEADER, ATTACHMENT_SIZE_HEADER
 from wire.protocol import Mutation
 
 log = logging.getLogger(__name__)
 
-SYNCED_STATE = "sincronizado"
 # Failures that say the link itself is down or refused: no point trying the next blob.
 LINK_FAILURES = (PlatformUnreachable, TlsFailure, MachineNotAuthorized)
 
@@ -146,10 +146,11 @@ def settle_synced(session: Session, uuids: Iterable[str]) -> None:
         return
     lacking = set(session.scalars(select(Attachment.expediente_uuid).where(
         Attachment.expediente_uuid.in_(wanted), Attachment.uploaded.is_(False))))
-    for state, group in ((MISSING_STATE, lacking), (SYNCED_STATE, set(wanted) - lacking)):
+    for state, group in ((EnvioState.FALTAN_ANEXOS, lacking),
+                         (EnvioState.SINCRONIZADO, set(wanted) - lacking)):
         if group:
             session.execute(update(Expediente).where(
-                Expediente.uuid.in_(group), Expediente.sync_state != "rechazado")
+                Expediente.uuid.in_(group), Expediente.sync_state != EnvioState.RECHAZADO)
                 .values(sync_state=state))
 
 
@@ -165,7 +166,7 @@ def complete_attachments(ctx: AppContext, client: PlatformClient) -> AnexosOutco
     with ctx.write() as session:
         rows = session.execute(select(Attachment.expediente_uuid, Attachment.sha256)
                                .join(Expediente, Expediente.uuid == Attachment.expediente_uuid)
-                               .where(Expediente.sync_state == MISSING_STATE,
+                               .where(Expediente.sync_state == EnvioState.FALTAN_ANEXOS,
                                       Attachment.uploaded.is_(False))).all()
     uploads = upload_blobs(ctx, client, {sha for _, sha in rows})
     with ctx.write() as session:

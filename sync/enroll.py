@@ -28,6 +28,7 @@ from desktop.documents.receipts import receipt_public_key_pem
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
 from localdb.models import Expediente, OutboxEntry, SyncState
+from localdb.states import EnvioState
 from sync.config import refresh_config
 from sync.errors import MachineNotAuthorized, RequestRefused, SyncError
 from sync.http import APP_VERSION, PlatformClient, check_server_url
@@ -88,7 +89,7 @@ def _discard_demo_outbox(session: Session) -> int:
     """Drop the demo mutations and restart the sequence; returns how many were dropped."""
     count = session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
     session.execute(update(Expediente).where(Expediente.uuid.in_(select(OutboxEntry.entity_uuid)))
-                    .values(sync_state="demo"))
+                    .values(sync_state=EnvioState.DEMO))
     session.execute(delete(OutboxEntry))
     # With AUTOINCREMENT the counter lives in sqlite_sequence; without it, an empty table
     # already restarts at 1.

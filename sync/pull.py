@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
 from localdb.models import Expediente, SyncState, Tramite
+from localdb.states import EnvioState, ExpedienteStatus
 from sync.errors import EpochChanged, GarbageResponse, SyncError
 from sync.http import PlatformClient
 from sync.set_aside import (
@@ -79,7 +80,11 @@ def _apply_status(session: Session, change: Change) -> None:
     if row is None:
         log.info("status change %d for an expediente not on this machine", change.version)
         return
-    row.status = data.status
+    try:
+        status = ExpedienteStatus(data.status)
+    except ValueError as exc:  # a status of a newer platform: kept aside until this one knows it
+        raise UnusableChange(change, f"estado «{data.status}» desconocido") from exc
+    row.status = status
     row.status_note = data.note
     row.status_by = data.changed_by
     # A platform decision carries no window clock: keep when this window learned of it.
@@ -111,7 +116,8 @@ def _expediente_from(record: ExpedientePayload) -> Expediente:
         total_centavos=int((Decimal(record.total) * 100).to_integral_value()),
         nombre=record.nombre, curp=record.curp, rfc=record.rfc, created_by=record.created_by,
         captured_at=record.captured_at.replace(tzinfo=None), origin_machine=record.origin_machine,
-        content_sha256=record.content_sha256, status="capturado", sync_state="sincronizado",
+        content_sha256=record.content_sha256, status=ExpedienteStatus.CAPTURADO,
+        sync_state=EnvioState.SINCRONIZADO,
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
 from localdb.models import Expediente, OutboxEntry
+from localdb.states import EnvioState, OutboxState
 from sync.attachments import forget_uploads, settle_synced, upload_attachments
 from sync.errors import OutOfSequence
 from sync.http import APP_VERSION, PlatformClient
@@ -49,7 +50,7 @@ class PushOutcome:
 def pending_batch(session: Session, max_count: int = MAX_BATCH,
                   max_bytes: int = MAX_BATCH_BYTES) -> list[Mutation]:
     """The next pending mutations in order; a single oversized mutation still goes alone."""
-    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")
+    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.state == OutboxState.PENDING)
                            .order_by(OutboxEntry.mutation_id).limit(max_count))
     batch: list[Mutation] = []
     size = ENVELOPE_BYTES
@@ -64,19 +65,19 @@ def pending_batch(session: Session, max_count: int = MAX_BATCH,
     return batch
 
 
-def _row_outcome(result: MutationResult | None) -> tuple[str, str | None]:
+def _row_outcome(result: MutationResult | None) -> tuple[OutboxState, str | None]:
     """(outbox state, last_error). applied/duplicate → acked, keeping any note the platform adds
     ("faltan adjuntos…": its missing_attachments keep the expediente `faltan_anexos`). A duplicate
     flagged as a different sha256 under the same mutation_id is NOT on the server as we have it:
     it is shown as rejected, never acked."""
     if result is None:
-        return "acked", None
+        return OutboxState.ACKED, None
     if result.status == "rejected":
-        return "rejected", result.error or "Rechazado por la plataforma."
+        return OutboxState.REJECTED, result.error or "Rechazado por la plataforma."
     if result.status == "duplicate" and result.error == DUPLICATE_SHA256_MISMATCH:
-        return "rejected", ("Conflicto: la plataforma ya recibió otro contenido con este mismo "
-                            "número de envío. Avise a soporte.")
-    return "acked", result.error
+        return OutboxState.REJECTED, ("Conflicto: la plataforma ya recibió otro contenido con "
+                                      "este mismo número de envío. Avise a soporte.")
+    return OutboxState.ACKED, result.error
 
 
 def mark_results(session: Session, batch: list[Mutation], response: PushResponse) -> PushOutcome:
@@ -84,42 +85,43 @@ def mark_results(session: Session, batch: list[Mutation], response: PushResponse
     by_id = {r.mutation_id: r for r in response.results}
     ids = [m.mutation_id for m in batch if m.mutation_id <= response.last_mutation_id]
     outcome = PushOutcome(batches=1)
-    touched: dict[str, str] = {}
+    touched: dict[str, EnvioState] = {}
     rows = session.scalars(select(OutboxEntry).where(OutboxEntry.mutation_id.in_(ids),
-                                                     OutboxEntry.state == "pending"))
+                                                     OutboxEntry.state == OutboxState.PENDING))
     for row in rows:
         result = by_id.get(row.mutation_id)
         row.state, row.last_error = _row_outcome(result)
         row.attempts += 1
         row.next_attempt_at = None
-        if row.state == "acked":
+        if row.state == OutboxState.ACKED:
             outcome.acked += 1
-            touched.setdefault(row.entity_uuid, "sincronizado")
+            touched.setdefault(row.entity_uuid, EnvioState.SINCRONIZADO)
             if result is not None and result.missing_attachments:
                 forget_uploads(session, row.entity_uuid, result.missing_attachments)
         else:
             outcome.rejected += 1
-            touched[row.entity_uuid] = "rechazado"
+            touched[row.entity_uuid] = EnvioState.RECHAZADO
     _mark_expedientes(session, touched)
     return outcome
 
 
-def _mark_expedientes(session: Session, touched: dict[str, str]) -> None:
+def _mark_expedientes(session: Session, touched: dict[str, EnvioState]) -> None:
     still_pending = set(session.scalars(select(OutboxEntry.entity_uuid).where(
-        OutboxEntry.entity_uuid.in_(list(touched)), OutboxEntry.state == "pending")))
-    rejected = [u for u, s in touched.items() if s == "rechazado"]
-    synced = [u for u, s in touched.items() if s == "sincronizado" and u not in still_pending]
+        OutboxEntry.entity_uuid.in_(list(touched)), OutboxEntry.state == OutboxState.PENDING)))
+    rejected = [u for u, s in touched.items() if s == EnvioState.RECHAZADO]
+    synced = [u for u, s in touched.items()
+              if s == EnvioState.SINCRONIZADO and u not in still_pending]
     settle_synced(session, synced)
     if rejected:
         session.execute(update(Expediente).where(Expediente.uuid.in_(rejected))
-                        .values(sync_state="rechazado"))
+                        .values(sync_state=EnvioState.RECHAZADO))
 
 
 def note_failed_attempt(ctx: AppContext, batch: list[Mutation], message: str) -> None:
     ids = [m.mutation_id for m in batch]
     with ctx.write() as session:
         session.execute(update(OutboxEntry).where(
-            OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == "pending")
+            OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == OutboxState.PENDING)
             .values(attempts=OutboxEntry.attempts + 1, last_error=message))
 
 

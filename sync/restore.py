@@ -23,6 +23,7 @@ from desktop.records.restored_copy import (
     is_resyncing,
 )
 from localdb.models import OutboxEntry
+from localdb.states import OutboxState
 from sync.http import PlatformClient, parse_model
 from wire.protocol import MAX_BATCH, SyncStateResponse
 
@@ -65,7 +66,7 @@ def _first_reused_id(ctx: AppContext, client: PlatformClient, platform_last: int
     with ctx.read() as session:
         pending = dict(session.execute(
             select(OutboxEntry.mutation_id, OutboxEntry.sha256).where(
-                OutboxEntry.state == "pending", OutboxEntry.mutation_id <= platform_last)
+                OutboxEntry.state == OutboxState.PENDING, OutboxEntry.mutation_id <= platform_last)
             .order_by(OutboxEntry.mutation_id).limit(MAX_BATCH)).tuples().all())
     if not pending:
         return None

@@ -9,25 +9,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from localdb.models import Expediente, OutboxEntry, SyncState
+from localdb.states import EnvioState, OutboxState
 from sync.set_aside import count_set_aside, set_aside_changes
-
-# Expediente.sync_state of one the platform acknowledged whose anexos it has not confirmed yet.
-MISSING_STATE = "faltan_anexos"
 
 
 def count_missing_anexos(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Expediente)
-                          .where(Expediente.sync_state == MISSING_STATE)) or 0
+                          .where(Expediente.sync_state == EnvioState.FALTAN_ANEXOS)) or 0
 
 
 def count_pending(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxEntry)
-                          .where(OutboxEntry.state == "pending")) or 0
+                          .where(OutboxEntry.state == OutboxState.PENDING)) or 0
 
 
 def count_rejected(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxEntry)
-                          .where(OutboxEntry.state == "rejected")) or 0
+                          .where(OutboxEntry.state == OutboxState.REJECTED)) or 0
 
 
 def rejected_mutations(session: Session, limit: int = 100) -> list[dict[str, Any]]:
@@ -35,7 +33,7 @@ def rejected_mutations(session: Session, limit: int = 100) -> list[dict[str, Any
     rows = session.execute(
         select(OutboxEntry, Expediente.folio)
         .outerjoin(Expediente, Expediente.uuid == OutboxEntry.entity_uuid)
-        .where(OutboxEntry.state == "rejected")
+        .where(OutboxEntry.state == OutboxState.REJECTED)
         .order_by(OutboxEntry.mutation_id.desc()).limit(limit))
     return [{"mutation_id": r.mutation_id, "kind": r.kind, "entity_uuid": r.entity_uuid,
              "folio": folio, "reason": r.last_error} for r, folio in rows]

@@ -81,7 +81,7 @@ def test_reprint_and_demo_are_visible(layout: str, render: object) -> None:
     assert "DEMO — SIN VALIDEZ OFICIAL" in text
 
 
-def test_voided_expediente_is_marked() -> None:
+def test_cancelled_expediente_is_marked() -> None:
     data = sample_document_data(extra={"anulado": "Captura duplicada"})
     assert "ANULADO: Captura duplicada" in pdf_text(render_acuse(data, "carta"))
 

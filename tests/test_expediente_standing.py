@@ -1,5 +1,5 @@
-"""An expediente's standing for its detail (void: reason, who, when; the platform's rejections)
-and the payment state the list page reads in the same query."""
+"""An expediente's standing for its detail (cancellation: reason, who, when; the platform's
+rejections) and the payment state the list page reads in the same query."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from sqlalchemy import select, update
 
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
-from desktop.records.expedientes import page_expedientes, void_expediente
+from desktop.records.expedientes import cancel_folio, page_expedientes
 from desktop.records.payments import register_payment
-from desktop.records.standing import Rejection, VoidRecord, expediente_standing
+from desktop.records.standing import Cancellation, Rejection, expediente_standing
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
 
@@ -23,27 +23,27 @@ def _folios(ctx: AppContext, count: int) -> list[str]:
     return [by_uuid[u] for u in uuids]
 
 
-def test_a_void_reads_its_reason_author_and_time(demo_ctx: AppContext) -> None:
+def test_a_cancellation_reads_its_reason_author_and_time(demo_ctx: AppContext) -> None:
     folio, other = _folios(demo_ctx, 2)
-    void_expediente(demo_ctx, SUPERVISOR, folio, "  Capturado dos veces ")
+    cancel_folio(demo_ctx, SUPERVISOR, folio, "  Capturado dos veces ")
     with demo_ctx.write() as s:
         standing = expediente_standing(s, folio)
         untouched = expediente_standing(s, other)
-    assert standing.status == "anulado" and standing.void is not None
-    assert standing.void.reason == "Capturado dos veces"
-    assert standing.void.by == "Jesús Ramón Encinas (DEMO)"  # the users table's full name
-    assert standing.void.at is not None
+    assert standing.status == "anulado" and standing.cancellation is not None
+    assert standing.cancellation.reason == "Capturado dos veces"
+    assert standing.cancellation.by == "Jesús Ramón Encinas (DEMO)"  # the users table's full name
+    assert standing.cancellation.at is not None
     assert standing.rejections == () and not standing.rejected
-    assert untouched.void is None
+    assert untouched.cancellation is None
 
 
-def test_a_void_from_the_platform_has_its_note_as_reason(demo_ctx: AppContext) -> None:
+def test_a_cancellation_from_the_platform_has_its_note_as_reason(demo_ctx: AppContext) -> None:
     [folio] = _folios(demo_ctx, 1)
     with demo_ctx.write() as s:  # what a pulled expediente.status change leaves
         s.execute(update(Expediente).where(Expediente.folio == folio)
                   .values(status="anulado", status_note="Duplicado en la oficina"))
     with demo_ctx.write() as s:
-        assert expediente_standing(s, folio).void == VoidRecord("Duplicado en la oficina")
+        assert expediente_standing(s, folio).cancellation == Cancellation("Duplicado en la oficina")
 
 
 def test_rejections_carry_the_platforms_reason_newest_first(demo_ctx: AppContext) -> None:

@@ -1,5 +1,5 @@
 """The supervisor's queues: expedientes filtered by status and by where they stand with the
-platform, in SQL; and a void that makes a sent expediente pending again."""
+platform, in SQL; and a cancellation that makes a sent expediente pending again."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext
-from desktop.records.expedientes import count_expedientes, page_expedientes, void_expediente
+from desktop.records.expedientes import cancel_folio, count_expedientes, page_expedientes
+from desktop.states import EnvioState
 from localdb.models import Expediente, OutboxEntry
 from tests.factories import archivo_campos, valid_answers
 
@@ -50,7 +51,7 @@ def queues(demo_ctx: AppContext) -> dict[str, str]:
     _mark(demo_ctx, folios["Enviado"], "acked", "sincronizado")
     _mark(demo_ctx, folios["Rechazado"], "rejected", "rechazado")
     _mark(demo_ctx, folios["Cancelado"], "acked", "sincronizado")
-    void_expediente(demo_ctx, SUPERVISOR, folios["Cancelado"], "Datos del predio equivocados")
+    cancel_folio(demo_ctx, SUPERVISOR, folios["Cancelado"], "Datos del predio equivocados")
     return folios
 
 
@@ -66,7 +67,7 @@ def test_sync_state_filters_pick_each_queue(demo_ctx: AppContext,
     assert _folios(demo_ctx, sync_state="pendiente") == {queues["Pendiente"],
                                                          queues["Cancelado"]}
     assert _folios(demo_ctx, sync_state="rechazado") == {queues["Rechazado"]}
-    assert _folios(demo_ctx, sync_state="enviado") == {queues["Enviado"]}
+    assert _folios(demo_ctx, sync_state=EnvioState.SINCRONIZADO) == {queues["Enviado"]}
     assert _folios(demo_ctx, sync_state="demo") == set()
     assert len(_folios(demo_ctx)) == 4
 
@@ -75,16 +76,16 @@ def test_status_and_sync_filters_combine_with_search(demo_ctx: AppContext,
                                                      queues: dict[str, str]) -> None:
     assert _folios(demo_ctx, status="anulado") == {queues["Cancelado"]}
     assert _folios(demo_ctx, status="capturado", sync_state="pendiente") == {queues["Pendiente"]}
-    assert _folios(demo_ctx, status="anulado", sync_state="enviado") == set()
+    assert _folios(demo_ctx, status="anulado", sync_state=EnvioState.SINCRONIZADO) == set()
     assert _folios(demo_ctx, search="rechazado", sync_state="rechazado") == {
         queues["Rechazado"]}
     assert _folios(demo_ctx, search="enviado", sync_state="rechazado") == set()
 
 
-def test_a_refused_void_moves_a_sent_expediente_to_the_rejected_queue(
+def test_a_refused_cancellation_moves_a_sent_expediente_to_the_rejected_queue(
     demo_ctx: AppContext, queues: dict[str, str],
 ) -> None:
-    with demo_ctx.write() as s:  # the creation went through, the void was refused
+    with demo_ctx.write() as s:  # the creation went through, the cancellation was refused
         uuid = s.scalars(select(Expediente.uuid)
                          .where(Expediente.folio == queues["Cancelado"])).one()
         s.execute(update(OutboxEntry).where(OutboxEntry.entity_uuid == uuid,
@@ -95,7 +96,7 @@ def test_a_refused_void_moves_a_sent_expediente_to_the_rejected_queue(
     assert _folios(demo_ctx, sync_state="rechazado") == {queues["Rechazado"],
                                                          queues["Cancelado"]}
     assert _folios(demo_ctx, sync_state="pendiente") == {queues["Pendiente"]}
-    assert _folios(demo_ctx, sync_state="enviado") == {queues["Enviado"]}
+    assert _folios(demo_ctx, sync_state=EnvioState.SINCRONIZADO) == {queues["Enviado"]}
 
 
 def test_a_pending_mutation_keeps_a_sent_expediente_in_the_pending_queue(
@@ -107,22 +108,22 @@ def test_a_pending_mutation_keeps_a_sent_expediente_in_the_pending_queue(
         s.add(OutboxEntry(kind="expediente.otro", entity_uuid=uuid, payload="{}",
                           sha256="0" * 64, created_at=datetime.now()))
     assert queues["Enviado"] in _folios(demo_ctx, sync_state="pendiente")
-    assert _folios(demo_ctx, sync_state="enviado") == set()
+    assert _folios(demo_ctx, sync_state=EnvioState.SINCRONIZADO) == set()
 
 
-def test_voiding_a_sent_expediente_makes_it_pending_again(
+def test_cancelling_a_sent_expediente_makes_it_pending_again(
     demo_ctx: AppContext, queues: dict[str, str],
 ) -> None:
     with demo_ctx.write() as s:
         row = s.scalars(select(Expediente).where(Expediente.folio == queues["Cancelado"])).one()
         assert (row.status, row.sync_state) == ("anulado", "pendiente")
-        assert row.voided_reason == "Datos del predio equivocados"
+        assert row.cancel_reason == "Datos del predio equivocados"
         kinds = {o.kind: o.state for o in s.scalars(
             select(OutboxEntry).where(OutboxEntry.entity_uuid == row.uuid))}
     assert kinds == {"expediente.create": "acked", "expediente.void": "pending"}
 
 
-def test_voiding_a_demo_capture_after_enrolling_sends_nothing(
+def test_cancelling_a_demo_capture_after_enrolling_sends_nothing(
     demo_ctx: AppContext, queues: dict[str, str],
 ) -> None:
     with demo_ctx.write() as s:  # what enrolling leaves of a demo capture
@@ -131,7 +132,7 @@ def test_voiding_a_demo_capture_after_enrolling_sends_nothing(
         s.execute(delete(OutboxEntry).where(OutboxEntry.entity_uuid == uuid))
         s.execute(update(Expediente).where(Expediente.uuid == uuid).values(sync_state="demo"))
     assert _folios(demo_ctx, sync_state="demo") == {queues["Pendiente"]}
-    void_expediente(demo_ctx, SUPERVISOR, queues["Pendiente"], "Era una prueba")
+    cancel_folio(demo_ctx, SUPERVISOR, queues["Pendiente"], "Era una prueba")
     with demo_ctx.write() as s:
         row = s.get_one(Expediente, uuid)
         assert (row.status, row.sync_state) == ("anulado", "demo")

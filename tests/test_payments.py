@@ -14,7 +14,7 @@ from desktop.access.permissions import CurrentUser, Role
 from desktop.documents.service import PRINT_ACTION, print_command, produce_document
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit, verify_chain
-from desktop.records.expedientes import void_expediente
+from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import PAYMENT_ACTION, PAYMENT_KIND, payment_info, register_payment
 from localdb.models import AuditEntry, Expediente, OutboxEntry
 from tests.document_fixtures import FOLIO, TOTAL, Office, pdf_text, seed_office
@@ -96,8 +96,8 @@ def test_a_folio_is_paid_once(office: Office) -> None:
     assert payment_info(office.ctx, FOLIO).method == "efectivo"
 
 
-def test_a_voided_folio_cannot_be_paid(office: Office) -> None:
-    void_expediente(office.ctx, SUPERVISOR, FOLIO, "Captura duplicada")
+def test_a_cancelled_folio_cannot_be_paid(office: Office) -> None:
+    cancel_folio(office.ctx, SUPERVISOR, FOLIO, "Captura duplicada")
     with pytest.raises(VentanillaError) as refused:
         register_payment(office.ctx, office.user, FOLIO, "efectivo")
     assert refused.value.message == (f"El folio {FOLIO} está cancelado; no se puede registrar "

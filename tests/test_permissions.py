@@ -13,7 +13,7 @@ from desktop.capture.drafts import DraftInput, save_draft
 from desktop.capture.service import CaptureRequest, capture_expediente
 from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.errors import PermissionDenied, VentanillaError
-from desktop.records.expedientes import void_expediente
+from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
 
 USERS = {role: CurrentUser(role.value, role.value.title(), role) for role in Role}
@@ -30,7 +30,7 @@ def _draft(ctx, user):
 SERVICES = {
     "capture": (_capture, set(Role)),
     "draft": (_draft, set(Role)),
-    "void": (lambda ctx, u: void_expediente(ctx, u, "NO-EXISTE", "motivo de prueba"),
+    "cancel": (lambda ctx, u: cancel_folio(ctx, u, "NO-EXISTE", "motivo de prueba"),
              {Role.SUPERVISOR, Role.ADMIN}),
     "payment": (lambda ctx, u: register_payment(ctx, u, "NO-EXISTE", "efectivo"), set(Role)),
     "import_config": (lambda ctx, u: import_bundle_file(ctx, Path(DEMO_BUNDLE_PATH), u),

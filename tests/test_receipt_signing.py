@@ -86,10 +86,10 @@ def test_our_signature_is_authentic_whatever_machine_id_the_url_names(office: Of
     assert verify_receipt_command(office.ctx, url.replace(MACHINE_ID, "DEMO-ABCD"))[0] == 0
 
 
-def test_a_voided_expediente_is_flagged_even_when_authentic(office: Office) -> None:
+def test_a_cancelled_expediente_is_flagged_even_when_authentic(office: Office) -> None:
     url = receipt_url(office.ctx, FOLIO, Decimal("1234.50"), date(2026, 11, 23), SHA)
     with office.ctx.write() as s:
-        s.scalars(select(Expediente)).one().voided_reason = "Captura duplicada"
+        s.scalars(select(Expediente)).one().cancel_reason = "Captura duplicada"
     code, message = verify_receipt_command(office.ctx, url)
     assert code == 0
     assert message.endswith("Atención: el expediente fue ANULADO (Captura duplicada).")

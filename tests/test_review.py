@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from desktop.access.permissions import CurrentUser, Role
 from desktop.errors import PermissionDenied, VentanillaError
 from desktop.records.audit import verify_chain
-from desktop.records.expedientes import void_expediente
+from desktop.records.expedientes import cancel_folio
 from desktop.records.review import (
     REVIEW_ACTIONS,
     REVIEW_KIND,
@@ -76,7 +76,7 @@ def test_devolver_needs_a_note(office: Office, note: str) -> None:
 
 
 def test_a_cancelled_folio_cannot_be_reviewed(office: Office) -> None:
-    void_expediente(office.ctx, USERS[Role.SUPERVISOR], FOLIO, "Captura duplicada")
+    cancel_folio(office.ctx, USERS[Role.SUPERVISOR], FOLIO, "Captura duplicada")
     before = _state(office)
     with pytest.raises(VentanillaError, match="está cancelado; no se puede revisar"):
         validate_expediente(office.ctx, USERS[Role.SUPERVISOR], FOLIO)

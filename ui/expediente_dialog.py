@@ -3,7 +3,7 @@
 "REIMPRESIÓN n" by the service), its payment, and "Cancelar folio…" for those who may.
 
 Signals:
-    folio_voided(str): the folio was cancelled from this detail.
+    folio_cancelled(str): the folio was cancelled from this detail.
     payment_registered(object): a payment was recorded from this detail (its PaymentInfo).
 """
 
@@ -15,14 +15,15 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.records.expedientes import ExpedienteRow
+from desktop.states import ExpedienteStatus
+from ui.cancel_dialog import CancelBar
 from ui.expediente_notes import ExpedienteNotes
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
-from ui.void_dialog import VoidBar
 
 
 class ExpedienteDialog(QDialog):
-    folio_voided = Signal(str)
+    folio_cancelled = Signal(str)
     payment_registered = Signal(object)
 
     def __init__(self, row: ExpedienteRow, ctx: AppContext, user: CurrentUser,
@@ -40,17 +41,17 @@ class ExpedienteDialog(QDialog):
         layout.setSpacing(0)
         layout.addWidget(self.notes)
         layout.addWidget(self.view, 1)
-        self.void_bar: VoidBar | None = None  # only for users who may cancel a folio
-        if VoidBar.offered_to(user):
-            self.void_bar = VoidBar(row.folio, row.status, ctx, user, runner)
-            self.void_bar.folio_voided.connect(self._voided)
-            layout.addWidget(self.void_bar)
-        if row.status == "anulado":
-            self.view.payment.set_voided()  # never offered, even before the state is read
+        self.cancel_bar: CancelBar | None = None  # only for users who may cancel a folio
+        if CancelBar.offered_to(user):
+            self.cancel_bar = CancelBar(row.folio, row.status, ctx, user, runner)
+            self.cancel_bar.folio_cancelled.connect(self._cancelled)
+            layout.addWidget(self.cancel_bar)
+        if row.status == ExpedienteStatus.CANCELADO:
+            self.view.payment.set_cancelled()  # never offered, even before the state is read
         self.notes.load(row.folio)
         self.resize(1100, 760)
 
-    def _voided(self, folio: str) -> None:
-        self.view.folio_voided()
+    def _cancelled(self, folio: str) -> None:
+        self.view.folio_cancelled()
         self.notes.load(folio)
-        self.folio_voided.emit(folio)
+        self.folio_cancelled.emit(folio)

@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.context import AppContext
-from desktop.records.standing import ExpedienteStanding, Rejection, StatusRecord, VoidRecord
+from desktop.records.standing import Cancellation, ExpedienteStanding, Rejection, StatusRecord
+from desktop.states import status_label
 from formatting import format_date, format_time
-from ui.expedientes_model import STATUS_LABELS
 from ui.operations import standing_of
 from ui.tasks import Lane, TaskRunner
 
@@ -35,12 +35,14 @@ MUTATION_LABELS = {"expediente.create": "Alta del expediente", "expediente.void"
                    "expediente.payment": "Pago"}
 
 
-def describe_void(void: VoidRecord) -> str:
+def describe_cancellation(cancellation: Cancellation) -> str:
     lines = [CANCELLED_TEXT]
-    if void.at:
-        when = f"el {format_date(void.at)} a las {format_time(void.at)}"
-        lines.append(f"Lo canceló {void.by} {when}." if void.by else f"Cancelado {when}.")
-    lines.append(f"Motivo: {void.reason}" if void.reason else "Motivo: no se registró.")
+    if cancellation.at:
+        when = f"el {format_date(cancellation.at)} a las {format_time(cancellation.at)}"
+        by = cancellation.by
+        lines.append(f"Lo canceló {by} {when}." if by else f"Cancelado {when}.")
+    reason = cancellation.reason
+    lines.append(f"Motivo: {reason}" if reason else "Motivo: no se registró.")
     return "\n".join(lines)
 
 
@@ -54,7 +56,7 @@ def _when(at: datetime) -> str:
 def describe_decision(record: StatusRecord) -> str:
     """«Devuelto por Jorge Ruiz el 3 de marzo de 2026 a las 10:12.» and the note, for every
     role; a platform decision says so and when this window learned of it."""
-    label = STATUS_LABELS.get(record.status, record.status)
+    label = status_label(record.status)
     if record.by:
         head = f"{label} por {record.by}" + (f" {_when(record.at)}." if record.at else ".")
     else:
@@ -129,14 +131,15 @@ class ExpedienteNotes(QWidget):
         if seq != self._seq:
             return
         self.standing = standing
+        cancellation = standing.cancellation
         for label, text in ((self.decision, describe_decision(standing.decision)
                              if standing.decision else ""),
-                            (self.cancelled, describe_void(standing.void) if standing.void
+                            (self.cancelled, describe_cancellation(cancellation) if cancellation
                              else ""),
                             (self.rejected, describe_rejections(standing.rejections)
                              if standing.rejected else "")):
             label.setText(text)
             label.setVisible(bool(text))
-        self.setVisible(standing.decision is not None or standing.void is not None
+        self.setVisible(standing.decision is not None or standing.cancellation is not None
                         or standing.rejected)
         self.loaded.emit(standing)

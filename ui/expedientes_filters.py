@@ -1,5 +1,5 @@
 """The supervisor's queues over the expedientes list: by status and by where each one stands
-with the platform (pending, rejected, sent). Filtering itself happens in SQL.
+with the platform (pending, rejected, confirmed). Filtering itself happens in SQL.
 
 Keys: Alt+S opens the status list, Alt+V the envío list.
 
@@ -12,15 +12,16 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from desktop.states import ENVIO_QUEUE_LABELS, STATUS_QUEUE_LABELS
+
+# (label, value): the value is the stored state as a plain string, "" for any.
 STATUS_CHOICES: tuple[tuple[str, str], ...] = (
-    ("Todos los estados", ""), ("Capturados", "capturado"), ("En revisión", "en_revision"),
-    ("Validados", "validado"), ("Devueltos", "devuelto"), ("Rechazados", "rechazado"),
-    ("Resueltos", "resuelto"), ("Cancelados", "anulado"),
+    ("Todos los estados", ""),
+    *((label, status.value) for status, label in STATUS_QUEUE_LABELS.items()),
 )
 SYNC_CHOICES: tuple[tuple[str, str], ...] = (
-    ("Todos los envíos", ""), ("Pendientes de envío", "pendiente"),
-    ("Rechazados por la plataforma", "rechazado"), ("Enviados", "enviado"),
-    ("Solo en este equipo (demostración)", "demo"),
+    ("Todos los envíos", ""),
+    *((label, state.value) for state, label in ENVIO_QUEUE_LABELS.items()),
 )
 
 
@@ -57,8 +58,8 @@ class ExpedienteFilters(QWidget):
 
     def choose(self, status: str | None = None, sync_state: str | None = None) -> None:
         """Select a queue as a user would (emits filters_changed once per list changed)."""
-        self.status_box.setCurrentIndex(self.status_box.findData(status or ""))
-        self.sync_box.setCurrentIndex(self.sync_box.findData(sync_state or ""))
+        self.status_box.setCurrentIndex(self.status_box.findData(str(status or "")))
+        self.sync_box.setCurrentIndex(self.sync_box.findData(str(sync_state or "")))
 
     def _emit(self) -> None:
         self.filters_changed.emit(self.status(), self.sync_state())

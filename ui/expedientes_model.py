@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.records.expedientes import ExpedienteRow
 from desktop.records.payments import payment_methods
+from desktop.states import ExpedienteStatus, envio_label, status_label
 from formatting import format_datetime, format_money
 from ui.operations import ExpedientePage, ExpedienteQuery
 from ui.tasks import Lane, TaskRunner
@@ -36,22 +37,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("sync_state", "Envío"),
 )
 SORTABLE = {"folio", "nombre", "captured_at", "total", "status"}
-STATUS_LABELS = {"capturado": "Capturado", "recibido": "Recibido", "en_revision": "En revisión",
-                 "validado": "Validado", "devuelto": "Devuelto", "rechazado": "Rechazado",
-                 "resuelto": "Resuelto", "anulado": "Cancelado"}
-SYNC_LABELS = {"pendiente": "Pendiente", "enviado": "Enviado", "sincronizado": "Enviado",
-               "faltan_anexos": "Faltan anexos", "rechazado": "Rechazado",
-               "demo": "Demostración"}
 PAID = "✓ Pagado"
 PAID_COLOR = QColor("#067647")
-# A demo office has no platform: what waits there is never sent.
-DEMO_SYNC_LABELS = {**SYNC_LABELS, "pendiente": "Solo en este equipo"}
 
 
 def payment_cell(row: ExpedienteRow) -> str:
     if row.paid:
         return PAID
-    if row.status == "anulado":
+    if row.status == ExpedienteStatus.CANCELADO:
         return "—"  # a cancelled folio is not charged
     return "Por pagar" if row.total > 0 else "Sin costo"
 
@@ -64,7 +57,7 @@ def payment_tooltip(row: ExpedienteRow) -> str:
     return f"Pagado{how} el {format_datetime(row.paid_at)}"
 
 
-def _cell(row: ExpedienteRow, key: str, sync_labels: dict[str, str]) -> str:
+def _cell(row: ExpedienteRow, key: str, demo_office: bool) -> str:
     if key == "paid":
         return payment_cell(row)
     if key == "captured_at":
@@ -72,9 +65,9 @@ def _cell(row: ExpedienteRow, key: str, sync_labels: dict[str, str]) -> str:
     if key == "total":
         return format_money(row.total)
     if key == "status":
-        return STATUS_LABELS.get(row.status, row.status.capitalize())
+        return status_label(row.status)
     if key == "sync_state":
-        return sync_labels.get(row.sync_state, row.sync_state.capitalize())
+        return envio_label(row.sync_state, demo_office=demo_office)
     return str(getattr(row, key))
 
 
@@ -87,7 +80,7 @@ class ExpedientesModel(QAbstractTableModel):
                  parent: QWidget | None = None, *, demo: bool = False) -> None:
         super().__init__(parent)
         self._loader, self._runner, self.page_size = loader, runner, page_size
-        self._sync_labels = DEMO_SYNC_LABELS if demo else SYNC_LABELS
+        self._demo = demo
         self._rows: list[ExpedienteRow] = []
         self._total = -1  # unknown until the first page answers
         self._query = ExpedienteQuery()
@@ -203,7 +196,7 @@ class ExpedientesModel(QAbstractTableModel):
             return payment_tooltip(self._rows[index.row()])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             # the tooltip shows what is elided
-            return _cell(self._rows[index.row()], key, self._sync_labels)
+            return _cell(self._rows[index.row()], key, self._demo)
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "total":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and key == "paid":

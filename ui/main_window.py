@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.access.permissions import ROLE_LABELS, CurrentUser, Permission
+from desktop.access.permissions import CurrentUser, Permission
 from desktop.capture.drafts import DraftInput
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
 from desktop.records.expedientes import ExpedienteRow
+from desktop.states import ROLE_LABELS
 from sync.engine import SyncEngine
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
@@ -185,17 +186,18 @@ class MainWindow(QMainWindow):
     def open_expediente(self, row: ExpedienteRow) -> ExpedienteDialog:
         dialog = ExpedienteDialog(row, self.ctx, self.user, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its PDFs go with it
-        dialog.folio_voided.connect(lambda folio: self._expediente_changed(folio, voided=True))
+        dialog.folio_cancelled.connect(
+            lambda folio: self._expediente_changed(folio, cancelled=True))
         dialog.payment_registered.connect(lambda info: self._expediente_changed(info.folio))
         dialog.open()
         return dialog
 
-    def _expediente_changed(self, folio: str, *, voided: bool = False) -> None:
+    def _expediente_changed(self, folio: str, *, cancelled: bool = False) -> None:
         self.expedientes.refresh()
-        self.sync.refresh()  # the void or the payment waits in the outbox
+        self.sync.refresh()  # the cancellation or the payment waits in the outbox
         saved = self.capture.saved  # the same folio, still shown in Captura after saving it
-        if saved is not None and saved.folio == folio and voided:
-            saved.folio_voided()
+        if saved is not None and saved.folio == folio and cancelled:
+            saved.folio_cancelled()
         elif saved is not None and saved.folio == folio:
             saved.render_documents()  # paid: the recibo de pago, no more "Registrar pago…"
 

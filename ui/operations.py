@@ -21,7 +21,6 @@ from desktop.records.expedientes import (
     page_expedientes,
 )
 from desktop.records.payments import PaymentInfo, payment_info, register_payment
-from desktop.records.reauth import cancel_with_password
 from desktop.records.standing import ExpedienteStanding, expediente_standing
 from sync.enroll import EnrollResult, enroll
 
@@ -99,11 +98,6 @@ def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit
         total = (count_expedientes(session, query.search, query.status, query.sync_state)
                  if with_total else -1)
     return ExpedientePage(total, rows)
-
-
-def void_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str,
-               password: str) -> None:
-    cancel_with_password(ctx, user, folio, reason, password)
 
 
 def standing_of(ctx: AppContext, folio: str) -> ExpedienteStanding:

@@ -120,7 +120,7 @@ def describe_payment(info: PaymentInfo) -> str:
     if info.paid and info.paid_at is not None:
         reference = f" · Ref. {info.reference}" if info.reference else ""
         return f"Pagado con {info.method_label} el {format_datetime(info.paid_at)}{reference}"
-    if info.voided:
+    if info.cancelled:
         return ""
     return "Pendiente de pago." if info.total > 0 else "Sin importe por pagar."
 
@@ -133,7 +133,7 @@ class PaymentBox(QWidget):
         super().__init__(parent)
         self._ctx, self._user, self._runner = ctx, user, runner
         self.info: PaymentInfo | None = None
-        self._voided = False
+        self._cancelled = False
         self.state = QLabel()
         self.state.setObjectName("paymentState")
         self.state.setWordWrap(True)
@@ -148,20 +148,20 @@ class PaymentBox(QWidget):
         layout.addWidget(self.button)
 
     def set_info(self, info: PaymentInfo) -> None:
-        if self._voided and not info.voided:  # read before the void: a void is final
-            info = replace(info, voided=True)
+        if self._cancelled and not info.cancelled:  # read before the cancel: it is final
+            info = replace(info, cancelled=True)
         self.info = info
         self.state.setText(describe_payment(info))
         self.state.setProperty("role", "" if info.paid else "muted")
         self.state.setVisible(bool(self.state.text()))
         self.button.setVisible(info.payable and self._user.can(Permission.REGISTER_PAYMENT))
 
-    def set_voided(self) -> None:
+    def set_cancelled(self) -> None:
         """The folio was cancelled: hide the button now, before its state is read again."""
-        self._voided = True
+        self._cancelled = True
         self.button.hide()
         if self.info is not None:
-            self.set_info(replace(self.info, voided=True))
+            self.set_info(replace(self.info, cancelled=True))
 
     def ask(self) -> PaymentDialog | None:
         if self.info is None or not self.info.payable:

@@ -157,20 +157,20 @@ class SavedView(QWidget):
 
     def _show_payment(self, info: PaymentInfo) -> None:
         self.payment.set_info(info)
-        owed = "Total pagado" if info.paid else "Total" if info.voided else "Total a pagar"
+        owed = "Total pagado" if info.paid else "Total" if info.cancelled else "Total a pagar"
         self.total_label.setText(f"{owed}: <b>{format_money(info.total)}</b>")
         self.hint.setText(HANDOUT.format(
             recibo="el recibo de pago" if info.paid else "la orden de pago"))
-        self.hint.setVisible(info.paid or not info.voided)  # a cancelled folio is not charged
+        self.hint.setVisible(info.paid or not info.cancelled)  # a cancelled folio is not charged
         if self._offer_recibo and info.paid:
             self._offer_recibo = False
             self.preview.show_tab("recibo")
             self.offer_recibo()
 
-    def folio_voided(self) -> None:
+    def folio_cancelled(self) -> None:
         """The folio was just cancelled: no payment is offered any more, and the documents
         are rendered again (they now say ANULADO)."""
-        self.payment.set_voided()
+        self.payment.set_cancelled()
         self.render_documents()
 
     def _paid(self, info: PaymentInfo) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
-from desktop.access.permissions import ROLE_LABELS, CurrentUser
+from desktop.access.permissions import CurrentUser
+from desktop.states import ROLE_LABELS
 from sync.observer import SyncStatus
 from ui.theme import set_dynamic_property
 

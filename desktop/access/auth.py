@@ -18,11 +18,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.access.permissions import CurrentUser, Permission, Role, require
+from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.context import AppContext
 from desktop.errors import AccountLocked, AuthError, VentanillaError
 from desktop.records.audit import append_audit
 from localdb.models import User
+from localdb.states import Role
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -77,11 +78,11 @@ def _cache_platform_user(session: Session, profile: PlatformProfile, password: s
     if user is None:
         user = User(username=profile.username.lower(), failed_attempts=0, is_demo=False)
         session.add(user)
-    user.full_name, user.role, user.active = profile.full_name, Role(profile.role).value, True
+    user.full_name, user.role, user.active = profile.full_name, Role(profile.role), True
     user.is_demo = False  # a platform user named like a retired demo user is not a demo user
     user.password_hash = hash_password(password)
     append_audit(session, user.username, "user.platform_sync", user.username,
-                 {"role": user.role})
+                 {"role": user.role.value})
     return user
 
 

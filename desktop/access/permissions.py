@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop.errors import PermissionDenied
-
-
-class Role(StrEnum):
-    OPERADOR = "operador"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
+from desktop.states import ROLE_LABELS
+from localdb.states import Role
 
 
 class Permission(StrEnum):
@@ -21,7 +17,7 @@ class Permission(StrEnum):
     REGISTER_PAYMENT = "registrar_pagos"
     REVIEW_QUEUE = "revisar_colas"
     REVIEW = "validar_o_devolver"
-    VOID = "anular"
+    CANCEL_FOLIO = "cancelar_folios"
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
@@ -36,16 +32,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
-         Permission.VOID}
+         Permission.CANCEL_FOLIO}
     ),
     Role.ADMIN: frozenset(Permission),
 }
 
-ROLE_LABELS = {
-    Role.OPERADOR: "Operador",
-    Role.SUPERVISOR: "Supervisor",
-    Role.ADMIN: "Administrador",
-}
 
 
 @dataclass(frozen=True)

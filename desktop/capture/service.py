@@ -27,6 +27,7 @@ from desktop.records.audit import append_audit
 from desktop.records.outbox import queue_mutation
 from desktop.records.restored_copy import refuse_capture_while_resyncing
 from localdb.models import Attachment, Draft, Expediente, SyncState
+from localdb.states import EnvioState, ExpedienteStatus
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ def _expediente_row(payload: dict[str, Any], prepared: _Prepared, now: datetime)
         total_centavos=int(Decimal(payload["total"]) * 100), nombre=payload["nombre"],
         curp=payload["curp"], rfc=payload["rfc"], created_by=payload["created_by"],
         captured_at=now, origin_machine=payload["origin_machine"],
-        content_sha256=payload["content_sha256"], status="capturado", sync_state="pendiente",
+        content_sha256=payload["content_sha256"], status=ExpedienteStatus.CAPTURADO,
+        sync_state=EnvioState.PENDIENTE,
     )
 
 

@@ -193,8 +193,8 @@ def verify_receipt_command(ctx: AppContext, url: str) -> tuple[int, str]:
 
 
 def _local_note(session: Session, check: ReceiptCheck) -> str:
-    """What this machine's own record adds: a voided expediente is still worth saying."""
+    """What this machine's own record adds: a cancelled expediente is still worth saying."""
     expediente = session.query(Expediente).filter_by(folio=check.folio).one_or_none()
-    if expediente is not None and expediente.voided_reason:
-        return f" Atención: el expediente fue ANULADO ({expediente.voided_reason})."
+    if expediente is not None and expediente.cancel_reason:
+        return f" Atención: el expediente fue ANULADO ({expediente.cancel_reason})."
     return ""

@@ -129,7 +129,7 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
         reprint_number=reprint_number,
         demo=state.demo,
-        extra={"anulado": expediente.voided_reason} if expediente.voided_reason else {},
+        extra={"anulado": expediente.cancel_reason} if expediente.cancel_reason else {},
     )
 
 

@@ -1,5 +1,5 @@
 """Read side of expedientes: pages for the lists (sorted and filtered in SQL), lookups by folio
-and CURP, and the void event a supervisor records."""
+and CURP, and the cancellation a supervisor records."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from desktop.records.audit import append_audit
 from desktop.records.outbox import queue_mutation
 from localdb.fts import fts_query
 from localdb.models import Expediente, OutboxEntry, Tramite
+from localdb.states import EnvioState, ExpedienteStatus, OutboxState
 from wire.payloads import VoidPayload
 
 PAID_CANNOT_CANCEL = ("El folio {folio} ya está pagado: primero debe cancelarse su recibo de pago; "
@@ -56,21 +57,25 @@ class ApplicantInfo:
     answers: dict[str, object]
 
 
-def _with_outbox(state: str) -> ColumnElement[bool]:
-    """The expediente has a mutation in this outbox state (a void, a payment…, not only its
+def _with_outbox(state: OutboxState) -> ColumnElement[bool]:
+    """The expediente has a mutation in this outbox state (a cancellation, a payment…, not only its
     creation)."""
     return Expediente.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.state == state))
 
 
 # Where an expediente stands with the platform, for the supervisor's queues.
-SYNC_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
+# Keyed by the envío state each queue is named after (labels: desktop.states.ENVIO_QUEUE_LABELS).
+SYNC_FILTERS: dict[EnvioState, Callable[[], ColumnElement[bool]]] = {
     # faltan_anexos: the platform has the data but has not confirmed every scan yet.
-    "pendiente": lambda: or_(Expediente.sync_state.in_(("pendiente", "faltan_anexos")),
-                             _with_outbox("pending")),
-    "rechazado": lambda: or_(Expediente.sync_state == "rechazado", _with_outbox("rejected")),
-    "enviado": lambda: and_(Expediente.sync_state == "sincronizado",
-                            ~_with_outbox("pending"), ~_with_outbox("rejected")),
-    "demo": lambda: Expediente.sync_state == "demo",
+    EnvioState.PENDIENTE: lambda: or_(
+        Expediente.sync_state.in_((EnvioState.PENDIENTE, EnvioState.FALTAN_ANEXOS)),
+        _with_outbox(OutboxState.PENDING)),
+    EnvioState.RECHAZADO: lambda: or_(Expediente.sync_state == EnvioState.RECHAZADO,
+                                      _with_outbox(OutboxState.REJECTED)),
+    EnvioState.SINCRONIZADO: lambda: and_(Expediente.sync_state == EnvioState.SINCRONIZADO,
+                                          ~_with_outbox(OutboxState.PENDING),
+                                          ~_with_outbox(OutboxState.REJECTED)),
+    EnvioState.DEMO: lambda: Expediente.sync_state == EnvioState.DEMO,
 }
 
 
@@ -83,9 +88,11 @@ def _filtered(query: Select[Any], search: str, status: str | None,
     if status:
         query = query.where(Expediente.status == status)
     if sync_state:
-        if sync_state not in SYNC_FILTERS:
-            raise ValueError(f"unknown sync_state filter {sync_state!r}")
-        query = query.where(SYNC_FILTERS[sync_state]())
+        try:
+            queue = SYNC_FILTERS[EnvioState(sync_state)]
+        except (ValueError, KeyError):
+            raise ValueError(f"unknown sync_state filter {sync_state!r}") from None
+        query = query.where(queue())
     return query
 
 
@@ -140,28 +147,29 @@ def find_applicant_by_curp(session: Session, curp: str) -> ApplicantInfo | None:
     return ApplicantInfo(row.nombre, row.curp or "", row.rfc, dict(row.answers))
 
 
-def require_void_reason(reason: str) -> None:
+def require_cancel_reason(reason: str) -> None:
     if len(reason.strip()) < 5:
         raise VentanillaError("Escriba el motivo de la cancelación (al menos 5 caracteres).")
 
 
-def void_expediente(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
-    """Cancel a folio with a reason: a void event, never a deletion."""
-    require(user, Permission.VOID)
-    require_void_reason(reason)
+def cancel_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) -> None:
+    """Cancel a folio with a reason: a cancellation event, never a deletion."""
+    require(user, Permission.CANCEL_FOLIO)
+    require_cancel_reason(reason)
     now = datetime.now().replace(microsecond=0)
     with ctx.write() as session:
         row = get_expediente(session, folio)
-        if row.status == "anulado":
+        if row.status == ExpedienteStatus.CANCELADO:
             raise VentanillaError(f"El folio {folio} ya estaba cancelado.")
         if row.paid_at is not None:
             raise VentanillaError(PAID_CANNOT_CANCEL.format(folio=row.folio))
-        row.status, row.voided_reason = "anulado", reason.strip()
-        if row.sync_state == "sincronizado":
-            row.sync_state = "pendiente"  # the void itself still has to reach the platform
-        if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its void
-            void = VoidPayload(uuid=row.uuid, reason=reason.strip(), voided_by=user.username,
-                               voided_at=now)
-            queue_mutation(session, "expediente.void", row.uuid, void, now)
+        row.status, row.cancel_reason = ExpedienteStatus.CANCELADO, reason.strip()
+        if row.sync_state == EnvioState.SINCRONIZADO:
+            # the cancellation itself still has to reach the platform
+            row.sync_state = EnvioState.PENDIENTE
+        if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves, nor its cancellation
+            mutation = VoidPayload(uuid=row.uuid, reason=reason.strip(), voided_by=user.username,
+                                   voided_at=now)
+            queue_mutation(session, "expediente.void", row.uuid, mutation, now)
         append_audit(session, user.username, "expediente.anulado", folio,
                      {"reason": reason.strip()})

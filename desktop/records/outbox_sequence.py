@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from localdb.models import FolioCounter, OutboxEntry
+from localdb.states import OutboxState
 
 OUTBOX = "outbox"
 
@@ -52,7 +53,7 @@ def move_pending_after(session: Session, first_id: int, platform_last: int) -> i
     """Renumber the pending mutations from `first_id` on to platform_last+1, +2 … (order kept);
     returns how many moved. The sequence ends at the last new id."""
     ids = list(session.scalars(select(OutboxEntry.mutation_id).where(
-        OutboxEntry.state == "pending", OutboxEntry.mutation_id >= first_id)
+        OutboxEntry.state == OutboxState.PENDING, OutboxEntry.mutation_id >= first_id)
         .order_by(OutboxEntry.mutation_id)))
     for i, old in enumerate(ids, 1):  # through negative ids: old and new ranges may overlap
         session.execute(update(OutboxEntry).where(OutboxEntry.mutation_id == old)

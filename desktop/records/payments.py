@@ -1,9 +1,9 @@
 """Payments at the window: an expediente's total received in full, with its method and reference.
 
 One transaction writes the payment fields, an audit entry and an "expediente.payment" outbox
-mutation (ARCHITECTURE §6), like the void event. No partial payments: the amount is always the
-expediente's total, and a folio is paid once. Payment does not change `status`, which belongs
-to the platform.
+mutation (ARCHITECTURE §6), like the cancellation event. No partial payments: the amount is
+always the expediente's total, and a folio is paid once. Payment does not change `status`, which
+belongs to the platform.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from desktop.records.expedientes import get_expediente
 from desktop.records.outbox import queue_mutation
 from formatting import format_datetime
 from localdb.models import Expediente
+from localdb.states import EnvioState, ExpedienteStatus
 from printing.recibo import PAYMENT_METHODS
 from wire.payloads import PaymentPayload
 from wire.protocol import MutationKind
@@ -37,7 +38,7 @@ class PaymentInfo:
 
     folio: str
     total: Decimal
-    voided: bool
+    cancelled: bool
     method: str | None = None
     reference: str | None = None
     paid_at: datetime | None = None
@@ -53,7 +54,7 @@ class PaymentInfo:
 
     @property
     def payable(self) -> bool:
-        return not self.paid and not self.voided and self.total > 0
+        return not self.paid and not self.cancelled and self.total > 0
 
 
 def payment_methods() -> list[tuple[str, str]]:
@@ -62,9 +63,9 @@ def payment_methods() -> list[tuple[str, str]]:
 
 
 def _info(row: Expediente) -> PaymentInfo:
-    return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100,
-                       row.status == "anulado" or bool(row.voided_reason), row.payment_method,
-                       row.payment_reference, row.paid_at, row.paid_by)
+    cancelled = row.status == ExpedienteStatus.CANCELADO or bool(row.cancel_reason)
+    return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100, cancelled,
+                       row.payment_method, row.payment_reference, row.paid_at, row.paid_by)
 
 
 def payment_info(ctx: AppContext, folio: str) -> PaymentInfo:
@@ -92,7 +93,7 @@ def _clean_reference(method: str, reference: str | None) -> str | None:
 
 def _refuse_unpayable(row: Expediente) -> None:
     info = _info(row)
-    if info.voided:
+    if info.cancelled:
         raise VentanillaError(f"El folio {row.folio} está cancelado; no se puede registrar "
                               "un pago.")
     if info.paid:
@@ -115,10 +116,10 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
         _refuse_unpayable(row)
         row.payment_method, row.payment_reference = key, ref
         row.paid_at, row.paid_by = now, user.username
-        if row.sync_state == "sincronizado":
-            row.sync_state = "pendiente"
+        if row.sync_state == EnvioState.SINCRONIZADO:
+            row.sync_state = EnvioState.PENDIENTE
         amount = f"{Decimal(row.total_centavos) / 100:.2f}"
-        if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its pago
+        if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves; nor its pago
             paid = PaymentPayload(uuid=row.uuid, folio=row.folio, method=key, reference=ref,
                                   amount=amount, paid_by=user.username, paid_at=now)
             queue_mutation(session, PAYMENT_KIND, row.uuid, paid, now)

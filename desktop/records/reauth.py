@@ -10,14 +10,14 @@ from __future__ import annotations
 from desktop.access.auth import verify_password_for
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.context import AppContext
-from desktop.records.expedientes import require_void_reason, void_expediente
+from desktop.records.expedientes import cancel_folio, require_cancel_reason
 
 
 def cancel_with_password(ctx: AppContext, user: CurrentUser, folio: str, reason: str,
                          password: str) -> None:
     """Cancel `folio` once `user` has typed their password again. May reach the platform (a
     platform user's login), so callers run it on the slow lane."""
-    require(user, Permission.VOID)  # refuse before a password is even checked
-    require_void_reason(reason)
+    require(user, Permission.CANCEL_FOLIO)  # refuse before a password is even checked
+    require_cancel_reason(reason)
     confirmed = verify_password_for(ctx, user.username, password)
-    void_expediente(ctx, confirmed, folio, reason)
+    cancel_folio(ctx, confirmed, folio, reason)

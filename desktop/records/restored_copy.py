@@ -7,8 +7,8 @@ copy: the sync run calls `begin_resync`, which
   - marks the window (Setting RESTORE_KEY) so that capture is refused until the resync ends,
   - moves each year's folio counter up to the platform's highest folio,
   - moves the outbox sequence past the platform's last mutation id, and the pending mutations
-    from the first reused id on (captures, voids, payments made on the restored copy) to the ids
-    right after it, so they are sent again instead of being answered "conflicto";
+    from the first reused id on (captures, cancellations, payments made on the restored copy) to
+    the ids right after it, so they are sent again instead of being answered "conflicto";
 and, once the run has pulled this machine's own records back (pull with include_own), the sync
 calls `finish_resync`, which lifts the block. Both steps leave an audit entry.
 """

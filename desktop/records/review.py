@@ -20,6 +20,7 @@ from desktop.office import office_info
 from desktop.records.audit import append_audit
 from desktop.records.expedientes import get_expediente
 from desktop.records.outbox import queue_mutation
+from desktop.states import EnvioState, ExpedienteStatus
 from localdb.models import Expediente
 from wire.payloads import ReviewDecision, ReviewPayload
 from wire.protocol import MutationKind
@@ -30,8 +31,11 @@ REVIEW_ACTIONS: dict[ReviewDecision, str] = {"validado": "expediente.validado",
 MIN_NOTE = 5
 MAX_NOTE = 2000
 # Statuses a review can no longer move, and how the refusal says it.
-NOT_REVIEWABLE = {"anulado": "está cancelado", "rechazado": "ya fue rechazado por la plataforma",
-                  "resuelto": "ya fue resuelto por la dependencia"}
+NOT_REVIEWABLE = {
+    ExpedienteStatus.CANCELADO: "está cancelado",
+    ExpedienteStatus.RECHAZADO: "ya fue rechazado por la plataforma",
+    ExpedienteStatus.RESUELTO: "ya fue resuelto por la dependencia",
+}
 
 
 def _clean_note(decision: ReviewDecision, note: str) -> str:
@@ -67,11 +71,12 @@ def review_expediente(ctx: AppContext, user: CurrentUser, folio: str,
     with ctx.write() as session:
         row = get_expediente(session, folio)
         _refuse_unreviewable(session, row, decision)
-        row.status, row.status_note = decision, cleaned or None
+        row.status, row.status_note = ExpedienteStatus(decision), cleaned or None
         row.status_by, row.status_at = user.username, now
-        if row.sync_state == "sincronizado":
-            row.sync_state = "pendiente"  # the review itself still has to reach the platform
-        if row.sync_state != "demo":  # a demo capture never reaches the platform; nor its review
+        if row.sync_state == EnvioState.SINCRONIZADO:
+            # the review itself still has to reach the platform
+            row.sync_state = EnvioState.PENDIENTE
+        if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves; nor its review
             review = ReviewPayload(uuid=row.uuid, decision=decision, note=cleaned,
                                    reviewed_by=user.username, reviewed_at=now)
             queue_mutation(session, REVIEW_KIND, row.uuid, review, now)

@@ -1,5 +1,5 @@
 """Where one expediente stands, for its detail: whether it was cancelled (the reason, who and
-when, from the void's audit entry) and what the platform refused of it (the outbox rows it
+when, from the cancellation's audit entry) and what the platform refused of it (the outbox rows it
 rejected, with the reason it gave)."""
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from desktop.records.expedientes import get_expediente
 from localdb.models import AuditEntry, Expediente, OutboxEntry, User
+from localdb.states import EnvioState, ExpedienteStatus, OutboxState
 
-VOID_ACTION = "expediente.anulado"  # what void_expediente writes to the audit log
+CANCEL_AUDIT_ACTION = "expediente.anulado"  # what cancel_folio writes to the audit log
 
 
 @dataclass(frozen=True)
-class VoidRecord:
-    """A cancelled folio. `by`/`at` are None when the void came from the platform (no local
+class Cancellation:
+    """A cancelled folio. `by`/`at` are None when the cancellation came from the platform (no local
     audit entry); `by` is the user's full name when this machine knows it."""
 
     reason: str | None
@@ -35,7 +36,8 @@ class Rejection:
 
 
 # Statuses whose note, author and moment the detail shows (set by a review or by the platform).
-DECIDED_STATUSES = ("validado", "devuelto", "rechazado", "resuelto")
+DECIDED_STATUSES = (ExpedienteStatus.VALIDADO, ExpedienteStatus.DEVUELTO,
+                    ExpedienteStatus.RECHAZADO, ExpedienteStatus.RESUELTO)
 
 
 @dataclass(frozen=True)
@@ -55,37 +57,38 @@ class ExpedienteStanding:
     folio: str
     status: str
     sync_state: str
-    void: VoidRecord | None
+    cancellation: Cancellation | None
     rejections: tuple[Rejection, ...]
     decision: StatusRecord | None = None
 
     @property
     def rejected(self) -> bool:
-        return self.sync_state == "rechazado" or bool(self.rejections)
+        return self.sync_state == EnvioState.RECHAZADO or bool(self.rejections)
 
 
-def _void_record(session: Session, folio: str, reason: str | None) -> VoidRecord:
+def _cancellation(session: Session, folio: str, reason: str | None) -> Cancellation:
     entry = session.scalars(select(AuditEntry)
-                            .where(AuditEntry.action == VOID_ACTION, AuditEntry.entity == folio)
+                            .where(AuditEntry.action == CANCEL_AUDIT_ACTION,
+                                   AuditEntry.entity == folio)
                             .order_by(AuditEntry.id.desc()).limit(1)).first()
     if entry is None:
-        return VoidRecord(reason)
+        return Cancellation(reason)
     full_name = session.scalar(select(User.full_name).where(User.username == entry.actor))
     logged = entry.detail.get("reason") if isinstance(entry.detail, dict) else None
-    return VoidRecord(reason or logged, full_name or entry.actor, entry.at)
+    return Cancellation(reason or logged, full_name or entry.actor, entry.at)
 
 
 def expediente_standing(session: Session, folio: str) -> ExpedienteStanding:
     row = get_expediente(session, folio)
-    void = None
-    if row.status == "anulado" or row.voided_reason:
-        # A void from the platform arrives as a status change; its note is the reason.
-        void = _void_record(session, row.folio, row.voided_reason or row.status_note)
+    cancellation = None
+    if row.status == ExpedienteStatus.CANCELADO or row.cancel_reason:
+        # A cancellation from the platform arrives as a status change; its note is the reason.
+        cancellation = _cancellation(session, row.folio, row.cancel_reason or row.status_note)
     rejected = session.execute(
         select(OutboxEntry.kind, OutboxEntry.last_error)
-        .where(OutboxEntry.entity_uuid == row.uuid, OutboxEntry.state == "rejected")
+        .where(OutboxEntry.entity_uuid == row.uuid, OutboxEntry.state == OutboxState.REJECTED)
         .order_by(OutboxEntry.mutation_id.desc())).all()
-    return ExpedienteStanding(row.folio, row.status, row.sync_state, void,
+    return ExpedienteStanding(row.folio, row.status, row.sync_state, cancellation,
                               tuple(Rejection(kind, error) for kind, error in rejected),
                               _decision(session, row))
 

@@ -15,7 +15,7 @@ from central.models import Expediente as CentralExpediente
 from desktop.cli import local_status
 from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
-from desktop.records.expedientes import void_expediente
+from desktop.records.expedientes import cancel_folio
 from desktop.records.restored_copy import CAPTURE_REFUSED
 from localdb.models import AuditEntry, Expediente
 from sync.engine import SyncEngine
@@ -105,14 +105,14 @@ def test_restored_copy_refuses_capture_until_resynced_then_never_repeats_a_folio
     assert actions == ["sync.copia_restaurada", "sync.copia_resincronizada"]
 
 
-def test_a_void_made_on_the_restored_copy_is_renumbered_and_reaches_the_platform(
+def test_a_cancellation_made_on_the_restored_copy_is_renumbered_and_reaches_the_platform(
         restored: AppContext, central: CentralServer) -> None:
     first = min(_folios(restored))
-    void_expediente(restored, ADMIN, first, "Captura duplicada en la copia")
+    cancel_folio(restored, ADMIN, first, "Captura duplicada en la copia")
 
     _synced(restored)
 
-    assert outbox_states(restored) == {"acked": 4}  # 3 creates and the void, none in conflict
+    assert outbox_states(restored) == {"acked": 4}  # 3 creates, the cancellation; no conflict
     assert _central_rows(central)[first][1] == "anulado"
     assert len(_folios(restored)) == 5
 

@@ -13,17 +13,17 @@ from sqlalchemy import select, update
 
 from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.records.expedientes import page_expedientes, void_expediente
+from desktop.records.expedientes import cancel_folio, page_expedientes
 from desktop.records.payments import register_payment
 from localdb.models import Expediente, OutboxEntry
 from tests.document_fixtures import pdf_text
 from tests.sync.machines import capture_many
+from ui.cancel_dialog import CancelDialog
 from ui.expediente_dialog import ExpedienteDialog
 from ui.expediente_notes import CANCELLED_TEXT, REJECTED_TEXT
 from ui.main_window import CAPTURE, MainWindow
 from ui.payment_dialog import PaymentDialog
 from ui.tasks import TaskRunner
-from ui.void_dialog import VoidDialog
 
 from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
 from .driving import choose, fill_answers, open_capture, type_text
@@ -41,17 +41,17 @@ SUPERVISOR_NAME = "Jesús Ramón Encinas (DEMO)"  # the demo office's users tabl
 LONG_NAME = "María Guadalupe de los Ángeles Fernández de la Garza Villaseñor"
 
 
-def _void_from_detail(qtbot: QtBot, dialog: ExpedienteDialog, runner: TaskRunner,
+def _cancel_from_detail(qtbot: QtBot, dialog: ExpedienteDialog, runner: TaskRunner,
                       reason: str) -> None:
-    assert dialog.void_bar is not None
-    qtbot.mouseClick(dialog.void_bar.button, Qt.MouseButton.LeftButton)
-    void = dialog.void_bar.window().findChild(VoidDialog)
-    assert isinstance(void, VoidDialog)
-    type_text(qtbot, void.reason, reason)
-    qtbot.keyClick(void.reason, Qt.Key.Key_Return)
-    type_text(qtbot, void.password, SUPERVISOR_PASSWORD)
-    with qtbot.waitSignal(dialog.folio_voided, timeout=10_000):
-        qtbot.keyClick(void.password, Qt.Key.Key_Return)
+    assert dialog.cancel_bar is not None
+    qtbot.mouseClick(dialog.cancel_bar.button, Qt.MouseButton.LeftButton)
+    cancel = dialog.cancel_bar.window().findChild(CancelDialog)
+    assert isinstance(cancel, CancelDialog)
+    type_text(qtbot, cancel.reason, reason)
+    qtbot.keyClick(cancel.reason, Qt.Key.Key_Return)
+    type_text(qtbot, cancel.password, SUPERVISOR_PASSWORD)
+    with qtbot.waitSignal(dialog.folio_cancelled, timeout=10_000):
+        qtbot.keyClick(cancel.password, Qt.Key.Key_Return)
     settle(qtbot, runner)
 
 
@@ -78,7 +78,7 @@ def test_cancelling_a_folio_takes_registrar_pago_away_and_says_why(
     assert dialog.view.payment.button.isVisible()  # unpaid, not cancelled yet
     assert not dialog.notes.isVisible()
 
-    _void_from_detail(qtbot, dialog, runner, "Capturado dos veces")
+    _cancel_from_detail(qtbot, dialog, runner, "Capturado dos veces")
 
     assert not dialog.view.payment.button.isVisible()
     assert dialog.view.payment.ask() is None
@@ -92,7 +92,7 @@ def test_cancelling_a_folio_takes_registrar_pago_away_and_says_why(
     assert lines[2] == "Motivo: Capturado dos veces"
     qtbot.waitUntil(lambda: "ANULADO" in pdf_text(dialog.view.preview.pdf_bytes("recibo")),
                     timeout=15_000)  # the documents were rendered again
-    assert dialog.void_bar is not None and not dialog.void_bar.isVisible()
+    assert dialog.cancel_bar is not None and not dialog.cancel_bar.isVisible()
     dialog.close()
 
     again = _open_first(qtbot, window, runner, folio)  # and never again for this folio
@@ -104,10 +104,10 @@ def test_an_operador_sees_that_a_folio_is_cancelled_and_why(
     qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner,
 ) -> None:
     folio = _folio_of(ctx, capture_many(ctx, 1)[0])
-    void_expediente(ctx, SUPERVISOR, folio, "El solicitante pidió otro trámite")
+    cancel_folio(ctx, SUPERVISOR, folio, "El solicitante pidió otro trámite")
     dialog = _detail(qtbot, ctx, operador, runner, folio)
 
-    assert dialog.void_bar is None  # an operador may not cancel, but is told it is cancelled
+    assert dialog.cancel_bar is None  # an operador may not cancel, but is told it is cancelled
     assert dialog.notes.cancelled.isVisible()
     text = dialog.notes.cancelled.text()
     assert text.startswith(f"{CANCELLED_TEXT}\nLo canceló {SUPERVISOR_NAME} el ")
@@ -135,7 +135,7 @@ def test_a_cancelled_folio_still_open_in_captura_stops_offering_payment(
 
     _show_expedientes(qtbot, window, runner)
     dialog = _open_first(qtbot, window, runner, saved.folio)
-    _void_from_detail(qtbot, dialog, runner, "Datos del predio equivocados")
+    _cancel_from_detail(qtbot, dialog, runner, "Datos del predio equivocados")
     dialog.close()
     window.go(CAPTURE)
     settle(qtbot, runner)
@@ -195,7 +195,7 @@ def test_the_list_says_which_expedientes_are_paid(
     uuids = capture_many(ctx, 3)
     unpaid, paid, cancelled = (_folio_of(ctx, u) for u in uuids)
     register_payment(ctx, SUPERVISOR, paid, "transferencia", "SPEI 77812")
-    void_expediente(ctx, SUPERVISOR, cancelled, "Capturado dos veces")
+    cancel_folio(ctx, SUPERVISOR, cancelled, "Capturado dos veces")
     window = _expedientes_window(qtbot, make_window, runner)
     model = window.expedientes.model
     assert model.headerData(PAYMENT_COLUMN, Qt.Orientation.Horizontal) == "Pago"

@@ -12,15 +12,16 @@ from sqlalchemy import select, update
 
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
-from desktop.records.expedientes import void_expediente
+from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
+from desktop.states import EnvioState
 from localdb.models import Expediente, OutboxEntry
 from tests.sync.machines import capture_many
+from ui.cancel_dialog import CANCEL_ACTION, CancelDialog
 from ui.expediente_dialog import ExpedienteDialog
 from ui.expediente_notes import CANCELLED_TEXT
 from ui.main_window import EXPEDIENTES, MainWindow
 from ui.tasks import TaskRunner
-from ui.void_dialog import VOID_ACTION, VoidDialog
 
 from .conftest import WindowFactory, settle
 from .driving import type_text
@@ -78,12 +79,12 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     window = _expedientes_window(qtbot, make_window, runner)
     assert _listed(window)[folio] == ("Capturado", LOCAL_ONLY)
     expediente = _open_first(qtbot, window, runner, folio)
-    bar = expediente.void_bar
-    assert bar is not None and bar.button.isVisible() and bar.button.text() == VOID_ACTION
+    bar = expediente.cancel_bar
+    assert bar is not None and bar.button.isVisible() and bar.button.text() == CANCEL_ACTION
 
     qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
-    dialog = window.findChild(VoidDialog)
-    assert isinstance(dialog, VoidDialog)
+    dialog = window.findChild(CancelDialog)
+    assert isinstance(dialog, CancelDialog)
     qtbot.waitUntil(dialog.reason.hasFocus)
     assert not dialog.confirm.isEnabled()  # the reason is mandatory
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
@@ -120,14 +121,14 @@ def test_supervisor_cancels_a_folio_with_a_reason(
     assert _listed(window)[folio] == ("Cancelado", LOCAL_ONLY)  # the list was refreshed
     with ctx.write() as session:
         row = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
-        assert (row.status, row.voided_reason) == ("anulado", "Datos del predio equivocados")
-        void = session.scalars(select(OutboxEntry).where(
+        assert (row.status, row.cancel_reason) == ("anulado", "Datos del predio equivocados")
+        mutation = session.scalars(select(OutboxEntry).where(
             OutboxEntry.entity_uuid == row.uuid, OutboxEntry.kind == "expediente.void")).one()
-        assert void.state == "pending"
+        assert mutation.state == "pending"
 
     expediente.close()
     again = _open_first(qtbot, window, runner, folio)  # a cancelled folio offers no action
-    assert again.void_bar is not None and not again.void_bar.isVisible()
+    assert again.cancel_bar is not None and not again.cancel_bar.isVisible()
     assert again.notes.cancelled.isVisible()
     assert again.notes.cancelled.text().startswith(CANCELLED_TEXT)
 
@@ -139,8 +140,8 @@ def test_a_paid_folio_is_refused_until_its_recibo_is_cancelled(
     register_payment(ctx, SUPERVISOR, folio, "efectivo")
     window = _expedientes_window(qtbot, make_window, runner)
     expediente = _open_first(qtbot, window, runner, folio)
-    assert expediente.void_bar is not None
-    dialog = expediente.void_bar.ask()
+    assert expediente.cancel_bar is not None
+    dialog = expediente.cancel_bar.ask()
     qtbot.waitUntil(dialog.reason.hasFocus)
     type_text(qtbot, dialog.reason, "El solicitante se arrepintió")
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
@@ -160,8 +161,8 @@ def test_an_operador_is_not_offered_cancelling(
     folio = _folio_of(ctx, capture_many(ctx, 1)[0])
     window = _expedientes_window(qtbot, make_window, runner, user=None)
     expediente = _open_first(qtbot, window, runner, folio)
-    assert expediente.void_bar is None
-    assert [b for b in expediente.findChildren(QPushButton) if b.text() == VOID_ACTION] == []
+    assert expediente.cancel_bar is None
+    assert [b for b in expediente.findChildren(QPushButton) if b.text() == CANCEL_ACTION] == []
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ def queues(ctx: AppContext) -> dict[str, str]:
                             .values(state=outbox))
             session.execute(update(Expediente).where(Expediente.folio == folios[name])
                             .values(sync_state=sync_state))
-    void_expediente(ctx, SUPERVISOR, folios["cancelado"], "Capturado dos veces")
+    cancel_folio(ctx, SUPERVISOR, folios["cancelado"], "Capturado dos veces")
     return folios
 
 
@@ -196,7 +197,7 @@ def test_supervisor_filters_the_list_by_queue(
     assert choose(None, "rechazado") == {queues["rechazado"]: ("Capturado", "Rechazado")}
     assert view.count_label.text() == "1 expediente"
     assert set(choose(None, "pendiente")) == {queues["pendiente"], queues["cancelado"]}
-    assert set(choose(None, "enviado")) == {queues["enviado"]}
+    assert set(choose(None, EnvioState.SINCRONIZADO)) == {queues["enviado"]}
     assert choose("anulado", None) == {queues["cancelado"]: ("Cancelado", LOCAL_ONLY)}
     assert choose("anulado", "rechazado") == {}
     assert view.count_label.text() == "0 expedientes"
