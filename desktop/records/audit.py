@@ -98,3 +98,10 @@ def write_head(session: Session, name: str, head: Head) -> None:
         session.add(Setting(key=name, value=value))
     else:
         row.value = value
+
+
+def note_platform_head(session: Session, head: Head) -> None:
+    """Record the platform's anchor, keeping the highest seq ever recorded."""
+    known = read_head(session, PLATFORM_HEAD_SETTING)
+    if known is None or head.seq > known.seq:
+        write_head(session, PLATFORM_HEAD_SETTING, head)
