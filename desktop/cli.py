@@ -28,7 +28,7 @@ from desktop.capture.service import (
 )
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
-from desktop.records.audit_verify import verify_chain
+from desktop.records.audit_verify import tail_warning, verify_chain
 from desktop.records.expedientes import get_expediente, page_expedientes
 from desktop.records.integrity import altered_folios
 from desktop.records.restored_copy import restore_summary
@@ -134,4 +134,5 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "config_version": state.config_version,
             "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
             "pending_mutations": pending, "copia_restaurada": restore_summary(session),
+            "bitacora": tail_warning(session) or "íntegra (últimos registros y anclas)",
         }

@@ -168,3 +168,13 @@ def test_plain_rows_of_older_versions_stay_verifiable_and_bound_to_the_keyed_cha
     _rewrite_plain_chain(data, 1, {"cambiado": "sí"})
     code, out = _verify(data)
     assert code == 2 and f"el registro {demo_rows + 1} no coincide" in out
+
+
+def test_status_and_the_start_up_log_warn_the_admin(store: Store) -> None:
+    assert "bitacora: íntegra" in run(store.data, "status").stdout
+    _raw(store.data, f"DELETE FROM audit_log WHERE id > {store.last_id - 1}")
+    status = run(store.data, "status")
+    assert status.returncode == 0
+    assert f"bitacora: Bitácora ALTERADA: faltan los registros {store.last_id} a " in status.stdout
+    log = (store.data / "logs" / "ventanilla.log").read_text(encoding="utf-8")
+    assert "audit chain check at start-up failed" in log

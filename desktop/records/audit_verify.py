@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.access.credentials import CredentialError
 from desktop.records.audit import (
     GENESIS_HASH,
     HEAD_SETTING,
@@ -121,3 +122,15 @@ def check_tail(session: Session) -> ChainReport:
         if (why := _mac_problem(last, key, link)) is not None:
             return _broken(last.id, 0, why)
     return _check_anchors(session, key, 0, last_id) or ChainReport(0, None)
+
+
+def tail_warning(session: Session) -> str | None:
+    """For start-up and `status`: None when the chain's tail and anchors hold, else a Spanish
+    warning for the administrator (logged by the caller)."""
+    try:
+        report = check_tail(session)
+    except CredentialError as exc:
+        return f"No se pudo comprobar la bitácora: {exc.message}"
+    if report.ok:
+        return None
+    return f"Bitácora ALTERADA: {report.problem}. Ejecute `verify-audit` y avise al administrador."
