@@ -23,7 +23,7 @@ from desktop.records.audit import (
 )
 from localdb.models import Expediente, OutboxEntry
 from sync.attachments import forget_uploads, settle_synced, upload_attachments
-from sync.errors import OutOfSequence
+from sync.errors import OutOfSequence, SyncError
 from sync.http import APP_VERSION, PlatformClient
 from sync.status import count_pending
 from wire.protocol import (
@@ -158,10 +158,15 @@ def _head_unreported(ctx: AppContext) -> Head | None:
 
 
 def _anchor_only(ctx: AppContext, client: PlatformClient, machine_id: str) -> None:
-    """An empty push that only carries the audit head, when it moved since the last push."""
+    """An empty push that only carries the audit head, when it moved since the last push.
+    Best effort: it never fails a run (the next run sends it again; pull reports the network)."""
     head = _head_unreported(ctx)
-    if head is not None:
+    if head is None:
+        return
+    try:
         _send(ctx, client, machine_id, [], 0, head)
+    except SyncError as exc:
+        log.info("audit head not delivered (%s); the next run retries", type(exc).__name__)
 
 
 def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
