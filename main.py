@@ -191,6 +191,16 @@ def _is_set_up(ctx: AppContext) -> bool:
         return office_is_set_up(session)
 
 
+def warn_if_audit_altered(ctx: AppContext) -> None:
+    """The start-up check: the audit chain's tail against its anchors; a warning in the log."""
+    from desktop.records.audit_verify import tail_warning
+
+    with ctx.read() as session:
+        warning = tail_warning(session)
+    if warning is not None:
+        log.warning("audit chain check at start-up failed; run verify-audit (%s)", warning)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = ensure_data_dir(resolve_data_dir(args.data_dir))
@@ -205,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command not in SETS_UP_DEMO and not _is_set_up(ctx):
             print(no_store_message(args, data_dir), file=sys.stderr)
             return 2
+        warn_if_audit_altered(ctx)
         return HANDLERS[args.command](ctx, args)
     except VentanillaError as exc:
         print(exc.message, file=sys.stderr)

@@ -106,6 +106,10 @@ class Machine(Base):
     app_version: Mapped[str] = mapped_column(String(40), default="")
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, default=0)
     pending: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The highest audit chain head the machine pushed (wire.protocol.AuditHead): the anchor it
+    # checks its chain against for truncation. The MAC cannot be checked here (no key).
+    audit_head_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    audit_head_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
     enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # The catálogo version the window last received or confirmed (GET /v1/config).

@@ -65,7 +65,7 @@ def parse_push(raw: bytes) -> ParsedPush:
         raise HTTPException(422, f"Envío inválido: {spanish_summary(exc)}") from exc
     return ParsedPush(
         machine_id=header.machine_id, app_version=header.app_version, pending=header.pending,
-        items=[_parse_item(item) for item in mutations],
+        items=[_parse_item(item) for item in mutations], audit_head=header.audit_head,
     )
 
 

@@ -23,7 +23,13 @@ from central.models import Machine, MutationRecord, table_of, utc_now
 from central.mutation_checks import Sender
 from central.mutations import ApplyContext, Outcome, apply_mutation
 from central.sanitize import clean
-from wire.protocol import DUPLICATE_SHA256_MISMATCH, Mutation, MutationResult, PushResponse
+from wire.protocol import (
+    DUPLICATE_SHA256_MISMATCH,
+    AuditHead,
+    Mutation,
+    MutationResult,
+    PushResponse,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,7 @@ class ParsedPush:
     app_version: str
     pending: int | None
     items: list[PushItem]
+    audit_head: AuditHead | None = None
 
 
 def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> PushResponse:
@@ -65,9 +72,17 @@ def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> Push
         row.app_version = clean(push.app_version, 40) or ""
         if push.pending is not None:
             row.pending = push.pending
+        _note_audit_head(row, push.audit_head)
     return PushResponse(
         last_mutation_id=walk.last, results=walk.results, server_time=datetime.now(UTC)
     )
+
+
+def _note_audit_head(row: Machine, head: AuditHead | None) -> None:
+    """Keep the highest head seen: a lower one later (a restored copy, a cut chain) never
+    lowers the anchor the window is checked against."""
+    if head is not None and head.seq > (row.audit_head_seq or 0):
+        row.audit_head_seq, row.audit_head_mac = head.seq, head.mac
 
 
 @dataclass

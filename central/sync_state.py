@@ -5,6 +5,8 @@ it asks this at the start of each sync run and compares (sync/restore.py). The a
 mutation id acknowledged, the highest folio number received per year, and for the mutation ids
 given in `ids` (at most MAX_BATCH) the sha256 recorded for each, so the window can tell a retry
 (same content) from a capture made on the restored copy (other content under a used id).
+It also answers the highest audit chain head the machine pushed, the anchor the window checks its
+audit log against for rows cut off the end (desktop/records/audit_verify.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
 from central.models import Expediente, Machine, MutationRecord
 from central.mutation_checks import folio_number
-from wire.protocol import MAX_BATCH, SyncStateResponse
+from wire.protocol import MAX_BATCH, AuditHead, SyncStateResponse
 
 router = APIRouter()
 
@@ -33,14 +35,21 @@ def sync_state(
 ) -> SyncStateResponse:
     wanted = _ids(ids)
     with db.read() as session:
-        last = session.scalar(select(Machine.last_mutation_id).where(Machine.id == machine.id))
+        row = session.get_one(Machine, machine.id)
         folios = session.scalars(
             select(Expediente.folio).where(Expediente.machine_id == machine.id))
         return SyncStateResponse(
-            last_mutation_id=last or 0,
+            last_mutation_id=row.last_mutation_id or 0,
             folios=_highest_per_year(folios, f"{machine.office}-{machine.ventanilla}"),
             recorded=_recorded(session, machine.id, wanted),
+            audit_head=_audit_head(row),
         )
+
+
+def _audit_head(row: Machine) -> AuditHead | None:
+    if row.audit_head_seq is None or row.audit_head_mac is None:
+        return None
+    return AuditHead(seq=row.audit_head_seq, mac=row.audit_head_mac)
 
 
 def _ids(text: str) -> list[int]:

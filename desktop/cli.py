@@ -28,8 +28,9 @@ from desktop.capture.service import (
 )
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
-from desktop.records.audit import verify_chain
+from desktop.records.audit_verify import tail_warning, verify_chain
 from desktop.records.expedientes import get_expediente, page_expedientes
+from desktop.records.integrity import altered_folios
 from desktop.records.restored_copy import restore_summary
 from formatting import format_datetime, format_money
 from localdb.models import Expediente, OutboxEntry, SyncState
@@ -104,14 +105,21 @@ def cmd_show(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_verify_audit(ctx: AppContext, args: Namespace) -> int:
+    """The audit chain (links, MACs, anchors) and every expediente captured here; exit 2 when
+    anything does not match."""
     with ctx.read() as session:
         report = verify_chain(session)
-    if report.ok:
-        print(f"Bitácora íntegra: {report.checked} registros verificados.")
+        expedientes, altered = altered_folios(session)
+    if report.ok and not altered:
+        print(f"Bitácora íntegra: {report.checked} registros verificados; {expedientes} "
+              "expedientes coinciden con su huella.")
         return 0
-    print(f"Bitácora ALTERADA: el registro {report.first_broken_id} no coincide con la cadena "
-          f"({report.checked} registros anteriores íntegros).", file=sys.stderr)
-    return 3
+    if not report.ok:
+        print(f"Bitácora ALTERADA: {report.problem}.", file=sys.stderr)
+    for folio in altered:
+        print(f"Expediente ALTERADO: el folio {folio} no coincide con la huella registrada al "
+              "capturarlo.", file=sys.stderr)
+    return 2
 
 
 def local_status(ctx: AppContext) -> dict[str, Any]:
@@ -127,4 +135,5 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "config_version": state.config_version,
             "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
             "pending_mutations": pending, "copia_restaurada": restore_summary(session),
+            "bitacora": tail_warning(session) or "íntegra (últimos registros y anclas)",
         }

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.paths import DB_FILENAME, ensure_data_dir
+from desktop.records.audit_key import AUDIT_KEYS, AuditKeys
 from localdb.engine import make_engine, make_session_factory, reader
 from localdb.migrate import upgrade_to_head
 
@@ -32,6 +33,8 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self._reader = reader(self.engine)
+        # Every session reaches the audit chain's key (held outside the database) through this.
+        self.sessions.configure(info={AUDIT_KEYS: AuditKeys(self.data_dir)})
 
     @property
     def blob_dir(self) -> Path:

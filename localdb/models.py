@@ -277,7 +277,9 @@ class Setting(Base):
 
 
 class AuditEntry(Base):
-    """Append-only, tamper-evident: each row hashes its content and the previous row's hash."""
+    """Append-only, tamper-evident: each row hashes its content and the previous row's hash;
+    from the row the chain key records on, `mac` is an HMAC under a key held outside the database
+    (desktop/records/audit.py). NULL on rows written before the chain was keyed."""
 
     __tablename__ = "audit_log"
     # A folio's history (who cancelled it, when it was printed) without scanning the whole log.
@@ -291,6 +293,7 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class User(Base):

@@ -15,16 +15,24 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
+from desktop.records.audit import (
+    PLATFORM_HEAD_SETTING,
+    Head,
+    chain_head,
+    note_platform_head,
+    read_head,
+)
 from localdb.models import Expediente, OutboxEntry
 from localdb.states import EnvioState, OutboxState
 from sync.attachments import forget_uploads, settle_synced, upload_attachments
-from sync.errors import OutOfSequence
+from sync.errors import OutOfSequence, SyncError
 from sync.http import APP_VERSION, PlatformClient
 from sync.status import count_pending
 from wire.protocol import (
     DUPLICATE_SHA256_MISMATCH,
     MAX_BATCH,
     MAX_BATCH_BYTES,
+    AuditHead,
     Mutation,
     MutationResult,
     PushRequest,
@@ -125,15 +133,43 @@ def note_failed_attempt(ctx: AppContext, batch: list[Mutation], message: str) ->
             .values(attempts=OutboxEntry.attempts + 1, last_error=message))
 
 
-def _send(ctx: AppContext, client: PlatformClient, machine_id: str,
-          batch: list[Mutation], pending_after: int) -> PushResponse:
+def _send(ctx: AppContext, client: PlatformClient, machine_id: str, batch: list[Mutation],
+          pending_after: int, head: Head | None) -> PushResponse:
+    audit_head = AuditHead(seq=head.seq, mac=head.mac) if head is not None else None
     body = PushRequest(machine_id=machine_id, app_version=APP_VERSION, mutations=batch,
-                       pending=pending_after)
+                       pending=pending_after, audit_head=audit_head)
     try:
-        return client.post_json(PUSH_PATH, body, PushResponse)
+        response = client.post_json(PUSH_PATH, body, PushResponse)
     except Exception as exc:
         note_failed_attempt(ctx, batch, getattr(exc, "message", type(exc).__name__))
         raise
+    if head is not None:
+        with ctx.write() as session:
+            note_platform_head(session, head)
+    return response
+
+
+def _head_unreported(ctx: AppContext) -> Head | None:
+    """The chain head when the platform has not seen it yet (a login, a print: audit rows
+    with no mutation); None when there is nothing new to anchor."""
+    with ctx.read() as session:
+        head = chain_head(session)
+        known = read_head(session, PLATFORM_HEAD_SETTING)
+    if head is None or (known is not None and known.seq >= head.seq):
+        return None
+    return head
+
+
+def _anchor_only(ctx: AppContext, client: PlatformClient, machine_id: str) -> None:
+    """An empty push that only carries the audit head, when it moved since the last push.
+    Best effort: it never fails a run (the next run sends it again; pull reports the network)."""
+    head = _head_unreported(ctx)
+    if head is None:
+        return
+    try:
+        _send(ctx, client, machine_id, [], 0, head)
+    except SyncError as exc:
+        log.info("audit head not delivered (%s); the next run retries", type(exc).__name__)
 
 
 def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
@@ -144,12 +180,14 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
         with ctx.write() as session:
             batch = pending_batch(session)
             pending_after = count_pending(session) - len(batch)
+            head = chain_head(session)
         if not batch:
+            _anchor_only(ctx, client, machine_id)
             break
         uploads = upload_attachments(ctx, client, batch)
         total.attachments += len(uploads.delivered)
         total.attachments_failed += len(uploads.failed)
-        response = _send(ctx, client, machine_id, batch, pending_after)
+        response = _send(ctx, client, machine_id, batch, pending_after, head)
         with ctx.write() as session:
             outcome = mark_results(session, batch, response)
         total.acked += outcome.acked

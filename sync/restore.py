@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
+from desktop.records.audit import Head, chain_head, note_platform_head
 from desktop.records.restored_copy import (
     PlatformMarks,
     begin_resync,
@@ -39,6 +41,7 @@ def catch_up_if_restored(ctx: AppContext, client: PlatformClient) -> bool:
     platform = PlatformMarks(state.last_mutation_id, state.folios)
     first_reused = _first_reused_id(ctx, client, state.last_mutation_id)
     with ctx.write() as session:
+        _keep_audit_anchor(session, state)
         if first_reused is not None or is_behind(session, platform):
             moved = begin_resync(session, platform, first_reused)
             log.warning("restored copy detected: platform last=%d, %d pending mutation(s) moved",
@@ -54,6 +57,17 @@ def _platform_state(client: PlatformClient,
         log.info("the platform has no %s; restored-copy check skipped", STATE_PATH)
         return None
     return parse_model(response, SyncStateResponse)
+
+
+def _keep_audit_anchor(session: Session, state: SyncStateResponse) -> None:
+    """Keep the platform's audit head locally: verify-audit checks the chain reaches it."""
+    if state.audit_head is None:
+        return
+    note_platform_head(session, Head(state.audit_head.seq, state.audit_head.mac))
+    head = chain_head(session)
+    if head is None or head.seq < state.audit_head.seq:
+        log.warning("audit log shorter than the platform's anchor: local head %s, platform %d",
+                    head.seq if head else 0, state.audit_head.seq)
 
 
 def own_records_pulled(ctx: AppContext) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from desktop.records.audit import append_audit, verify_chain
+from desktop.records.audit import append_audit
+from desktop.records.audit_verify import verify_chain
 
 
 def _tamper(db_path, sql: str) -> None:

@@ -32,7 +32,7 @@ from desktop.context import AppContext, open_context
 from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PRIVATE_KEY_PATH, DEMO_PUBLIC_KEY_PEM
 from desktop.demo.catalogo_demo import build_bundle
 from desktop.errors import BundleError, NotFound, PermissionDenied
-from desktop.records.audit import verify_chain
+from desktop.records.audit_verify import verify_chain
 from localdb.models import (
     AuditEntry,
     ConfigBundleRecord,

@@ -20,7 +20,7 @@ from desktop.documents.service import (
     render_document,
     set_default_printer,
 )
-from desktop.records.audit import verify_chain
+from desktop.records.audit_verify import verify_chain
 from formatting import format_money
 from localdb.models import AuditEntry, Expediente
 from tests.document_fixtures import AVISO, FOLIO, TOTAL, Office, pdf_text, seed_office

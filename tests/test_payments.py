@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from desktop.access.permissions import CurrentUser, Role
 from desktop.documents.service import PRINT_ACTION, print_command, produce_document
 from desktop.errors import VentanillaError
-from desktop.records.audit import append_audit, verify_chain
+from desktop.records.audit import append_audit
+from desktop.records.audit_verify import verify_chain
 from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import PAYMENT_ACTION, PAYMENT_KIND, payment_info, register_payment
 from localdb.models import AuditEntry, Expediente, OutboxEntry

@@ -67,11 +67,21 @@ class Mutation(Wire):
     sha256: str
 
 
+class AuditHead(Wire):
+    """The head of a window's keyed audit chain: its last row's id and HMAC. The platform cannot
+    check the MAC (the key never leaves the window); it keeps the highest seq it has seen, so the
+    window can tell when rows were cut off the end of its chain."""
+
+    seq: int = Field(ge=1)
+    mac: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class PushRequest(Wire):
     machine_id: str
     app_version: str
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
     pending: int | None = None  # outbox rows still waiting after this batch (shown by central)
+    audit_head: AuditHead | None = None  # the window's audit chain head when it sent the batch
 
 
 class MutationResult(Wire):
@@ -112,6 +122,7 @@ class SyncStateResponse(Wire):
     last_mutation_id: int  # the last mutation id acknowledged (applied, duplicate or rejected)
     folios: dict[int, int]  # year → highest folio number received from this machine
     recorded: dict[int, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
+    audit_head: AuditHead | None = None  # the highest audit head this machine has pushed
 
 
 class ErrorResponse(Wire):

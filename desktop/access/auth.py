@@ -53,16 +53,44 @@ def _check_lock(locked_until: datetime | None, now: datetime) -> None:
         raise AccountLocked(max(1, math.ceil(seconds / 60)))
 
 
-def _record_failure(session: Session, user: User, now: datetime) -> str:
-    user.failed_attempts += 1
-    if user.failed_attempts >= MAX_FAILURES:
-        user.failed_attempts = 0
-        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        append_audit(session, user.username, "auth.locked", user.username)
-        return AccountLocked(LOCK_MINUTES).message
-    left = MAX_FAILURES - user.failed_attempts
-    append_audit(session, user.username, "auth.failed", user.username)
-    return f"{BAD_CREDENTIALS} Le quedan {left} intento{'s' if left != 1 else ''}."
+@dataclass(frozen=True)
+class _Attempt:
+    """An attempt already counted as failed: what judging it needs, and what to answer."""
+
+    password_hash: str
+    left: int  # attempts left after this one, were it to fail
+    locked: bool  # this attempt set the lock
+
+
+def _reserve_attempt(ctx: AppContext, name: str, now: datetime) -> _Attempt | None:
+    """Count the attempt as failed *before* the password is judged, in one BEGIN IMMEDIATE
+    transaction: parallel logins queue on the write lock and each sees the count the previous
+    one left, so once MAX_FAILURES are counted no later attempt reaches the password, however
+    many arrive at once (central/enroll.py does the same). A success resets the count.
+    None: a user this store cannot vouch for (unknown or inactive) — there is no row to count."""
+    with ctx.write() as session:
+        user = session.get(User, name)
+        if user is None or not user.active:
+            return None
+        _check_lock(user.locked_until, now)
+        user.failed_attempts += 1
+        left = MAX_FAILURES - user.failed_attempts
+        if left <= 0:
+            user.failed_attempts = 0
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        return _Attempt(user.password_hash, max(left, 0), left <= 0)
+
+
+def _record_failure(session: Session, name: str, attempt: _Attempt) -> None:
+    """Audit a judged failure; its count was committed by _reserve_attempt."""
+    append_audit(session, name, "auth.locked" if attempt.locked else "auth.failed", name)
+
+
+def _failure_error(attempt: _Attempt) -> AuthError:
+    if attempt.locked:
+        return AccountLocked(LOCK_MINUTES)
+    left = attempt.left
+    return AuthError(f"{BAD_CREDENTIALS} Le quedan {left} intento{'s' if left != 1 else ''}.")
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
@@ -101,32 +129,25 @@ def login(ctx: AppContext, username: str, password: str,
           platform: PlatformCheck | None = None) -> CurrentUser:
     """Check credentials against the local store (no network needed); a user the store does not
     know, or whose password does not match, is checked with the platform when one is given.
-    No transaction is open while argon2 or the network run."""
+    The attempt is counted before it is judged; no transaction is open while argon2 or the
+    network run."""
     now = datetime.now()
     name = username.strip().lower()
     if platform is None and ctx.platform_login is not None:
         platform = ctx.platform_login(ctx)
-    with ctx.read() as session:
-        user = session.get(User, name)
-        stored = (user.password_hash, user.locked_until) if user and user.active else None
-    if stored is not None:
-        _check_lock(stored[1], now)
-    matches = stored is not None and _password_matches(stored[0], password)
+    attempt = _reserve_attempt(ctx, name, now)
+    matches = attempt is not None and _password_matches(attempt.password_hash, password)
     profile = None if matches else _ask_platform(platform, name, password)
-    failure: str | None = None
     with ctx.write() as session:
         user = session.get(User, name)
         if profile is not None:
             user = _cache_platform_user(session, profile, password)
-        if user is None or not user.active:
-            raise AuthError(BAD_CREDENTIALS)
-        if matches or profile is not None:
+        if user is not None and user.active and (matches or profile is not None):
             return _succeed(session, user, password)
-        failure = _record_failure(session, user, now)
-    # The failure count is committed before we tell the user.
-    if failure.startswith("Usuario bloqueado"):
-        raise AccountLocked(LOCK_MINUTES)
-    raise AuthError(failure)
+        if attempt is not None:
+            _record_failure(session, name, attempt)
+    # The failure count was committed before the password was judged.
+    raise _failure_error(attempt) if attempt is not None else AuthError(BAD_CREDENTIALS)
 
 
 def _succeed(session: Session, user: User, password: str) -> CurrentUser:

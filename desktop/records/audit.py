@@ -1,8 +1,20 @@
-"""Tamper-evident audit log: each row's hash covers its content and the previous row's hash."""
+"""Tamper-evident audit log (ARCHITECTURE §10): a hash chain, keyed and anchored.
+
+Each row's `hash` covers its content and the previous row's hash (the plain chain of older
+versions, still kept). From the row the key records on (`ChainKey.from_seq`), each row also
+carries `mac`: HMAC-SHA256, under a key held outside the database, over its id, its hash and the
+previous row's MAC. Recomputing the plain hashes after an edit no longer passes.
+
+Anchors catch rows cut off the end: the head (seq, MAC) is written to the setting HEAD_SETTING
+with every entry, and each push carries it to the platform, whose highest seq the window keeps
+in PLATFORM_HEAD_SETTING (sync/restore.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,13 +22,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from localdb.models import AuditEntry
+from desktop.records.audit_key import ChainKey, keys_of
+from localdb.models import AuditEntry, Setting
 from wire.canonical import canonical_json
 
 GENESIS_HASH = "0" * 64
+HEAD_SETTING = "audit.head"
+PLATFORM_HEAD_SETTING = "audit.platform_head"
 
 
-def _row_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: str,
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    mac: str
+
+
+UNREADABLE_HEAD = Head(1, "ilegible")
+
+def row_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: str,
               detail: dict[str, Any]) -> str:
     body = canonical_json(
         {"prev": prev_hash, "at": at.isoformat(), "actor": actor, "action": action,
@@ -25,39 +48,60 @@ def _row_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: str
     return hashlib.sha256(body).hexdigest()
 
 
+def row_mac(key: ChainKey, seq: int, row_hash: str, prev_link: str) -> str:
+    """prev_link: the previous row's MAC, or its plain hash where the keyed chain starts."""
+    body = canonical_json({"seq": seq, "hash": row_hash, "prev": prev_link})
+    return hmac.new(key.secret, body, hashlib.sha256).hexdigest()
+
+
 def append_audit(session: Session, actor: str, action: str, entity: str = "",
                  detail: dict[str, Any] | None = None) -> AuditEntry:
     """Append one entry inside the caller's transaction (which holds the write lock)."""
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
     prev = last.hash if last else GENESIS_HASH
+    seq = (last.id if last else 0) + 1
+    key = keys_of(session).load_or_create(seq)
     at = datetime.now().replace(microsecond=0)
     detail = detail or {}
-    entry = AuditEntry(at=at, actor=actor, action=action, entity=entity, detail=detail,
-                       prev_hash=prev, hash=_row_hash(prev, at, actor, action, entity, detail))
+    this_hash = row_hash(prev, at, actor, action, entity, detail)
+    link = last.mac if last is not None and last.mac else prev
+    entry = AuditEntry(id=seq, at=at, actor=actor, action=action, entity=entity, detail=detail,
+                       prev_hash=prev, hash=this_hash, mac=row_mac(key, seq, this_hash, link))
     session.add(entry)
     session.flush()
+    write_head(session, HEAD_SETTING, Head(seq, entry.mac or ""))
     return entry
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    checked: int
-    first_broken_id: int | None
-
-    @property
-    def ok(self) -> bool:
-        return self.first_broken_id is None
+def chain_head(session: Session) -> Head | None:
+    last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return Head(last.id, last.mac) if last is not None and last.mac else None
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk the chain in id order; name the first row whose links or content do not match."""
-    prev = GENESIS_HASH
-    checked = 0
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
-        expected = _row_hash(prev, entry.at, entry.actor, entry.action, entry.entity,
-                             entry.detail)
-        if entry.prev_hash != prev or entry.hash != expected:
-            return ChainReport(checked, entry.id)
-        prev = entry.hash
-        checked += 1
-    return ChainReport(checked, None)
+def read_head(session: Session, name: str) -> Head | None:
+    """The anchor saved under `name`; None when there is none. An unreadable value reads as
+    UNREADABLE_HEAD, which matches no row."""
+    row = session.get(Setting, name)
+    if row is None:
+        return None
+    try:
+        data = json.loads(row.value)
+        return Head(int(data["seq"]), str(data["mac"]))
+    except (ValueError, KeyError, TypeError):
+        return UNREADABLE_HEAD
+
+
+def write_head(session: Session, name: str, head: Head) -> None:
+    value = json.dumps({"seq": head.seq, "mac": head.mac})
+    row = session.get(Setting, name)
+    if row is None:
+        session.add(Setting(key=name, value=value))
+    else:
+        row.value = value
+
+
+def note_platform_head(session: Session, head: Head) -> None:
+    """Record the platform's anchor, keeping the highest seq ever recorded."""
+    known = read_head(session, PLATFORM_HEAD_SETTING)
+    if known is None or head.seq > known.seq:
+        write_head(session, PLATFORM_HEAD_SETTING, head)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop.capture.service import capture_expediente
 from desktop.context import open_context
-from desktop.records.audit import verify_chain
+from desktop.records.audit_verify import verify_chain
 from tests.demo_office import open_demo_office
 from tests.test_capture import OPERADOR, _request
 

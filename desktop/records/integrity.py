@@ -1,0 +1,95 @@
+"""Re-hash the expedientes captured at this window against their content_sha256 (ARCHITECTURE §10).
+
+The content is rebuilt from the stored columns the way desktop/capture/payload.py built it (the
+oficina and ventanilla from the folio, the anexos from the attachments table in insertion
+order), and must hash to the row's content_sha256, which must equal the sha256 the capture's
+audit entry ("expediente.capturado", under the keyed chain) recorded. An expediente whose total
+or answers were edited in SQLite is named by folio, whether or not its hash was recomputed.
+
+Records pulled from other windows have no capture entry here and keep no anexos locally: the
+platform holds their truth, and they are not judged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import literal_column, select
+from sqlalchemy.orm import Session
+
+from localdb.models import Attachment, AuditEntry, Expediente, SyncState
+from wire.canonical import payload_sha256
+from wire.payloads import ExpedienteContent
+
+CAPTURE_ACTION = "expediente.capturado"
+
+
+def _captured_here(session: Session) -> dict[str, tuple[str, str]]:
+    """uuid → (folio, content sha256), from the capture entries of the audit chain."""
+    found: dict[str, tuple[str, str]] = {}
+    for folio, detail in session.execute(select(AuditEntry.entity, AuditEntry.detail)
+                                         .where(AuditEntry.action == CAPTURE_ACTION)):
+        if isinstance(detail, dict) and "uuid" in detail:
+            found[str(detail["uuid"])] = (folio, str(detail.get("sha256", "")))
+    return found
+
+
+def _attachments(session: Session) -> dict[str, list[dict[str, Any]]]:
+    rows = session.scalars(select(Attachment).order_by(literal_column("attachments.rowid")))
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for a in rows:
+        found[a.expediente_uuid].append(
+            {"sha256": a.sha256, "filename": a.filename, "mime": a.mime, "size": a.size})
+    return found
+
+
+def _office_of(folio: str, state: SyncState) -> tuple[str, str]:
+    own = f"{state.oficina}-{state.ventanilla}-"
+    if folio.startswith(own):
+        return state.oficina, state.ventanilla
+    prefix = folio.rsplit("-", 2)[0]
+    oficina, _, ventanilla = prefix.partition("-")
+    return oficina, ventanilla
+
+
+def recomputed_sha256(row: Expediente, attachments: list[dict[str, Any]],
+                      state: SyncState) -> str | None:
+    """The content hash of the stored columns; None when they no longer form valid content."""
+    oficina, ventanilla = _office_of(row.folio, state)
+    content = {
+        "uuid": row.uuid, "folio": row.folio, "tramite_homoclave": row.tramite_homoclave,
+        "tramite_version": row.tramite_version, "answers": row.answers,
+        "requisitos": row.requisitos, "cobros": row.cobros,
+        "total": f"{Decimal(row.total_centavos) / 100:.2f}", "nombre": row.nombre,
+        "curp": row.curp, "rfc": row.rfc, "created_by": row.created_by,
+        "captured_at": row.captured_at, "origin_machine": row.origin_machine,
+        "oficina": oficina, "ventanilla": ventanilla, "attachments": attachments,
+    }
+    try:
+        return payload_sha256(ExpedienteContent.model_validate(content).model_dump(mode="json"))
+    except (ValidationError, ArithmeticError, TypeError, ValueError):
+        return None
+
+
+def altered_folios(session: Session) -> tuple[int, list[str]]:
+    """(expedientes checked, folios captured here whose stored content no longer matches the
+    hash the capture recorded, or whose row is gone), in capture order."""
+    captured = _captured_here(session)
+    attachments = _attachments(session)
+    state = session.get_one(SyncState, 1)
+    altered: list[str] = []
+    seen: set[str] = set()
+    for row in session.scalars(select(Expediente).order_by(Expediente.captured_at,
+                                                           Expediente.folio)).yield_per(1000):
+        if row.uuid not in captured:
+            continue  # pulled from another window: the platform holds its truth
+        seen.add(row.uuid)
+        recorded = captured[row.uuid][1]
+        recomputed = recomputed_sha256(row, attachments.get(row.uuid, []), state)
+        if recomputed != row.content_sha256 or row.content_sha256 != recorded:
+            altered.append(row.folio)
+    altered += [folio for uuid, (folio, _) in captured.items() if uuid not in seen]
+    return len(seen), altered
