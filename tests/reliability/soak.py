@@ -131,7 +131,9 @@ def table(size: Size, verdict: Verdict, soak: Soak, timing: dict[str, float]) ->
          + kills["syncer_crashed"]),
         ("faults injected", f"{sum(soak.proxy.fired.values())} ("
          + ", ".join(f"{k} {v}" for k, v in sorted(soak.proxy.fired.items())) + ")"),
-        ("rogue poison sent / rejected", f"{soak.rogue.sent} / {figures['rogue_rejected']}"),
+        ("rogue poison mutations sent / rejected",
+         f"{soak.rogue.sent} / {figures['rogue_rejected']}"),
+        ("rogue garbage bodies refused", soak.rogue.garbage_bodies),
         ("restore from copy (copied at / restored at)",
          f"{soak.chaos.restore.get('copied_at', '-')} / "
          f"{soak.chaos.restore.get('restored_at', '-')} records"),

@@ -22,6 +22,11 @@ PREFIXES = (b"POST /v1/sync/push", b"GET /v1/sync/pull", b"PUT /v1/attachments",
             b"HEAD /v1/attachments", b"GET /v1/sync/state", b"GET /v1/config")
 SYNCER_LIFETIME = 3600.0  # a syncer that is never killed still ends
 DRAIN_WAIT = 240.0  # seconds a window may take to push everything before its restore
+RESTORE_GAP = 5  # captures the window makes between its copy and the restore, at least
+
+
+def captures_in(window: Window) -> int:
+    return sum(1 for e in read_log(window.log_path) if e["k"] == "create")
 
 
 class FaultInjector:
@@ -69,8 +74,7 @@ class Chaos:
             window.start_syncer(self.seed(), SYNCER_LIFETIME)
 
     def captured(self) -> int:
-        return sum(sum(1 for e in read_log(w.log_path) if e["k"] == "create")
-                   for w in self.windows)
+        return sum(captures_in(w) for w in self.windows)
 
     def run(self, deadline: float) -> None:
         """Kill and restart until every capturer reached its quota and enough kills were made."""
@@ -132,14 +136,15 @@ class Chaos:
         window = self.windows[0]
         if self._copy is None and progress >= 0.2 and not window.capturer_finished():
             self._copy = self._take_copy(window)
-        elif self._copy is not None and "restored_at" not in self.restore and progress >= 0.5:
+        elif (self._copy is not None and "restored_at" not in self.restore and progress >= 0.5
+              and captures_in(window) >= self.restore["window_copied_at"] + RESTORE_GAP):
             self._restore_copy(window, self._copy)
 
     def _take_copy(self, window: Window) -> Path:
         window.stop_children()
         copy = window.data_dir.with_name(window.data_dir.name + "-copia")
         shutil.copytree(window.data_dir, copy)
-        self.restore["copied_at"] = self.captured()
+        self.restore.update(copied_at=self.captured(), window_copied_at=captures_in(window))
         window.start_capturer(self.seed())
         window.start_syncer(self.seed(), SYNCER_LIFETIME)
         return copy

@@ -34,7 +34,8 @@ class Rogue:
         self.rng = random.Random(seed)
         self.next_id = 1
         self._victims: list[dict[str, Any]] = []
-        self.sent = 0  # poison mutations and bodies that reached central's answer
+        self.sent = 0  # poison mutations central answered
+        self.garbage_bodies = 0  # pushes whose body was not JSON, answered with a 4xx
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True, name="rogue")
 
@@ -66,8 +67,8 @@ class Rogue:
         response = self.machine.http.post(
             self.machine.base_url + "/v1/sync/push", data=os.urandom(self.rng.randint(1, 2048)),
             headers={"Content-Type": "application/json"}, timeout=10)
-        if response.status_code < 500:
-            self.sent += 1
+        if 400 <= response.status_code < 500:
+            self.garbage_bodies += 1
 
     def _poison(self, mutation_id: int) -> dict[str, Any]:
         kind = self.rng.choice(["nan", "victim_folio", "victim_void", "victim_payment",
