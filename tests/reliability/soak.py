@@ -38,6 +38,7 @@ class Size:
     windows: int
     seed: int
     minutes: float
+    restore_capture: str = "after-sync"
 
 
 def _env_int(name: str, default: int) -> int:
@@ -52,9 +53,14 @@ def parse_size(argv: list[str] | None = None) -> tuple[Size, Path | None]:
     parser.add_argument("--seed", type=int, default=_env_int("SOAK_SEED", int(time.time())))
     parser.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES",
                                                                               "40")))
+    parser.add_argument("--restore-capture", choices=("after-sync", "immediately"),
+                        default=os.environ.get("SOAK_RESTORE_CAPTURE", "after-sync"),
+                        help="when the restored window captures again (immediately: the known "
+                             "folio gap of a copy that has not synced yet)")
     parser.add_argument("--dir", type=Path, default=None, help="keep the run's folders here")
     args = parser.parse_args(argv)
-    return Size(args.records, args.kills, args.windows, args.seed, args.minutes), args.dir
+    return Size(args.records, args.kills, args.windows, args.seed, args.minutes,
+                args.restore_capture), args.dir
 
 
 def drain(window: Window) -> int:
@@ -85,7 +91,8 @@ class Soak:
                         for i, q in enumerate(quotas)]
         self.rogue = Rogue(self.central.url, self.central.enroll_code(ROGUE_OFFICE, "V01"),
                            self.windows[0].log_path, self.rng.getrandbits(31))
-        self.chaos = Chaos(self.central, self.windows, self.rng, size.kills, size.records)
+        self.chaos = Chaos(self.central, self.windows, self.rng, size.kills, size.records,
+                           restore_capture=size.restore_capture)
         self.faults = FaultInjector(self.proxy, random.Random(self.rng.getrandbits(31)))
 
     def run(self) -> tuple[Verdict, dict[str, float]]:

@@ -61,6 +61,9 @@ class Chaos:
     rng: random.Random
     kills_wanted: int
     records_wanted: int
+    # "after-sync": the restored window captures once it has synced (as CAPTURE_REFUSED asks);
+    # "immediately": it captures at once, before its first sync (the known folio gap).
+    restore_capture: str = "after-sync"
     kills: Counter[str] = field(default_factory=Counter)
     restore: dict[str, float] = field(default_factory=dict)
     _copy: Path | None = None
@@ -158,8 +161,19 @@ class Chaos:
         shutil.rmtree(window.data_dir)
         shutil.copytree(copy, window.data_dir)
         self.restore.update(restored_at=self.captured(), drain_seconds=waited)
-        window.start_capturer(self.seed())
         window.start_syncer(self.seed(), SYNCER_LIFETIME)
+        if self.restore_capture == "after-sync":
+            self._wait_synced_once(window, last_success(window.data_dir))
+        window.start_capturer(self.seed())
+
+    def _wait_synced_once(self, window: Window, before: str | None) -> None:
+        started = time.monotonic()
+        while last_success(window.data_dir) == before:
+            if time.monotonic() - started > DRAIN_WAIT:
+                raise TimeoutError(f"restored {window.ventanilla} never synced")
+            if window.syncer is None or window.syncer.poll() is not None:
+                window.start_syncer(self.seed(), SYNCER_LIFETIME)
+            time.sleep(0.5)
 
     def _wait_drained(self, window: Window) -> float:
         started = time.monotonic()
@@ -170,6 +184,12 @@ class Chaos:
                 return time.monotonic() - started
             time.sleep(0.5)
         raise TimeoutError(f"{window.ventanilla} did not drain before its restore")
+
+
+def last_success(data_dir: Path) -> str | None:
+    with closing(sqlite3.connect(data_dir / "ventanilla.db", timeout=30)) as db:
+        row = db.execute("SELECT last_success_at FROM sync_state WHERE id = 1").fetchone()
+    return None if row is None else row[0]
 
 
 def local_backlog(data_dir: Path) -> int:
