@@ -120,22 +120,23 @@ def judge(central_db: Path, logs: list[Path], windows: list[Path], rogue_id: str
 def _records(verdict: Verdict, logged: dict[str, list[dict[str, Any]]],
              central: dict[str, CentralRow], locals_: list[LocalState]) -> None:
     creates = logged["create"]
-    verdict.fail("lost", [e["folio"] for e in creates if e["uuid"] not in central])
+    held = {u: s for state in locals_ for u, s in state.expedientes.items()}
+    lost = {e["uuid"]: e["folio"] for e in creates if e["uuid"] not in central}
+    lost.update({u: f"{u} (only in a window)" for u, s in held.items()
+                 if u not in central and u not in lost})
+    verdict.fail("lost", list(lost.values()))
     verdict.fail("changed", [e["folio"] for e in creates if e["uuid"] in central and (
-        central[e["uuid"]].sha, central[e["uuid"]].folio) != (e["sha"], e["folio"])])
+        central[e["uuid"]].sha, central[e["uuid"]].folio) != (e["sha"], e["folio"])]
+        + [f"{u} (window copy differs)" for u, s in held.items()
+           if u in central and central[u].sha != s])
     by_folio = {r.folio: r for r in central.values()}
     verdict.fail("payments_missing", [e["folio"] for e in logged["pay"]
                                       if not getattr(by_folio.get(e["folio"]), "paid", False)])
     verdict.fail("voids_missing", [e["folio"] for e in logged["void"] if getattr(
         by_folio.get(e["folio"]), "status", "") != "anulado"])
     names = Counter(r.nombre for r in central.values())
-    held = {u: s for state in locals_ for u, s in state.expedientes.items()}
     unheld = [f"{r.folio} only on central" for u, r in central.items() if u not in held]
-    local_lost = [f"{u} local only" for u, s in held.items()
-                  if u not in central or central[u].sha != s]
     verdict.fail("duplicated", [n for n, c in names.items() for _ in range(c - 1)] + unheld)
-    verdict.failures["lost"] += len(local_lost)
-    verdict.examples["lost"] += local_lost[:5]
 
 
 def _stuck(verdict: Verdict, locals_: list[LocalState], mutations: list[Any],
