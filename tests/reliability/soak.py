@@ -52,7 +52,7 @@ def parse_size(argv: list[str] | None = None) -> tuple[Size, Path | None]:
     parser.add_argument("--windows", type=int, default=_env_int("SOAK_WINDOWS", 3))
     parser.add_argument("--seed", type=int, default=_env_int("SOAK_SEED", int(time.time())))
     parser.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES",
-                                                                              "40")))
+                                                                              "90")))
     parser.add_argument("--restore-capture", choices=("after-sync", "immediately"),
                         default=os.environ.get("SOAK_RESTORE_CAPTURE", "after-sync"),
                         help="when the restored window captures again (immediately: the known "
@@ -117,7 +117,7 @@ class Soak:
 
     def close(self) -> None:
         for window in self.windows:
-            window.stop_children()
+            window.close()
         self.proxy.close()
         self.central.stop()
 

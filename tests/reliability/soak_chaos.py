@@ -22,6 +22,7 @@ PREFIXES = (b"POST /v1/sync/push", b"GET /v1/sync/pull", b"PUT /v1/attachments",
             b"HEAD /v1/attachments", b"GET /v1/sync/state", b"GET /v1/config")
 SYNCER_LIFETIME = 3600.0  # a syncer that is never killed still ends
 DRAIN_WAIT = 240.0  # seconds a window may take to push everything before its restore
+TICK = 0.25  # seconds between looks at the children
 RESTORE_GAP = 5  # captures the window makes between its copy and the restore, at least
 
 
@@ -82,25 +83,28 @@ class Chaos:
     def run(self, deadline: float) -> None:
         """Kill and restart until every capturer reached its quota and enough kills were made."""
         started = time.monotonic()
+        next_kill = started + self.rng.uniform(0.5, 2.0)
         while time.monotonic() < deadline:
             captures_done = all(w.capturer_finished() for w in self.windows)
             if captures_done and sum(self.kills.values()) >= self.kills_wanted:
                 return
             self._revive_crashed()
-            time.sleep(self._pause(started, captures_done))
             self._maybe_restore()
-            self._kill_one(captures_done)
+            if time.monotonic() >= next_kill:
+                self._kill_one(captures_done)
+                next_kill = time.monotonic() + self._pause(started, captures_done)
+            time.sleep(TICK)
         raise TimeoutError("the soak did not finish its captures and kills in time")
 
     def _pause(self, started: float, captures_done: bool) -> float:
-        """Spread the kills wanted over the captures still to come, at the pace seen so far."""
+        """Spread the kills still wanted over the captures still to come, at the pace so far."""
         left = self.kills_wanted - sum(self.kills.values())
-        if captures_done or left <= 0:
-            return self.rng.uniform(0.2, 0.8) if left > 0 else 1.0
-        done = max(1, self.captured())
+        done = self.captured()
+        if captures_done or left <= 0 or done < 10:
+            return self.rng.uniform(0.2, 1.0) if left > 0 else 1.0
         rate = done / max(1.0, time.monotonic() - started)
         expected = (self.records_wanted - done) / rate
-        return self.rng.uniform(0.2, 2 * min(15.0, max(0.4, expected / left)))
+        return self.rng.uniform(0.2, 2 * min(15.0, max(0.5, expected / left)))
 
     def _kill_one(self, captures_done: bool) -> None:
         kinds = ["syncer", "central"] + ([] if captures_done else ["capturer", "capturer"])
@@ -135,8 +139,8 @@ class Chaos:
                 window.start_syncer(self.seed(), SYNCER_LIFETIME)
 
     def _maybe_restore(self) -> None:
-        progress = self.captured() / self.records_wanted
         window = self.windows[0]
+        progress = captures_in(window) / window.quota
         if self._copy is None and progress >= 0.2 and not window.capturer_finished():
             self._copy = self._take_copy(window)
         elif (self._copy is not None and "restored_at" not in self.restore and progress >= 0.5

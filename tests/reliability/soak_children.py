@@ -122,7 +122,7 @@ def sync(data_dir: Path, max_seconds: float, seed: int) -> int:
     deadline = time.monotonic() + max_seconds
     while time.monotonic() < deadline:
         engine.run_once(force=True)
-        time.sleep(rng.uniform(0.3, 1.5))  # busier than the 60 s scheduler, not a spin
+        time.sleep(rng.uniform(1.0, 3.0))  # busier than the 60 s scheduler, not a spin
     return 0
 
 

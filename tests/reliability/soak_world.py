@@ -84,6 +84,7 @@ class CentralProcess:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
                 kill9(self.proc)
+        self._log.close()
 
     def enroll_code(self, office: str, ventanilla: str) -> str:
         db = Database(self.db_url)
@@ -133,6 +134,12 @@ class Window:
     def stop_children(self) -> None:
         kill9(self.capturer)
         kill9(self.syncer)
+
+    def close(self) -> None:
+        self.stop_children()
+        if self._out is not None:
+            self._out.close()
+            self._out = None
 
 
 def enroll_window(central: CentralProcess, proxy: FaultProxy, folder: Path, ventanilla: str,
