@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_STAMP := .deps/.apt-installed
 
-.PHONY: run test test-slow bench bench-smoke lint typecheck check screenshots deps postgres clean
+.PHONY: run test test-slow reliability bench bench-smoke lint typecheck check screenshots deps postgres clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: deps
 test-slow: deps
 	bash scripts/postgres.sh start
 	VENTANILLA_REQUIRE_PG=1 $(BIN)/python -m pytest -m "slow" $(PYTEST_ARGS)
+
+# The full reliability soak (issue 13): >= 10,000 records, >= 100 kills -9, faults, a rogue
+# machine, a restore from a copy. Reduced size in CI: tests/reliability/test_soak.py (slow).
+# SOAK_RECORDS, SOAK_KILLS, SOAK_WINDOWS, SOAK_SEED, SOAK_MINUTES change the size.
+reliability: deps
+	nice -n 10 $(BIN)/python -m tests.reliability.soak $(SOAK_ARGS)
 
 bench: deps
 	bash scripts/postgres.sh start

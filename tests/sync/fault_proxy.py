@@ -7,16 +7,22 @@ b"POST /v1/sync/push"), optionally after letting some matching ones through:
   reset_mid_body  half of the response's first chunk arrives, then a TCP reset
   middlebox       the request never reaches the server: a captive portal or proxy answers
                   "200 OK" with an HTML page instead
-Latency (seconds per forwarded chunk) applies to every connection.
+  garbage         the server commits; random bytes come back instead of its answer
+  truncation      the server commits; half of its answer arrives, then a clean close (FIN)
+  stall           the server commits; its answer is held `stall_seconds` (past the client's
+                  read timeout), then the connection is reset
+Latency (seconds per forwarded chunk) applies to every connection. `fired` counts faults by kind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import struct
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -55,7 +61,10 @@ class _Link:
 
     def close(self) -> None:
         self.closed.set()
-        if not self.answered:
+        if self.answered:
+            with contextlib.suppress(OSError):
+                self.client.close()
+        else:
             _hard_close(self.client)
         _hard_close(self.server)
 
@@ -79,7 +88,9 @@ class FaultProxy:
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self.latency = 0.0
+        self.stall_seconds = 5.0
         self.faults_fired = 0
+        self.fired: Counter[str] = Counter()
         self._armed: _Armed | None = None
         self._lock = threading.Lock()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -147,6 +158,26 @@ class FaultProxy:
                 self._armed = None
             return armed.fault
 
+    def _count(self, fault: str) -> None:
+        with self._lock:
+            self.faults_fired += 1
+            self.fired[fault] += 1
+
+    def _spoil_answer(self, link: _Link, chunk: bytes) -> None:
+        """What the client gets instead of the server's answer (whose first chunk is `chunk`)."""
+        with contextlib.suppress(OSError):
+            if link.fault in ("reset_mid_body", "truncation"):
+                link.client.sendall(chunk[: max(1, len(chunk) // 2)])
+                link.answered = link.fault == "truncation"  # FIN instead of RST
+                if link.answered:
+                    link.client.shutdown(socket.SHUT_WR)
+            elif link.fault == "garbage":
+                link.client.sendall(os.urandom(max(16, len(chunk))))
+                link.answered = True
+                link.client.shutdown(socket.SHUT_WR)
+            elif link.fault == "stall":
+                link.closed.wait(self.stall_seconds)
+
     def _upstream(self, link: _Link) -> None:
         while not link.closed.is_set():
             try:
@@ -159,7 +190,7 @@ class FaultProxy:
                 self.request_lines.append(chunk.split(b"\r\n", 1)[0])
             fault = self._take_fault(chunk)
             if fault == "middlebox":
-                self.faults_fired += 1
+                self._count(fault)
                 link.answer_and_close(MIDDLEBOX_ANSWER)
                 return
             if fault:
@@ -180,10 +211,8 @@ class FaultProxy:
             if not chunk:
                 break
             if link.fault is not None:
-                self.faults_fired += 1
-                if link.fault == "reset_mid_body":
-                    with contextlib.suppress(OSError):
-                        link.client.sendall(chunk[: max(1, len(chunk) // 2)])
+                self._count(link.fault)
+                self._spoil_answer(link, chunk)
                 break
             time.sleep(self.latency)
             try:
