@@ -39,7 +39,8 @@ def test_each_role_cancels_with_its_password_or_is_refused(demo_ctx: AppContext,
     folio = _folio(demo_ctx)
     user, password = USERS[role]
     if role == Role.OPERADOR:
-        with pytest.raises(PermissionDenied, match="Operador no tiene permiso para cancelar folios"):
+        with pytest.raises(PermissionDenied,
+                           match="Operador no tiene permiso para cancelar folios"):
             cancel_with_password(demo_ctx, user, folio, REASON, password)
         assert _status(demo_ctx, folio) == "capturado"
         return

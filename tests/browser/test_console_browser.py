@@ -10,7 +10,6 @@ import json
 
 import pytest
 import requests
-from desktop.access.auth import login
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from central import users
 from central.bundles import latest_version
 from central.models import User as CentralUser
 from central.models import utc_now
+from desktop.access.auth import login
 from desktop.bundles.apply import current_bundle
 from localdb.models import Expediente
 from sync.engine import SyncEngine
