@@ -26,10 +26,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from central import admin, users
 from central.db import Database
-from desktop.context import AppContext, open_context
+from desktop.context import AppContext
 from sync.enroll import enroll
 from tests.central.console_client import PASSWORD, PEOPLE
 from tests.central.serve_process import ServeProcess
+from tests.demo_office import open_demo_office
 from tests.sync.central_server import publish_bundle
 from tests.sync.machines import ADMIN
 
@@ -105,7 +106,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         users.create_user(db, users.NewUser(username, role, _name(username), PASSWORD, office,
                                             dependencia))
     server = ServeProcess(db_url).wait_ready()
-    window = open_context(folder / "ventanilla")
+    window = open_demo_office(folder / "ventanilla")
     try:
         enroll(window, ADMIN, server.url, admin.create_enroll_code(db, "HMO", "V01"))
         yield Platform(server.url, db, window)

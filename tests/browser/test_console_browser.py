@@ -34,7 +34,7 @@ def captured_and_synced(platform: Platform, prefix: str) -> str:
     """An expediente of Tesorería (HMO-TM-001) captured at the window and pushed: its folio."""
     [uuid] = capture_many(platform.window, 1, prefix=prefix)
     assert SyncEngine(platform.window).run_once(force=True).ok
-    with platform.window.session() as session:
+    with platform.window.write() as session:
         return session.get_one(Expediente, uuid).folio
 
 
@@ -63,7 +63,7 @@ def test_dependencia_resolves_an_expediente_and_the_window_receives_it(
 
     report = SyncEngine(platform.window).run_once(force=True)
     assert report.ok and report.pulled >= 1
-    with platform.window.session() as session:
+    with platform.window.write() as session:
         row = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
         assert (row.status, row.official_folio, row.status_note) == (
             "resuelto", "TES-2026-0101", "Constancia emitida")
@@ -108,7 +108,7 @@ def test_admin_publishes_a_catalogo_and_the_window_applies_it(
     browser.screenshot("configuracion")
 
     assert SyncEngine(platform.window).run_once(force=True).ok
-    with platform.window.session() as session:
+    with platform.window.write() as session:
         assert current_bundle(session).version == version
 
 
