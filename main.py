@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("code")
     p.add_argument("--user", default="admin")
+    p = sub.add_parser("password", help="cambia la contraseña de un usuario de la plataforma "
+                       "(con conexión)")
+    p.add_argument("--user", required=True)
     p = sub.add_parser("sync", help="sincroniza con la plataforma central")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", default=True)
@@ -143,6 +146,12 @@ def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
     return sync_watch_command(ctx) if args.watch else sync_once_command(ctx)
 
 
+def cmd_password(ctx: AppContext, args: argparse.Namespace) -> int:
+    from sync.password_command import password_command
+
+    return password_command(ctx, args.user)
+
+
 NO_SCREEN = (
     "No hay una pantalla gráfica en esta sesión (DISPLAY y WAYLAND_DISPLAY vacíos), así que la "
     "ventana no puede abrirse.\nEn un servidor sin pantalla: `xvfb-run -a make run`, o "
@@ -174,7 +183,8 @@ HANDLERS: dict[str | None, Handler] = {
     "init": cmd_init, "import-config": cli.cmd_import_config, "capture": cli.cmd_capture,
     "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
-    "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, None: cmd_gui,
+    "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, "password": cmd_password,
+    None: cmd_gui,
 }
 
 

@@ -1,4 +1,5 @@
-"""POST /v1/enroll (one-time code → machine token) and POST /v1/auth/login (user profile)."""
+"""POST /v1/enroll (one-time code → machine token), POST /v1/auth/login (user profile) and
+POST /v1/auth/password (a window user replaces their password, e.g. after a reset)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select, update
 
 from central.db import Database
-from central.logins import BAD_LOGIN, check_login
+from central.logins import BAD_LOGIN, Attempt, check_login
 from central.machine_auth import MachineIdentity, current_machine, database, unauthorized
 from central.models import EnrollCode, Machine, Office, Platform, utc_now
 from central.sanitize import clean
@@ -19,8 +20,14 @@ from central.security import (
     new_machine_token,
     sha256_hex,
 )
-from central.users import may_open_window
-from wire.protocol import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse
+from central.users import UserError, change_own_password, may_open_window
+from wire.protocol import (
+    EnrollRequest,
+    EnrollResponse,
+    LoginRequest,
+    LoginResponse,
+    PasswordChangeRequest,
+)
 
 router = APIRouter()
 
@@ -71,7 +78,29 @@ def login(
 ) -> LoginResponse:
     """A user of another office, or of a console-only role, hears the same answer as a wrong
     password: the window learns nothing about users it may not open for."""
-    attempt = check_login(db, body.username, body.password,
+    attempt = _window_login(db, machine, body.username, body.password)
+    return _profile(attempt, attempt.must_change_password)
+
+
+@router.post("/v1/auth/password", response_model=LoginResponse)
+def change_password(
+    body: PasswordChangeRequest,
+    machine: Annotated[MachineIdentity, Depends(current_machine)],
+    db: Annotated[Database, Depends(database)],
+) -> LoginResponse:
+    """The current password is judged as a login at this window (same lockout, same answer for
+    a user of another office); the new one follows `change_own_password`'s rules (422)."""
+    attempt = _window_login(db, machine, body.username, body.password)
+    try:
+        change_own_password(db, attempt.username, body.new_password)
+    except UserError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return _profile(attempt, False)
+
+
+def _window_login(db: Database, machine: MachineIdentity, username: str,
+                  password: str) -> Attempt:
+    attempt = check_login(db, username, password,
                           lambda user: may_open_window(user.role, user.office, machine.office))
     if attempt is None:
         raise HTTPException(401, BAD_LOGIN)
@@ -79,6 +108,12 @@ def login(
         session.execute(
             update(Machine).where(Machine.id == machine.id).values(last_seen=utc_now())
         )
+    return attempt
+
+
+def _profile(attempt: Attempt, must_change_password: bool) -> LoginResponse:
     return LoginResponse(
-        username=attempt.username, full_name=attempt.full_name, role=attempt.role  # type: ignore[arg-type]
+        username=attempt.username, full_name=attempt.full_name,
+        role=attempt.role,  # type: ignore[arg-type]
+        must_change_password=must_change_password,
     )

@@ -7,7 +7,10 @@ One service for `python -m central user …` and the console's Usuarios page. Th
   (platform-wide: any office's window);
 - console roles (`dependencia`, `auditor`) never open a window and belong to no office; a
   `dependencia` user names the dependencia (catálogo clave) whose expedientes they work;
-- a reset password must be changed at the next console login (`must_change_password`).
+- a reset password must be changed at the next login, at the console or at a window
+  (`must_change_password`);
+- every change (create, deactivate, reactivate, reset, own password, role, office) reaches the
+  windows of the user's offices by pull in the same transaction (`central.user_changes`).
 
 Errors are `UserError`, in Spanish, shown as they are by the CLI (exit 2) and the console.
 """
@@ -24,8 +27,8 @@ from central.db import Database
 from central.logins import is_locked
 from central.models import ConsoleSession, Office, User
 from central.security import hash_password
+from central.user_changes import WINDOW_ROLES, offices_reached, publish_user_change
 
-WINDOW_ROLES = ("operador", "supervisor", "admin")
 CONSOLE_ROLES = ("dependencia", "auditor")
 ROLES = WINDOW_ROLES + CONSOLE_ROLES
 OFFICE_ROLES = ("operador", "supervisor")  # always belong to one office
@@ -87,7 +90,7 @@ def create_user(db: Database, new: NewUser) -> UserRow:
                     dependencia=new.dependencia if new.role == "dependencia" else None,
                     must_change_password=False)
         session.add(user)
-        session.flush()
+        publish_user_change(session, user, set())
         return _row(user)
 
 
@@ -97,6 +100,7 @@ def deactivate(db: Database, username: str) -> UserRow:
         user = _get(session, username)
         user.active = False
         _end_sessions(session, username)
+        publish_user_change(session, user, set())
         return _row(user)
 
 
@@ -104,11 +108,13 @@ def reactivate(db: Database, username: str) -> UserRow:
     with db.write() as session:
         user = _get(session, username)
         user.active, user.failed_logins, user.locked_until = True, 0, None
+        publish_user_change(session, user, set())
         return _row(user)
 
 
 def reset_password(db: Database, username: str, password: str) -> UserRow:
-    """A temporary password, to be changed at the next console login; unlocks the user."""
+    """A temporary password, to be changed at the next login; unlocks the user. Windows drop the
+    hash they cached, so the old password stops working there even offline."""
     _check_password(password)
     with db.write() as session:
         user = _get(session, username)
@@ -116,21 +122,25 @@ def reset_password(db: Database, username: str, password: str) -> UserRow:
         user.must_change_password = True
         user.failed_logins, user.locked_until = 0, None
         _end_sessions(session, username)
+        publish_user_change(session, user, set(), password_reset=True)
         return _row(user)
 
 
 def change_own_password(db: Database, username: str, password: str) -> None:
-    """The user's own new password (the console's «Cambiar contraseña»)."""
+    """The user's own new password (the console's «Cambiar contraseña», POST /v1/auth/password).
+    Windows drop the hash they cached of the old one."""
     _check_password(password)
     with db.write() as session:
         user = _get(session, username)
         user.password_hash = hash_password(password)
         user.must_change_password = False
+        publish_user_change(session, user, set(), password_reset=True)
 
 
 def set_role(db: Database, username: str, role: str, dependencia: str | None = None) -> UserRow:
     with db.write() as session:
         user = _get(session, username)
+        before = offices_reached(session, user.role, user.office)
         office = user.office if role in WINDOW_ROLES else None
         if role in OFFICE_ROLES and office is None:
             office = _default_office(session, role)
@@ -138,6 +148,7 @@ def set_role(db: Database, username: str, role: str, dependencia: str | None = N
         user.role, user.office = role, office
         user.dependencia = dependencia if role == "dependencia" else None
         _end_sessions(session, username)  # the new role applies from the next login
+        publish_user_change(session, user, before)
         return _row(user)
 
 
@@ -146,7 +157,9 @@ def set_office(db: Database, username: str, office: str | None) -> UserRow:
     with db.write() as session:
         user = _get(session, username)
         _check_placement(session, user.role, office or None, user.dependencia)
+        before = offices_reached(session, user.role, user.office)
         user.office = office or None
+        publish_user_change(session, user, before)
         return _row(user)
 
 

@@ -33,6 +33,16 @@ class AccountLocked(AuthError):
         self.minutes_left = minutes_left
 
 
+class MustChangePassword(AuthError):
+    """The platform reset this user's password: a new one is needed before anything else."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Su contraseña fue restablecida: debe cambiarla antes de entrar (con conexión a la "
+            "plataforma)."
+        )
+
+
 class PermissionDenied(VentanillaError):
     pass
 

@@ -6,7 +6,8 @@ its reason, the cursor moves on, and every run retries what was set aside before
 
 Status, official folios and notes belong to the platform: we take them as given. Records of other
 windows of the office are inserted once (the answers of an expediente never change locally), and
-so are their payments: an expediente paid here first keeps its own.
+so are their payments: an expediente paid here first keeps its own. A platform user's change
+updates the copy this window caches (sync.user_changes).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from sync.set_aside import (
     set_aside,
     try_apply,
 )
-from wire.payloads import ExpedientePayload, PaymentPayload, StatusChange
+from sync.user_changes import apply_user_change
+from wire.payloads import ExpedientePayload, PaymentPayload, StatusChange, UserChange
 from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse
 from wire.validation import spanish_summary
 
@@ -141,6 +143,14 @@ def _apply_record(session: Session, change: Change) -> None:
     session.flush()
 
 
+def _apply_user(session: Session, change: Change) -> None:
+    try:
+        data = UserChange.model_validate(change.data)
+    except ValidationError as exc:
+        raise UnusableChange(change, spanish_summary(exc)) from exc
+    apply_user_change(session, data)
+
+
 def apply_change(session: Session, change: Change) -> None:
     if change.kind == "expediente.status":
         _apply_status(session, change)
@@ -148,6 +158,8 @@ def apply_change(session: Session, change: Change) -> None:
         _apply_payment(session, change)
     elif change.kind == "expediente.record":
         _apply_record(session, change)
+    elif change.kind == "user.changed":
+        _apply_user(session, change)
     else:
         log.warning("change %s of unknown kind %r skipped (newer platform?)",
                     change.version, change.kind)

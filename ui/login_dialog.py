@@ -1,6 +1,7 @@
 """Offline login: user and password checked against the local store; lockout shows the minutes
 left. In demo mode the dialog says so and lists the demo users; a `notice` (e.g. "equipo
-enrolado") is shown above the fields.
+enrolado") is shown above the fields. A platform user whose password was reset is asked, in the
+same dialog, for a new one (twice), which is changed on the platform before they enter.
 
 Signals:
     logged_in(object): the CurrentUser, after the password was accepted.
@@ -22,8 +23,9 @@ from PySide6.QtWidgets import (
 from desktop.access.auth import login
 from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.errors import AuthError
+from desktop.errors import AuthError, MustChangePassword, VentanillaError
 from desktop.office import OfficeInfo
+from sync.platform_login import change_password
 from ui.error_dialog import refusal_text
 from ui.layout_parts import message_label
 from ui.tasks import Lane, TaskRunner
@@ -51,6 +53,11 @@ class LoginDialog(QDialog):
         self.password.setObjectName("loginPassword")
         self.password.setPlaceholderText("Contraseña")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password = self._password_field("loginNewPassword", "Nueva contraseña")
+        self.confirm_password = self._password_field("loginConfirmPassword",
+                                                     "Confirme la nueva contraseña")
+        self._temporary: str | None = None  # the reset password, once the platform asked
+        self._attempted = ""
         self.message = message_label("loginError")
         self.button = QPushButton("Entrar")
         self.button.setObjectName("loginButton")
@@ -60,7 +67,18 @@ class LoginDialog(QDialog):
         self.button.clicked.connect(self.try_login)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.try_login)
+        self.new_password.returnPressed.connect(self.confirm_password.setFocus)
+        self.confirm_password.returnPressed.connect(self.try_login)
         self._build(office, notice)
+
+    @staticmethod
+    def _password_field(name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.hide()
+        return edit
 
     def _build(self, office: OfficeInfo, notice: str) -> None:
         header = QFrame()
@@ -93,6 +111,8 @@ class LoginDialog(QDialog):
             form.addWidget(label)
             form.addWidget(edit)
             form.addSpacing(4)
+        form.addWidget(self.new_password)
+        form.addWidget(self.confirm_password)
         form.addWidget(self.message)
         form.addSpacing(8)
         form.addWidget(self.button)
@@ -115,13 +135,45 @@ class LoginDialog(QDialog):
         username, password = self.username.text().strip(), self.password.text()
         if not self.button.isEnabled():
             return
+        if self._temporary is not None:
+            self._change_password(username)
+            return
         if not username or not password:
             self._show_message("Escriba su usuario y su contraseña.")
             return
         self.button.setEnabled(False)
         self.button.setText("Verificando…")
+        self._attempted = password
         self._runner.run(Lane.SLOW, lambda: login(self._ctx, username, password), self._accepted,
                          self._refused, owner=self)
+
+    def _change_password(self, username: str) -> None:
+        current, new = self._temporary or "", self.new_password.text()
+        if not new:
+            self._show_message("Escriba la nueva contraseña y su confirmación.")
+            return
+        if new != self.confirm_password.text():
+            self._show_message("La nueva contraseña y su confirmación no coinciden.")
+            return
+        self.button.setEnabled(False)
+        self.button.setText("Cambiando…")
+
+        def change_then_enter() -> CurrentUser:
+            change_password(self._ctx, username, current, new)
+            return login(self._ctx, username, new)
+
+        self._runner.run(Lane.SLOW, change_then_enter, self._accepted, self._refused, owner=self)
+
+    def _ask_new_password(self, exc: MustChangePassword) -> None:
+        self._temporary = self._attempted
+        self.username.setReadOnly(True)
+        self.password.setEnabled(False)
+        for edit in (self.new_password, self.confirm_password):
+            edit.show()
+        self.button.setEnabled(True)
+        self.button.setText("Cambiar contraseña y entrar")
+        self._show_message(f"{exc.message} Escriba la nueva dos veces.")
+        self.new_password.setFocus()
 
     def _accepted(self, user: CurrentUser) -> None:
         self.user = user
@@ -129,7 +181,17 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, MustChangePassword):
+            self._ask_new_password(exc)
+            return
         self.button.setEnabled(True)
+        if self._temporary is not None:  # the change was refused: say why, keep the step
+            self.button.setText("Cambiar contraseña y entrar")
+            self._show_message(refusal_text(self, exc, VentanillaError))
+            self.new_password.clear()
+            self.confirm_password.clear()
+            self.new_password.setFocus()
+            return
         self.button.setText("Entrar")
         self._show_message(refusal_text(self, exc, AuthError))
         self.password.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from uuid import NAMESPACE_URL, uuid5
 
 from pydantic import Field, StringConstraints
 
@@ -128,6 +129,28 @@ class StatusChange(Wire):
     changed_at: datetime | None = None
 
 
+class UserChange(Wire):
+    """user.changed (pulled): a platform user as they stand after an admin's change, sent to every
+    office where they could open a window before or after it. Never a password hash: a
+    `password_reset` (reset by an admin, or changed by the user) only voids the cached ones.
+
+    The window applies it to the user only if it already caches them (ARCHITECTURE §7, §11)."""
+
+    username: Username
+    full_name: str = Field(max_length=200)
+    role: str = Field(min_length=1, max_length=24)  # a console role never opens a window
+    office: str | None = Field(default=None, max_length=32)  # None: every office (an admin)
+    active: bool
+    password_reset: bool = False
+    changed_at: datetime  # the platform's clock, for the audit entry only
+
+
+def user_entity(username: str) -> str:
+    """The entity id of a user's changes: a UUID (the change log's id column) fixed by the name,
+    so a window keeps one user's changes in their order when one is set aside."""
+    return str(uuid5(NAMESPACE_URL, f"ventanilla:user:{username}"))
+
+
 MUTATION_PAYLOADS: dict[str, type[Wire]] = {
     "expediente.create": ExpedientePayload,
     "expediente.void": VoidPayload,
@@ -139,4 +162,5 @@ CHANGE_PAYLOADS: dict[str, type[Wire]] = {
     "expediente.status": StatusChange,
     "expediente.record": ExpedientePayload,
     "expediente.payment": PaymentPayload,
+    "user.changed": UserChange,
 }

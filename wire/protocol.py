@@ -21,8 +21,10 @@ MutationKind = Literal[
 ]
 
 # Change kinds the platform returns on pull; the model of each is wire.payloads.CHANGE_PAYLOADS.
-#  expediente.record and expediente.payment come from another window of the same office.
-ChangeKind = Literal["expediente.status", "expediente.record", "expediente.payment"]
+#  expediente.record and expediente.payment come from another window of the same office;
+#  user.changed from an admin's change to a platform user of the office.
+ChangeKind = Literal["expediente.status", "expediente.record", "expediente.payment",
+                     "user.changed"]
 
 ResultStatus = Literal["applied", "duplicate", "rejected"]
 # MutationResult.error of a "duplicate" whose sha256 differs from the one the platform recorded for
@@ -57,6 +59,17 @@ class LoginResponse(Wire):
     username: str
     full_name: str
     role: Literal["operador", "supervisor", "admin"]
+    # The password was reset: the window caches nothing and asks for a new one first
+    # (POST /v1/auth/password). Older platforms do not send it.
+    must_change_password: bool = False
+
+
+class PasswordChangeRequest(Wire):
+    """POST /v1/auth/password: a user of the window's office replaces their password."""
+
+    username: str
+    password: str  # the current one (the temporary one after a reset)
+    new_password: str
 
 
 class Mutation(Wire):

@@ -3,7 +3,10 @@
 Users the platform manages reach this machine through `PlatformCheck`, a callable the composition
 root builds from `sync/` (this layer does not import it): a user unknown here, or whose password
 changed on the platform, is checked online once and then cached as an argon2id hash, so the next
-login works offline.
+login works offline. A platform that says the password must be changed (it was reset) gets
+nothing cached: `MustChangePassword` is raised and the user changes it online first. Pull keeps
+the cached copies in step with the platform (`sync.user_changes`): a deactivated user is inactive
+here, a reset drops the cached hash (an empty `password_hash` never matches).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.context import AppContext
-from desktop.errors import AccountLocked, AuthError, VentanillaError
+from desktop.errors import AccountLocked, AuthError, MustChangePassword, VentanillaError
 from desktop.records.audit import append_audit
 from localdb.models import User
 from localdb.states import Role
@@ -36,6 +39,7 @@ class PlatformProfile:
     username: str
     full_name: str
     role: str
+    must_change_password: bool = False
 
 
 # (username, password) -> the platform's profile; None when the platform cannot be asked (offline,
@@ -138,6 +142,9 @@ def login(ctx: AppContext, username: str, password: str,
     attempt = _reserve_attempt(ctx, name, now)
     matches = attempt is not None and _password_matches(attempt.password_hash, password)
     profile = None if matches else _ask_platform(platform, name, password)
+    if profile is not None and profile.must_change_password:
+        _clear_attempts(ctx, name)  # the platform vouched for this (temporary) password
+        raise MustChangePassword()  # nothing cached: the temporary password opens nothing
     with ctx.write() as session:
         user = session.get(User, name)
         if profile is not None:
@@ -148,6 +155,13 @@ def login(ctx: AppContext, username: str, password: str,
             _record_failure(session, name, attempt)
     # The failure count was committed before the password was judged.
     raise _failure_error(attempt) if attempt is not None else AuthError(BAD_CREDENTIALS)
+
+
+def _clear_attempts(ctx: AppContext, name: str) -> None:
+    with ctx.write() as session:
+        user = session.get(User, name)
+        if user is not None:
+            user.failed_attempts, user.locked_until = 0, None
 
 
 def _succeed(session: Session, user: User, password: str) -> CurrentUser:

@@ -82,7 +82,8 @@ def test_login_checks_password_and_machine_token(central_server: CentralServer) 
                               headers={"Authorization": "Bearer nope"}, timeout=10)
 
     assert ok.status_code == 200
-    assert ok.json() == {"username": "lucia", "full_name": "Lucía Ramos", "role": "supervisor"}
+    assert ok.json() == {"username": "lucia", "full_name": "Lucía Ramos", "role": "supervisor",
+                         "must_change_password": False}
     assert [r.status_code for r in (wrong, nobody, no_token, bad_token)] == [401] * 4
     assert wrong.json()["detail"] == "Usuario o contraseña incorrectos."
 

@@ -81,3 +81,73 @@ def test_window_login_only_for_window_roles_of_its_office(central_server: Centra
     assert status(hmo, "jefa") == 401
     users.reactivate(db, "jefa")
     assert status(hmo, "jefa") == 200
+
+
+def _user_changes(machine: object) -> list[dict[str, object]]:
+    page = machine.pull().json()  # type: ignore[attr-defined]
+    return [c["data"] for c in page["changes"] if c["kind"] == "user.changed"]
+
+
+def test_every_user_change_reaches_the_offices_where_the_user_opens_windows(
+        central_server: CentralServer) -> None:
+    hmo = enroll(central_server, "HMO", "V01")
+    sur = enroll(central_server, "SUR", "V01")
+    db = central_server.db
+    users.create_user(db, users.NewUser("ana", "operador", "Ana Ruiz", GOOD, "HMO"))
+    users.create_user(db, users.NewUser("jefa", "admin", "Jefa", GOOD, None))
+    users.create_user(db, users.NewUser("teso", "dependencia", "Tesorería", GOOD, None, "TM"))
+    users.deactivate(db, "ana")
+    users.reactivate(db, "ana")
+    users.reset_password(db, "ana", "temporal-123")
+    users.set_role(db, "ana", "supervisor")
+    users.set_office(db, "ana", "SUR")  # HMO learns ana is no longer theirs
+    users.set_role(db, "jefa", "auditor")  # every office learns jefa opens no window now
+
+    def seen(machine: object) -> list[tuple[object, ...]]:
+        return [(d["username"], d["role"], d["office"], d["active"], d["password_reset"])
+                for d in _user_changes(machine)]
+
+    assert seen(hmo) == [
+        ("ana", "operador", "HMO", True, False), ("jefa", "admin", None, True, False),
+        ("ana", "operador", "HMO", False, False), ("ana", "operador", "HMO", True, False),
+        ("ana", "operador", "HMO", True, True), ("ana", "supervisor", "HMO", True, False),
+        ("ana", "supervisor", "SUR", True, False), ("jefa", "auditor", None, True, False)]
+    assert seen(sur) == [("jefa", "admin", None, True, False),
+                         ("ana", "supervisor", "SUR", True, False),
+                         ("jefa", "auditor", None, True, False)]
+    assert all("password" not in key or key == "password_reset"
+               for data in _user_changes(hmo) for key in data)
+
+
+def test_a_reset_user_changes_the_password_from_a_window(central_server: CentralServer) -> None:
+    hmo = enroll(central_server, "HMO", "V01")
+    sur = enroll(central_server, "SUR", "V01")
+    db = central_server.db
+    users.create_user(db, users.NewUser("ana", "operador", "Ana Ruiz", GOOD, "HMO"))
+    users.reset_password(db, "ana", "temporal-123")
+
+    def login(machine: object, password: str) -> tuple[int, object]:
+        answer = machine.post(  # type: ignore[attr-defined]
+            "/v1/auth/login", {"username": "ana", "password": password})
+        return answer.status_code, answer.json().get("must_change_password")
+
+    def change(machine: object, current: str, new: str) -> tuple[int, str | None]:
+        answer = machine.post(  # type: ignore[attr-defined]
+            "/v1/auth/password", {"username": "ana", "password": current, "new_password": new})
+        return answer.status_code, answer.json().get("detail")
+
+    assert login(hmo, "temporal-123") == (200, True)
+    refused = (401, "Usuario o contraseña incorrectos.")
+    assert change(sur, "temporal-123", "nueva-clave-1") == refused  # ana is not SUR's
+    assert change(hmo, "mala-clave", "nueva-clave-1") == refused
+    assert change(hmo, "temporal-123", "corta") == (
+        422, "La contraseña debe tener al menos 8 caracteres.")
+    assert change(hmo, "temporal-123", "nueva-clave-1") == (200, None)
+    assert login(hmo, "nueva-clave-1") == (200, False)
+    assert login(hmo, "temporal-123")[0] == 401
+    assert not users.get_user(db, "ana").must_change_password
+
+    for _ in range(5):  # the login's lockout guards the current password too
+        change(hmo, "mala-clave", "otra-clave-2")
+    assert change(hmo, "nueva-clave-1", "otra-clave-2")[0] == 401
+    assert users.get_user(db, "ana").locked
