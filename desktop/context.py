@@ -1,4 +1,9 @@
-"""AppContext: the open data folder, engine and session factory, built once by main.py."""
+"""AppContext: the open data folder, engine and session factory, built once by main.py.
+
+Opening a folder also unlocks it (ARCHITECTURE §10): the keys come from the CredentialStore, a
+plain store made before encryption is encrypted in place (after a copy aside), and so are plain
+anexos, before the engine opens the database with its key.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.access.credentials import CredentialStore
+from desktop.access.store_keys import StoreKeys, load_store_keys
+from desktop.capture.blob_upgrade import is_sealed, seal_plain_blobs
+from desktop.capture.blobs import BlobStore
 from desktop.paths import DB_FILENAME, ensure_data_dir
+from localdb.at_rest import encrypt_in_place, is_encrypted
 from localdb.engine import make_engine, make_session_factory, reader
 from localdb.migrate import upgrade_to_head
 
@@ -25,6 +35,7 @@ class AppContext:
     db_path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    keys: StoreKeys = field(repr=False)
     # Set by the composition root (main.py) from sync/: how a login asks the platform about a
     # user this store cannot vouch for. None: logins are local only (tests, scripts).
     platform_login: Callable[[AppContext], PlatformCheck | None] | None = None
@@ -36,6 +47,11 @@ class AppContext:
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The anexos, sealed with the folder's blob key: read them with `read_blob`."""
+        return BlobStore(self.blob_dir, self.keys.blobs)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -64,6 +80,20 @@ def open_context(data_dir: Path) -> AppContext:
     """
     ensure_data_dir(data_dir)
     db_path = data_dir / DB_FILENAME
-    engine = make_engine(db_path)
-    upgrade_to_head(engine, db_path)
-    return AppContext(data_dir, db_path, engine, make_session_factory(engine))
+    keys = unlock(data_dir, db_path)
+    engine = make_engine(db_path, keys.database)
+    upgrade_to_head(engine, db_path, keys.database)
+    return AppContext(data_dir, db_path, engine, make_session_factory(engine), keys)
+
+
+def unlock(data_dir: Path, db_path: Path) -> StoreKeys:
+    """The folder's keys; whatever is still plain (a store from before encryption, its copies
+    aside, its anexos) is encrypted with them first."""
+    blobs_dir = data_dir / "blobs"
+    keys = load_store_keys(CredentialStore(data_dir), database_encrypted=is_encrypted(db_path),
+                           blobs_encrypted=is_sealed(blobs_dir))
+    encrypt_in_place(db_path, keys.database)
+    store = BlobStore(blobs_dir, keys.blobs)
+    if not is_sealed(blobs_dir):
+        seal_plain_blobs(store)
+    return keys

@@ -19,7 +19,7 @@ from localdb.models import Setting
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = open_context(tmp_path / "datos", bootstrap_demo=False)
+    context = open_context(tmp_path / "datos")
     with context.write() as session:
         session.add(Setting(key="impresora", value="antes"))
     yield context
