@@ -38,15 +38,23 @@ def is_encrypted(db_path: Path) -> bool:
     return db_path.is_file() and db_path.stat().st_size > 0 and not is_plain_sqlite(db_path)
 
 
-def _row_counts(conn: Any, schema: str) -> dict[str, int]:
-    names = [row[0] for row in conn.execute(
-        f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")]
-    return {name: conn.execute(f'SELECT count(*) FROM {schema}."{name}"').fetchone()[0]
-            for name in names}
+def _contents(db_path: Path, key: bytes | None) -> dict[str, Any]:
+    """Every schema object's definition and every table's row count: what must come over."""
+    conn = connect(db_path, key)
+    try:
+        objects = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        tables = [name for kind, name, _ in objects if kind == "table"]
+        counts = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                  for name in tables}
+        return {"schema": objects, "rows": counts,
+                "user_version": conn.execute("PRAGMA user_version").fetchone()[0]}
+    finally:
+        conn.close()
 
 
 def _export(db_path: Path, target: Path, key: bytes) -> None:
-    """Write the plain store into `target`, encrypted, and check that every table came over."""
+    """Write the plain store into `target`, encrypted, and check, by opening `target` with the
+    key, that every object and every row came over."""
     conn = connect(db_path, None)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -56,12 +64,12 @@ def _export(db_path: Path, target: Path, key: bytes) -> None:
         conn.execute("SELECT sqlcipher_export('encrypted')")
         version = conn.execute("PRAGMA main.user_version").fetchone()[0]
         conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
-        plain, encrypted = _row_counts(conn, "main"), _row_counts(conn, "encrypted")
         conn.execute("DETACH DATABASE encrypted")
     finally:
         conn.close()
+    plain, encrypted = _contents(db_path, None), _contents(target, key)
     if plain != encrypted:
-        raise EncryptionCheckFailed(f"row counts differ after export: {plain} != {encrypted}")
+        raise EncryptionCheckFailed(f"the encrypted copy differs: {plain} != {encrypted}")
 
 
 def _fsync(path: Path) -> None:
