@@ -126,4 +126,5 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "config_version": state.config_version,
             "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
             "pending_mutations": pending, "copia_restaurada": restore_summary(session),
+            "credentials_warning": ctx.credentials_warning,
         }

@@ -36,6 +36,9 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     keys: StoreKeys = field(repr=False)
+    # The credential store's warning while its keys live in the 0600 file (no secure keyring):
+    # shown for as long as it holds, in the window's status bar and in `main.py status`.
+    credentials_warning: str | None = None
     # Set by the composition root (main.py) from sync/: how a login asks the platform about a
     # user this store cannot vouch for. None: logins are local only (tests, scripts).
     platform_login: Callable[[AppContext], PlatformCheck | None] | None = None
@@ -80,17 +83,19 @@ def open_context(data_dir: Path) -> AppContext:
     """
     ensure_data_dir(data_dir)
     db_path = data_dir / DB_FILENAME
-    keys = unlock(data_dir, db_path)
+    credentials = CredentialStore(data_dir)
+    keys = unlock(credentials, db_path)
     engine = make_engine(db_path, keys.database)
     upgrade_to_head(engine, db_path, keys.database)
-    return AppContext(data_dir, db_path, engine, make_session_factory(engine), keys)
+    return AppContext(data_dir, db_path, engine, make_session_factory(engine), keys,
+                      credentials.warning)
 
 
-def unlock(data_dir: Path, db_path: Path) -> StoreKeys:
+def unlock(credentials: CredentialStore, db_path: Path) -> StoreKeys:
     """The folder's keys; whatever is still plain (a store from before encryption, its copies
     aside, its anexos) is encrypted with them first."""
-    blobs_dir = data_dir / "blobs"
-    keys = load_store_keys(CredentialStore(data_dir), database_encrypted=is_encrypted(db_path),
+    blobs_dir = credentials.data_dir / "blobs"
+    keys = load_store_keys(credentials, database_encrypted=is_encrypted(db_path),
                            blobs_encrypted=is_sealed(blobs_dir))
     encrypt_in_place(db_path, keys.database)
     store = BlobStore(blobs_dir, keys.blobs)

@@ -12,10 +12,12 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 from sqlalchemy import func, select
 
 import desktop.capture.blobs as blobs_mod
+from desktop.access.credentials import ENV_BACKEND
 from desktop.access.store_keys import StoreKeyMissing, StoreKeys
 from desktop.capture.blob_upgrade import SEALED_MARKER
 from desktop.capture.blobs import BlobDamaged, blob_path, read_blob, store_file
@@ -31,6 +33,7 @@ from sync.attachments import upload_blobs
 from tests.demo_office import open_demo_office
 from tests.factories import make_curp
 from tests.test_capture import OPERADOR, _request
+from tests.test_credentials import MemoryKeyring
 
 CURP = make_curp("GOMA750315MDFRRN0")
 MARKER = b"CONSTANCIA-DOMICILIO-CONFIDENCIAL-7731"
@@ -209,3 +212,19 @@ def test_the_copy_aside_opens_with_the_key_and_holds_the_plain_store(
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM expedientes").scalar() == 3
     engine.dispose()
+
+
+def test_with_a_secure_keyring_the_keys_are_not_in_the_data_folder(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keyring_backend = MemoryKeyring()
+    monkeypatch.delenv(ENV_BACKEND, raising=False)
+    monkeypatch.setattr(keyring, "get_keyring", lambda: keyring_backend)
+    ctx = open_context(data_dir)
+    ctx.close()
+    assert ctx.credentials_warning is None
+    assert not (data_dir / "credentials.json").exists()
+    stored = set(keyring_backend.items.values())
+    assert ctx.keys.database.hex() in stored and ctx.keys.blobs.hex() in stored
+    again = open_context(data_dir)  # the same keys open it again
+    assert again.keys == ctx.keys
+    again.close()

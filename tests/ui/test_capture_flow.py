@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from desktop.access.credentials import FALLBACK_WARNING
 from desktop.capture.blobs import read_blob
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
@@ -139,3 +140,8 @@ def test_main_window_title_and_status_bar(make_window: WindowFactory) -> None:
     assert window.status.sync_text() == "● Modo demostración · sin plataforma"
     assert not window.status.sync_button.isEnabled()
     assert "modo demostración" in window.status.sync_button.toolTip()
+    # the keys are in the credentials file (no keyring here): said for as long as it holds
+    assert window.status.credentials_label.isVisible()
+    assert window.status.credentials_label.toolTip() == FALLBACK_WARNING
+    window.status.show_credentials_warning(None)
+    assert not window.status.credentials_label.isVisible()
