@@ -21,6 +21,7 @@ from desktop.access.credentials import ENV_BACKEND
 from desktop.access.store_keys import StoreKeyMissing, StoreKeys
 from desktop.capture.blob_upgrade import SEALED_MARKER
 from desktop.capture.blobs import BlobDamaged, blob_path, read_blob, store_file
+from desktop.capture.drafts import DraftInput, load_draft, save_draft
 from desktop.capture.service import AttachmentInput, capture_expediente
 from desktop.context import AppContext, open_context
 from desktop.demo_setup import bootstrap_if_empty
@@ -228,3 +229,29 @@ def test_with_a_secure_keyring_the_keys_are_not_in_the_data_folder(
     again = open_context(data_dir)  # the same keys open it again
     assert again.keys == ctx.keys
     again.close()
+
+
+def test_a_borrador_anexo_is_shown_and_captured_from_its_sealed_blob(office,
+                                                                    tmp_path: Path) -> None:
+    from ui.anexos_panel import inspect_file
+
+    ctx, _ = office
+    original = _scan(tmp_path / "borrador.pdf", 7)
+    request = _request(ctx, tmp_path)
+    uuid = save_draft(ctx, OPERADOR, DraftInput(
+        request.homoclave, 1, dict(request.answers), list(request.requisitos),
+        [*request.attachments, AttachmentInput(original, "domicilio.pdf")]))
+    with ctx.read() as s:
+        resumed = load_draft(s, uuid, ctx.blob_dir)
+    restored = resumed.attachments[-1].path
+    assert MARKER not in restored.read_bytes()  # the borrador's copy is sealed too
+    shown = inspect_file(restored, ctx.blobs)  # the anexos panel decrypts it in memory
+    assert shown.readable and shown.mime == "application/pdf"
+    assert shown.size == len(original.read_bytes())
+    folio = capture_expediente(ctx, OPERADOR, dataclasses.replace(
+        request, attachments=resumed.attachments, draft_uuid=uuid)).folio
+    with ctx.read() as s:
+        sha = s.scalars(select(Attachment.sha256).join(
+            Expediente, Expediente.uuid == Attachment.expediente_uuid).where(
+            Expediente.folio == folio, Attachment.filename == "domicilio.pdf")).one()
+    assert read_blob(ctx.blobs, sha) == original.read_bytes()
