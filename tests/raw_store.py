@@ -7,7 +7,9 @@ from typing import Any
 
 from desktop.access.credentials import CredentialStore
 from desktop.access.store_keys import DATABASE_KEY
+from desktop.context import AppContext
 from desktop.paths import DB_FILENAME
+from localdb.at_rest import is_plain_sqlite
 from localdb.engine import connect
 
 
@@ -20,3 +22,9 @@ def database_key(data_dir: Path) -> bytes:
 def raw_store(data_dir: Path) -> Any:
     """The store file opened with SQLCipher and the folder's key (what the app sees)."""
     return connect(data_dir / DB_FILENAME, database_key(data_dir))
+
+
+def raw_connect(ctx: AppContext) -> Any:
+    """A raw connection to an open context's store: keyed, or plain for a plain store (the
+    benchmark's baseline and the upgrade tests' old code path)."""
+    return connect(ctx.db_path, None if is_plain_sqlite(ctx.db_path) else ctx.keys.database)

@@ -16,23 +16,21 @@ import keyring
 import pytest
 from sqlalchemy import func, select
 
-import desktop.capture.blobs as blobs_mod
 from desktop.access.credentials import ENV_BACKEND
-from desktop.access.store_keys import StoreKeyMissing, StoreKeys
+from desktop.access.store_keys import StoreKeyMissing
 from desktop.capture.blob_upgrade import SEALED_MARKER
 from desktop.capture.blobs import BlobDamaged, blob_path, read_blob, store_file
 from desktop.capture.drafts import DraftInput, load_draft, save_draft
 from desktop.capture.service import AttachmentInput, capture_expediente
 from desktop.context import AppContext, open_context
-from desktop.demo_setup import bootstrap_if_empty
-from desktop.paths import ensure_data_dir
 from localdb.at_rest import PLAIN_HEADER, is_plain_sqlite
-from localdb.engine import make_engine, make_session_factory
-from localdb.migrate import backup_database, upgrade_to_head
+from localdb.engine import make_engine
+from localdb.migrate import backup_database
 from localdb.models import Attachment, Expediente, OutboxEntry
 from sync.attachments import upload_blobs
 from tests.demo_office import open_demo_office
 from tests.factories import make_curp
+from tests.plain_store import open_plain_office
 from tests.test_capture import OPERADOR, _request
 from tests.test_credentials import MemoryKeyring
 
@@ -145,17 +143,10 @@ def test_an_encrypted_store_whose_key_is_gone_is_refused_not_replaced(office) ->
 
 def _plain_store(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The old code path: a plain engine, blobs written as plain files; three captures."""
-    ensure_data_dir(data_dir)
     tmp_path.mkdir(exist_ok=True)
-    db = data_dir / "ventanilla.db"
-    engine = make_engine(db, None)
-    upgrade_to_head(engine, db, None)
-    backup_database(db, None)  # a safety copy an older migration left beside it
-    keys = StoreKeys(b"\0" * 32, b"\0" * 32)  # unused: nothing here encrypts
-    ctx = AppContext(data_dir, db, engine, make_session_factory(engine), keys)
     with monkeypatch.context() as patch:
-        patch.setattr(blobs_mod, "encrypt_blob", lambda _store, _sha, plain: plain)
-        bootstrap_if_empty(ctx)
+        ctx = open_plain_office(data_dir, patch)
+        backup_database(ctx.db_path, None)  # a safety copy an older migration left beside it
         folios = [_capture(ctx, tmp_path, n) for n in range(3)]
     ctx.close()
     (data_dir / "blobs" / SEALED_MARKER).unlink(missing_ok=True)
