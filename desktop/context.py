@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.access.credentials import CredentialStore
-from desktop.access.store_keys import StoreKeys, load_store_keys
+from desktop.access.store_keys import StoreKeys, StoreKeyWrong, load_store_keys
 from desktop.capture.blob_upgrade import is_sealed, seal_plain_blobs
 from desktop.capture.blobs import BlobStore
 from desktop.paths import DB_FILENAME, ensure_data_dir
@@ -86,7 +87,13 @@ def open_context(data_dir: Path) -> AppContext:
     credentials = CredentialStore(data_dir)
     keys = unlock(credentials, db_path)
     engine = make_engine(db_path, keys.database)
-    upgrade_to_head(engine, db_path, keys.database)
+    try:
+        upgrade_to_head(engine, db_path, keys.database)
+    except DatabaseError as exc:
+        engine.dispose()
+        if "file is not a database" in str(exc):  # what SQLCipher says to a wrong key
+            raise StoreKeyWrong() from exc
+        raise
     return AppContext(data_dir, db_path, engine, make_session_factory(engine), keys,
                       credentials.warning)
 

@@ -16,8 +16,8 @@ import keyring
 import pytest
 from sqlalchemy import func, select
 
-from desktop.access.credentials import ENV_BACKEND
-from desktop.access.store_keys import StoreKeyMissing
+from desktop.access.credentials import ENV_BACKEND, CredentialStore
+from desktop.access.store_keys import DATABASE_KEY, StoreKeyMissing, StoreKeyWrong
 from desktop.capture.blob_upgrade import SEALED_MARKER
 from desktop.capture.blobs import BlobDamaged, blob_path, read_blob, store_file
 from desktop.capture.drafts import DraftInput, load_draft, save_draft
@@ -136,6 +136,14 @@ def test_an_encrypted_store_whose_key_is_gone_is_refused_not_replaced(office) ->
     with pytest.raises(StoreKeyMissing, match="No se encontró la llave"):
         open_context(ctx.data_dir)
     assert not (ctx.data_dir / "credentials.json").exists()  # no new key was made
+
+
+def test_a_store_opened_with_another_key_is_refused_in_spanish(office) -> None:
+    ctx, _ = office
+    ctx.close()
+    CredentialStore(ctx.data_dir).set(DATABASE_KEY, "ab" * 32)
+    with pytest.raises(StoreKeyWrong, match="no abre la base de datos"):
+        open_context(ctx.data_dir)
 
 
 # -- a store made before encryption ------------------------------------------------------------

@@ -28,6 +28,15 @@ class StoreKeyMissing(CredentialError):
         )
 
 
+class StoreKeyWrong(CredentialError):
+    def __init__(self) -> None:
+        super().__init__(
+            "La llave guardada en el almacén de credenciales no abre la base de datos de este "
+            "equipo (¿se copió la carpeta de datos desde otro equipo o usuario?). Avise a "
+            "soporte técnico; no borre la carpeta de datos."
+        )
+
+
 @dataclass(frozen=True)
 class StoreKeys:
     database: bytes
