@@ -101,6 +101,8 @@ def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2, default=str))
     else:
+        if status["credentials_warning"]:
+            print(f"⚠ {status['credentials_warning']}")
         for key, value in status.items():
             print(f"{key}: {value}")
     return 0

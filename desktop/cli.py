@@ -136,4 +136,5 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
             "pending_mutations": pending, "copia_restaurada": restore_summary(session),
             "bitacora": tail_warning(session) or "íntegra (últimos registros y anclas)",
+            "credentials_warning": ctx.credentials_warning,
         }

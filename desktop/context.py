@@ -1,4 +1,9 @@
-"""AppContext: the open data folder, engine and session factory, built once by main.py."""
+"""AppContext: the open data folder, engine and session factory, built once by main.py.
+
+Opening a folder also unlocks it (ARCHITECTURE §10): the keys come from the CredentialStore, a
+plain store made before encryption is encrypted in place (after a copy aside), and so are plain
+anexos, before the engine opens the database with its key.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.access.credentials import CredentialStore
+from desktop.access.store_keys import StoreKeys, StoreKeyWrong, load_store_keys
+from desktop.capture.blob_upgrade import is_sealed, seal_plain_blobs
+from desktop.capture.blobs import BlobStore
 from desktop.paths import DB_FILENAME, ensure_data_dir
 from desktop.records.audit_key import AUDIT_KEYS, AuditKeys
+from localdb.at_rest import encrypt_in_place, is_encrypted
 from localdb.engine import make_engine, make_session_factory, reader
 from localdb.migrate import upgrade_to_head
 
@@ -26,6 +37,10 @@ class AppContext:
     db_path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    keys: StoreKeys = field(repr=False)
+    # The credential store's warning while its keys live in the 0600 file (no secure keyring):
+    # shown for as long as it holds, in the window's status bar and in `main.py status`.
+    credentials_warning: str | None = None
     # Set by the composition root (main.py) from sync/: how a login asks the platform about a
     # user this store cannot vouch for. None: logins are local only (tests, scripts).
     platform_login: Callable[[AppContext], PlatformCheck | None] | None = None
@@ -39,6 +54,11 @@ class AppContext:
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The anexos, sealed with the folder's blob key: read them with `read_blob`."""
+        return BlobStore(self.blob_dir, self.keys.blobs)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -67,6 +87,28 @@ def open_context(data_dir: Path) -> AppContext:
     """
     ensure_data_dir(data_dir)
     db_path = data_dir / DB_FILENAME
-    engine = make_engine(db_path)
-    upgrade_to_head(engine, db_path)
-    return AppContext(data_dir, db_path, engine, make_session_factory(engine))
+    credentials = CredentialStore(data_dir)
+    keys = unlock(credentials, db_path)
+    engine = make_engine(db_path, keys.database)
+    try:
+        upgrade_to_head(engine, db_path, keys.database)
+    except DatabaseError as exc:
+        engine.dispose()
+        if "file is not a database" in str(exc):  # what SQLCipher says to a wrong key
+            raise StoreKeyWrong() from exc
+        raise
+    return AppContext(data_dir, db_path, engine, make_session_factory(engine), keys,
+                      credentials.warning)
+
+
+def unlock(credentials: CredentialStore, db_path: Path) -> StoreKeys:
+    """The folder's keys; whatever is still plain (a store from before encryption, its copies
+    aside, its anexos) is encrypted with them first."""
+    blobs_dir = credentials.data_dir / "blobs"
+    keys = load_store_keys(credentials, database_encrypted=is_encrypted(db_path),
+                           blobs_encrypted=is_sealed(blobs_dir))
+    encrypt_in_place(db_path, keys.database)
+    store = BlobStore(blobs_dir, keys.blobs)
+    if not is_sealed(blobs_dir):
+        seal_plain_blobs(store)
+    return keys

@@ -1,4 +1,8 @@
-"""Engine set-up for the local SQLite store: WAL, synchronous=FULL, foreign keys, busy timeout.
+"""Engine set-up for the local store: SQLCipher, WAL, synchronous=FULL, foreign keys, busy timeout.
+
+The store is encrypted at rest (ARCHITECTURE §10): every new connection is opened by
+`connect()`, which sets the raw 256-bit key (`PRAGMA key = "x'…'"`, so no key derivation runs
+per connection) before anything else touches the file; the pragmas below come after it.
 
 The transaction rule: a write transaction starts with BEGIN IMMEDIATE (it takes the one write
 lock at once, so two writers queue on the busy timeout instead of one failing later when its
@@ -13,10 +17,29 @@ import os
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
+KEY_BYTES = 32
+
+
+def key_pragma(key: bytes) -> str:
+    """The raw-key form of PRAGMA key: the 32 bytes are the cipher key, no KDF runs."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("the database key must be 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect(db_path: Path, key: bytes | None) -> Any:
+    """A DBAPI connection to the file, keyed before any other statement; `key=None` opens a
+    plain SQLite file (only the at-rest upgrade and the benchmark's baseline do that)."""
+    conn = sqlcipher3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000,
+                              check_same_thread=False, isolation_level=None)
+    if key is not None:
+        conn.execute(key_pragma(key))
+    return conn
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -26,6 +49,7 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+    dbapi_connection.isolation_level = None  # our BEGINs (below), never the driver's
 
 
 READ_ONLY_OPTION = "ventanilla_read_only"
@@ -46,21 +70,16 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
-def make_engine(db_path: Path) -> Engine:
-    """Create the engine for one database file; the file is created 0600."""
+def make_engine(db_path: Path, key: bytes | None) -> Engine:
+    """Create the engine for one database file, encrypted with `key` (None: plain SQLite, for
+    the benchmark's baseline only); the file is created 0600."""
     if not db_path.exists():
         db_path.touch(mode=0o600)
     os.chmod(db_path, 0o600)
-    engine = create_engine(
-        f"sqlite:///{db_path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+    # The file URL keeps SQLAlchemy's pool choice for a file; the creator opens and keys it.
+    engine = create_engine(f"sqlite:///{db_path}", module=sqlcipher3,
+                           creator=lambda: connect(db_path, key))
     event.listen(engine, "connect", _set_sqlite_pragmas)
-
-    @event.listens_for(engine, "connect")
-    def _disable_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-
     event.listen(engine, "begin", _begin)
     return engine
 

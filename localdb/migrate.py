@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +12,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from localdb.engine import connect
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -37,12 +38,14 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_database(db_path: Path) -> Path:
-    """Copy the live database (WAL included) aside with SQLite's online backup API."""
+def backup_database(db_path: Path, key: bytes | None, reason: str = "pre-migration") -> Path:
+    """Copy the live database (WAL included) aside with SQLite's online backup API; the copy is
+    encrypted with the same key as the original (plain only when the original is plain)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_path.with_name(f"{db_path.stem}.pre-migration-{stamp}.db")
-    src = sqlite3.connect(db_path)
-    dst = sqlite3.connect(target)
+    target = db_path.with_name(f"{db_path.stem}.{reason}-{stamp}.db")
+    target.touch(mode=0o600)
+    src = connect(db_path, key)
+    dst = connect(target, key)
     try:
         src.backup(dst)
     finally:
@@ -52,14 +55,15 @@ def backup_database(db_path: Path) -> Path:
     return target
 
 
-def upgrade_to_head(engine: Engine, db_path: Path, revision: str = "head") -> Path | None:
+def upgrade_to_head(engine: Engine, db_path: Path, key: bytes | None,
+                    revision: str = "head") -> Path | None:
     """Upgrade the store; returns the backup path when an existing database was migrated."""
     current = current_revision(engine)
     if current == head_revision() and revision == "head":
         return None
     backup = None
     if current is not None:
-        backup = backup_database(db_path)
+        backup = backup_database(db_path, key)
         log.info("migrating %s from %s, backup at %s", db_path.name, current, backup)
     _migrate(engine, lambda cfg: command.upgrade(cfg, revision))
     return backup

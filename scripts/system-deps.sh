@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the app and its tests need; installs only what is missing.
+# SQLCipher is not among them: the sqlcipher3-binary wheel (pyproject.toml) bundles SQLCipher 4
+# with its own libcrypto; Debian's libsqlcipher is 3.4.1 on bookworm, over a 2016 SQLite.
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

@@ -6,22 +6,21 @@ with the receipt of wire.attachments (JSON content type, and headers naming the 
 size): a proxy's or captive portal's "200 text/html" is a failed attempt, never "uploaded".
 Attachment.uploaded is set from receipts only, and reset when a push answer lists the blob in
 `missing_attachments`; an expediente is `sincronizado` only when all its anexos are uploaded,
-else `faltan_anexos` until the anexos step delivers them.
+else `faltan_anexos` until the anexos step delivers them. Blobs are sealed at rest: each is
+decrypted and checked (tag and hash) before it is sent; a damaged one is never uploaded.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import requests
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from desktop.capture.blobs import blob_path
+from desktop.capture.blobs import BlobDamaged, read_blob
 from desktop.context import AppContext
 from localdb.models import Attachment, Expediente
 from localdb.states import EnvioState
@@ -63,14 +62,6 @@ def referenced_hashes(mutations: Iterable[Mutation]) -> set[str]:
     return found
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def has_receipt(response: requests.Response, sha: str, size: int) -> bool:
     """True when a 2xx carries the platform's receipt for exactly this blob."""
     content_type = response.headers.get("Content-Type", "").lower()
@@ -79,31 +70,32 @@ def has_receipt(response: requests.Response, sha: str, size: int) -> bool:
             and response.headers.get(ATTACHMENT_SIZE_HEADER) == str(size))
 
 
-def _deliver(client: PlatformClient, path: Path, sha: str) -> None:
+def _deliver(client: PlatformClient, plain: bytes, sha: str) -> None:
     """HEAD, then PUT unless the platform confirmed it holds the blob; GarbageResponse when
     the PUT's answer is not the platform's receipt."""
-    target, size = f"/v1/attachments/{sha}", path.stat().st_size
+    target, size = f"/v1/attachments/{sha}", len(plain)
     if has_receipt(client.request("HEAD", target, accept=(404, 405)), sha, size):
         return
-    with path.open("rb") as handle:
-        response = client.request("PUT", target, data=handle,
-                                  headers={"Content-Type": "application/octet-stream"})
+    response = client.request("PUT", target, data=plain,
+                              headers={"Content-Type": "application/octet-stream"})
     if not has_receipt(response, sha, size):
         raise GarbageResponse(f"PUT {sha[:12]}: {response.status_code} without the receipt")
 
 
 def upload_blobs(ctx: AppContext, client: PlatformClient, hashes: Iterable[str]) -> UploadOutcome:
-    """Deliver each blob, marking it uploaded on its receipt. A blob missing or damaged on disk is
-    logged and skipped; one the platform did not confirm is in `failed`; a down link raises."""
+    """Deliver each blob, marking it uploaded on its receipt. A blob missing, tampered or damaged
+    on disk is logged and skipped; one the platform did not confirm is in `failed`; a down link
+    raises."""
     outcome = UploadOutcome()
     try:
         for sha in sorted(set(hashes)):
-            path = blob_path(ctx.blob_dir, sha)
-            if not path.is_file() or _file_sha256(path) != sha:
+            try:
+                plain = read_blob(ctx.blobs, sha)
+            except BlobDamaged:
                 log.error("attachment blob %s missing or damaged; not uploaded", sha)
                 continue
             try:
-                _deliver(client, path, sha)
+                _deliver(client, plain, sha)
             except LINK_FAILURES:
                 raise
             except SyncError as exc:

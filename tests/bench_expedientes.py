@@ -2,7 +2,8 @@
 
 Run: BENCH_EXISTING=100000 .venv/bin/python -m pytest tests/bench_expedientes.py -m bench -s
 Prints median and p95 per query (first page, a deep page, count, search by name, search by folio,
-a search that matches everything, CURP look-up); asserts nothing about time.
+a search that matches everything, CURP look-up); asserts nothing about time. Runs on the
+encrypted store and on a plain one in the same run (the `bench_ctx` fixture, tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from desktop.bundles.catalog import get_tramite
+from desktop.context import AppContext
 from desktop.records.expedientes import count_expedientes, find_applicant_by_curp, page_expedientes
 from tests.bench_capture import _fill
 from tests.test_capture import _request
@@ -35,11 +37,12 @@ def _time(run: Callable[[], object]) -> tuple[float, float]:
 
 
 @pytest.mark.bench
-def test_expedientes_queries_with_many_stored(demo_ctx, tmp_path: Path) -> None:
+def test_expedientes_queries_with_many_stored(bench_ctx: AppContext, tmp_path: Path) -> None:
+    demo_ctx = bench_ctx
     request = _request(demo_ctx, tmp_path)
     with demo_ctx.write() as s:
         version = get_tramite(s, request.homoclave).version
-    _fill(demo_ctx.db_path, request.homoclave, version, EXISTING)
+    _fill(demo_ctx, request.homoclave, version, EXISTING)
     middle = EXISTING // 2
     queries: dict[str, Callable[[], object]] = {
         "first page (200)": lambda: page_expedientes(s, limit=200),
@@ -51,7 +54,8 @@ def test_expedientes_queries_with_many_stored(demo_ctx, tmp_path: Path) -> None:
         "search matching all (count)": lambda: count_expedientes(s, search="persona"),
         "CURP look-up": lambda: find_applicant_by_curp(s, "GODE561231HSRRRN00"),
     }
-    print(f"\nBENCH expedientes: {EXISTING} stored, {REPEATS} runs each")
+    mode = "plain" if demo_ctx.keys.database == bytes(32) else "sqlcipher"
+    print(f"\nBENCH expedientes ({mode}): {EXISTING} stored, {REPEATS} runs each")
     with demo_ctx.write() as s:
         assert len(page_expedientes(s, search=f"HMO-V09-2025-{middle:06d}")) == 1
         for name, run in queries.items():

@@ -49,3 +49,17 @@ def office(data_dir: Path) -> Iterator[object]:
     yield seeded
     seeded.ctx.close()
 
+
+
+@pytest.fixture(params=["plain", "sqlcipher"])
+def bench_ctx(request: pytest.FixtureRequest, data_dir: Path,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Benchmarks: the demo office encrypted as the app opens it, or plain as before (the
+    baseline, tests/plain_store.py), so one run measures both."""
+    from tests.demo_office import open_demo_office
+    from tests.plain_store import open_plain_office
+
+    ctx = (open_plain_office(data_dir, monkeypatch) if request.param == "plain"
+           else open_demo_office(data_dir))
+    yield ctx
+    ctx.close()

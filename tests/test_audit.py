@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from desktop.records.audit import append_audit
 from desktop.records.audit_verify import verify_chain
+from tests.raw_store import raw_store
 
 
 def _tamper(db_path, sql: str) -> None:
-    raw = sqlite3.connect(db_path)
+    raw = raw_store(db_path.parent)
     raw.execute("DROP TRIGGER audit_log_no_update")  # an attacker with the file can do this
     raw.execute(sql)
     raw.commit()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desktop.access.credentials import FALLBACK_WARNING
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import get_tramite, search_tramites
 from tests.demo_office import open_demo_office
@@ -78,3 +79,12 @@ def test_window_without_a_screen_explains_what_to_do(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "No hay una pantalla gráfica" in done.stderr
     assert "xvfb-run -a make run" in done.stderr
+
+
+def test_status_keeps_warning_while_the_keys_are_in_the_credentials_file(tmp_path: Path) -> None:
+    data = tmp_path / "datos"
+    open_demo_office(data).close()
+    status = json.loads(run(data, "status", "--json").stdout)
+    assert status["credentials_warning"] == FALLBACK_WARNING
+    text = run(data, "status").stdout
+    assert text.startswith(f"⚠ {FALLBACK_WARNING}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+import secrets
 import stat
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,9 +15,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from desktop.context import open_context
-from localdb.engine import make_engine
+from localdb.engine import connect, make_engine
 from localdb.migrate import alembic_config, downgrade, head_revision, upgrade_to_head
 from localdb.models import Base
+
+KEY = secrets.token_bytes(32)  # the migration tests run on an encrypted file, as the app does
 
 
 def test_engine_pragmas_and_permissions(tmp_path: Path) -> None:
@@ -32,8 +35,8 @@ def test_engine_pragmas_and_permissions(tmp_path: Path) -> None:
 
 
 def test_empty_database_upgraded_to_head_matches_models(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "a.db")
-    upgrade_to_head(engine, tmp_path / "a.db")
+    engine = make_engine(tmp_path / "a.db", KEY)
+    upgrade_to_head(engine, tmp_path / "a.db", KEY)
     with engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
@@ -42,25 +45,25 @@ def test_empty_database_upgraded_to_head_matches_models(tmp_path: Path) -> None:
 
 def test_alembic_check_reports_no_pending_changes(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    engine = make_engine(db)
-    upgrade_to_head(engine, db)
+    engine = make_engine(db, None)  # alembic's own engine below opens the file plain
+    upgrade_to_head(engine, db, None)
     engine.dispose()
     command.check(alembic_config(f"sqlite:///{db}"))  # raises if models and migrations differ
 
 
 def test_every_revision_upgrades_and_downgrades(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    engine = make_engine(db)
+    engine = make_engine(db, KEY)
     script = ScriptDirectory.from_config(alembic_config())
     revisions = list(reversed(list(script.walk_revisions())))
     for rev in revisions:
-        upgrade_to_head(engine, db, rev.revision)
+        upgrade_to_head(engine, db, KEY, rev.revision)
     downgrade(engine, "base")
     with engine.connect() as conn:
         tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").all()
     # sqlite_sequence is SQLite's own bookkeeping for AUTOINCREMENT; it cannot be dropped.
     assert {t[0] for t in tables} <= {"alembic_version", "sqlite_sequence"}
-    upgrade_to_head(engine, db)
+    upgrade_to_head(engine, db, KEY)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == \
             head_revision()
@@ -68,11 +71,11 @@ def test_every_revision_upgrades_and_downgrades(tmp_path: Path) -> None:
 
 def test_migrating_an_existing_database_copies_it_aside(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
-    engine = make_engine(db)
+    engine = make_engine(db, KEY)
     script = ScriptDirectory.from_config(alembic_config())
     first = list(script.walk_revisions())[-1].revision
-    upgrade_to_head(engine, db, first)
-    backup = upgrade_to_head(engine, db)
+    upgrade_to_head(engine, db, KEY, first)
+    backup = upgrade_to_head(engine, db, KEY)
     if first == head_revision():
         assert backup is None  # nothing to migrate, nothing copied
     else:
@@ -94,7 +97,7 @@ def test_captured_answers_are_immutable_and_audit_is_append_only(tmp_path: Path)
 
 def test_fts_index_follows_inserts(tmp_path: Path) -> None:
     ctx = open_context(tmp_path / "d")
-    raw = sqlite3.connect(ctx.db_path)
+    raw = connect(ctx.db_path, ctx.keys.database)
     raw.execute("PRAGMA foreign_keys=OFF")
     raw.execute(
         "INSERT INTO expedientes(uuid, folio, tramite_homoclave, tramite_version, answers, "
@@ -106,7 +109,7 @@ def test_fts_index_follows_inserts(tmp_path: Path) -> None:
     raw.commit()
     hits = raw.execute("SELECT rowid FROM expedientes_fts WHERE expedientes_fts MATCH '\"pena\"*'")
     assert len(hits.fetchall()) == 1  # accents removed by the tokenizer
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+    with pytest.raises(sqlcipher3.IntegrityError, match="immutable"):
         raw.execute("UPDATE expedientes SET answers='{\"a\":1}' WHERE uuid='u1'")
     raw.close()
     ctx.close()
@@ -114,8 +117,8 @@ def test_fts_index_follows_inserts(tmp_path: Path) -> None:
 
 def test_outbox_ids_are_never_reused_after_upgrading_a_0001_database(tmp_path: Path) -> None:
     db = tmp_path / "o.db"
-    engine = make_engine(db)
-    upgrade_to_head(engine, db, "0001")
+    engine = make_engine(db, KEY)
+    upgrade_to_head(engine, db, KEY, "0001")
     row = ("INSERT INTO outbox(kind, entity_uuid, payload, sha256, state, attempts, created_at) "
            "VALUES ('expediente.record', 'u', '{}', 'h', 'pending', 0, '2026-01-01')")
     with engine.begin() as conn:
@@ -124,7 +127,7 @@ def test_outbox_ids_are_never_reused_after_upgrading_a_0001_database(tmp_path: P
     triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1"
     with engine.connect() as conn:
         before = conn.exec_driver_sql(triggers).all()
-    upgrade_to_head(engine, db)
+    upgrade_to_head(engine, db, KEY)
     with engine.connect() as conn:  # table rebuilds in batch mode must not drop a trigger
         assert conn.exec_driver_sql(triggers).all() == before and len(before) >= 6
     with engine.begin() as conn:
@@ -137,14 +140,14 @@ def test_outbox_ids_are_never_reused_after_upgrading_a_0001_database(tmp_path: P
 
 def test_payment_columns_come_and_go_without_rebuilding_expedientes(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
-    engine = make_engine(db)
-    upgrade_to_head(engine, db, "0003")
+    engine = make_engine(db, KEY)
+    upgrade_to_head(engine, db, KEY, "0003")
     schema = "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'expedientes%' ORDER BY 2"
     columns = "SELECT name FROM pragma_table_info('expedientes')"
     with engine.connect() as conn:
         before = conn.exec_driver_sql(schema).all()
         triggers = [r for r in before if r[0] == "trigger"]
-    upgrade_to_head(engine, db, "0004")
+    upgrade_to_head(engine, db, KEY, "0004")
     with engine.connect() as conn:
         after = conn.exec_driver_sql(schema).all()
         added = {r[0] for r in conn.exec_driver_sql(columns)}

@@ -1,7 +1,8 @@
 """Anexos: PDF/JPG/PNG files added by file dialog or drag & drop, shown as thumbnails.
 
 Files are inspected (type, size, thumbnail) on a worker; the bundle's max_anexo_mb is enforced
-here with a clear message and again by the service when saving.
+here with a clear message and again by the service when saving. Anexos restored from a borrador
+are blobs sealed at rest: they are decrypted (and checked) in memory, never written out plain.
 
 Signals:
     anexos_changed(): a file was added or removed.
@@ -39,8 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.capture.blobs import sniff_mime
+from desktop.capture.blobs import BlobStore, read_blob, sniff_mime, stored_name
 from desktop.capture.service import AttachmentInput
+from desktop.errors import VentanillaError
 from ui.tasks import Lane, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -58,27 +60,42 @@ class InspectedFile:
     readable: bool = True
 
 
-def inspect_file(path: Path) -> InspectedFile:
+def _thumbnail(image: QImage) -> QImage | None:
+    if image.isNull():
+        return None
+    return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation)
+
+
+def inspect_stored(path: Path, blobs: BlobStore, sha256: str) -> InspectedFile:
+    """A blob of the store: decrypted and checked in memory; a damaged one is unreadable."""
+    try:
+        plain = read_blob(blobs, sha256)
+    except VentanillaError:
+        return InspectedFile(path, None, 0, None, readable=False)
+    mime = sniff_mime(plain[:8])
+    thumb = _thumbnail(QImage.fromData(plain)) if mime in ("image/jpeg", "image/png") else None
+    return InspectedFile(path, mime, len(plain), thumb)
+
+
+def inspect_file(path: Path, blobs: BlobStore | None = None) -> InspectedFile:
     """Worker side: read type and size, and scale an image to a thumbnail (QImage is
     thread-safe; QPixmap is not). A file that cannot be read comes back `readable=False`."""
+    if blobs is not None and (sha256 := stored_name(blobs, path)) is not None:
+        return inspect_stored(path, blobs, sha256)
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
             mime = sniff_mime(handle.read(8))
     except OSError:
         return InspectedFile(path, None, 0, None, readable=False)
-    thumb = None
-    if mime in ("image/jpeg", "image/png"):
-        image = QImage(str(path))
-        if not image.isNull():
-            thumb = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
+    thumb = _thumbnail(QImage(str(path))) if mime in ("image/jpeg", "image/png") else None
     return InspectedFile(path, mime, size, thumb)
 
 
-def inspect_files(paths: list[Path]) -> list[InspectedFile]:
+def inspect_files(paths: list[Path], blobs: BlobStore | None = None) -> list[InspectedFile]:
     """One task per batch, so the files appear in the order they were chosen or dropped."""
-    return [inspect_file(path) for path in paths]
+    return [inspect_file(path, blobs) for path in paths]
 
 
 def pdf_icon() -> QIcon:
@@ -105,8 +122,10 @@ def pdf_icon() -> QIcon:
 class AnexosPanel(QWidget):
     anexos_changed = Signal()
 
-    def __init__(self, max_mb: int, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, max_mb: int, runner: TaskRunner, blobs: BlobStore | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._blobs = blobs  # where a borrador's anexos are kept (sealed)
         self._max_bytes = max_mb * 1_048_576
         self._max_mb = max_mb
         self._runner = runner
@@ -174,7 +193,7 @@ class AnexosPanel(QWidget):
     def _run_inspection(self, paths: list[Path],
                         deliver: Callable[[list[InspectedFile]], None]) -> None:
         self._inspecting += 1
-        self._runner.run(Lane.LOCAL, partial(inspect_files, paths),
+        self._runner.run(Lane.LOCAL, partial(inspect_files, paths, self._blobs),
                          partial(self._inspected, deliver), self._inspection_failed, owner=self)
 
     def _inspected(self, deliver: Callable[[list[InspectedFile]], None],

@@ -55,7 +55,7 @@ class CaptureView(QWidget):
         validate = partial(validate_field, clave_catastral_patron=setup.clave_catastral_patron)
         self.form = FormView(tramite, validate)
         self.requisitos = RequisitosPanel(tramite.requisitos)
-        self.anexos = AnexosPanel(setup.max_anexo_mb, runner)
+        self.anexos = AnexosPanel(setup.max_anexo_mb, runner, ctx.blobs)
         self.banner = ApplicantBanner()
         self.sidebar = CaptureSidebar(tramite, setup.uma_diaria)
         self._build()

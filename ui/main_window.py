@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.runner.task_failed.connect(self._task_failed)
         self.status.show_config_version(office.config_version)
+        self.status.show_credentials_warning(ctx.credentials_warning)
         self.resize(1280, 800)
         self.go(CATALOG)
         self.catalog.refresh()

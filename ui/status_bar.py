@@ -1,5 +1,6 @@
 """Status bar: who is working, the sync state with pending count, configuration version, and
-"Sincronizar ahora". A demo office has no platform: it says so and offers no sync.
+"Sincronizar ahora". A demo office has no platform: it says so and offers no sync. While the
+keys live in the credentials file (no secure keyring), a warning stays on it.
 
 Signals:
     sync_requested(): the operador pressed "Sincronizar ahora".
@@ -26,6 +27,9 @@ DEMO_HINT = ("Este equipo no está enrolado con una plataforma: lo capturado se 
 DEMO_SYNC_HINT = "No hay plataforma con la cual sincronizar: el equipo está en modo demostración."
 
 
+CREDENTIALS_FILE_STATE = "⚠ Llaves sin almacén seguro"
+
+
 def rejected_text(count: int) -> str:
     return f"⚠ {count} rechazado{'s' if count != 1 else ''} por la plataforma"
 
@@ -46,6 +50,9 @@ class StatusBar(QStatusBar):
         self.rejected_label.hide()
         self.config_label = QLabel()
         self.config_label.setObjectName("configIndicator")
+        self.credentials_label = QLabel(CREDENTIALS_FILE_STATE)
+        self.credentials_label.setObjectName("credentialsWarning")
+        self.credentials_label.hide()
         self.sync_button = QPushButton("Sincronizar ahora")
         self.sync_button.setObjectName("syncNow")
         self.sync_button.setProperty("flat", True)
@@ -55,6 +62,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.rejected_label)
         self.addPermanentWidget(self.sync_button)
         self.addPermanentWidget(self.config_label)
+        self.addPermanentWidget(self.credentials_label)
 
     def show_sync(self, status: SyncStatus) -> None:
         pending = f"{status.pending} pendiente{'s' if status.pending != 1 else ''} de envío"
@@ -74,6 +82,11 @@ class StatusBar(QStatusBar):
         set_dynamic_property(self.sync_label, "state", "demo")
         self.sync_button.setEnabled(False)
         self.sync_button.setToolTip(DEMO_SYNC_HINT)
+
+    def show_credentials_warning(self, warning: str | None) -> None:
+        """The keys are in a file, not a secure keyring: said for as long as it holds."""
+        self.credentials_label.setToolTip(warning or "")
+        self.credentials_label.setVisible(warning is not None)
 
     def show_config_version(self, version: int) -> None:
         self.config_label.setText(f"Configuración v{version}")

@@ -49,7 +49,7 @@ def save_draft(ctx: AppContext, user: CurrentUser, draft: DraftInput) -> str:
         max_bytes = current_bundle(session).max_anexo_mb * 1_048_576
     files = []
     for a in draft.attachments:
-        blob = store_file(ctx.blob_dir, a.path, max_bytes)
+        blob = store_file(ctx.blobs, a.path, max_bytes)
         files.append({"sha256": blob.sha256, "filename": a.filename, "mime": blob.mime,
                       "campo": a.campo})
     uuid = draft.uuid or uuid7()

@@ -91,7 +91,7 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
         tramite = get_tramite(session, request.homoclave, request.version)
         bundle = current_bundle(session)
     max_bytes = bundle.max_anexo_mb * 1_048_576
-    blobs = [(a, store_file(ctx.blob_dir, a.path, max_bytes)) for a in request.attachments]
+    blobs = [(a, store_file(ctx.blobs, a.path, max_bytes)) for a in request.attachments]
     answers = dict(request.answers)
     for attachment, blob in blobs:
         if attachment.campo:

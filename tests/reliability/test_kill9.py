@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from desktop.capture.service import capture_expediente
 from desktop.context import open_context
 from desktop.records.audit_verify import verify_chain
 from tests.demo_office import open_demo_office
+from tests.raw_store import raw_store
 from tests.test_capture import OPERADOR, _request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def test_kill9_during_captures_loses_nothing(tmp_path: Path) -> None:
     folios = _run_and_kill(data_dir, scratch, wanted=15)
     assert len(folios) == 15
 
-    with closing(sqlite3.connect(data_dir / "ventanilla.db")) as raw:
+    with closing(raw_store(data_dir)) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {r[0] for r in raw.execute("SELECT folio FROM expedientes")}
         outbox = raw.execute("SELECT count(*) FROM outbox").fetchone()[0]

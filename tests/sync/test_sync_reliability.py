@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ import pytest
 from desktop.context import AppContext
 from sync.engine import SyncEngine
 from sync.run_steps import ONE_ATTEMPT
+from tests.raw_store import raw_store
 from tests.sync.central_server import CentralServer
 from tests.sync.fault_proxy import FaultProxy
 from tests.sync.machines import (
@@ -87,7 +88,7 @@ def test_pull_pages_survive_a_reset(window: AppContext, other_window: AppContext
 
 
 def _integrity(db_path: Path) -> str:
-    with sqlite3.connect(db_path) as conn:
+    with closing(raw_store(db_path.parent)) as conn:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
 
 

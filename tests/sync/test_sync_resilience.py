@@ -15,7 +15,7 @@ from central import admin
 from central.changes import PendingChange, append_changes
 from central.models import Attachment as CentralAttachment
 from central.models import Change as CentralChange
-from desktop.capture.blobs import blob_path
+from desktop.capture.blobs import read_blob
 from desktop.context import AppContext
 from localdb.migrate import downgrade, upgrade_to_head
 from localdb.models import Attachment, Expediente, Tramite
@@ -39,7 +39,7 @@ def _scan(window: AppContext, uuid: str) -> tuple[str, bytes]:
     with window.write() as session:
         sha = session.scalars(select(Attachment.sha256).where(
             Attachment.expediente_uuid == uuid)).one()
-    return sha, blob_path(window.blob_dir, sha).read_bytes()
+    return sha, read_blob(window.blobs, sha)
 
 
 def _on_central(central: CentralServer, sha: str) -> bytes | None:
@@ -215,7 +215,7 @@ def test_upgrading_re_verifies_scans_marked_uploaded_by_older_versions(
         conn.exec_driver_sql("UPDATE expedientes SET sync_state = 'sincronizado'")
         conn.exec_driver_sql("UPDATE outbox SET state = 'acked'")
 
-    upgrade_to_head(window.engine, window.db_path)
+    upgrade_to_head(window.engine, window.db_path, window.keys.database)
 
     assert _sync_state_of(window, uuid) == "faltan_anexos"
     report = SyncEngine(window).run_once(force=True)

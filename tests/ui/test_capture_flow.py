@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from desktop.capture.blobs import blob_path
+from desktop.access.credentials import FALLBACK_WARNING
+from desktop.capture.blobs import read_blob
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
 from localdb.models import Attachment, Expediente, OutboxEntry
@@ -91,7 +92,7 @@ def test_operador_captures_an_expediente_end_to_end(
         attachment = session.scalars(select(Attachment)).one()
         assert attachment.expediente_uuid == expediente.uuid
         assert attachment.filename == "identificacion.png"
-        assert blob_path(ctx.blob_dir, attachment.sha256).read_bytes() == sample_png.read_bytes()
+        assert read_blob(ctx.blobs, attachment.sha256) == sample_png.read_bytes()
         outbox = session.scalars(select(OutboxEntry)).one()
         assert (outbox.kind, outbox.entity_uuid) == ("expediente.create", expediente.uuid)
         assert ExpedientePayload.model_validate_json(outbox.payload).folio == folio
@@ -139,3 +140,8 @@ def test_main_window_title_and_status_bar(make_window: WindowFactory) -> None:
     assert window.status.sync_text() == "● Modo demostración · sin plataforma"
     assert not window.status.sync_button.isEnabled()
     assert "modo demostración" in window.status.sync_button.toolTip()
+    # the keys are in the credentials file (no keyring here): said for as long as it holds
+    assert window.status.credentials_label.isVisible()
+    assert window.status.credentials_label.toolTip() == FALLBACK_WARNING
+    window.status.show_credentials_warning(None)
+    assert not window.status.credentials_label.isVisible()
