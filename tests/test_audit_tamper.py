@@ -5,7 +5,6 @@ store) edits it; `main.py verify-audit`, run as a real process, names what was t
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +12,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from desktop.access.credentials import CredentialStore
 from desktop.access.permissions import CurrentUser, Role
 from desktop.records.audit import GENESIS_HASH, append_audit, row_hash
+from desktop.records.audit_key import CREDENTIAL_NAME
 from desktop.records.expedientes import cancel_folio
 from desktop.records.integrity import recomputed_sha256
 from desktop.records.payments import register_payment
 from localdb.models import Attachment, AuditEntry, Expediente, SyncState
 from tests.demo_office import open_demo_office
+from tests.raw_store import raw_store
 from tests.test_capture import OPERADOR, _request
 from tests.test_cli import run
 
@@ -50,7 +52,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def _raw(data: Path, *sql: str) -> None:
     """What someone with the file can do: drop the append-only triggers and edit."""
-    db = sqlite3.connect(data / "ventanilla.db")
+    db = raw_store(data)
     db.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
     db.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
     db.execute("DROP TRIGGER IF EXISTS expedientes_answers_immutable")
@@ -157,7 +159,7 @@ def test_plain_rows_of_older_versions_stay_verifiable_and_bound_to_the_keyed_cha
     ctx.close()
     assert demo_rows
     # Make the demo rows look like an older version's: no MACs, no key, no anchor.
-    (data / "credentials.json").unlink()
+    CredentialStore(data).delete(CREDENTIAL_NAME)  # the store's own keys stay
     _raw(data, "UPDATE audit_log SET mac = NULL", "DELETE FROM settings WHERE key = 'audit.head'")
     ctx = open_demo_office(data)
     with ctx.write() as s:

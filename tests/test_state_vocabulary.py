@@ -85,7 +85,7 @@ def test_upgrading_to_0008_keeps_rows_mutation_ids_triggers_and_search(
     triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1"
     with engine.connect() as conn:
         before = conn.exec_driver_sql(triggers).all()
-    upgrade_to_head(engine, db)
+    upgrade_to_head(engine, db, demo_ctx.keys.database)
     with engine.connect() as conn:
         assert conn.exec_driver_sql(triggers).all() == before
     with demo_ctx.write() as s:

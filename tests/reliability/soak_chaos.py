@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 import threading
 import time
 from collections import Counter
@@ -13,6 +12,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.raw_store import raw_store
 from tests.reliability.soak_children import read_log
 from tests.reliability.soak_world import CentralProcess, Window, kill9
 from tests.sync.fault_proxy import FaultProxy
@@ -191,14 +191,14 @@ class Chaos:
 
 
 def last_success(data_dir: Path) -> str | None:
-    with closing(sqlite3.connect(data_dir / "ventanilla.db", timeout=30)) as db:
+    with closing(raw_store(data_dir)) as db:
         row = db.execute("SELECT last_success_at FROM sync_state WHERE id = 1").fetchone()
     return None if row is None else row[0]
 
 
 def local_backlog(data_dir: Path) -> int:
     """Outbox rows not acked plus expedientes not yet fully on the platform (anexos included)."""
-    with closing(sqlite3.connect(data_dir / "ventanilla.db", timeout=30)) as db:
+    with closing(raw_store(data_dir)) as db:
         pending = db.execute("SELECT count(*) FROM outbox WHERE state != 'acked'").fetchone()[0]
         unsynced = db.execute("SELECT count(*) FROM expedientes WHERE sync_state NOT IN "
                               "('sincronizado')").fetchone()[0]

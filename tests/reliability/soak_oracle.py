@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.raw_store import raw_store
 from tests.reliability.soak_children import read_log
 from tests.sync.central_server import OFFICE
 
@@ -82,7 +83,7 @@ class LocalState:
 
 
 def local_state(data_dir: Path) -> LocalState:
-    with closing(_connect(data_dir / "ventanilla.db")) as db:
+    with closing(raw_store(data_dir)) as db:
         expedientes = dict(db.execute("SELECT uuid, content_sha256 FROM expedientes"))
         not_acked = [f"{data_dir.name}: outbox {i} {k} {s}" for i, k, s in db.execute(
             "SELECT mutation_id, kind, state FROM outbox WHERE state != 'acked'")]

@@ -4,8 +4,6 @@ off the end — even with the local anchor forged to match — are named after t
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy import select
 
 from central.models import Machine
@@ -23,6 +21,7 @@ from sync.engine import SyncEngine
 from sync.http import PlatformClient
 from sync.machine_token import load_machine_token
 from sync.restore import STATE_PATH
+from tests.raw_store import raw_connect
 from tests.sync.central_server import CentralServer
 from tests.sync.machines import capture_many, sync_state
 from wire.protocol import SyncStateResponse
@@ -80,7 +79,7 @@ def test_rows_cut_off_with_a_forged_local_anchor_are_named_after_the_next_sync(
     _synced(window)
     head = _local_head(window)
     cut = head.seq - 2
-    db = sqlite3.connect(window.db_path)
+    db = raw_connect(window)
     db.execute("DROP TRIGGER audit_log_no_delete")
     db.execute(f"DELETE FROM audit_log WHERE id > {cut}")
     forged_mac = db.execute(f"SELECT mac FROM audit_log WHERE id = {cut}").fetchone()[0]
