@@ -190,12 +190,21 @@ HANDLERS: dict[str | None, Handler] = {
 }
 
 
-def setup_logging(data_dir: Path) -> None:
+def setup_logging(data_dir: Path) -> logging.Handler:
+    """The technical log of this data folder, attached to the root logger; close it when done."""
     (data_dir / "logs").mkdir(exist_ok=True)
     handler = RotatingFileHandler(data_dir / "logs" / "ventanilla.log", maxBytes=2_000_000,
                                   backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    return handler
+
+
+def close_logging(handler: logging.Handler) -> None:
+    logging.getLogger().removeHandler(handler)
+    handler.close()
 
 
 def _is_set_up(ctx: AppContext) -> bool:
@@ -216,7 +225,14 @@ def warn_if_audit_altered(ctx: AppContext) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = ensure_data_dir(resolve_data_dir(args.data_dir))
-    setup_logging(data_dir)
+    handler = setup_logging(data_dir)
+    try:
+        return _run(args, data_dir)
+    finally:
+        close_logging(handler)
+
+
+def _run(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         ctx = open_context(data_dir)
         ctx.platform_login = platform_login

@@ -32,7 +32,10 @@ DEMO = Bundle.model_validate(SOURCE)
 PATRON = DEMO.clave_catastral_patron
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**20) | st.floats()
+    # canonical JSON has no NaN or Infinity: a signer cannot produce them (the garbage test
+    # below still feeds them as raw bytes)
+    st.none() | st.booleans() | st.integers(-10**6, 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12) | st.sampled_from(["", "0", "-1", "1e999", "NaN", "uma", "x/0"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
                                                                  max_size=3),
@@ -84,7 +87,8 @@ def test_random_envelope_bytes(data: bytes) -> None:
 
 
 @FUZZ
-@given(st.binary(max_size=400) | json_values.map(lambda v: json.dumps(v).encode()))
+@given(st.binary(max_size=400) | json_values.map(lambda v: json.dumps(v).encode())
+       | st.sampled_from([b'{"version": NaN}', b'{"format": Infinity}', b"[-Infinity]"]))
 def test_signed_garbage_payload_is_refused_cleanly(payload: bytes) -> None:
     try:
         verify_bundle(payload, sign_bundle(payload, DEMO_KEY), DEMO_PUBLIC_KEY_PEM)

@@ -8,6 +8,7 @@ request to change the password — against the real central on loopback and the 
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,7 +160,8 @@ def test_must_change_password_through_the_command_line(
     with pytest.raises(MustChangePassword):
         login(online, "luis", "temporal-123")
 
-    monkeypatch.setattr(main, "setup_logging", lambda _data_dir: None)  # pytest's logging stays
+    # pytest's logging stays as it is
+    monkeypatch.setattr(main, "setup_logging", lambda _data_dir: logging.NullHandler())
 
     def password(current: str, new: str) -> tuple[int, str, str]:
         monkeypatch.setenv("VENTANILLA_PASSWORD", current)
