@@ -42,7 +42,7 @@ CASES: dict[str, tuple[Writer, str]] = {
     "NaN": (lambda p, a: p.write_text('{"answers": {"superficie": NaN}}'), "NaN"),
     "a number past any amount": (_json({"answers": {"superficie": 1e30}}), "fuera de rango"),
     "not UTF-8": (lambda p, a: p.write_bytes(b'{"answers": {"x": "\xff"}}'), "UTF-8"),
-    "a missing file": (lambda p, a: None, "revise la ruta"),
+    "a missing file": (lambda p, a: None, "Revise la ruta"),
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from desktop.errors import StorageError, VentanillaError
+from desktop.errors import StorageError, VentanillaError, os_error_message
 
 ALLOWED_MIME = {"application/pdf", "image/jpeg", "image/png"}
 _MAGIC = {
@@ -80,7 +80,7 @@ def _stream_copy(source: Path, copy: BinaryIO, max_bytes: int) -> tuple[str, int
                 digest.update(chunk)
                 copy.write(chunk)
     except OSError as exc:
-        raise VentanillaError(f"No se pudo leer el anexo «{source.name}».") from exc
+        raise VentanillaError(os_error_message(exc, f"el anexo «{source}»")) from exc
     return digest.hexdigest(), size, head
 
 
@@ -94,4 +94,4 @@ def _place(tmp: Path, target: Path) -> None:
 def _disk_error(exc: OSError) -> StorageError:
     if exc.errno == errno.ENOSPC:
         return StorageError(DISK_FULL)
-    return StorageError(f"No se pudo guardar el anexo en el disco ({exc.strerror}).")
+    return StorageError(os_error_message(exc, "el anexo en la carpeta de datos", writing=True))
