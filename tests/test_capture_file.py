@@ -13,7 +13,7 @@ from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.context import AppContext
 from localdb.models import Expediente
-from tests.factories import valid_answers
+from tests.factories import answers_file, valid_answers
 from tests.test_cli import run
 
 Writer = Callable[[Path, dict], None]
@@ -76,7 +76,9 @@ def test_an_endless_attachment_is_refused_while_streaming(
         tramite_answers: tuple[str, dict]) -> None:
     homoclave, answers = tramite_answers
     path = tmp_path / "respuestas.json"
-    path.write_text(json.dumps({"answers": answers, "attachments": [{"path": "/dev/zero"}]}))
+    with demo_ctx.read() as session:
+        data = answers_file(get_tramite(session, homoclave), answers)
+    path.write_text(json.dumps({**data, "attachments": [{"path": "/dev/zero"}]}))
     done = run(data_dir, "capture", "--tramite", homoclave, "--answers", str(path),
                "--user", "operador")
     assert done.returncode == 2 and "el máximo es" in done.stderr, done.stderr

@@ -244,7 +244,8 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
         rendered = render_document(ctx, user, folio, doc, layout)
         target = printer or (None if pdf_path else default_printer(ctx))
         if target is None and pdf_path is None:
-            raise _no_printer()
+            return 2, (f"{_no_printer().message} Fije una con `python main.py printer NOMBRE` "
+                       "o guarde el documento con --pdf ARCHIVO.")
         try:
             if pdf_path is not None:
                 pdf_path.write_bytes(rendered.pdf)
@@ -256,6 +257,8 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
         finally:
             if destinations:
                 record_copy(ctx, user, rendered, destinations)
+    except NotFound as exc:
+        return 2, exc.message
     except VentanillaError as exc:
         return 1, exc.message
     except OSError as exc:
