@@ -14,14 +14,22 @@ from pathlib import Path
 
 from desktop import cli
 from desktop.access.auth import PlatformCheck
+from desktop.cli_tramites import cmd_tramites
 from desktop.context import AppContext, open_context
 from desktop.demo_setup import DEMO_CREATED, bootstrap_if_empty
 from desktop.errors import VentanillaError
 from desktop.office import office_is_set_up
 from desktop.paths import ensure_data_dir, resolve_data_dir
+from localdb.models import SyncState
 
 log = logging.getLogger("ventanilla")
 Handler = Callable[[AppContext, argparse.Namespace], int]
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"debe ser un número entero mayor que cero: {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,9 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tramite", required=True)
     p.add_argument("--answers", required=True)
     p.add_argument("--user", required=True)
-    p = sub.add_parser("list", help="lista expedientes")
-    p.add_argument("--search", default="")
-    p.add_argument("--limit", type=int, default=50)
+    p = sub.add_parser("list", help="lista expedientes, los más recientes primero")
+    p.add_argument("--search", default="", help="nombre, CURP, RFC o folio")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--limit", type=positive_int, default=50, help="cuántos (50)")
+    shown.add_argument("--all", action="store_true", help="todos")
+    p.add_argument("--json", action="store_true", help="salida JSON")
+    p = sub.add_parser("tramites", help="lista el catálogo, o los campos y requisitos de uno")
+    p.add_argument("homoclave", nargs="?")
+    p.add_argument("--plantilla", action="store_true",
+                   help="imprime un archivo de respuestas para llenar (capture --answers)")
     sub.add_parser("show", help="muestra un expediente").add_argument("folio")
     sub.add_parser("verify-audit", help="verifica la cadena de la bitácora")
     sub.add_parser("status", help="estado del equipo").add_argument("--json", action="store_true")
@@ -138,7 +153,13 @@ def cmd_printer(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
     from sync.commands import enroll_command
+    from sync.enroll import AlreadyEnrolled
 
+    with ctx.read() as session:
+        state = session.get_one(SyncState, 1)
+        enrolled_with = None if state.demo else state.server_url
+    if enrolled_with:  # said before asking a password: enrolling retired the demo users
+        raise AlreadyEnrolled(enrolled_with)
     return enroll_command(ctx, args.url, args.code, cli.authenticate(ctx, args.user))
 
 
@@ -186,7 +207,7 @@ HANDLERS: dict[str | None, Handler] = {
     "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
     "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, "password": cmd_password,
-    None: cmd_gui,
+    "tramites": cmd_tramites, None: cmd_gui,
 }
 
 
@@ -222,6 +243,13 @@ def warn_if_audit_altered(ctx: AppContext) -> None:
         log.warning("audit chain check at start-up failed; run verify-audit (%s)", warning)
 
 
+def quiet_stdout() -> None:
+    """The reader of our output closed the pipe (`status --json | head -1`): nothing more is
+    said, and the interpreter's last flush must not complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = ensure_data_dir(resolve_data_dir(args.data_dir))
@@ -244,7 +272,12 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
             print(no_store_message(args, data_dir), file=sys.stderr)
             return 2
         warn_if_audit_altered(ctx)
-        return HANDLERS[args.command](ctx, args)
+        code = HANDLERS[args.command](ctx, args)
+        sys.stdout.flush()  # a reader that went away (`| head`) shows up here, not at exit
+        return code
+    except BrokenPipeError:
+        quiet_stdout()
+        return 1
     except VentanillaError as exc:
         print(exc.message, file=sys.stderr)
         return 2

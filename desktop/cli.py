@@ -1,4 +1,5 @@
-"""Command-line use cases (Qt-free): each handler returns an exit code; 0 ok, 2 bad input.
+"""Command-line use cases (Qt-free): each handler returns an exit code; 0 ok, 2 bad input,
+1 anything else (main.py turns a VentanillaError into 2).
 
 Messages for people are Spanish on stdout/stderr; nothing is written when input is refused.
 """
@@ -19,7 +20,8 @@ from desktop.access.auth import login
 from desktop.access.permissions import CurrentUser
 from desktop.bundles.apply import import_bundle_file
 from desktop.bundles.catalog import get_tramite
-from desktop.capture.answers_file import read_capture_file
+from desktop.bundles.schema import TramiteDef
+from desktop.capture.answers_file import RequisitoEntry, read_capture_file
 from desktop.capture.service import (
     AttachmentInput,
     CaptureRequest,
@@ -29,7 +31,12 @@ from desktop.capture.service import (
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.records.audit_verify import tail_warning, verify_chain
-from desktop.records.expedientes import get_expediente, page_expedientes
+from desktop.records.expedientes import (
+    ExpedienteRow,
+    count_expedientes,
+    get_expediente,
+    page_expedientes,
+)
 from desktop.records.integrity import altered_folios
 from desktop.records.restored_copy import restore_summary
 from formatting import format_datetime, format_money
@@ -65,15 +72,13 @@ def cmd_import_config(ctx: AppContext, args: Namespace) -> int:
 
 
 def cmd_capture(ctx: AppContext, args: Namespace) -> int:
-    """Back-capture: requisitos not listed in the file are taken as received (paper archive)."""
+    """Scripted or back capture: every requisito of the trámite must be in the file, received or
+    not (with a nota), so none is taken as received by leaving it out."""
     data = read_capture_file(Path(args.answers))
-    user = authenticate(ctx, args.user)
     with ctx.read() as session:
         tramite = get_tramite(session, args.tramite, None)
-    given = {r.clave: r for r in data.requisitos}
-    requisitos = [RequisitoAnswer(r.clave, given[r.clave].recibido, given[r.clave].nota)
-                  if r.clave in given else RequisitoAnswer(r.clave, True)
-                  for r in tramite.requisitos]
+    requisitos = requisito_answers(tramite, data.requisitos, Path(args.answers).name)
+    user = authenticate(ctx, args.user)
     attachments = [AttachmentInput(Path(a.path), Path(a.path).name, "", a.campo)
                    for a in data.attachments]
     result = capture_expediente(ctx, user, CaptureRequest(
@@ -83,13 +88,52 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
     return 0
 
 
+def requisito_answers(tramite: TramiteDef, given: list[RequisitoEntry],
+                      filename: str) -> list[RequisitoAnswer]:
+    """The file's answer for each of the trámite's requisitos; one missing or unknown is an
+    error that names it (a paper left out is never taken as received)."""
+    by_clave = {r.clave: r for r in given}
+    missing = [f"«{r.clave}»" for r in tramite.requisitos if r.clave not in by_clave]
+    known = {r.clave for r in tramite.requisitos}
+    unknown = [f"«{clave}»" for clave in by_clave if clave not in known]
+    if missing or unknown:
+        parts = []
+        if missing:
+            which = "falta el requisito " if len(missing) == 1 else "faltan los requisitos "
+            parts.append(which + ", ".join(missing) + " (indique para cada uno \"recibido\": "
+                         "true, o false con una \"nota\" de lo que falta)")
+        if unknown:
+            parts.append(f"el trámite {tramite.homoclave} no pide " + ", ".join(unknown))
+        raise VentanillaError(f"En {filename} {'; '.join(parts)}. Vea los requisitos con "
+                              f"`python main.py tramites {tramite.homoclave}`.")
+    return [RequisitoAnswer(r.clave, by_clave[r.clave].recibido, by_clave[r.clave].nota)
+            for r in tramite.requisitos]
+
+
 def cmd_list(ctx: AppContext, args: Namespace) -> int:
+    limit = None if args.all else args.limit
     with ctx.read() as session:
-        rows = page_expedientes(session, search=args.search or "", limit=args.limit)
-    for r in rows:
-        print(f"{r.folio}\t{format_datetime(r.captured_at)}\t{r.status}\t{r.sync_state}\t"
-              f"{format_money(r.total)}\t{r.nombre}\t{r.tramite}")
+        total = count_expedientes(session, search=args.search or "")
+        rows = page_expedientes(session, search=args.search or "",
+                                limit=total if limit is None else limit)
+    if args.json:
+        print(json.dumps({"total": total, "expedientes": [_row_json(r) for r in rows]},
+                         ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r.folio}\t{format_datetime(r.captured_at)}\t{r.status}\t{r.sync_state}\t"
+                  f"{format_money(r.total)}\t{r.nombre}\t{r.tramite}")
+    hidden = total - len(rows)
+    if hidden > 0:
+        print(f"Se muestran {len(rows)} de {total} expedientes; faltan {hidden}. Use "
+              f"--limit N o --all para ver más.", file=sys.stderr)
     return 0
+
+
+def _row_json(row: ExpedienteRow) -> dict[str, Any]:
+    return {"folio": row.folio, "captured_at": row.captured_at.isoformat(),
+            "status": row.status, "sync_state": row.sync_state, "total": f"{row.total:.2f}",
+            "nombre": row.nombre, "tramite": row.tramite}
 
 
 def cmd_show(ctx: AppContext, args: Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class VentanillaError(Exception):
     """Base of every expected failure; `message` is shown to the user as is (es-MX)."""
@@ -57,3 +59,24 @@ class NotFound(VentanillaError):
 
 class StorageError(VentanillaError):
     """The disk refused a write (full, read-only); nothing was saved."""
+
+
+def os_error_message(exc: OSError, what: str, *, writing: bool = False) -> str:
+    """A Spanish sentence for an OSError that reaches a user: what failed and what to do, never
+    the system's English text. `what` names the file for the user ("el archivo «x.json»")."""
+    code = exc.errno
+    if isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
+        missing = f"la carpeta donde se guardaría {what}" if writing else what
+        return f"No se encontró {missing}. Revise la ruta y vuelva a intentarlo."
+    if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        return (f"No hay permiso para {'escribir' if writing else 'leer'} {what}. Revise los "
+                "permisos del archivo o elija otra ubicación.")
+    if isinstance(exc, IsADirectoryError):
+        return f"{what[:1].upper()}{what[1:]} es una carpeta, no un archivo. Elija un archivo."
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "El disco está lleno. Libere espacio y vuelva a intentarlo."
+    if code == errno.EROFS:
+        return f"No se puede escribir {what}: el disco es de solo lectura. Elija otra ubicación."
+    action = "escribir" if writing else "leer"
+    return (f"No se pudo {action} {what}. Revise que exista, que tenga permiso y que el disco "
+            "responda, y vuelva a intentarlo.")

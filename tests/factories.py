@@ -68,3 +68,9 @@ def archivo_campos(tramite: TramiteDef) -> list[str]:
 def write_png(path: Path) -> Path:
     path.write_bytes(PNG_1PX)
     return path
+
+
+def answers_file(tramite: TramiteDef, answers: dict[str, Any]) -> dict[str, Any]:
+    """The `capture --answers` file for these answers, every requisito received."""
+    return {"answers": answers,
+            "requisitos": [{"clave": r.clave, "recibido": True} for r in tramite.requisitos]}

@@ -191,7 +191,7 @@ def test_damaged_envelopes_are_refused(tmp_path: Path, content: bytes) -> None:
 
 
 def test_missing_file_is_refused_in_spanish(tmp_path: Path) -> None:
-    with pytest.raises(BundleError, match=r"No se pudo leer el archivo «no-esta\.json»"):
+    with pytest.raises(BundleError, match=r"No se encontró el archivo «.*no-esta\.json»\. Revise"):
         read_bundle_file(tmp_path / "no-esta.json")
 
 
@@ -231,7 +231,7 @@ def test_garbage_pinned_key_is_reported(tmp_path: Path) -> None:
 
 def test_same_version_is_already_applied(applied: AppContext) -> None:
     before = snapshot(applied)
-    with pytest.raises(BundleError, match="versión 1 ya está aplicada"):
+    with pytest.raises(BundleError, match="versión 1 ya está aplicado en este equipo"):
         import_bundle_file(applied, DEMO_BUNDLE_PATH, ADMIN)
     assert snapshot(applied) == before
 
@@ -239,7 +239,7 @@ def test_same_version_is_already_applied(applied: AppContext) -> None:
 def test_older_version_is_never_applied(applied: AppContext, tmp_path: Path) -> None:
     import_bundle_file(applied, write(tmp_path / "v5.json", source(5)), ADMIN)
     before = snapshot(applied)
-    with pytest.raises(BundleError, match="es de la versión 3 y ya está aplicada la 5"):
+    with pytest.raises(BundleError, match="es de la versión 3 y este equipo ya tiene la versión 5"):
         import_bundle_file(applied, write(tmp_path / "v3.json", source(3)), ADMIN)
     assert snapshot(applied) == before
     assert before["config_version"] == 5
@@ -252,7 +252,7 @@ def test_bare_store_without_sync_state_applies_and_still_refuses_downgrades(
         with ctx.write() as s:
             apply_bundle(s, verify_bundle(*signed(source(4)), DEMO_PUBLIC_KEY_PEM),
                          *signed(source(4)))
-        with ctx.write() as s, pytest.raises(BundleError, match="ya está aplicada la 4"):
+        with ctx.write() as s, pytest.raises(BundleError, match="ya tiene la versión 4"):
             apply_bundle(s, Bundle.model_validate(source(2)), *signed(source(2)))
         with ctx.write() as s:
             assert current_bundle(s).version == 4

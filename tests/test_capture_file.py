@@ -14,7 +14,7 @@ from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.capture.blob_upgrade import SEALED_MARKER
 from desktop.context import AppContext
 from localdb.models import Expediente
-from tests.factories import valid_answers
+from tests.factories import answers_file, valid_answers
 from tests.test_cli import run
 
 Writer = Callable[[Path, dict], None]
@@ -43,7 +43,7 @@ CASES: dict[str, tuple[Writer, str]] = {
     "NaN": (lambda p, a: p.write_text('{"answers": {"superficie": NaN}}'), "NaN"),
     "a number past any amount": (_json({"answers": {"superficie": 1e30}}), "fuera de rango"),
     "not UTF-8": (lambda p, a: p.write_bytes(b'{"answers": {"x": "\xff"}}'), "UTF-8"),
-    "a missing file": (lambda p, a: None, "revise la ruta"),
+    "a missing file": (lambda p, a: None, "Revise la ruta"),
 }
 
 
@@ -77,7 +77,9 @@ def test_an_endless_attachment_is_refused_while_streaming(
         tramite_answers: tuple[str, dict]) -> None:
     homoclave, answers = tramite_answers
     path = tmp_path / "respuestas.json"
-    path.write_text(json.dumps({"answers": answers, "attachments": [{"path": "/dev/zero"}]}))
+    with demo_ctx.read() as session:
+        data = answers_file(get_tramite(session, homoclave), answers)
+    path.write_text(json.dumps({**data, "attachments": [{"path": "/dev/zero"}]}))
     done = run(data_dir, "capture", "--tramite", homoclave, "--answers", str(path),
                "--user", "operador")
     assert done.returncode == 2 and "el máximo es" in done.stderr, done.stderr

@@ -13,7 +13,7 @@ from desktop.access.credentials import FALLBACK_WARNING
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import get_tramite, search_tramites
 from tests.demo_office import open_demo_office
-from tests.factories import valid_answers
+from tests.factories import answers_file, valid_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +32,8 @@ def _answers_file(data_dir: Path, tmp_path: Path) -> tuple[str, Path]:
         patron = current_bundle(s).clave_catastral_patron
     ctx.close()
     path = tmp_path / "answers.json"
-    path.write_text(json.dumps(valid_answers(tramite, patron)), encoding="utf-8")
+    data = answers_file(tramite, valid_answers(tramite, patron))
+    path.write_text(json.dumps(data), encoding="utf-8")
     return homoclave, path
 
 
@@ -57,8 +58,8 @@ def test_bad_input_exits_2_in_spanish_and_writes_nothing(tmp_path: Path) -> None
     data = tmp_path / "d"
     homoclave, answers = _answers_file(data, tmp_path)
     bad = json.loads(answers.read_text())
-    curp_key = next(k for k, v in bad.items() if isinstance(v, str) and len(v) == 18)
-    bad[curp_key] = "XXXX"
+    curp_key = next(k for k, v in bad["answers"].items() if isinstance(v, str) and len(v) == 18)
+    bad["answers"][curp_key] = "XXXX"
     answers.write_text(json.dumps(bad))
     result = run(data, "capture", "--tramite", homoclave, "--answers", str(answers),
                  "--user", "operador")

@@ -105,7 +105,7 @@ def test_print_command_saves_a_pdf(office: Office, tmp_path: Path) -> None:
 def test_print_command_reports_an_unknown_folio_in_spanish(office: Office, tmp_path) -> None:
     code, message = print_command(office.ctx, office.user, "NO-EXISTE", "acuse", "carta", None,
                                   tmp_path / "x.pdf")
-    assert (code, message) == (1, "No existe el expediente con folio NO-EXISTE.")
+    assert (code, message) == (2, "No existe el expediente con folio NO-EXISTE.")
 
 
 def test_no_printer_configured_is_a_spanish_printer_error(office: Office) -> None:
@@ -114,7 +114,7 @@ def test_no_printer_configured_is_a_spanish_printer_error(office: Office) -> Non
     assert "no hay una impresora configurada" in error.value.message
     assert "El expediente quedó guardado" in error.value.message
     code, message = print_command(office.ctx, office.user, FOLIO, "acuse", "ticket")
-    assert code == 1 and "quedó guardado" in message
+    assert code == 2 and "quedó guardado" in message and "main.py printer" in message
     assert _print_entries(office) == [] and _print_count(office) == 0
 
 

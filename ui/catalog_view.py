@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLineEdit,
     QTreeWidget,
@@ -31,19 +32,39 @@ SEARCH_DELAY_MS = 150
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
+class _ResultsTree(QTreeWidget):
+    """The results: the arrow keys step over the dependencia headers, from trámite to trámite."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        index = super().moveCursor(action, modifiers)
+        upward = action in (QAbstractItemView.CursorAction.MoveUp,
+                            QAbstractItemView.CursorAction.MovePrevious)
+        while index.isValid() and not index.data(KEY_ROLE):
+            index = self.indexAbove(index) if upward else self.indexBelow(index)
+        return index if index.isValid() else self.currentIndex()
+
+
 class _SearchBox(QLineEdit):
-    """Down arrow and Enter hand the keyboard over to the results."""
+    """Enter opens the highlighted trámite; the down arrow hands the keyboard to the results."""
+
+    open_requested = Signal()
 
     def __init__(self, results: QTreeWidget) -> None:
         super().__init__()
         self._results = results
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_requested.emit()
+            return
+        if event.key() == Qt.Key.Key_Down:
+            current = self._results.currentItem()
+            if current is None or not current.data(0, KEY_ROLE):
+                first = _first_tramite(self._results)
+                if first is not None:
+                    self._results.setCurrentItem(first)
             self._results.setFocus()
-            first = _first_tramite(self._results)
-            if first is not None and self._results.currentItem() is None:
-                self._results.setCurrentItem(first)
             return
         super().keyPressEvent(event)
 
@@ -63,7 +84,7 @@ class CatalogView(QWidget):
         self._search_seq = 0
         self._shown_seq = 0
         self._detail_seq = 0
-        self.results = QTreeWidget()
+        self.results = _ResultsTree()
         self.results.setObjectName("catalogTree")
         self.results.setHeaderHidden(True)
         self.results.setRootIsDecorated(False)
@@ -72,6 +93,8 @@ class CatalogView(QWidget):
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText("Buscar trámite por nombre, homoclave o dependencia…")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.open_requested.connect(self._open_highlighted)
+        self._open_when_shown = False
         self.detail = TramiteDetail()
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self._search_now)
@@ -148,14 +171,19 @@ class CatalogView(QWidget):
 
     def _restore_selection(self, selected: tuple[str, int] | None) -> None:
         """Keep the trámite chosen before a new search (or a new catálogo) if it is still
-        listed; its newest version is shown. Otherwise the detail empties."""
+        listed (its newest version is shown); otherwise highlight the first trámite listed.
+        With nothing listed the detail empties."""
         homoclave = selected[0] if selected else None
         again = next((i for i in self._tramite_items()
                       if homoclave and i.data(0, KEY_ROLE)[0] == homoclave), None)
-        if again is not None:
-            self.results.setCurrentItem(again)
+        first = again or next(iter(self._tramite_items()), None)
+        if first is not None:
+            self.results.setCurrentItem(first)
         elif self.detail.setup is not None:
             self.detail.clear()
+        if self._open_when_shown:
+            self._open_when_shown = False
+            self._open_highlighted()
 
     def _tramite_items(self) -> list[QTreeWidgetItem]:
         items = []
@@ -189,6 +217,16 @@ class CatalogView(QWidget):
     def _show_detail(self, seq: int, setup: CaptureSetup) -> None:
         if seq == self._detail_seq:
             self.detail.show_setup(setup)
+
+    def _open_highlighted(self) -> None:
+        """Enter in the search box: capture the highlighted trámite, once the results for the
+        text typed so far are on screen."""
+        if self.search_pending():
+            self._open_when_shown = True
+            return
+        current = self.results.currentItem()
+        if current is not None and current.data(0, KEY_ROLE):
+            self._start_capture()
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         if item.data(0, KEY_ROLE):

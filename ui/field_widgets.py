@@ -15,7 +15,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
@@ -25,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop.bundles.schema import Campo
 
-EMPTY_DATE = QDate(1900, 1, 1)
+DATE_DISPLAY = "dd/MM/yyyy"
+# What a date campo accepts while typing: digits and the two slashes of dd/mm/aaaa.
+_DATE_TYPING = r"[0-9]{0,8}|[0-9]{1,2}/[0-9]{0,2}(/[0-9]{0,4})?"
 
 # Characters each tipo accepts while typing; the full rule is checked by desktop.capture.validation.
 _TYPING_PATTERNS: dict[str, tuple[str, int, str]] = {
@@ -104,26 +105,47 @@ class LineEditor(FieldEditor):
 
 
 class DateEditor(FieldEditor):
-    """A date picker whose minimum stands for "no date yet" (QDateEdit cannot be empty)."""
+    """A date typed as dd/mm/aaaa or as eight digits (ddmmaaaa): empty until typed, so an
+    optional date stays empty and Tab always moves on. Leaving it shows the date as dd/mm/aaaa;
+    the value is ISO ("YYYY-MM-DD"), or the text as typed when it is no date (validation then
+    says why)."""
 
     def __init__(self, campo: Campo) -> None:
-        edit = QDateEdit()
+        edit = QLineEdit()
         super().__init__(campo, edit)
         self.edit = edit
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setMinimumDate(EMPTY_DATE)
-        edit.setSpecialValueText("dd/mm/aaaa")
-        edit.setDate(EMPTY_DATE)
-        edit.dateChanged.connect(self.changed)
+        edit.setValidator(QRegularExpressionValidator(QRegularExpression(_DATE_TYPING), edit))
+        edit.setMaxLength(10)
+        edit.setPlaceholderText("dd/mm/aaaa")
+        edit.textChanged.connect(self.changed)
+        edit.editingFinished.connect(self._tidy)
+
+    def _tidy(self) -> None:
+        date = parse_typed_date(self.edit.text())
+        if date.isValid():
+            shown = date.toString(DATE_DISPLAY)
+            if shown != self.edit.text():
+                self.edit.setText(shown)
 
     def value(self) -> Any:
-        date = self.edit.date()
-        return "" if date == EMPTY_DATE else date.toString(Qt.DateFormat.ISODate)
+        text = self.edit.text().strip()
+        date = parse_typed_date(text)
+        return date.toString(Qt.DateFormat.ISODate) if date.isValid() else text
 
     def set_value(self, raw: Any) -> None:
         date = QDate.fromString(str(raw or ""), Qt.DateFormat.ISODate)
-        self.edit.setDate(date if date.isValid() else EMPTY_DATE)
+        self.edit.setText(date.toString(DATE_DISPLAY) if date.isValid() else str(raw or ""))
+
+
+def parse_typed_date(text: str) -> QDate:
+    """dd/mm/aaaa (one-digit day or month allowed) or ddmmaaaa; an invalid QDate otherwise."""
+    text = text.strip()
+    if text.isdigit() and len(text) == 8:
+        return QDate.fromString(text, "ddMMyyyy")
+    parts = text.split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+        return QDate(int(parts[2]), int(parts[1]), int(parts[0]))
+    return QDate()
 
 
 class ChoiceEditor(FieldEditor):
@@ -165,6 +187,7 @@ class FileEditor(FieldEditor):
         container = QWidget()
         self.path_edit = QLineEdit()
         self.path_edit.setReadOnly(True)
+        self.path_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to "Elegir…"
         self.path_edit.setPlaceholderText("Ningún archivo elegido")
         button = QPushButton("Elegir…")
         layout = QHBoxLayout(container)

@@ -27,7 +27,7 @@ from desktop.errors import AuthError, MustChangePassword, VentanillaError
 from desktop.office import OfficeInfo
 from sync.platform_login import change_password
 from ui.error_dialog import refusal_text
-from ui.layout_parts import message_label
+from ui.layout_parts import fit_height, message_label
 from ui.tasks import Lane, TaskRunner
 
 DEMO_HINT = ("<b>Modo demostración:</b> datos ficticios.<br>Usuarios de prueba: "
@@ -200,6 +200,7 @@ class LoginDialog(QDialog):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        fit_height(self)  # a wrapped message needs more height than the dialog had
 
     def message_text(self) -> str:
         return "" if self.message.isHidden() else self.message.text()

@@ -11,9 +11,9 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from desktop.bundles.wording import describe_cobro
 from formatting import format_plazo
 from ui.operations import CaptureSetup
-from ui.wording import describe_cobro
 
 NIVELES = {1: "Informativo", 2: "Descarga de formatos", 3: "Solicitud y pago en línea",
            4: "Totalmente en línea"}

@@ -49,9 +49,20 @@ class CurrentUser:
         return permission in ROLE_PERMISSIONS[self.role]
 
 
+# What each permission lets a user do, as the refusal says it (keyed by the stored value).
+ACTION_LABELS = {
+    "capturar": "capturar trámites", "consultar": "consultar expedientes",
+    "imprimir": "imprimir documentos", "registrar_pagos": "registrar pagos",
+    "revisar_colas": "revisar las colas", "anular": "cancelar folios",
+    "sincronizar": "sincronizar", "importar_configuracion": "importar la configuración",
+    "administrar_usuarios": "administrar usuarios", "enrolar": "enrolar el equipo",
+}
+
+
 def require(user: CurrentUser, permission: Permission) -> None:
     if not user.can(permission):
+        action = ACTION_LABELS.get(permission.value, permission.value.replace("_", " "))
         raise PermissionDenied(
-            f"El rol {ROLE_LABELS[user.role]} no tiene permiso para "
-            f"{permission.value.replace('_', ' ')}."
+            f"El rol {ROLE_LABELS[user.role]} no tiene permiso para {action}. Pida a un "
+            "usuario con ese permiso que lo haga."
         )

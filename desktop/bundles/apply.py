@@ -126,10 +126,11 @@ def applied_version(session: Session) -> int:
 def _refuse_old(bundle: Bundle, current: int) -> None:
     if bundle.version == current:
         raise BundleError(f"El paquete de configuración versión {bundle.version} ya está "
-                          "aplicada en este equipo; no hay nada que cambiar.")
+                          "aplicado en este equipo; no hay nada que cambiar.")
     if bundle.version < current:
-        raise BundleError(f"El paquete es de la versión {bundle.version} y ya está aplicada la "
-                          f"{current}; no se puede regresar a una configuración anterior.")
+        raise BundleError(f"El paquete es de la versión {bundle.version} y este equipo ya tiene "
+                          f"la versión {current}; no se puede regresar a una configuración "
+                          "anterior.")
 
 
 def _upsert_dependencias(session: Session, bundle: Bundle) -> None:

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from desktop.bundles.schema import Bundle
-from desktop.errors import BundleError
+from desktop.errors import BundleError, os_error_message
 from wire.canonical import canonical_json
 
 MAX_BUNDLE_FILE_BYTES = 20 * 1024 * 1024
@@ -124,9 +124,7 @@ def read_bundle_file(path: Path) -> tuple[bytes, bytes]:
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise BundleError(
-            f"No se pudo leer el archivo «{path.name}»: {exc.strerror or 'error de lectura'}."
-        ) from exc
+        raise BundleError(os_error_message(exc, f"el archivo «{path}»")) from exc
     return parse_envelope(data)
 
 

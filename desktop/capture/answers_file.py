@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
-from desktop.errors import VentanillaError
+from desktop.errors import VentanillaError, os_error_message
 from wire.validation import spanish_errors
 
 MAX_FILE_BYTES = 2_000_000
@@ -97,10 +97,7 @@ def _load_json(path: Path) -> Any:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise VentanillaError(
-            f"No se pudo leer el archivo de respuestas {path}: revise la ruta y los permisos "
-            f"({exc.strerror or 'error de lectura'})."
-        ) from None
+        raise VentanillaError(os_error_message(exc, f"el archivo de respuestas «{path}»")) from None
     if len(raw) > MAX_FILE_BYTES:
         raise VentanillaError(f"El archivo de respuestas {path.name} es demasiado grande.")
     try:

@@ -23,7 +23,7 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from desktop.errors import StorageError, VentanillaError
+from desktop.errors import StorageError, VentanillaError, os_error_message
 
 ALLOWED_MIME = {"application/pdf", "image/jpeg", "image/png"}
 _MAGIC = {
@@ -161,11 +161,11 @@ def _stream_copy(source: Path, copy: BinaryIO, max_bytes: int) -> tuple[str, int
                 digest.update(chunk)
                 copy.write(chunk)
     except OSError as exc:
-        raise VentanillaError(f"No se pudo leer el anexo «{source.name}».") from exc
+        raise VentanillaError(os_error_message(exc, f"el anexo «{source}»")) from exc
     return digest.hexdigest(), size, head
 
 
 def _disk_error(exc: OSError) -> StorageError:
     if exc.errno == errno.ENOSPC:
         return StorageError(DISK_FULL)
-    return StorageError(f"No se pudo guardar el anexo en el disco ({exc.strerror}).")
+    return StorageError(os_error_message(exc, "el anexo en la carpeta de datos", writing=True))

@@ -26,7 +26,7 @@ from desktop.bundles.apply import current_bundle
 from desktop.bundles.schema import Bundle
 from desktop.context import AppContext
 from desktop.documents.receipts import load_signer
-from desktop.errors import NotFound, VentanillaError
+from desktop.errors import NotFound, VentanillaError, os_error_message
 from desktop.records.audit import append_audit
 from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
 from printing.acuse import render_acuse
@@ -244,7 +244,8 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
         rendered = render_document(ctx, user, folio, doc, layout)
         target = printer or (None if pdf_path else default_printer(ctx))
         if target is None and pdf_path is None:
-            raise _no_printer()
+            return 2, (f"{_no_printer().message} Fije una con `python main.py printer NOMBRE` "
+                       "o guarde el documento con --pdf ARCHIVO.")
         try:
             if pdf_path is not None:
                 pdf_path.write_bytes(rendered.pdf)
@@ -256,10 +257,13 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
         finally:
             if destinations:
                 record_copy(ctx, user, rendered, destinations)
+    except NotFound as exc:
+        return 2, exc.message
     except VentanillaError as exc:
         return 1, exc.message
     except OSError as exc:
-        return 1, f"No se pudo guardar el PDF ({exc.strerror}). El expediente quedó guardado."
+        return 1, (os_error_message(exc, "el PDF", writing=True)
+                   + " El expediente quedó guardado.")
     label = rendered.title
     copy = f" (REIMPRESIÓN {rendered.reprint_number})" if rendered.reprint_number else ""
     return 0, f"{label} {folio}{copy}: " + "; ".join(done) + "."

@@ -124,11 +124,16 @@ def test_catalog_search_ignores_accents_and_groups_by_dependencia(
     assert "Plazo de resolución" in window.catalog.detail.meta.text()
     assert window.catalog.detail.capture_button.isEnabled()
 
-    # Narrowing the search keeps the chosen trámite while listed; otherwise nothing is chosen.
+    # Narrowing the search keeps the chosen trámite while listed; otherwise the first trámite
+    # listed (never a dependencia header) is highlighted, and with nothing listed, none.
     search_catalog(qtbot, window, runner, "anuencia")
     assert window.catalog.results.currentItem().text(0).startswith("Anuencia")
     assert window.catalog.detail.setup is not None
     search_catalog(qtbot, window, runner, "predial")
+    assert tree.currentItem().text(0) == window.catalog.visible_tramites()[0]
+    settle(qtbot, runner)
+    assert window.catalog.detail.title.text() == window.catalog.visible_tramites()[0]
+    search_catalog(qtbot, window, runner, "zzz no existe")
     assert window.catalog.detail.setup is None
     assert not window.catalog.detail.capture_button.isEnabled()
 

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from desktop.access.permissions import CurrentUser
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import get_tramite
-from desktop.bundles.schema import ReglaFijo
+from desktop.bundles.schema import ReglaFijo, TramiteDef
+from desktop.bundles.wording import describe_cobro
 from desktop.capture.fees import CobroLine
 from desktop.capture.validation import validate_answers
 from desktop.context import AppContext
@@ -24,12 +25,11 @@ from printing.document_data import FeeLine
 from printing.recibo import render_recibo
 from printing.sample_document import sample_document_data
 from tests.document_fixtures import pdf_text
-from tests.factories import valid_answers
+from tests.factories import answers_file, valid_answers
 from ui.cobros_panel import CobrosModel, CobrosPanel
 from ui.expedientes_model import ExpedientesModel
 from ui.operations import expedientes_page
 from ui.tasks import TaskRunner
-from ui.wording import describe_cobro
 
 from .conftest import settle
 
@@ -60,9 +60,10 @@ def test_half_a_centavo_rounds_up_on_paper() -> None:
     assert "CERO PESOS 13/100 M.N." in text
 
 
-def _capture_on_the_command_line(ctx: AppContext, answers: dict[str, object]) -> str:
+def _capture_on_the_command_line(ctx: AppContext, tramite: TramiteDef,
+                                 answers: dict[str, object]) -> str:
     path = ctx.data_dir.parent / "respuestas.json"
-    path.write_text(json.dumps(answers), encoding="utf-8")
+    path.write_text(json.dumps(answers_file(tramite, answers)), encoding="utf-8")
     done = _main(ctx, "capture", "--tramite", LICENCIA, "--answers", str(path),
                  "--user", "operador")
     assert done.returncode == 0, done.stderr
@@ -98,7 +99,7 @@ def test_screen_paper_and_command_line_agree_for_one_expediente(
     total = panel.total_label.text()
     assert lines[1] == ["Derechos por superficie del establecimiento", "4.3.7.2", "$5.43"]
 
-    said = _capture_on_the_command_line(ctx, answers)
+    said = _capture_on_the_command_line(ctx, tramite, answers)
     folio = said.split("folio ")[1].split(",")[0]
     assert said == f"Expediente capturado: folio {folio}, total {total}"
 
