@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from desktop.access.permissions import CurrentUser, Role
 from desktop.errors import PermissionDenied, VentanillaError
-from desktop.records.audit import verify_chain
+from desktop.records.audit_verify import verify_chain
 from desktop.records.expedientes import cancel_folio
 from desktop.records.review import (
     REVIEW_ACTIONS,

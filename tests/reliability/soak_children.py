@@ -26,7 +26,7 @@ from typing import Any
 from desktop.capture.service import AttachmentInput, capture_expediente
 from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
-from desktop.records.expedientes import void_expediente
+from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
 from sync.engine import SyncEngine
 from sync.http import PlatformClient
@@ -86,7 +86,7 @@ def _pay_or_void(ctx: AppContext, log: DurableLog, rng: random.Random, folio: st
         log.append({"k": "pay", "folio": folio})
     if earlier and rng.random() < VOID_SHARE:
         target = earlier.pop(rng.randrange(len(earlier)))
-        void_expediente(ctx, ADMIN, target, "Captura duplicada en la prueba de fiabilidad")
+        cancel_folio(ctx, ADMIN, target, "Captura duplicada en la prueba de fiabilidad")
         log.append({"k": "void", "folio": target})
 
 
