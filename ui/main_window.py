@@ -39,11 +39,11 @@ from ui.expediente_dialog import ExpedienteDialog
 from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
 from ui.navigation import NavigationList
-from ui.operations import CaptureSetup
+from ui.operations import CaptureSetup, audit_warning
 from ui.status_bar import StatusBar
 from ui.sync_bridge import SyncBridge
 from ui.sync_panel import SyncPanel
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 PAGES = (("Catálogo", "F2"), ("Captura", "F3"), ("Borradores", "F4"), ("Expedientes", "F5"))
 CATALOG, CAPTURE, DRAFTS, EXPEDIENTES = range(4)
@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self.runner.task_failed.connect(self._task_failed)
         self.status.show_config_version(office.config_version)
         self.status.show_credentials_warning(ctx.credentials_warning)
+        if user.can(Permission.REVIEW_QUEUE):  # who answers for the office's records
+            self.runner.run(Lane.LOCAL, lambda: audit_warning(ctx),
+                            self.status.show_audit_warning, owner=self)
         self.resize(1280, 800)
         self.go(CATALOG)
         self.catalog.refresh()

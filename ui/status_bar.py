@@ -1,6 +1,7 @@
 """Status bar: who is working, the sync state with pending count, configuration version, and
 "Sincronizar ahora". A demo office has no platform: it says so and offers no sync. While the
-keys live in the credentials file (no secure keyring), a warning stays on it.
+keys live in the credentials file (no secure keyring), a warning stays on it; so does one for an
+audit chain that failed its start-up check (shown to supervisors and administrators).
 
 Signals:
     sync_requested(): the operador pressed "Sincronizar ahora".
@@ -28,6 +29,7 @@ DEMO_SYNC_HINT = "No hay plataforma con la cual sincronizar: el equipo está en 
 
 
 CREDENTIALS_FILE_STATE = "⚠ Llaves sin almacén seguro"
+AUDIT_ALTERED_STATE = "⚠ Bitácora alterada"
 
 
 def rejected_text(count: int) -> str:
@@ -53,6 +55,9 @@ class StatusBar(QStatusBar):
         self.credentials_label = QLabel(CREDENTIALS_FILE_STATE)
         self.credentials_label.setObjectName("credentialsWarning")
         self.credentials_label.hide()
+        self.audit_label = QLabel(AUDIT_ALTERED_STATE)
+        self.audit_label.setObjectName("auditWarning")
+        self.audit_label.hide()
         self.sync_button = QPushButton("Sincronizar ahora")
         self.sync_button.setObjectName("syncNow")
         self.sync_button.setProperty("flat", True)
@@ -63,6 +68,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.sync_button)
         self.addPermanentWidget(self.config_label)
         self.addPermanentWidget(self.credentials_label)
+        self.addPermanentWidget(self.audit_label)
 
     def show_sync(self, status: SyncStatus) -> None:
         pending = f"{status.pending} pendiente{'s' if status.pending != 1 else ''} de envío"
@@ -87,6 +93,11 @@ class StatusBar(QStatusBar):
         """The keys are in a file, not a secure keyring: said for as long as it holds."""
         self.credentials_label.setToolTip(warning or "")
         self.credentials_label.setVisible(warning is not None)
+
+    def show_audit_warning(self, warning: str | None) -> None:
+        """The audit chain failed its start-up check: the administrator must run verify-audit."""
+        self.audit_label.setToolTip(warning or "")
+        self.audit_label.setVisible(warning is not None)
 
     def show_config_version(self, version: int) -> None:
         self.config_label.setText(f"Configuración v{version}")
