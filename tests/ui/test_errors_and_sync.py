@@ -90,7 +90,8 @@ def test_failed_save_keeps_everything_on_screen(
                    Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, runner)
     [box] = _visible_boxes(window)
-    assert box.text() == "No se pudo leer el anexo «identificacion.png»."
+    assert box.text() == (f"No se encontró el anexo «{sample_png}». Revise la ruta y vuelva a "
+                          "intentarlo.")
     assert window.capture.capture is view and view.dirty
     assert view.form.raw_answers()["curp"] == GOOD_CURP
     assert view.sidebar.save_button.isEnabled()
