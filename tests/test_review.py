@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from desktop.access.permissions import CurrentUser, Role
 from desktop.errors import PermissionDenied, VentanillaError
 from desktop.records.audit_verify import verify_chain
-from desktop.records.expedientes import cancel_folio
+from desktop.records.expedientes import cancel_folio, count_returned
 from desktop.records.review import (
     REVIEW_ACTIONS,
     REVIEW_KIND,
@@ -127,3 +127,16 @@ def test_review_of_a_synced_expediente_makes_it_pending_again(office: Office) ->
     validate_expediente(office.ctx, USERS[Role.SUPERVISOR], FOLIO)
     with office.ctx.read() as s:
         assert s.scalars(select(Expediente.sync_state)).one() == "pendiente"
+
+
+def test_count_returned_counts_the_capturers_devueltos(office: Office) -> None:
+    with office.ctx.read() as s:
+        capturer = s.scalars(select(Expediente)).one().created_by
+        assert count_returned(s, capturer) == 0
+    return_expediente(office.ctx, USERS[Role.SUPERVISOR], FOLIO, NOTE)
+    with office.ctx.read() as s:
+        assert count_returned(s, capturer) == 1
+        assert count_returned(s, "otro_operador") == 0
+    validate_expediente(office.ctx, USERS[Role.SUPERVISOR], FOLIO)
+    with office.ctx.read() as s:
+        assert count_returned(s, capturer) == 0

@@ -1,9 +1,11 @@
 """An expediente opened from the list: whether it is cancelled or was rejected by the platform
 (with the reasons), its documents to see and reprint (copies are counted and marked
-"REIMPRESIÓN n" by the service), its payment, and "Cancelar folio…" for those who may.
+"REIMPRESIÓN n" by the service), its payment, "Cancelar folio…" for those who may, and
+"Validar" / "Devolver…" for those who review (ui/review_dialog.py).
 
 Signals:
     folio_cancelled(str): the folio was cancelled from this detail.
+    expediente_reviewed(str): the folio was validado or devuelto from this detail.
     payment_registered(object): a payment was recorded from this detail (its PaymentInfo).
 """
 
@@ -18,12 +20,14 @@ from desktop.records.expedientes import ExpedienteRow
 from desktop.states import ExpedienteStatus
 from ui.cancel_dialog import CancelBar
 from ui.expediente_notes import ExpedienteNotes
+from ui.review_dialog import ReviewBar
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
 
 
 class ExpedienteDialog(QDialog):
     folio_cancelled = Signal(str)
+    expediente_reviewed = Signal(str)
     payment_registered = Signal(object)
 
     def __init__(self, row: ExpedienteRow, ctx: AppContext, user: CurrentUser,
@@ -41,6 +45,11 @@ class ExpedienteDialog(QDialog):
         layout.setSpacing(0)
         layout.addWidget(self.notes)
         layout.addWidget(self.view, 1)
+        self.review_bar: ReviewBar | None = None  # only for users who review
+        if ReviewBar.offered_to(user):
+            self.review_bar = ReviewBar(row.folio, row.status, ctx, user, runner)
+            self.review_bar.reviewed.connect(self._reviewed)
+            layout.addWidget(self.review_bar)
         self.cancel_bar: CancelBar | None = None  # only for users who may cancel a folio
         if CancelBar.offered_to(user):
             self.cancel_bar = CancelBar(row.folio, row.status, ctx, user, runner)
@@ -51,7 +60,13 @@ class ExpedienteDialog(QDialog):
         self.notes.load(row.folio)
         self.resize(1100, 760)
 
+    def _reviewed(self, folio: str) -> None:
+        self.notes.load(folio)  # who validated or returned it, when, and the note
+        self.expediente_reviewed.emit(folio)
+
     def _cancelled(self, folio: str) -> None:
+        if self.review_bar is not None:
+            self.review_bar.set_status(ExpedienteStatus.CANCELADO)
         self.view.folio_cancelled()
         self.notes.load(folio)
         self.folio_cancelled.emit(folio)

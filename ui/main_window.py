@@ -39,7 +39,7 @@ from ui.expediente_dialog import ExpedienteDialog
 from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
 from ui.navigation import NavigationList
-from ui.operations import CaptureSetup, audit_warning
+from ui.operations import CaptureSetup, audit_warning, returned_count
 from ui.status_bar import StatusBar
 from ui.sync_bridge import SyncBridge
 from ui.sync_panel import SyncPanel
@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.go(CATALOG)
         self.catalog.refresh()
         self.sync.refresh()
+        self.refresh_returned()
 
     def _build(self) -> QWidget:
         workspace = QWidget()
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         dialog.folio_cancelled.connect(
             lambda folio: self._expediente_changed(folio, cancelled=True))
         dialog.payment_registered.connect(lambda info: self._expediente_changed(info.folio))
+        dialog.expediente_reviewed.connect(lambda _folio: self._expediente_reviewed())
         dialog.open()
         return dialog
 
@@ -204,6 +206,17 @@ class MainWindow(QMainWindow):
             saved.folio_cancelled()
         elif saved is not None and saved.folio == folio:
             saved.render_documents()  # paid: the recibo de pago, no more "Registrar pago…"
+
+    def _expediente_reviewed(self) -> None:
+        self.expedientes.refresh()  # the new Estado
+        self.sync.refresh()  # the review waits in the outbox
+        self.refresh_returned()
+
+    def refresh_returned(self) -> None:
+        """Tell the user how many of the expedientes they captured were devueltos."""
+        ctx, username = self.ctx, self.user.username
+        self.runner.run(Lane.LOCAL, lambda: returned_count(ctx, username),
+                        self.status.show_returned, owner=self)
 
     def open_enroll(self) -> EnrollDialog | None:
         if self.capture.has_unsaved_work():

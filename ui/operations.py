@@ -18,6 +18,7 @@ from desktop.records.expedientes import (
     ApplicantInfo,
     ExpedienteRow,
     count_expedientes,
+    count_returned,
     find_applicant_by_curp,
     page_expedientes,
 )
@@ -105,6 +106,11 @@ def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit
         total = (count_expedientes(session, query.search, query.status, query.sync_state)
                  if with_total else -1)
     return ExpedientePage(total, rows)
+
+
+def returned_count(ctx: AppContext, username: str) -> int:
+    with ctx.read() as session:
+        return count_returned(session, username)
 
 
 def standing_of(ctx: AppContext, folio: str) -> ExpedienteStanding:

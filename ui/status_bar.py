@@ -32,6 +32,11 @@ CREDENTIALS_FILE_STATE = "⚠ Llaves sin almacén seguro"
 AUDIT_ALTERED_STATE = "⚠ Bitácora alterada"
 
 
+def returned_text(count: int) -> str:
+    plural = "s" if count != 1 else ""
+    return f"Tiene {count} expediente{plural} devuelto{plural} por corregir"
+
+
 def rejected_text(count: int) -> str:
     return f"⚠ {count} rechazado{'s' if count != 1 else ''} por la plataforma"
 
@@ -50,6 +55,10 @@ class StatusBar(QStatusBar):
         self.rejected_label.setObjectName("rejectedIndicator")
         self.rejected_label.setToolTip(REJECTED_HINT)
         self.rejected_label.hide()
+        self.returned_label = QLabel()
+        self.returned_label.setObjectName("returnedIndicator")
+        self.returned_label.setToolTip("Ábralos en Expedientes (F5): la nota dice qué corregir.")
+        self.returned_label.hide()
         self.config_label = QLabel()
         self.config_label.setObjectName("configIndicator")
         self.credentials_label = QLabel(CREDENTIALS_FILE_STATE)
@@ -63,12 +72,18 @@ class StatusBar(QStatusBar):
         self.sync_button.setProperty("flat", True)
         self.sync_button.clicked.connect(self.sync_requested)
         self.addWidget(self.user_label)
+        self.addWidget(self.returned_label)
         self.addPermanentWidget(self.sync_label)
         self.addPermanentWidget(self.rejected_label)
         self.addPermanentWidget(self.sync_button)
         self.addPermanentWidget(self.config_label)
         self.addPermanentWidget(self.credentials_label)
         self.addPermanentWidget(self.audit_label)
+
+    def show_returned(self, count: int) -> None:
+        """The expedientes this user captured that a supervisor returned (none: hidden)."""
+        self.returned_label.setText(returned_text(count))
+        self.returned_label.setVisible(count > 0)
 
     def show_sync(self, status: SyncStatus) -> None:
         pending = f"{status.pending} pendiente{'s' if status.pending != 1 else ''} de envío"

@@ -131,6 +131,13 @@ def page_expedientes(session: Session, search: str = "", offset: int = 0, limit:
                  paid_at, method) in rows]
 
 
+def count_returned(session: Session, username: str) -> int:
+    """How many expedientes `username` captured are devueltos, waiting for their correction."""
+    query = select(func.count()).select_from(Expediente).where(
+        Expediente.created_by == username, Expediente.status == ExpedienteStatus.DEVUELTO)
+    return session.scalar(query) or 0
+
+
 def get_expediente(session: Session, folio: str) -> Expediente:
     row = session.scalars(select(Expediente).where(Expediente.folio == folio.strip())).first()
     if row is None:
