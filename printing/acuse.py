@@ -19,7 +19,7 @@ from printing.blocks import (
 from printing.document_data import DocumentData, RequisitoLine
 from printing.layouts import Layout, LayoutName, get_layout
 from printing.pages import build_pdf
-from printing.styles import RULE, Styles, build_styles
+from printing.styles import Styles, build_styles
 
 TITLE = "Acuse de recibo"
 
@@ -88,7 +88,7 @@ def _requisito_list(items: list[RequisitoLine], layout: Layout, st: Styles) -> T
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0.6 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0.9 * mm),
-        ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.25, st.palette.rule),
     ]))
     return table
 
