@@ -97,8 +97,8 @@ def marks(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
         lines.append(DEMO_MARK)
     if data.reprint_number > 0:
         lines.append(f"REIMPRESIÓN {data.reprint_number}")
-    if data.extra.get("anulado"):
-        lines.append(f"ANULADO: {text(data.extra['anulado'])}")
+    if data.cancelled_reason is not None:
+        lines.append(f"{text(data.cancelled_label.upper())}: {text(data.cancelled_reason)}")
     if not lines:
         return []
     box = Table([[Paragraph(line, st.mark)] for line in lines], colWidths=[layout.frame_width])

@@ -93,6 +93,15 @@ def test_demo_office_documents_are_marked(data_dir: Path) -> None:
     assert "Tarjeta de débito o crédito" in text
 
 
+@pytest.mark.parametrize("doc", ["acuse", "recibo"])
+def test_a_cancelled_folio_says_cancelado_on_paper(data_dir: Path, doc: str) -> None:
+    office = seed_office(data_dir, status="anulado", cancel_reason="Captura duplicada")
+    text = pdf_text(render_document(office.ctx, office.user, FOLIO, doc, "ticket").pdf)
+    office.ctx.close()
+    assert "CANCELADO: Captura duplicada" in text
+    assert "ANULADO" not in text
+
+
 def test_print_command_saves_a_pdf(office: Office, tmp_path: Path) -> None:
     target = tmp_path / "acuse.pdf"
     code, message = print_command(office.ctx, office.user, FOLIO, "acuse", "carta", None, target)

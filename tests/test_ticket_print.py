@@ -48,7 +48,9 @@ def _documents() -> list[tuple[str, DocumentData]]:
     return [
         ("plain", plain),
         ("paid", sample_document_data(demo=False, payment_method="efectivo")),
-        ("marked", sample_document_data(demo=True, reprint_number=1)),
+        ("marked", sample_document_data(demo=True, reprint_number=1,
+                                        cancelled_reason="Captura duplicada",
+                                        cancelled_label="Cancelado")),
     ]
 
 

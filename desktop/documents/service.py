@@ -28,6 +28,7 @@ from desktop.context import AppContext
 from desktop.documents.receipts import load_signer
 from desktop.errors import NotFound, VentanillaError, os_error_message
 from desktop.records.audit import append_audit
+from desktop.states import ExpedienteStatus, status_label
 from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
 from printing.acuse import render_acuse
 from printing.document_data import DocumentData, FeeLine, RequisitoLine
@@ -129,7 +130,8 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
         reprint_number=reprint_number,
         demo=state.demo,
-        extra={"anulado": expediente.cancel_reason} if expediente.cancel_reason else {},
+        cancelled_reason=expediente.cancel_reason or None,
+        cancelled_label=status_label(ExpedienteStatus.CANCELADO),
     )
 
 
