@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from formatting import format_plazo
+from formatting import format_date_long, format_plazo
 from printing.blocks import (
     fields,
     folio_block,
@@ -44,12 +44,15 @@ def render_acuse(data: DocumentData, layout: LayoutName = "carta") -> bytes:
 
 
 def _tramite_rows(data: DocumentData) -> list[tuple[str, str]]:
-    return [
+    rows = [
         ("Trámite", f"<b>{text(data.tramite_nombre)}</b>"),
         ("Homoclave", text(data.homoclave)),
         ("Dependencia", text(data.dependencia)),
         ("Plazo de resolución", f"<b>{format_plazo(data.plazo_dias)}</b>"),
     ]
+    if data.fecha_compromiso is not None:
+        rows.append(("Fecha compromiso", f"<b>{format_date_long(data.fecha_compromiso)}</b>"))
+    return rows
 
 
 def _solicitante_rows(data: DocumentData) -> list[tuple[str, str]]:

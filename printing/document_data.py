@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -48,6 +48,7 @@ class DocumentData:
     paid_at: datetime | None = None
     reprint_number: int = 0  # 0 = original; n > 0 prints "REIMPRESIÓN n"
     demo: bool = False
+    fecha_compromiso: date | None = None  # when the plazo falls due (días hábiles), on the acuse
     # A cancelled folio: the reason, and the state's word as the screen shows it ("Cancelado",
     # from desktop.states); paper prints the word upper-cased. Both or neither.
     cancelled_reason: str | None = None

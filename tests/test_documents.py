@@ -36,7 +36,8 @@ def test_acuse_shows_everything_the_citizen_needs(layout: str) -> None:
         "Nota: Se recibieron 2 juegos impresos",
         "Requisitos pendientes (1)", "Pago del impuesto predial al corriente",
         "Nota: Entregar en un plazo de 5 días hábiles",
-        "15 días hábiles", "María Fernanda Gutiérrez Ibáñez", "Ventanilla V03",
+        "15 días hábiles", "Fecha compromiso 14 de diciembre de 2026",
+        "María Fernanda Gutiérrez Ibáñez", "Ventanilla V03",
         "Aviso de privacidad.", "Ley General de Protección de Datos Personales",
     ]:
         assert expected.lower() in text.lower(), expected  # the ticket capitalises headings
