@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from formatting import format_plazo
+from formatting import format_date_long, format_plazo
 from printing.blocks import (
     fields,
     folio_block,
@@ -19,7 +19,7 @@ from printing.blocks import (
 from printing.document_data import DocumentData, RequisitoLine
 from printing.layouts import Layout, LayoutName, get_layout
 from printing.pages import build_pdf
-from printing.styles import RULE, Styles, build_styles
+from printing.styles import Styles, build_styles
 
 TITLE = "Acuse de recibo"
 
@@ -44,12 +44,15 @@ def render_acuse(data: DocumentData, layout: LayoutName = "carta") -> bytes:
 
 
 def _tramite_rows(data: DocumentData) -> list[tuple[str, str]]:
-    return [
+    rows = [
         ("Trámite", f"<b>{text(data.tramite_nombre)}</b>"),
         ("Homoclave", text(data.homoclave)),
         ("Dependencia", text(data.dependencia)),
         ("Plazo de resolución", f"<b>{format_plazo(data.plazo_dias)}</b>"),
     ]
+    if data.fecha_compromiso is not None:
+        rows.append(("Fecha compromiso", f"<b>{format_date_long(data.fecha_compromiso)}</b>"))
+    return rows
 
 
 def _solicitante_rows(data: DocumentData) -> list[tuple[str, str]]:
@@ -88,7 +91,7 @@ def _requisito_list(items: list[RequisitoLine], layout: Layout, st: Styles) -> T
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0.6 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0.9 * mm),
-        ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.25, st.palette.rule),
     ]))
     return table
 

@@ -15,7 +15,7 @@ from printing.document_data import DocumentData
 from printing.fitted import FittedLine
 from printing.layouts import Layout
 from printing.qr import QrFlowable
-from printing.styles import ALERT, BAND, RULE, SHADE, Styles
+from printing.styles import BAND, SHADE, Styles
 
 DEMO_MARK = "DEMO — SIN VALIDEZ OFICIAL"
 
@@ -35,9 +35,9 @@ def letterhead(data: DocumentData, layout: Layout, st: Styles, title: str) -> li
             Paragraph(text(data.estado), st.center),
             Paragraph(f"<b>{text(data.dependencia)}</b>", st.center),
             Paragraph(place, st.center),
-            _rule(layout, thick=True),
+            _rule(st, thick=True),
             Paragraph(title.upper(), st.title),
-            _rule(layout, thick=True),
+            _rule(st, thick=True),
         ]
     left = [Paragraph(ayuntamiento, st.band_title), Paragraph(text(data.estado), st.band_sub)]
     right = Paragraph(f"<para alignment='right'>{title.upper()}</para>", st.band_title)
@@ -97,13 +97,13 @@ def marks(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
         lines.append(DEMO_MARK)
     if data.reprint_number > 0:
         lines.append(f"REIMPRESIÓN {data.reprint_number}")
-    if data.extra.get("anulado"):
-        lines.append(f"ANULADO: {text(data.extra['anulado'])}")
+    if data.cancelled_reason is not None:
+        lines.append(f"{text(data.cancelled_label.upper())}: {text(data.cancelled_reason)}")
     if not lines:
         return []
     box = Table([[Paragraph(line, st.mark)] for line in lines], colWidths=[layout.frame_width])
     box.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, ALERT),
+        ("BOX", (0, 0), (-1, -1), 1.2, st.palette.alert),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
     ]))
@@ -112,12 +112,12 @@ def marks(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
 
 def section(title: str, layout: Layout, st: Styles) -> list[Flowable]:
     return [Paragraph(title.upper() if layout.is_ticket else title, st.section),
-            _rule(layout, thick=False)]
+            _rule(st, thick=False)]
 
 
-def _rule(layout: Layout, *, thick: bool) -> HRFlowable:
+def _rule(st: Styles, *, thick: bool) -> HRFlowable:
     return HRFlowable(width="100%", thickness=1.2 if thick else 0.5,
-                      color=(BAND if thick and not layout.is_ticket else RULE),
+                      color=st.palette.band if thick else st.palette.rule,
                       spaceBefore=0.8 * mm, spaceAfter=1.2 * mm)
 
 
@@ -159,5 +159,5 @@ def verification(data: DocumentData, layout: Layout, st: Styles,
 def privacy_notice(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
     if not data.aviso_privacidad.strip():
         return []
-    return [Spacer(1, 3 * mm), _rule(layout, thick=False),
+    return [Spacer(1, 3 * mm), _rule(st, thick=False),
             Paragraph(f"<b>Aviso de privacidad.</b> {text(data.aviso_privacidad)}", st.small)]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -48,4 +48,12 @@ class DocumentData:
     paid_at: datetime | None = None
     reprint_number: int = 0  # 0 = original; n > 0 prints "REIMPRESIÓN n"
     demo: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
+    fecha_compromiso: date | None = None  # when the plazo falls due (días hábiles), on the acuse
+    # A cancelled folio: the reason, and the state's word as the screen shows it ("Cancelado",
+    # from desktop.states); paper prints the word upper-cased. Both or neither.
+    cancelled_reason: str | None = None
+    cancelled_label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.cancelled_reason is not None and not self.cancelled_label.strip():
+            raise ValueError("a cancelled document needs the label of the cancelled state")

@@ -19,6 +19,8 @@ class Layout:
     body_size: float
     folio_size: float
     qr_size: float
+    # Thermal paper: no text smaller than this, every mark black (it prints no greys).
+    min_text_size: float = 0.0
 
     @property
     def frame_width(self) -> float:
@@ -28,10 +30,14 @@ class Layout:
     def is_ticket(self) -> bool:
         return self.name == "ticket"
 
+    @property
+    def monochrome(self) -> bool:
+        return self.is_ticket
+
 
 CARTA = Layout("carta", letter[0], 16 * mm, 9.5, 22, 38 * mm)
 # 80 mm paper prints about 72 mm; the page grows with the content.
-TICKET = Layout("ticket", 80 * mm, 4 * mm, 8, 15, 44 * mm)
+TICKET = Layout("ticket", 80 * mm, 4 * mm, 8, 15, 44 * mm, min_text_size=7)
 
 LAYOUTS: dict[str, Layout] = {"carta": CARTA, "ticket": TICKET}
 

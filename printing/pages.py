@@ -18,6 +18,7 @@ from printing.layouts import Layout
 from printing.styles import MUTED
 
 WATERMARK = colors.Color(0.70, 0.15, 0.12, alpha=0.13)
+TICKET_WATERMARK = colors.Color(0, 0, 0, alpha=0.13)  # thermal paper: black, however faint
 TICKET_SLACK = 6 * mm  # rounding room so the story never spills onto a second ticket page
 
 PageCallback = Callable[[Canvas, BaseDocTemplate], None]
@@ -81,7 +82,7 @@ def _watermark(canvas: Canvas, layout: Layout, pagesize: tuple[float, float]) ->
     width, height = pagesize
     canvas.saveState()
     size = 40 if not layout.is_ticket else 16
-    canvas.setFillColor(WATERMARK)
+    canvas.setFillColor(TICKET_WATERMARK if layout.monochrome else WATERMARK)
     canvas.setFont(document_fonts().bold, size)
     canvas.translate(width / 2, height / 2)
     canvas.rotate(50 if not layout.is_ticket else 75)

@@ -14,7 +14,7 @@ from printing.document_data import DocumentData
 from printing.fitted import FittedLine
 from printing.layouts import Layout, LayoutName, get_layout
 from printing.pages import build_pdf
-from printing.styles import BAND, RULE, SHADE, Styles, build_styles
+from printing.styles import Styles, build_styles
 
 PAYMENT_METHODS = {
     "efectivo": "Efectivo",
@@ -78,13 +78,13 @@ def _conceptos(data: DocumentData, layout: Layout, st: Styles) -> Table:
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (0, -1), max(padding, 1.5 * mm)),  # concepto never touches CRI
         ("LEFTPADDING", (2, 0), (2, -1), max(padding, 1 * mm)),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, BAND),
-        ("LINEBELOW", (0, 1), (-1, last - 1), 0.25, RULE),
-        ("LINEABOVE", (0, last), (-1, last), 1.0, BAND),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.palette.band),
+        ("LINEBELOW", (0, 1), (-1, last - 1), 0.25, st.palette.rule),
+        ("LINEABOVE", (0, last), (-1, last), 1.0, st.palette.band),
         ("SPAN", (0, last), (1, last)),
     ]
-    if not layout.is_ticket:
-        commands.append(("BACKGROUND", (0, last), (-1, last), SHADE))
+    if st.palette.shade is not None:
+        commands.append(("BACKGROUND", (0, last), (-1, last), st.palette.shade))
     table.setStyle(TableStyle(commands))
     return table
 

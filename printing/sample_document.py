@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +47,7 @@ def sample_document_data(**overrides: Any) -> DocumentData:
                           "Entregar en un plazo de 5 días hábiles"),
         ],
         plazo_dias=15,
+        fecha_compromiso=date(2026, 12, 14),  # 15 días hábiles after 23 Nov 2026
         funcionario="María Fernanda Gutiérrez Ibáñez",
         aviso_privacidad=SAMPLE_AVISO,
         cobros=cobros,

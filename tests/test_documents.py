@@ -8,6 +8,7 @@ from decimal import Decimal
 import pypdfium2 as pdfium
 import pytest
 
+from desktop.states import ExpedienteStatus, status_label
 from printing.acuse import render_acuse
 from printing.document_data import FeeLine, RequisitoLine
 from printing.layouts import get_layout
@@ -35,7 +36,8 @@ def test_acuse_shows_everything_the_citizen_needs(layout: str) -> None:
         "Nota: Se recibieron 2 juegos impresos",
         "Requisitos pendientes (1)", "Pago del impuesto predial al corriente",
         "Nota: Entregar en un plazo de 5 días hábiles",
-        "15 días hábiles", "María Fernanda Gutiérrez Ibáñez", "Ventanilla V03",
+        "15 días hábiles", "Fecha compromiso 14 de diciembre de 2026",
+        "María Fernanda Gutiérrez Ibáñez", "Ventanilla V03",
         "Aviso de privacidad.", "Ley General de Protección de Datos Personales",
     ]:
         assert expected.lower() in text.lower(), expected  # the ticket capitalises headings
@@ -81,9 +83,20 @@ def test_reprint_and_demo_are_visible(layout: str, render: object) -> None:
     assert "DEMO — SIN VALIDEZ OFICIAL" in text
 
 
-def test_cancelled_expediente_is_marked() -> None:
-    data = sample_document_data(extra={"anulado": "Captura duplicada"})
-    assert "ANULADO: Captura duplicada" in pdf_text(render_acuse(data, "carta"))
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("render", [render_acuse, render_recibo])
+def test_cancelled_expediente_says_cancelado_as_the_screen_does(layout: str,
+                                                                render: object) -> None:
+    label = status_label(ExpedienteStatus.CANCELADO)
+    data = sample_document_data(cancelled_reason="Captura duplicada", cancelled_label=label)
+    text = pdf_text(render(data, layout))  # type: ignore[operator]
+    assert "CANCELADO: Captura duplicada" in text
+    assert "ANULADO" not in text
+
+
+def test_a_cancelled_document_needs_its_label() -> None:
+    with pytest.raises(ValueError, match="label"):
+        sample_document_data(cancelled_reason="Captura duplicada")
 
 
 def _char_boxes(pdf: bytes) -> list[tuple[float, float, float, float, float]]:

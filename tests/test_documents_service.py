@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,28 @@ def test_demo_office_documents_are_marked(data_dir: Path) -> None:
     office.ctx.close()
     assert "DEMO — SIN VALIDEZ OFICIAL" in text
     assert "Tarjeta de débito o crédito" in text
+
+
+@pytest.mark.parametrize("doc", ["acuse", "recibo"])
+def test_a_cancelled_folio_says_cancelado_on_paper(data_dir: Path, doc: str) -> None:
+    office = seed_office(data_dir, status="anulado", cancel_reason="Captura duplicada")
+    text = pdf_text(render_document(office.ctx, office.user, FOLIO, doc, "ticket").pdf)
+    office.ctx.close()
+    assert "CANCELADO: Captura duplicada" in text
+    assert "ANULADO" not in text
+
+
+def test_the_acuse_shows_the_fecha_compromiso_in_dias_habiles(office: Office) -> None:
+    # Captured Monday 23 Nov 2026, 15 días hábiles (the trámite's plazo): 14 Dec 2026.
+    text = pdf_text(render_document(office.ctx, office.user, FOLIO, "acuse", "ticket").pdf)
+    assert "Fecha compromiso 14 de diciembre de 2026" in text
+
+
+def test_the_municipalitys_dias_inhabiles_push_the_fecha_compromiso(data_dir: Path) -> None:
+    office = seed_office(data_dir, dias_inhabiles=[date(2026, 12, 1), date(2026, 12, 2)])
+    text = pdf_text(render_document(office.ctx, office.user, FOLIO, "acuse", "carta").pdf)
+    office.ctx.close()
+    assert "Fecha compromiso 16 de diciembre de 2026" in text
 
 
 def test_print_command_saves_a_pdf(office: Office, tmp_path: Path) -> None:

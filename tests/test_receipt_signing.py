@@ -92,7 +92,7 @@ def test_a_cancelled_expediente_is_flagged_even_when_authentic(office: Office) -
         s.scalars(select(Expediente)).one().cancel_reason = "Captura duplicada"
     code, message = verify_receipt_command(office.ctx, url)
     assert code == 0
-    assert message.endswith("Atención: el expediente fue ANULADO (Captura duplicada).")
+    assert message.endswith("Atención: el expediente fue CANCELADO (Captura duplicada).")
 
 
 def test_verify_receipt_url_returns_the_signed_fields(office: Office) -> None:

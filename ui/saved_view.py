@@ -169,7 +169,7 @@ class SavedView(QWidget):
 
     def folio_cancelled(self) -> None:
         """The folio was just cancelled: no payment is offered any more, and the documents
-        are rendered again (they now say ANULADO)."""
+        are rendered again (they now say CANCELADO)."""
         self.payment.set_cancelled()
         self.render_documents()
 

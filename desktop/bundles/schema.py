@@ -129,3 +129,6 @@ class Bundle(_Strict):
     aviso_privacidad: str
     dependencias: list[DependenciaDef]
     tramites: list[TramiteDef]
+    # The municipality's own días inhábiles, besides weekends and the LFT art. 74 rest days.
+    # Optional, and left out of the payload when empty: bundles signed before it keep their bytes.
+    dias_inhabiles: list[date] = Field(default=[], exclude_if=lambda value: not value)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
 from desktop.errors import NotFound
+from desktop.states import ExpedienteStatus, status_label
 from formatting import format_date_long, format_money, to_centavos
 from localdb.models import Expediente, Setting, SyncState
 from wire.receipts import (
@@ -196,5 +197,6 @@ def _local_note(session: Session, check: ReceiptCheck) -> str:
     """What this machine's own record adds: a cancelled expediente is still worth saying."""
     expediente = session.query(Expediente).filter_by(folio=check.folio).one_or_none()
     if expediente is not None and expediente.cancel_reason:
-        return f" Atención: el expediente fue ANULADO ({expediente.cancel_reason})."
+        cancelled = status_label(ExpedienteStatus.CANCELADO).upper()
+        return f" Atención: el expediente fue {cancelled} ({expediente.cancel_reason})."
     return ""

@@ -25,9 +25,11 @@ from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.schema import Bundle
 from desktop.context import AppContext
+from desktop.documents.business_days import add_business_days
 from desktop.documents.receipts import load_signer
 from desktop.errors import NotFound, VentanillaError, os_error_message
 from desktop.records.audit import append_audit
+from desktop.states import ExpedienteStatus, status_label
 from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
 from printing.acuse import render_acuse
 from printing.document_data import DocumentData, FeeLine, RequisitoLine
@@ -120,6 +122,8 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         homoclave=tramite.homoclave, solicitante_nombre=expediente.nombre,
         solicitante_curp=expediente.curp, solicitante_rfc=expediente.rfc,
         requisitos=_requisitos(expediente, tramite.definition), plazo_dias=tramite.plazo_dias,
+        fecha_compromiso=add_business_days(expediente.captured_at.date(), tramite.plazo_dias,
+                                           bundle.dias_inhabiles if bundle else ()),
         funcionario=user.full_name if user else expediente.created_by,
         aviso_privacidad=(bundle.aviso_privacidad if bundle else "") or DEFAULT_AVISO,
         cobros=_cobros(expediente), total=total,
@@ -129,7 +133,8 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
         reprint_number=reprint_number,
         demo=state.demo,
-        extra={"anulado": expediente.cancel_reason} if expediente.cancel_reason else {},
+        cancelled_reason=expediente.cancel_reason or None,
+        cancelled_label=status_label(ExpedienteStatus.CANCELADO),
     )
 
 

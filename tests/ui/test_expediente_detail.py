@@ -90,7 +90,7 @@ def test_cancelling_a_folio_takes_registrar_pago_away_and_says_why(
     assert lines[0] == CANCELLED_TEXT
     assert lines[1].startswith(f"Lo canceló {SUPERVISOR_NAME} el {today} a las ")
     assert lines[2] == "Motivo: Capturado dos veces"
-    qtbot.waitUntil(lambda: "ANULADO" in pdf_text(dialog.view.preview.pdf_bytes("recibo")),
+    qtbot.waitUntil(lambda: "CANCELADO" in pdf_text(dialog.view.preview.pdf_bytes("recibo")),
                     timeout=15_000)  # the documents were rendered again
     assert dialog.cancel_bar is not None and not dialog.cancel_bar.isVisible()
     dialog.close()
@@ -142,7 +142,7 @@ def test_a_cancelled_folio_still_open_in_captura_stops_offering_payment(
 
     assert window.capture.saved is saved and saved.isVisible()
     assert not saved.payment.button.isVisible()
-    qtbot.waitUntil(lambda: "ANULADO" in pdf_text(saved.preview.pdf_bytes("recibo")),
+    qtbot.waitUntil(lambda: "CANCELADO" in pdf_text(saved.preview.pdf_bytes("recibo")),
                     timeout=15_000)
 
 
