@@ -102,6 +102,7 @@ def shoot_supervisor(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     assert dialog.cancel_bar is not None
     cancel = dialog.cancel_bar.ask()
     cancel.reason.setText("El solicitante pidió otro trámite")
+    cancel.password.setText("supervisor123")
     settle(runner)
     save_over(dialog, cancel, out / "09-cancelar-folio.png")
     cancel.submit()
@@ -113,6 +114,44 @@ def shoot_supervisor(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     settle(runner, window.expedientes.search_pending)
     save(window, out / "08-expedientes-cancelados.png")
     window.close()
+    shoot_devolucion(ctx, runner, out)
+
+
+def shoot_devolucion(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    """The supervisor returns an expediente with a note; the operador sees why in its detail."""
+    folio = return_one(ctx, runner)
+    window = MainWindow(ctx, login(ctx, "operador", "operador123"), load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    window.go(EXPEDIENTES)
+    settle(runner, window.expedientes.search_pending)
+    save(window, out / "12-devuelto-lista.png")
+    row = next(r for r in (window.expedientes.model.row_at(i) for i in range(3))
+               if r.folio == folio)
+    dialog = window.open_expediente(row)
+    settle(runner, lambda: not dialog.notes.decision.isVisible())
+    save(dialog, out / "13-devuelto-detalle.png")
+    dialog.close()
+    window.close()
+
+
+def return_one(ctx: AppContext, runner: TaskRunner) -> str:
+    """As the supervisor, Devolver… on the newest expediente still capturado; its folio."""
+    window = MainWindow(ctx, login(ctx, "supervisor", "supervisor123"), load_office(ctx), runner)
+    window.go(EXPEDIENTES)
+    settle(runner, window.expedientes.search_pending)
+    dialog = window.open_expediente(window.expedientes.model.row_at(0))
+    assert dialog.review_bar is not None
+    ask = dialog.review_bar.ask_return()
+    assert ask is not None
+    ask.note.setText("Falta la firma del solicitante en la solicitud; recábela y vuelva a "
+                     "capturar el folio.")
+    ask.submit()
+    settle(runner, lambda: not dialog.notes.decision.isVisible())
+    folio = dialog.folio if hasattr(dialog, "folio") else ask.folio
+    dialog.close()
+    window.close()
+    return str(folio)
 
 
 def shoot_enroll(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
