@@ -42,8 +42,6 @@ def _validation_error(_request: Request, exc: RequestValidationError) -> JSONRes
     return JSONResponse({"detail": detail}, status_code=422)
 
 
-
-
 def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
     transient = (
         isinstance(exc, OperationalError | IntegrityError | InterfaceError)

@@ -46,8 +46,6 @@ class Sender:
         return f"{self.office}-{self.ventanilla}"
 
 
-
-
 def parse_payload(model: type[Model], payload: dict[str, Any]) -> Model | str:
     """The typed payload, or the Spanish reason it is refused."""
     try:

@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 PULL_PATH = "/v1/sync/pull"
 
 
-
-
 class UnusableChange(SyncError):
     """A change whose data this machine cannot use (malformed, or from a newer platform)."""
 
