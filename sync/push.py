@@ -24,8 +24,13 @@ from desktop.records.audit import (
 )
 from localdb.models import Expediente, OutboxEntry
 from localdb.states import EnvioState, OutboxState
-from sync.attachments import forget_uploads, settle_synced, upload_attachments
-from sync.errors import OutOfSequence, SyncError
+from sync.attachments import (
+    UploadOutcome,
+    forget_uploads,
+    settle_synced,
+    upload_attachments,
+)
+from sync.errors import OutOfSequence, PlatformUnreachable, SyncError
 from sync.http import APP_VERSION, PlatformClient
 from sync.status import count_pending
 from wire.protocol import (
@@ -172,6 +177,19 @@ def _anchor_only(ctx: AppContext, client: PlatformClient, machine_id: str) -> No
         log.info("audit head not delivered (%s); the next run retries", type(exc).__name__)
 
 
+def _upload_before_push(ctx: AppContext, client: PlatformClient,
+                        batch: list[Mutation]) -> UploadOutcome:
+    """Scans go first, but a scan whose upload loses its connection (a proxy that answers and
+    hangs up mid-body) never holds the records back: the push goes on, failing by itself if the
+    link is really down, and the anexos step sends the scan again."""
+    try:
+        return upload_attachments(ctx, client, batch)
+    except PlatformUnreachable as exc:
+        log.warning("anexo upload before the push lost its connection (%s); pushing the "
+                    "records anyway", exc.detail)
+        return UploadOutcome()
+
+
 def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
                  max_batches: int = 1_000) -> PushOutcome:
     """Push until the outbox has nothing pending; raises OutOfSequence at a gap."""
@@ -184,7 +202,7 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
         if not batch:
             _anchor_only(ctx, client, machine_id)
             break
-        uploads = upload_attachments(ctx, client, batch)
+        uploads = _upload_before_push(ctx, client, batch)
         total.attachments += len(uploads.delivered)
         total.attachments_failed += len(uploads.failed)
         response = _send(ctx, client, machine_id, batch, pending_after, head)

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -44,6 +46,21 @@ class Platform:
     url: str
     db: Database
     window: AppContext
+
+
+def _gone(element: WebElement) -> Callable[[webdriver.Chrome], bool]:
+    """Like ec.staleness_of, but chromium sometimes reports a replaced page's node as "does not
+    belong to the document" (a WebDriverException) instead of a stale reference: both mean the
+    old page is gone."""
+
+    def check(_driver: webdriver.Chrome) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one of these
+            return True
+        return False
+
+    return check
 
 
 class Browser:
@@ -70,7 +87,7 @@ class Browser:
         element = self.wait.until(ec.element_to_be_clickable((by, button)))
         html = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        self.wait.until(ec.staleness_of(html))
+        self.wait.until(_gone(html))
         self._loaded()
 
     def login(self, username: str, password: str = PASSWORD) -> None:
