@@ -11,9 +11,20 @@ from __future__ import annotations
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState, Role
 
 __all__ = [
-    "ENVIO_LABELS", "ENVIO_QUEUE_LABELS", "EXPEDIENTE_STATUS_LABELS", "ROLE_LABELS",
-    "STATUS_QUEUE_LABELS", "EnvioState", "ExpedienteStatus", "OutboxState", "Role",
-    "envio_label", "status_label",
+    "ENVIO_LABELS",
+    "ENVIO_QUEUE_LABELS",
+    "EXPEDIENTE_STATUS_LABELS",
+    "POR_REVISAR",
+    "REVIEW_GROUPS",
+    "REVIEW_GROUP_LABELS",
+    "ROLE_LABELS",
+    "STATUS_QUEUE_LABELS",
+    "EnvioState",
+    "ExpedienteStatus",
+    "OutboxState",
+    "Role",
+    "envio_label",
+    "status_label",
 ]
 
 EXPEDIENTE_STATUS_LABELS: dict[ExpedienteStatus, str] = {
@@ -59,6 +70,22 @@ ENVIO_QUEUE_LABELS: dict[EnvioState, str] = {
     EnvioState.RECHAZADO: "Rechazados por la plataforma",
     EnvioState.SINCRONIZADO: "Confirmados por la plataforma",
     EnvioState.DEMO: f"{DEMO_PENDIENTE_LABEL} (demostración)",
+}
+
+# The review queue's state strip: "Por revisar" gathers what no one has reviewed yet; every other
+# group is one status. Keyed by a plain string (the status value, or "por_revisar").
+POR_REVISAR = "por_revisar"
+REVIEW_GROUPS: dict[str, tuple[ExpedienteStatus, ...]] = {
+    POR_REVISAR: (ExpedienteStatus.CAPTURADO, ExpedienteStatus.RECIBIDO,
+                  ExpedienteStatus.EN_REVISION),
+    **{status.value: (status,) for status in (
+        ExpedienteStatus.DEVUELTO, ExpedienteStatus.VALIDADO, ExpedienteStatus.RECHAZADO,
+        ExpedienteStatus.RESUELTO, ExpedienteStatus.CANCELADO)},
+}
+REVIEW_GROUP_LABELS: dict[str, str] = {
+    POR_REVISAR: "Por revisar",
+    **{key: STATUS_QUEUE_LABELS[status] for key, (status, *_) in REVIEW_GROUPS.items()
+       if key != POR_REVISAR},
 }
 
 

@@ -10,11 +10,13 @@ from formatting.dates import (
     format_datetime,
     format_datetime_long,
     format_time,
+    parse_date,
 )
 from formatting.money import CENTAVO, amount_in_words, format_money, to_centavos
 from formatting.plazos import format_plazo
 
 __all__ = [
     "CENTAVO", "amount_in_words", "format_date", "format_date_long", "format_datetime",
-    "format_datetime_long", "format_money", "format_plazo", "format_time", "to_centavos",
+    "format_datetime_long", "format_money", "format_plazo", "format_time", "parse_date",
+    "to_centavos",
 ]

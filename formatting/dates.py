@@ -16,6 +16,16 @@ def format_date(value: date) -> str:
     return f"{value:%d/%m/%Y}"
 
 
+def parse_date(text: str) -> date:
+    """`05/01/2027` (dd/mm/aaaa, as screens write it) → `date(2027, 1, 5)`; ValueError, in
+    Spanish, for anything else."""
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"«{text.strip()}» no es una fecha válida: escríbala como "
+                         "dd/mm/aaaa (por ejemplo 05/01/2027).") from None
+
+
 def format_time(value: datetime) -> str:
     """`datetime(2027, 1, 5, 9, 3)` → `09:03` (24-hour clock)."""
     return f"{value:%H:%M}"

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -120,6 +121,9 @@ class Expediente(Base):
         # (captured_at, uuid): the Expedientes list's order, read straight off the index.
         Index("ix_expedientes_captured_at_uuid", "captured_at", "uuid"),
         Index("ix_expedientes_curp", "curp"),
+        # The review queue's filters, each ending in the list's order (revision 0010).
+        Index("ix_expedientes_status_captured_at", "status", "captured_at", "uuid"),
+        Index("ix_expedientes_created_by_captured_at", "created_by", "captured_at", "uuid"),
         one_of("status", ExpedienteStatus),
         one_of("sync_state", EnvioState),
     )
@@ -308,3 +312,8 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The last successful login at this window, and whether the platform's login cached this
+    # user (False: created here, e.g. the demo office's users).
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    from_platform: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                server_default=false())

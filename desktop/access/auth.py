@@ -112,6 +112,7 @@ def _cache_platform_user(session: Session, profile: PlatformProfile, password: s
         session.add(user)
     user.full_name, user.role, user.active = profile.full_name, Role(profile.role), True
     user.is_demo = False  # a platform user named like a retired demo user is not a demo user
+    user.from_platform = True
     user.password_hash = hash_password(password)
     append_audit(session, user.username, "user.platform_sync", user.username,
                  {"role": user.role.value})
@@ -167,6 +168,7 @@ def _clear_attempts(ctx: AppContext, name: str) -> None:
 def _succeed(session: Session, user: User, password: str) -> CurrentUser:
     user.failed_attempts = 0
     user.locked_until = None
+    user.last_login_at = datetime.now().replace(microsecond=0)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     append_audit(session, user.username, "auth.login", user.username)
