@@ -28,8 +28,9 @@ from ui.operations import ExpedientePage, ExpedienteQuery
 from ui.tasks import Lane, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-# (query, offset, limit, order, descending, with_total) -> page; runs on a worker thread
-PageLoader = Callable[[ExpedienteQuery, int, int, str, bool, bool], ExpedientePage]
+# (query, offset, limit, order, descending, with_total) -> page; runs on a worker thread. The
+# query is an ExpedienteQuery for the Expedientes list (a QueueFilter for the review queue).
+PageLoader = Callable[[Any, int, int, str, bool, bool], ExpedientePage]
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("folio", "Folio"), ("nombre", "Solicitante"), ("tramite", "Trámite"),
@@ -72,6 +73,7 @@ def _cell(row: ExpedienteRow, key: str, demo_office: bool) -> str:
 
 
 class ExpedientesModel(QAbstractTableModel):
+    columns: tuple[tuple[str, str], ...] = COLUMNS  # (row attribute, heading)
     total_changed = Signal(int)
     loading_changed = Signal(bool)
     load_failed = Signal(object)
@@ -102,11 +104,16 @@ class ExpedientesModel(QAbstractTableModel):
         return self._rows[row]
 
     @property
-    def query(self) -> ExpedienteQuery:
+    def query(self) -> Any:
         return self._query
 
     def set_search(self, text: str) -> None:
         self._query = replace(self._query, search=text.strip())
+        self.reload()
+
+    def set_query(self, query: Any) -> None:
+        """Start over with another query (the loader's first argument)."""
+        self._query = query
         self.reload()
 
     def set_filters(self, status: str | None, sync_state: str | None) -> None:
@@ -115,7 +122,7 @@ class ExpedientesModel(QAbstractTableModel):
         self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else ""
+        key = self.columns[column][0] if 0 <= column < len(self.columns) else ""
         if key not in SORTABLE:
             return
         self._order = key
@@ -186,12 +193,12 @@ class ExpedientesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        key = COLUMNS[index.column()][0]
+        key = self.columns[index.column()][0]
         if role == Qt.ItemDataRole.ToolTipRole and key == "paid":
             return payment_tooltip(self._rows[index.row()])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -206,6 +213,6 @@ class ExpedientesModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(COLUMNS)):
-            return COLUMNS[section][1]
+                and 0 <= section < len(self.columns)):
+            return self.columns[section][1]
         return None

@@ -1,6 +1,7 @@
 """The counter window: header, navigation, the four work areas, lock screen and status bar.
 
-Keys: F2 Catálogo, F3 Captura, F4 Borradores, F5 Expedientes, Ctrl+L bloquear.
+Keys: F2 Catálogo, F3 Captura, F4 Borradores, F5 Expedientes, F6 Revisión (who may review the
+queues; a supervisor's home), F7 Usuarios (administrators), Ctrl+L bloquear.
 
 Signals:
     machine_enrolled(object): an administrator enrolled the machine (a sync.enroll.EnrollResult);
@@ -28,7 +29,7 @@ from desktop.capture.drafts import DraftInput
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
 from desktop.records.expedientes import ExpedienteRow
-from desktop.states import ROLE_LABELS
+from desktop.states import ROLE_LABELS, Role
 from sync.engine import SyncEngine
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
@@ -40,13 +41,16 @@ from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
 from ui.navigation import NavigationList
 from ui.operations import CaptureSetup, audit_warning, returned_count
+from ui.review_queue_view import ReviewQueueView
 from ui.status_bar import StatusBar
 from ui.sync_bridge import SyncBridge
 from ui.sync_panel import SyncPanel
 from ui.tasks import Lane, TaskRunner
+from ui.users_view import UsersView
 
 PAGES = (("Catálogo", "F2"), ("Captura", "F3"), ("Borradores", "F4"), ("Expedientes", "F5"))
 CATALOG, CAPTURE, DRAFTS, EXPEDIENTES = range(4)
+REVIEW_PAGE, USERS_PAGE = ("Revisión", "F6"), ("Usuarios", "F7")  # offered by permission
 UNSAVED_BEFORE_ENROLL = "Guarde o descarte la captura en curso antes de enrolar el equipo."
 DEMO_TEXT = ("MODO DEMOSTRACIÓN — oficina y datos ficticios; los folios no tienen validez "
              "oficial.")
@@ -70,10 +74,21 @@ class MainWindow(QMainWindow):
         self.capture = CaptureHost(ctx, user, runner)
         self.drafts = DraftsView(ctx, user, runner)
         self.expedientes = ExpedientesView(ctx, runner, demo=office.demo)
+        self.review_queue = (ReviewQueueView(ctx, user, runner, demo=office.demo)
+                             if user.can(Permission.REVIEW_QUEUE) else None)
+        self.users = UsersView(ctx, user, runner) if user.can(Permission.MANAGE_USERS) else None
         self.pages = QStackedWidget()
+        entries = list(PAGES)
         for page in (self.catalog, self.capture, self.drafts, self.expedientes):
             self.pages.addWidget(page)
-        self.nav = NavigationList(PAGES)
+        extra: tuple[tuple[QWidget | None, tuple[str, str]], ...] = (
+            (self.review_queue, REVIEW_PAGE), (self.users, USERS_PAGE))
+        for extra_page, entry in extra:
+            if extra_page is not None:
+                self.pages.addWidget(extra_page)
+                entries.append(entry)
+        self.page_entries = tuple(entries)
+        self.nav = NavigationList(self.page_entries)
         self.lock_screen = LockScreen(ctx, user, runner)
         self.outer = QStackedWidget()
         self.status = StatusBar(user)
@@ -92,7 +107,7 @@ class MainWindow(QMainWindow):
             self.runner.run(Lane.LOCAL, lambda: audit_warning(ctx),
                             self.status.show_audit_warning, owner=self)
         self.resize(1280, 800)
-        self.go(CATALOG)
+        self.go(self.home_page())
         self.catalog.refresh()
         self.sync.refresh()
         self.refresh_returned()
@@ -148,7 +163,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._page_chosen)
-        for index, (_name, key) in enumerate(PAGES):
+        for index, (_name, key) in enumerate(self.page_entries):
             QShortcut(QKeySequence(key), self, lambda i=index: self.go(i))
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
         self.catalog.capture_requested.connect(self.start_capture)
@@ -157,11 +172,26 @@ class MainWindow(QMainWindow):
         self.capture.expediente_saved.connect(lambda _r: self._data_changed())
         self.capture.draft_saved.connect(lambda _u: self.drafts.refresh())
         self.expedientes.expediente_opened.connect(self.open_expediente)
+        if self.review_queue is not None:
+            self.review_queue.expediente_opened.connect(self.open_expediente)
+            # the queue reads itself again; the rest follows
+            self.review_queue.reviewed.connect(
+                lambda _folio: self._expediente_reviewed(from_queue=True))
         self.sync.config_version_changed.connect(self._config_changed)
         self.idle.idle_timed_out.connect(lambda: self.lock(idle=True))
         self.lock_screen.unlocked.connect(self.unlock)
 
     # -- navigation ---------------------------------------------------------------------
+
+    def page_index(self, page: QWidget | None) -> int:
+        """Where `page` sits in the navigation; -1 when this user is not offered it."""
+        return -1 if page is None else self.pages.indexOf(page)
+
+    def home_page(self) -> int:
+        """A supervisor starts at the review queue; everyone else at the catálogo."""
+        if self.user.role == Role.SUPERVISOR and self.review_queue is not None:
+            return self.page_index(self.review_queue)
+        return CATALOG
 
     def go(self, index: int) -> None:
         if self.is_locked():
@@ -176,8 +206,14 @@ class MainWindow(QMainWindow):
                 self.drafts.refresh()
             elif index == EXPEDIENTES:
                 self.expedientes.refresh()
+            elif self.review_queue is not None and index == self.page_index(self.review_queue):
+                self.review_queue.refresh()
+            elif self.users is not None and index == self.page_index(self.users):
+                self.users.refresh()
         if index == CATALOG:
             self.catalog.focus_search()
+        elif self.review_queue is not None and index == self.page_index(self.review_queue):
+            self.review_queue.table.setFocus()
 
     def start_capture(self, setup: CaptureSetup) -> None:
         self.go(CAPTURE)
@@ -198,8 +234,13 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _expediente_changed(self, folio: str, *, cancelled: bool = False) -> None:
+    def _refresh_lists(self) -> None:
         self.expedientes.refresh()
+        if self.review_queue is not None:
+            self.review_queue.reload_keeping_row()
+
+    def _expediente_changed(self, folio: str, *, cancelled: bool = False) -> None:
+        self._refresh_lists()
         self.sync.refresh()  # the cancellation or the payment waits in the outbox
         saved = self.capture.saved  # the same folio, still shown in Captura after saving it
         if saved is not None and saved.folio == folio and cancelled:
@@ -207,8 +248,11 @@ class MainWindow(QMainWindow):
         elif saved is not None and saved.folio == folio:
             saved.render_documents()  # paid: the recibo de pago, no more "Registrar pago…"
 
-    def _expediente_reviewed(self) -> None:
-        self.expedientes.refresh()  # the new Estado
+    def _expediente_reviewed(self, *, from_queue: bool = False) -> None:
+        if from_queue:
+            self.expedientes.refresh()
+        else:
+            self._refresh_lists()  # the new Estado
         self.sync.refresh()  # the review waits in the outbox
         self.refresh_returned()
 
