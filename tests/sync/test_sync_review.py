@@ -1,5 +1,6 @@
 """A supervisor's review (validar / devolver) at one window reaches the real central exactly once,
-and the operador's window of the same office sees it — status, note, who and when — after pull."""
+and the operador's window of the same office sees it — status, note, who and when — after pull:
+in its list, in the detail and in the devueltos count at login."""
 
 from __future__ import annotations
 
@@ -14,13 +15,17 @@ from central.models import Change, MutationRecord
 from central.models import Expediente as CentralExpediente
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
+from desktop.records.expedientes import count_returned, page_expedientes
 from desktop.records.review import REVIEW_KIND, return_expediente, validate_expediente
-from localdb.models import Expediente
+from desktop.records.review_queue import QueueFilter, read_queue_page
+from desktop.records.standing import expediente_standing
+from desktop.states import status_label
+from localdb.models import Expediente, User
 from sync.engine import SyncEngine
 from sync.run_steps import ONE_ATTEMPT
 from tests.sync.central_server import CentralServer
 from tests.sync.fault_proxy import FaultProxy
-from tests.sync.machines import capture_many, outbox_states, point_to
+from tests.sync.machines import OPERADOR, capture_many, outbox_states, point_to
 
 SUPERVISOR = CurrentUser("supervisor", "Jorge Armando Ruiz", Role.SUPERVISOR)
 NOTE = "Falta la copia legible de la identificación oficial."
@@ -53,6 +58,11 @@ def test_devolucion_at_one_window_reaches_the_operadors_window(
     assert SyncEngine(other_window).run_once(force=True).ok
     assert SyncEngine(window).run_once(force=True).ok  # the supervisor's V01 pulls the record
     folio = _folio(window, uuid)
+    # ...and finds it in the review queue, as one of V02's, por revisar.
+    queue = read_queue_page(window, SUPERVISOR, QueueFilter(group="por_revisar",
+                                                            ventanilla="V02"), 0, 10)
+    assert [(row.folio, row.ventanilla, row.operador) for row in queue] == [
+        (folio, "V02", OPERADOR.username)]
 
     return_expediente(window, SUPERVISOR, folio, NOTE)
     status, note, by, at = _local(window, uuid)
@@ -66,6 +76,17 @@ def test_devolucion_at_one_window_reaches_the_operadors_window(
     assert report.ok and report.pulled == 1
     assert _local(other_window, uuid) == ("devuelto", NOTE, SUPERVISOR.username, at)
     assert outbox_states(other_window) == {"acked": 1}  # a pulled status is not pushed back
+    # What the operador sees at V02: the list's row, the detail's decision, the count at login.
+    with other_window.read() as session:
+        [row] = page_expedientes(session, folio)
+        decision = expediente_standing(session, folio).decision
+        returned = count_returned(session, OPERADOR.username)
+        known_as = session.get_one(User, SUPERVISOR.username).full_name  # as V02 knows them
+    assert (row.folio, status_label(row.status)) == (folio, "Devuelto")
+    assert decision is not None
+    assert (decision.status, decision.note, decision.by, decision.at) == (
+        "devuelto", NOTE, known_as, at)
+    assert returned == 1
 
 
 def test_validated_then_platform_resolution_reaches_the_window(
