@@ -154,6 +154,71 @@ def return_one(ctx: AppContext, runner: TaskRunner) -> str:
     return str(folio)
 
 
+# Records pulled from the office's other windows: (ventanilla, operador, nombre, days ago, status)
+OTHER_WINDOWS = (
+    ("V02", "mlopez", "Guadalupe Soto Valenzuela", 1, "capturado"),
+    ("V02", "mlopez", "Ramón Alberto Félix Cota", 1, "devuelto"),
+    ("V02", "mlopez", "Ana Sofía Bojórquez Ruiz", 2, "validado"),
+    ("V03", "jperez", "Luis Fernando Acuña Moreno", 2, "capturado"),
+    ("V03", "jperez", "Karla Patricia Meza Duarte", 3, "en_revision"),
+    ("V03", "jperez", "Héctor Iván Gastélum Ochoa", 4, "validado"),
+    ("V03", "jperez", "Claudia Ivonne Corral Ríos", 5, "resuelto"),
+)
+
+
+def seed_other_windows(ctx: AppContext) -> None:
+    """What pull stores from the office's other windows (a dev tool may write the store)."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from localdb.models import Expediente
+
+    with ctx.write() as session:
+        template = session.scalars(select(Expediente).limit(1)).one()
+        for n, (ventanilla, operador, nombre, days, status) in enumerate(OTHER_WINDOWS, 1):
+            folio = f"HMO-{ventanilla}-{datetime.now().year}-{n:06d}"
+            session.add(Expediente(
+                uuid=f"0190-demo-{folio}", folio=folio,
+                tramite_homoclave=template.tramite_homoclave,
+                tramite_version=template.tramite_version, answers=template.answers,
+                requisitos=template.requisitos, cobros=template.cobros,
+                total_centavos=template.total_centavos, nombre=nombre, curp=None, rfc=None,
+                status=status, created_by=operador,
+                captured_at=datetime.now().replace(microsecond=0) - timedelta(days=days),
+                origin_machine=f"demo-{ventanilla}", content_sha256="0" * 64,
+                sync_state="sincronizado"))
+
+
+def shoot_review_queue(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    """The supervisor's home: the office's queue with its counts per state."""
+    seed_other_windows(ctx)
+    window = MainWindow(ctx, login(ctx, "supervisor", "supervisor123"), load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    queue = window.review_queue
+    assert queue is not None
+    settle(runner, lambda: queue.loading)
+    save(window, out / "14-revision-cola.png")
+    window.close()
+
+
+def shoot_users(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    """The administrator's Usuarios: local demo users and one cached from the platform."""
+    from desktop.access.auth import PlatformProfile
+
+    login(ctx, "lmorales", "clave-de-lucia",
+          platform=lambda u, _p: PlatformProfile(u, "Lucía Morales Tapia", "supervisor"))
+    window = MainWindow(ctx, login(ctx, "admin", "admin123"), load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    assert window.users is not None
+    window.go(window.page_index(window.users))
+    settle(runner, lambda: window.users is not None and window.users.loading)
+    save(window, out / "15-usuarios.png")
+    window.close()
+
+
 def shoot_enroll(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     """An administrator of the demo office about to enroll it with the platform."""
     window = MainWindow(ctx, login(ctx, "admin", "admin123"), load_office(ctx), runner)
@@ -263,6 +328,8 @@ def run(out: Path) -> None:
         window.unlock()
         window.close()
         shoot_supervisor(ctx, runner, out)
+        shoot_review_queue(ctx, runner, out)
+        shoot_users(ctx, runner, out)
         shoot_enroll(ctx, runner, out)
         runner.wait_for_done()
         ctx.close()

@@ -72,6 +72,7 @@ class UsersView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         note = QLabel(READ_ONLY_NOTE)
         note.setObjectName("usersNote")
         note.setProperty("role", "muted")
