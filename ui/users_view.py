@@ -72,7 +72,6 @@ class UsersView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(True)
         note = QLabel(READ_ONLY_NOTE)
         note.setObjectName("usersNote")
         note.setProperty("role", "muted")
@@ -105,7 +104,6 @@ class UsersView(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
