@@ -6,6 +6,8 @@ reaches it with F6; an operador is never offered it (and the service refuses the
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
@@ -14,13 +16,17 @@ from sqlalchemy import select
 
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
+from desktop.office import OfficeInfo
+from desktop.records.review_queue import QueueCounts, read_queue_counts
 from localdb.models import Expediente
+from sync.engine import SyncEngine
 from tests.sync.machines import capture_many
 from tests.test_review_queue import PULLED, _pull
 from ui.expediente_dialog import ExpedienteDialog
 from ui.main_window import CATALOG, REVIEW_PAGE, MainWindow
 from ui.review_dialog import ReturnDialog
 from ui.review_queue_view import ReviewQueueView
+from ui.sync_bridge import SyncBridge
 from ui.tasks import TaskRunner
 
 from .conftest import WindowFactory, settle
@@ -189,6 +195,39 @@ def test_supervisor_opens_validates_and_returns_from_the_queue(
     qtbot.waitUntil(queue.message.isVisible)
     assert queue.message.text() == ("El folio HMO-V03-2026-000002 está cancelado; no se puede "
                                     "revisar.")
+
+
+def test_rows_show_before_the_counts(
+    qtbot: QtBot, ctx: AppContext, office: OfficeInfo, runner: TaskRunner,
+    office_rows: list[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A count that takes its time (a worker held on an event) never holds the rows back."""
+    release = threading.Event()
+    counting = threading.Event()
+
+    def slow_counts(*args: object) -> QueueCounts:
+        counting.set()
+        assert release.wait(30)
+        return read_queue_counts(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("ui.review_queue_view.read_queue_counts", slow_counts)
+    bridge = SyncBridge()  # made here: the fixture's window waits for every task to finish
+    window = MainWindow(ctx, SUPERVISOR, office, runner, sync_engine=SyncEngine(ctx, bridge),
+                        sync_bridge=bridge)
+    qtbot.addWidget(window)
+    window.show()
+    queue = window.review_queue
+    assert queue is not None
+    try:
+        qtbot.waitUntil(lambda: queue.model.rowCount() == 8)  # the rows are in...
+        qtbot.waitUntil(counting.is_set)
+        assert queue.loading and queue.count_label.text() == ""  # ...the counts are not
+        assert queue.strip.text().startswith("Todos · Por revisar · Devueltos")
+    finally:
+        release.set()
+    settle(qtbot, runner, lambda: queue.loading)
+    assert queue.count_label.text() == "8 expedientes"
+    assert queue.strip.text().startswith("Todos 8 · Por revisar 5")
 
 
 def test_an_administrator_reaches_the_queue_with_f6(
