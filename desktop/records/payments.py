@@ -3,9 +3,9 @@
 A payment is cashed in the window's open caja (refused without one) and gets a recibo oficial
 folio from its own series (R-OFICINA-VENTANILLA-AÑO-NNNNNN, desktop/capture/folios.py). One
 transaction allocates the folio and writes the recibo, the payment fields, an audit entry and an
-"expediente.payment" outbox mutation carrying the recibo folio and the caja (ARCHITECTURE §6). No partial payments: the amount is
-always the expediente's total, and a folio is paid once. Payment does not change `status`, which
-belongs to the platform.
+"expediente.payment" outbox mutation carrying the recibo folio and the caja (ARCHITECTURE §6).
+No partial payments: the amount is always the expediente's total, and a folio is paid once.
+Payment does not change `status`, which belongs to the platform.
 """
 
 from __future__ import annotations
