@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy.orm import Session
 
 from localdb.models import FolioCounter, ReciboCounter
@@ -18,8 +20,10 @@ def format_folio(oficina: str, ventanilla: str, year: int, number: int) -> str:
     return f"{oficina}-{ventanilla}-{year}-{number:06d}"
 
 
-def _next_number(session: Session, series: type[FolioCounter] | type[ReciboCounter],
-                 year: int) -> int:
+Counter = TypeVar("Counter", FolioCounter, ReciboCounter)
+
+
+def _next_number(session: Session, series: type[Counter], year: int) -> int:
     """The series' next number for `year`, counted inside the caller's transaction."""
     counter = session.get(series, year)
     if counter is None:
@@ -27,7 +31,8 @@ def _next_number(session: Session, series: type[FolioCounter] | type[ReciboCount
         session.add(counter)
     counter.last_number += 1
     session.flush()
-    return counter.last_number
+    number: int = counter.last_number
+    return number
 
 
 def allocate_folio(session: Session, oficina: str, ventanilla: str, year: int) -> str:

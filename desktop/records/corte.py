@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -189,6 +190,18 @@ def corte_document(ctx: AppContext, user: CurrentUser, caja_uuid: str) -> bytes:
             append_audit(session, user.username, REPRINT_ACTION, caja.uuid,
                          {"reimpresion": data.reprint_number})
     return render_corte(data)
+
+
+def save_corte_pdf(ctx: AppContext, user: CurrentUser, caja_uuid: str) -> Path:
+    """Render the corte (original or REIMPRESIÓN n) into the data folder's `cortes/`."""
+    pdf = corte_document(ctx, user, caja_uuid)
+    folder = ctx.data_dir / "cortes"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    copies = len(list(folder.glob(f"corte-{caja_uuid}*.pdf")))
+    target = folder / (f"corte-{caja_uuid}.pdf" if copies == 0
+                       else f"corte-{caja_uuid}-reimpresion-{copies}.pdf")
+    target.write_bytes(pdf)
+    return target
 
 
 def _corte_data(session: Session, caja: Caja, reprint: int) -> CorteData:
