@@ -65,9 +65,10 @@ def render_corte(data: CorteData) -> bytes:
         *fields(_header(data), layout, st),
         *section("Recibos oficiales", layout, st), _recibos(data, layout, st),
         *section("Totales por forma de pago", layout, st),
-        _money_table([(label, "", amount) for label, amount in data.by_method], layout, st),
+        _money_table("Forma de pago", [(label, "", amount) for label, amount in data.by_method],
+                     layout, st),
         *section("Totales por concepto / CRI", layout, st),
-        _money_table(data.by_concepto, layout, st),
+        _money_table("Concepto", data.by_concepto, layout, st),
         *section("Arqueo del efectivo", layout, st), _counts(data, layout, st),
         Spacer(1, 3 * mm), *fields(_balance(data), layout, st),
         Spacer(1, 22 * mm), _signatures(data, layout, st),
@@ -146,8 +147,9 @@ def _recibos(data: CorteData, layout: Layout, st: Styles) -> Table:
     return _grid(rows, [50 * mm, 44 * mm, 15 * mm, w - 137 * mm, 28 * mm])
 
 
-def _money_table(lines: list[tuple[str, str, Decimal]], layout: Layout, st: Styles) -> Table:
-    rows: list[list[object]] = [[Paragraph("<b>Concepto</b>", st.small),
+def _money_table(what: str, lines: list[tuple[str, str, Decimal]], layout: Layout,
+                 st: Styles) -> Table:
+    rows: list[list[object]] = [[Paragraph(f"<b>{what}</b>", st.small),
                                  Paragraph("<b>CRI</b>", st.small),
                                  Paragraph("<para alignment='right'><b>Importe</b></para>",
                                            st.small)]]
@@ -161,8 +163,11 @@ def _money_table(lines: list[tuple[str, str, Decimal]], layout: Layout, st: Styl
 
 
 def _counts(data: CorteData, layout: Layout, st: Styles) -> Table:
-    rows: list[list[object]] = [[Paragraph(f"<b>{h}</b>", st.small)
-                                 for h in ("Denominación", "Piezas", "Importe")]]
+    rows: list[list[object]] = [[Paragraph("<b>Denominación</b>", st.small),
+                                 Paragraph("<para alignment='right'><b>Piezas</b></para>",
+                                           st.small),
+                                 Paragraph("<para alignment='right'><b>Importe</b></para>",
+                                           st.small)]]
     for label, pieces, amount in data.counts:
         rows.append([Paragraph(text(label), st.body), Paragraph(str(pieces), st.right),
                      _amount(amount, st)])

@@ -13,9 +13,9 @@ from desktop.capture.drafts import DraftInput, save_draft
 from desktop.capture.service import CaptureRequest, capture_expediente
 from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.errors import PermissionDenied, VentanillaError
-from desktop.records.expedientes import cancel_folio
 from desktop.records.cajas import open_caja
 from desktop.records.corte import close_caja, corte_document
+from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
 from desktop.records.recibos import cancel_recibo
 

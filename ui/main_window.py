@@ -27,6 +27,7 @@ from desktop.access.permissions import CurrentUser, Permission
 from desktop.capture.drafts import DraftInput
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
+from desktop.records.corte import reprint_last_corte
 from desktop.records.expedientes import ExpedienteRow
 from desktop.states import ROLE_LABELS
 from sync.engine import SyncEngine
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
         QShortcut(QKeySequence("Ctrl+Shift+A"), self, lambda: self.open_caja())
         QShortcut(QKeySequence("Ctrl+Shift+K"), self, lambda: self.open_corte())
+        QShortcut(QKeySequence("Ctrl+Shift+R"), self, lambda: self.reprint_corte())
         self.catalog.capture_requested.connect(self.start_capture)
         self.drafts.resume_requested.connect(self.resume_draft)
         self.capture.catalog_requested.connect(lambda: self.go(CATALOG))
@@ -194,6 +196,16 @@ class MainWindow(QMainWindow):
             f"Caja cerrada; corte guardado en {dialog.pdf_path}", 15000))
         dialog.open()
         return dialog
+
+    def reprint_corte(self) -> None:
+        """Ctrl+Shift+R: the last corte again, marked REIMPRESIÓN n; never edited."""
+        if self.is_locked():
+            return
+        ctx, user = self.ctx, self.user
+        self.runner.run(Lane.LOCAL, lambda: reprint_last_corte(ctx, user),
+                        lambda path: self.status.showMessage(
+                            f"Corte reimpreso en {path}", 15000),
+                        lambda exc: self.status.showMessage(str(exc), 15000), owner=self)
 
     # -- navigation ---------------------------------------------------------------------
 

@@ -204,6 +204,14 @@ def save_corte_pdf(ctx: AppContext, user: CurrentUser, caja_uuid: str) -> Path:
     return target
 
 
+def reprint_last_corte(ctx: AppContext, user: CurrentUser) -> Path:
+    """The latest corte of this window again (a REIMPRESIÓN once it was printed)."""
+    latest = closed_cajas(ctx, limit=1)
+    if not latest:
+        raise VentanillaError("Esta ventanilla todavía no tiene cortes de caja.")
+    return save_corte_pdf(ctx, user, latest[0].caja_uuid)
+
+
 def _corte_data(session: Session, caja: Caja, reprint: int) -> CorteData:
     state = session.get_one(SyncState, 1)
     recibos = _recibos_of(session, caja.uuid)

@@ -1,6 +1,7 @@
 """The cash day at the window, by keyboard: open the caja (Ctrl+Shift+A), a payment refused
 without one, the corte de caja (Ctrl+Shift+K) counted by denomination with the difference live
-and signed by a supervisor's password (an operador's signature is refused), and Cancelar recibo
+and signed by a supervisor's password (an operador's signature is refused) and reprinted
+(Ctrl+Shift+R), and Cancelar recibo
 from the expediente detail (offered to a supervisor, not to an operador)."""
 
 from __future__ import annotations
@@ -143,6 +144,16 @@ def test_corte_by_keyboard_shows_the_difference_live_and_a_supervisor_signs(
     assert "Corte de caja" in text and paid.recibo_folio in text
     assert "Supervisor: supervisor" in text and "REIMPRESIÓN" not in text
     settle(qtbot, runner)
+
+    window.activateWindow()  # the dialog is gone: the window has the keyboard again
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_R,  # reprint: a new copy, marked, the corte unchanged
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    reprint = dialog.pdf_path.with_name(f"{dialog.pdf_path.stem}-reimpresion-1.pdf")
+    qtbot.waitUntil(reprint.exists, timeout=10_000)
+    settle(qtbot, runner)
+    assert "REIMPRESIÓN 1" in pdf_text(reprint.read_bytes())
+    assert window.status.currentMessage() == f"Corte reimpreso en {reprint}"
 
 
 def test_supervisor_cancels_a_recibo_by_keyboard_an_operador_is_not_offered_it(
