@@ -146,6 +146,46 @@ class Expediente(Base):
     paid_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
+class Recibo(Base):
+    """A recibo oficial a window issued for a payment (expediente.payment with recibo_folio), and
+    its cancellation (recibo.cancel). The folio carries the machine's prefix: R-OFICINA-VENT-…"""
+
+    __tablename__ = "recibos"
+
+    folio: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.clave"), index=True)
+    machine_id: Mapped[str] = mapped_column(ForeignKey("machines.id"), index=True)
+    expediente_uuid: Mapped[str] = mapped_column(ForeignKey("expedientes.uuid"), index=True)
+    caja_uuid: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    amount: Mapped[str] = mapped_column(String(24))
+    method: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime] = mapped_column(DateTime)  # the window's local clock
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    cancelled_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Corte(Base):
+    """A caja's corte as its window reported it (caja.corte): stored once, never edited."""
+
+    __tablename__ = "cortes"
+
+    caja_uuid: Mapped[str] = mapped_column(String(40), primary_key=True)
+    office: Mapped[str] = mapped_column(ForeignKey("offices.clave"), index=True)
+    machine_id: Mapped[str] = mapped_column(ForeignKey("machines.id"), index=True)
+    ventanilla: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime] = mapped_column(DateTime)
+    fondo: Mapped[str] = mapped_column(String(24))
+    expected: Mapped[str] = mapped_column(String(24))
+    counted: Mapped[str] = mapped_column(String(24))
+    difference: Mapped[str] = mapped_column(String(24))
+    counted_by: Mapped[str] = mapped_column(String(64))
+    signed_by: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
 class MutationRecord(Base):
     """The per-machine mutation log: what each mutation id did, so retries are answered alike."""
 

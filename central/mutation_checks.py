@@ -6,8 +6,11 @@ from 0.00 to MAX_AMOUNT. On top of the schema, an expediente.create must
   - come from its sender: oficina, ventanilla and origin_machine equal to the token's machine, and
     a folio OFICINA-VENTANILLA-AÑO-NNNNNN with that machine's prefix,
   - use a trámite version of some published configuration bundle (central/catalog.py).
-A void, amend, payment or review may only touch an expediente of the sender's office, and a
-payment must name that expediente's folio. A review (validado / devuelto) needs an expediente that
+A void, amend, payment, review or recibo cancellation may only touch an expediente of the
+sender's office, and a payment must name that expediente's folio; a recibo folio must carry the
+sender's prefix (R-OFICINA-VENTANILLA-AÑO-NNNNNN), and a caja.corte must be the sender's own caja
+(its oficina and ventanilla, its recibos, a caja no other machine reported) and add up.
+A review (validado / devuelto) needs an expediente that
 is neither cancelled nor decided by the platform (rechazado, resuelto), and a devolución a note.
 A mutation breaking any rule is rejected with the Spanish reason returned here; nothing of it
 reaches the expedientes or the change log other windows pull.
@@ -23,7 +26,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from wire.payloads import ExpedientePayload, PaymentPayload, ReviewPayload
+from wire.payloads import CortePayload, ExpedientePayload, PaymentPayload, ReviewPayload
 from wire.validation import spanish_summary
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -44,6 +47,10 @@ class Sender:
     @property
     def folio_prefix(self) -> str:
         return f"{self.office}-{self.ventanilla}"
+
+    @property
+    def recibo_prefix(self) -> str:
+        return f"R-{self.folio_prefix}-"
 
 
 def parse_payload(model: type[Model], payload: dict[str, Any]) -> Model | str:
@@ -118,4 +125,31 @@ def review_refusal(review: ReviewPayload, folio: str, status: str) -> str | None
         return f"el expediente {folio} {FINAL_STATUSES[status]}; no se puede revisar"
     if review.decision == "devuelto" and not review.note.strip():
         return "una devolución necesita una nota que diga qué corregir"
+    return None
+
+
+def recibo_refusal(recibo_folio: str | None, sender: Sender) -> str | None:
+    """Why a recibo oficial folio is not this machine's, or None."""
+    if recibo_folio is None or folio_number(recibo_folio, sender.recibo_prefix[:-1]) is not None:
+        return None
+    return (f"el recibo {recibo_folio} no es de este equipo "
+            f"(se espera {sender.recibo_prefix}AÑO-NNNNNN)")
+
+
+def corte_refusal(corte: CortePayload, sender: Sender) -> str | None:
+    """Why this caja.corte cannot be the sender's own, or does not add up, or None."""
+    if corte.oficina != sender.office or corte.ventanilla != sender.ventanilla:
+        return (f"el corte dice oficina {corte.oficina} ventanilla {corte.ventanilla}, pero el "
+                f"equipo es de {sender.office} {sender.ventanilla}")
+    for recibo in corte.recibos:
+        refusal = recibo_refusal(recibo.folio, sender)
+        if refusal is not None:
+            return refusal
+    efectivo = sum((Decimal(r.amount) for r in corte.recibos
+                    if r.method == "efectivo" and not r.cancelled), Decimal("0"))
+    if Decimal(corte.fondo) + efectivo != Decimal(corte.expected):
+        return (f"el corte espera {corte.expected}, pero fondo más efectivo de sus recibos suman "
+                f"{Decimal(corte.fondo) + efectivo:.2f}")
+    if Decimal(corte.counted) - Decimal(corte.expected) != Decimal(corte.difference):
+        return f"la diferencia {corte.difference} no es contado menos esperado"
     return None

@@ -1,4 +1,5 @@
-"""Applying the mutations of one push: expediente.create, .void, .amend, .payment and .review.
+"""Applying the mutations of one push: expediente.create, .void, .amend, .payment and .review,
+recibo.cancel and caja.corte.
 
 A mutation that can never succeed (wrong hash, a payload or sender breaking the rules of
 central/mutation_checks.py, folio taken by another expediente, unknown expediente) is *rejected*:
@@ -27,20 +28,24 @@ from central.attachments import held_by_office
 from central.catalog import TramiteVersion, known_tramite_versions
 from central.changes import PendingChange
 from central.db import Database
-from central.models import Amendment, Expediente, table_of, utc_now
+from central.models import Amendment, Corte, Expediente, Recibo, table_of, utc_now
 from central.mutation_checks import (
     Sender,
+    corte_refusal,
     create_refusal,
     parse_payload,
     payment_refusal,
+    recibo_refusal,
     review_refusal,
 )
 from central.sanitize import json_has_nul
 from wire.canonical import canonical_json, payload_sha256
 from wire.payloads import (
     AmendPayload,
+    CortePayload,
     ExpedientePayload,
     PaymentPayload,
+    ReciboCancelPayload,
     ReviewPayload,
     VoidPayload,
 )
@@ -221,7 +226,8 @@ def _payment(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     row = _office_expediente(ctx, paid.uuid)
     if row is None:
         return "rejected", "expediente desconocido en la oficina"
-    refusal = payment_refusal(paid, row.folio, row.total)
+    refusal = payment_refusal(paid, row.folio, row.total) or recibo_refusal(paid.recibo_folio,
+                                                                              ctx.sender)
     if refusal is not None:
         return "rejected", refusal
     when = paid.paid_at.replace(tzinfo=None)
@@ -230,6 +236,13 @@ def _payment(ctx: ApplyContext, mutation: Mutation) -> Outcome:
             paid.method, paid.reference, when)
         return ("duplicate", "el pago ya estaba registrado") if same else (
             "rejected", "el expediente ya tiene otro pago registrado")
+    if paid.recibo_folio is not None:
+        if ctx.session.get(Recibo, paid.recibo_folio) is not None:
+            return "rejected", f"el recibo {paid.recibo_folio} ya fue usado"
+        ctx.session.add(Recibo(
+            folio=paid.recibo_folio, office=ctx.office, machine_id=ctx.machine_id,
+            expediente_uuid=row.uuid, caja_uuid=paid.caja_uuid, amount=paid.amount,
+            method=paid.method, issued_at=when))
     row.payment_method, row.payment_reference = paid.method, paid.reference
     row.paid_at, row.paid_by = when, paid.paid_by
     ctx.changes.append(
@@ -275,10 +288,60 @@ def _review(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     return "applied", None
 
 
+def _recibo_cancel(ctx: ApplyContext, mutation: Mutation) -> Outcome:
+    """A recibo cancelled at its window: kept with its reason; the expediente is unpaid again."""
+    cancel = parse_payload(ReciboCancelPayload, mutation.payload)
+    if isinstance(cancel, str):
+        return "rejected", cancel
+    row = _office_expediente(ctx, cancel.uuid)
+    if row is None:
+        return "rejected", "expediente desconocido en la oficina"
+    recibo = ctx.session.get(Recibo, cancel.recibo_folio)
+    if recibo is None or recibo.machine_id != ctx.machine_id or recibo.expediente_uuid != row.uuid:
+        return "rejected", f"el recibo {cancel.recibo_folio} no es de este equipo y expediente"
+    if recibo.cancelled_at is not None:
+        return "duplicate", "el recibo ya estaba cancelado"
+    recibo.cancelled_at = cancel.cancelled_at.replace(tzinfo=None)
+    recibo.cancelled_by, recibo.cancel_reason = cancel.cancelled_by, cancel.reason
+    row.payment_method = row.payment_reference = row.paid_by = None
+    row.paid_at = None
+    return "applied", None
+
+
+def _corte(ctx: ApplyContext, mutation: Mutation) -> Outcome:
+    """A caja's corte, stored once; only the machine whose caja it is may report it."""
+    corte = parse_payload(CortePayload, mutation.payload)
+    if isinstance(corte, str):
+        return "rejected", corte
+    refusal = corte_refusal(corte, ctx.sender)
+    if refusal is not None:
+        return "rejected", refusal
+    stored = ctx.session.get(Corte, corte.uuid)
+    if stored is not None:
+        if stored.machine_id != ctx.machine_id:
+            return "rejected", "esa caja es de otro equipo"
+        return (("duplicate", "el corte ya estaba registrado") if stored.payload == mutation.payload
+                else ("rejected", "el corte de esta caja ya está registrado; no se modifica"))
+    folios = [r.folio for r in corte.recibos]
+    foreign = ctx.session.scalars(select(Recibo.folio).where(
+        Recibo.folio.in_(folios), Recibo.machine_id != ctx.machine_id)).first()
+    if foreign is not None:
+        return "rejected", f"el recibo {foreign} es de otro equipo"
+    ctx.session.add(Corte(
+        caja_uuid=corte.uuid, office=ctx.office, machine_id=ctx.machine_id,
+        ventanilla=corte.ventanilla, opened_at=corte.opened_at.replace(tzinfo=None),
+        closed_at=corte.closed_at.replace(tzinfo=None), fondo=corte.fondo,
+        expected=corte.expected, counted=corte.counted, difference=corte.difference,
+        counted_by=corte.counted_by, signed_by=corte.signed_by, payload=mutation.payload))
+    return "applied", None
+
+
 _HANDLERS: dict[str, Callable[[ApplyContext, Mutation], Outcome]] = {
     "expediente.create": _create,
     "expediente.void": _void,
     "expediente.amend": _amend,
     "expediente.payment": _payment,
     "expediente.review": _review,
+    "recibo.cancel": _recibo_cancel,
+    "caja.corte": _corte,
 }

@@ -46,6 +46,7 @@ class DocumentData:
     payment_method: str | None = None  # set once paid: the recibo becomes a recibo de pago
     payment_reference: str | None = None
     paid_at: datetime | None = None
+    recibo_folio: str | None = None  # the recibo oficial (R-OFICINA-VENTANILLA-AÑO-NNNNNN)
     reprint_number: int = 0  # 0 = original; n > 0 prints "REIMPRESIÓN n"
     demo: bool = False
     fecha_compromiso: date | None = None  # when the plazo falls due (días hábiles), on the acuse

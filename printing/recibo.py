@@ -50,6 +50,9 @@ def render_recibo(data: DocumentData, layout: LayoutName = "carta") -> bytes:
 
 def _header_rows(data: DocumentData) -> list[tuple[str, str]]:
     return [
+        *([("Recibo oficial", f"<b>{text(data.recibo_folio)}</b>")]
+          if data.payment_method and data.recibo_folio else []),
+        ("Expediente", text(data.folio)),
         ("Caja / ventanilla", f"{text(data.ventanilla)} · {text(data.oficina_nombre)}"),
         ("Contribuyente", f"<b>{text(data.solicitante_nombre)}</b>"),
         *([("RFC", text(data.solicitante_rfc))] if data.solicitante_rfc else []),

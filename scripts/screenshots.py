@@ -7,6 +7,8 @@ Runs against a throw-away demo office in a temporary folder, offscreen unless a 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +32,9 @@ from desktop.bundles.catalog import get_tramite
 from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext, open_context
 from desktop.demo_setup import bootstrap_if_empty
+from desktop.records.cajas import open_caja
 from desktop.records.payments import register_payment
+from desktop.records.recibos import cancel_recibo
 from ui.capture_view import CaptureView
 from ui.login_dialog import LoginDialog
 from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow
@@ -115,6 +119,33 @@ def shoot_supervisor(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     save(window, out / "08-expedientes-cancelados.png")
     window.close()
     shoot_devolucion(ctx, runner, out)
+
+
+def shoot_corte(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    """The operador counts the caja by denomination; the supervisor signs; the corte PDF."""
+    window = MainWindow(ctx, login(ctx, "operador", "operador123"), load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    settle(runner)
+    dialog = window.open_corte()
+    assert dialog is not None
+    settle(runner, lambda: dialog.state is None)
+    for key, pieces in (("billete_500", 1), ("billete_100", 1), ("moneda_10", 1),
+                        ("moneda_5", 1), ("moneda_2", 1)):
+        dialog.counts[key].setValue(pieces)
+    dialog.supervisor.setText("supervisor")
+    dialog.password.setText("supervisor123")
+    settle(runner)
+    save_over(window, dialog, out / "14-corte-de-caja.png")
+    dialog.submit()
+    settle(runner, lambda: dialog.pdf_path is None)
+    assert dialog.pdf_path is not None
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile",
+                        str(dialog.pdf_path), str(Path(folder) / "corte")], check=True)
+        shutil.copyfile(Path(folder) / "corte.png", out / "corte-carta.png")
+    print(f"  {out / 'corte-carta.png'}")
+    window.close()
 
 
 def shoot_devolucion(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
@@ -258,7 +289,12 @@ def seed_expedientes(ctx: AppContext, user: CurrentUser) -> None:
             homoclave=homoclave, answers={k: v for k, v in answers.items() if k in claves},
             requisitos=[RequisitoAnswer(r.clave, True) for r in tramite.requisitos]))
         if n == 0:
+            open_caja(ctx, user, "500.00")
+        if n in (0, 1):
             register_payment(ctx, user, saved.folio, "efectivo")
+        if n == 1:  # cashed twice by mistake: the supervisor cancels its recibo
+            cancel_recibo(ctx, login(ctx, "supervisor", "supervisor123"), saved.folio,
+                          "Cobro registrado dos veces")
 
 
 def fill_capture(view: CaptureView, curp: str) -> None:
@@ -330,6 +366,7 @@ def run(out: Path) -> None:
         shoot_supervisor(ctx, runner, out)
         shoot_review_queue(ctx, runner, out)
         shoot_users(ctx, runner, out)
+        shoot_corte(ctx, runner, out)
         shoot_enroll(ctx, runner, out)
         runner.wait_for_done()
         ctx.close()

@@ -20,6 +20,7 @@ from desktop.records.expedientes import cancel_folio
 from desktop.records.integrity import recomputed_sha256
 from desktop.records.payments import register_payment
 from localdb.models import Attachment, AuditEntry, Expediente, SyncState
+from tests.cajas import ensure_open_caja
 from tests.demo_office import open_demo_office
 from tests.raw_store import raw_store
 from tests.test_capture import OPERADOR, _request
@@ -42,6 +43,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
     data = tmp_path / "d"
     ctx = open_demo_office(data)
     folios = [capture_expediente(ctx, OPERADOR, _request(ctx, tmp_path)).folio for _ in range(3)]
+    ensure_open_caja(ctx)
     register_payment(ctx, OPERADOR, folios[0], "efectivo")
     cancel_folio(ctx, SUPERVISOR, folios[1], "Datos del solicitante equivocados")
     with ctx.read() as s:

@@ -11,6 +11,7 @@ from desktop.records.expedientes import cancel_folio, page_expedientes
 from desktop.records.payments import register_payment
 from desktop.records.standing import Cancellation, Rejection, expediente_standing
 from localdb.models import Expediente, OutboxEntry
+from tests.cajas import ensure_open_caja
 from tests.sync.machines import capture_many
 
 SUPERVISOR = CurrentUser("supervisor", "Jorge Ramírez (DEMO)", Role.SUPERVISOR)
@@ -48,6 +49,7 @@ def test_a_cancellation_from_the_platform_has_its_note_as_reason(demo_ctx: AppCo
 
 def test_rejections_carry_the_platforms_reason_newest_first(demo_ctx: AppContext) -> None:
     [folio] = _folios(demo_ctx, 1)
+    ensure_open_caja(demo_ctx)
     register_payment(demo_ctx, SUPERVISOR, folio, "efectivo")
     with demo_ctx.write() as s:
         uuid = s.scalars(select(Expediente.uuid).where(Expediente.folio == folio)).one()
@@ -65,6 +67,7 @@ def test_rejections_carry_the_platforms_reason_newest_first(demo_ctx: AppContext
 
 def test_the_list_page_reads_the_payment(demo_ctx: AppContext) -> None:
     paid, unpaid = _folios(demo_ctx, 2)
+    ensure_open_caja(demo_ctx)
     info = register_payment(demo_ctx, SUPERVISOR, paid, "tarjeta")
     with demo_ctx.write() as s:
         rows = {r.folio: r for r in page_expedientes(s)}

@@ -18,10 +18,18 @@ from desktop.records.audit_verify import verify_chain
 from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import PAYMENT_ACTION, PAYMENT_KIND, payment_info, register_payment
 from localdb.models import AuditEntry, Expediente, OutboxEntry
+from tests.cajas import ensure_open_caja
 from tests.document_fixtures import FOLIO, TOTAL, Office, pdf_text, seed_office
 from wire.canonical import canonical_json, payload_sha256
 
 SUPERVISOR = CurrentUser("super", "Rosa Elena Duarte", Role.SUPERVISOR)
+
+
+@pytest.fixture(autouse=True)
+def _caja(request: pytest.FixtureRequest) -> None:
+    """Payments are cashed in an open caja (tests/test_cajas.py tests the refusal without one)."""
+    if "office" in request.fixturenames:
+        ensure_open_caja(request.getfixturevalue("office").ctx)
 
 
 def _outbox(office: Office) -> list[OutboxEntry]:
@@ -48,16 +56,21 @@ def test_payment_sets_fields_audits_and_queues_one_mutation(office: Office) -> N
     assert (row.payment_method, row.payment_reference, row.paid_at, row.paid_by) == (
         "transferencia", "RAST 0012 34", info.paid_at, office.user.username)
     assert row.status == "capturado"  # status belongs to the platform
+    caja = ensure_open_caja(office.ctx).uuid
+    recibo = f"R-OFI-V03-{info.paid_at.year}-000001"
+    assert info.recibo_folio == recibo
     assert (entry.entity, entry.detail) == (FOLIO, {"forma": "transferencia",
                                                     "referencia": "RAST 0012 34",
-                                                    "importe": "1234.50"})
+                                                    "importe": "1234.50", "recibo": recibo,
+                                                    "caja": caja})
     [mutation] = _outbox(office)
     payload = json.loads(mutation.payload)
     assert (mutation.kind, mutation.entity_uuid, mutation.state) == (
         PAYMENT_KIND, row.uuid, "pending")
     assert payload == {"uuid": row.uuid, "folio": FOLIO, "method": "transferencia",
                        "reference": "RAST 0012 34", "amount": "1234.50",
-                       "paid_by": office.user.username, "paid_at": info.paid_at.isoformat()}
+                       "paid_by": office.user.username, "paid_at": info.paid_at.isoformat(),
+                       "recibo_folio": recibo, "caja_uuid": caja}
     assert mutation.sha256 == payload_sha256(payload)
     assert mutation.payload == canonical_json(payload).decode()  # what the platform re-hashes
 
@@ -110,6 +123,7 @@ def test_a_cancelled_folio_cannot_be_paid(office: Office) -> None:
 def test_a_folio_with_nothing_to_pay_is_refused(data_dir: Path) -> None:
     office = seed_office(data_dir, total_centavos=0, cobros=[])
     try:
+        ensure_open_caja(office.ctx)
         assert not payment_info(office.ctx, FOLIO).payable
         with pytest.raises(VentanillaError, match="no tiene importe por pagar"):
             register_payment(office.ctx, office.user, FOLIO, "efectivo")

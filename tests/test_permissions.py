@@ -13,8 +13,11 @@ from desktop.capture.drafts import DraftInput, save_draft
 from desktop.capture.service import CaptureRequest, capture_expediente
 from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.errors import PermissionDenied, VentanillaError
+from desktop.records.cajas import open_caja
+from desktop.records.corte import close_caja, corte_document
 from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
+from desktop.records.recibos import cancel_recibo
 
 USERS = {role: CurrentUser(role.value, role.value.title(), role) for role in Role}
 
@@ -33,6 +36,13 @@ SERVICES = {
     "cancel": (lambda ctx, u: cancel_folio(ctx, u, "NO-EXISTE", "motivo de prueba"),
              {Role.SUPERVISOR, Role.ADMIN}),
     "payment": (lambda ctx, u: register_payment(ctx, u, "NO-EXISTE", "efectivo"), set(Role)),
+    "open_caja": (lambda ctx, u: open_caja(ctx, u, "-1"), set(Role)),
+    "cancel_recibo": (lambda ctx, u: cancel_recibo(ctx, u, "NO-EXISTE", "motivo de prueba"),
+                      {Role.SUPERVISOR, Role.ADMIN}),
+    "count_corte": (lambda ctx, u: close_caja(ctx, u, {}, USERS[Role.SUPERVISOR]), set(Role)),
+    "sign_corte": (lambda ctx, u: close_caja(ctx, USERS[Role.OPERADOR], {}, u),
+                   {Role.SUPERVISOR, Role.ADMIN}),
+    "reprint_corte": (lambda ctx, u: corte_document(ctx, u, "no-existe"), set(Role)),
     "import_config": (lambda ctx, u: import_bundle_file(ctx, Path(DEMO_BUNDLE_PATH), u),
                       {Role.ADMIN}),
     "create_user": (lambda ctx, u: create_user(ctx, u, "x", "X", Role.OPERADOR, "corta"),

@@ -10,8 +10,9 @@ from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
 from desktop.errors import AccountLocked, AuthError, PermissionDenied, VentanillaError
 from desktop.records.payments import register_payment
-from desktop.records.reauth import cancel_with_password
+from desktop.records.reauth import cancel_recibo_with_password, cancel_with_password
 from localdb.models import AuditEntry, Expediente
+from tests.cajas import ensure_open_caja
 from tests.sync.machines import capture_many
 
 # The demo office's users and passwords (desktop/demo_setup.py, published in the README).
@@ -78,7 +79,21 @@ def test_a_short_reason_is_refused_before_the_password_is_checked(demo_ctx: AppC
 def test_a_paid_folio_cannot_be_cancelled(demo_ctx: AppContext) -> None:
     folio = _folio(demo_ctx)
     user, password = USERS[Role.SUPERVISOR]
+    ensure_open_caja(demo_ctx)
     register_payment(demo_ctx, user, folio, "efectivo")
-    with pytest.raises(VentanillaError, match="primero debe cancelarse su recibo de pago"):
+    with pytest.raises(VentanillaError, match="primero cancele su recibo oficial"):
         cancel_with_password(demo_ctx, user, folio, REASON, password)
     assert _status(demo_ctx, folio) == "capturado"
+
+
+def test_once_its_recibo_is_cancelled_a_paid_folio_can_be_cancelled(demo_ctx: AppContext) -> None:
+    folio = _folio(demo_ctx)
+    user, password = USERS[Role.SUPERVISOR]
+    ensure_open_caja(demo_ctx)
+    paid = register_payment(demo_ctx, user, folio, "efectivo")
+    with pytest.raises(AuthError):
+        cancel_recibo_with_password(demo_ctx, user, folio, "Cobro duplicado", "otra-clave")
+    gone = cancel_recibo_with_password(demo_ctx, user, folio, "Cobro duplicado", password)
+    assert (gone.folio, gone.expediente_folio) == (paid.recibo_folio, folio)
+    cancel_with_password(demo_ctx, user, folio, REASON, password)
+    assert _status(demo_ctx, folio) == "anulado"

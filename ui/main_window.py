@@ -28,9 +28,11 @@ from desktop.access.permissions import CurrentUser, Permission
 from desktop.capture.drafts import DraftInput
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
+from desktop.records.corte import reprint_last_corte
 from desktop.records.expedientes import ExpedienteRow
 from desktop.states import ROLE_LABELS, Role
 from sync.engine import SyncEngine
+from ui.caja_dialogs import CorteDialog, OpenCajaDialog
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
 from ui.drafts_view import DraftsView
@@ -153,6 +155,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(title)
         layout.addWidget(where, 1)
         layout.addWidget(who)
+        if self.user.can(Permission.OPEN_CAJA):
+            for text, name, slot in (("Abrir caja   Ctrl+Shift+A", "openCajaButton",
+                                      self.open_caja),
+                                     ("Corte de caja   Ctrl+Shift+K", "corteButton",
+                                      self.open_corte)):
+                button = QPushButton(text)
+                button.setObjectName(name)
+                button.clicked.connect(slot)
+                layout.addWidget(button)
         if self.office.demo and self.user.can(Permission.ENROLL):
             enroll = QPushButton("Enrolar con la plataforma…")
             enroll.setObjectName("enrollButton")
@@ -166,6 +177,9 @@ class MainWindow(QMainWindow):
         for index, (_name, key) in enumerate(self.page_entries):
             QShortcut(QKeySequence(key), self, lambda i=index: self.go(i))
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, lambda: self.open_caja())
+        QShortcut(QKeySequence("Ctrl+Shift+K"), self, lambda: self.open_corte())
+        QShortcut(QKeySequence("Ctrl+Shift+R"), self, lambda: self.reprint_corte())
         self.catalog.capture_requested.connect(self.start_capture)
         self.drafts.resume_requested.connect(self.resume_draft)
         self.capture.catalog_requested.connect(lambda: self.go(CATALOG))
@@ -180,6 +194,38 @@ class MainWindow(QMainWindow):
         self.sync.config_version_changed.connect(self._config_changed)
         self.idle.idle_timed_out.connect(lambda: self.lock(idle=True))
         self.lock_screen.unlocked.connect(self.unlock)
+
+    # -- caja ---------------------------------------------------------------------------
+
+    def open_caja(self) -> OpenCajaDialog | None:
+        """Abrir caja (Ctrl+Shift+A); the service refuses a role without the permission."""
+        if self.is_locked():
+            return None
+        dialog = OpenCajaDialog(self.ctx, self.user, self.runner, self)
+        dialog.caja_opened.connect(
+            lambda info: self.status.showMessage(info.describe(), 8000))
+        dialog.open()
+        return dialog
+
+    def open_corte(self) -> CorteDialog | None:
+        """Corte de caja (Ctrl+Shift+K): count, compare, a supervisor signs, the caja closes."""
+        if self.is_locked():
+            return None
+        dialog = CorteDialog(self.ctx, self.user, self.runner, self)
+        dialog.corte_signed.connect(lambda _uuid: self.status.showMessage(
+            f"Caja cerrada; corte guardado en {dialog.pdf_path}", 15000))
+        dialog.open()
+        return dialog
+
+    def reprint_corte(self) -> None:
+        """Ctrl+Shift+R: the last corte again, marked REIMPRESIÓN n; never edited."""
+        if self.is_locked():
+            return
+        ctx, user = self.ctx, self.user
+        self.runner.run(Lane.LOCAL, lambda: reprint_last_corte(ctx, user),
+                        lambda path: self.status.showMessage(
+                            f"Corte reimpreso en {path}", 15000),
+                        lambda exc: self.status.showMessage(str(exc), 15000), owner=self)
 
     # -- navigation ---------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ prints as a "Recibo de pago".
 `PaymentBox` is what an expediente's panel shows (paid with what and when, or the button);
 `PaymentDialog` asks for the method and reference.
 
-Keys: in the dialog Enter registers the payment, Esc goes back.
+Keys: in the dialog Enter registers the payment, Esc goes back. Without an open caja the
+service refuses and the dialog says how to open one (Ctrl+Shift+A). A supervisor sees
+"Cancelar recibo…" under a payment with its recibo oficial (ui/caja_dialogs.py).
 
 Signals:
     PaymentDialog.payment_registered(object): the PaymentInfo of the recorded payment.
@@ -31,6 +33,7 @@ from desktop.access.permissions import CurrentUser, Permission
 from desktop.context import AppContext
 from desktop.records.payments import MAX_REFERENCE, REFERENCE_REQUIRED, PaymentInfo, payment_methods
 from formatting import format_datetime, format_money
+from ui.caja_dialogs import CancelReciboDialog
 from ui.operations import record_payment
 from ui.task_dialog import TaskDialog
 from ui.tasks import Lane, TaskRunner
@@ -119,7 +122,9 @@ def describe_payment(info: PaymentInfo) -> str:
     """One line for the panel: "Pagado con Efectivo el 26/11/2026 12:18 · Ref. X"."""
     if info.paid and info.paid_at is not None:
         reference = f" · Ref. {info.reference}" if info.reference else ""
-        return f"Pagado con {info.method_label} el {format_datetime(info.paid_at)}{reference}"
+        recibo = f" · Recibo {info.recibo_folio}" if info.recibo_folio else ""
+        return (f"Pagado con {info.method_label} el {format_datetime(info.paid_at)}"
+                f"{reference}{recibo}")
     if info.cancelled:
         return ""
     return "Pendiente de pago." if info.total > 0 else "Sin importe por pagar."
@@ -141,11 +146,16 @@ class PaymentBox(QWidget):
         self.button.setObjectName("registerPayment")
         self.button.hide()  # until the expediente's state is known
         self.button.clicked.connect(self.ask)
+        self.cancel_recibo = QPushButton("Cancelar recibo…")
+        self.cancel_recibo.setObjectName("cancelReciboButton")
+        self.cancel_recibo.hide()
+        self.cancel_recibo.clicked.connect(self.ask_cancel_recibo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.state)
         layout.addWidget(self.button)
+        layout.addWidget(self.cancel_recibo)
 
     def set_info(self, info: PaymentInfo) -> None:
         if self._cancelled and not info.cancelled:  # read before the cancel: it is final
@@ -155,6 +165,8 @@ class PaymentBox(QWidget):
         self.state.setProperty("role", "" if info.paid else "muted")
         self.state.setVisible(bool(self.state.text()))
         self.button.setVisible(info.payable and self._user.can(Permission.REGISTER_PAYMENT))
+        self.cancel_recibo.setVisible(info.paid and info.recibo_folio is not None
+                                      and self._user.can(Permission.CANCEL_RECIBO))
 
     def set_cancelled(self) -> None:
         """The folio was cancelled: hide the button now, before its state is read again."""
@@ -174,3 +186,17 @@ class PaymentBox(QWidget):
     def _registered(self, info: PaymentInfo) -> None:
         self.set_info(info)
         self.payment_registered.emit(info)
+
+    def ask_cancel_recibo(self) -> CancelReciboDialog | None:
+        if self.info is None or self.info.recibo_folio is None:
+            return None
+        dialog = CancelReciboDialog(self.info.folio, self.info.recibo_folio, self._ctx,
+                                    self._user, self._runner, self.window())
+        dialog.recibo_cancelled.connect(lambda _r: self._recibo_cancelled())
+        dialog.open()
+        return dialog
+
+    def _recibo_cancelled(self) -> None:
+        if self.info is not None:
+            self.set_info(replace(self.info, method=None, reference=None, paid_at=None,
+                                  paid_by=None, recibo_folio=None))

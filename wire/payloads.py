@@ -103,6 +103,58 @@ class PaymentPayload(Wire):
     amount: Money  # equals the total
     paid_by: Username
     paid_at: datetime  # the window's local clock, for display only
+    # The recibo oficial (R-OFICINA-VENTANILLA-AÑO-NNNNNN) and the caja it was cashed in; None
+    # from windows older than cash sessions.
+    recibo_folio: Folio | None = None
+    caja_uuid: Uuid | None = None
+
+
+class ReciboCancelPayload(Wire):
+    """recibo.cancel: a supervisor cancelled the recibo oficial of an expediente's payment, with a
+    reason; the expediente is unpaid again (its folio may then be cancelled, or paid anew)."""
+
+    uuid: Uuid  # the expediente
+    folio: Folio  # the expediente's folio
+    recibo_folio: Folio
+    reason: Reason
+    cancelled_by: Username
+    cancelled_at: datetime
+
+
+# A signed amount of money (the corte's difference: counted minus expected).
+SignedMoney = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]{0,7})\.[0-9]{2}$")]
+
+
+class CorteRecibo(Wire):
+    """One recibo as the corte lists it."""
+
+    folio: Folio
+    expediente_uuid: Uuid
+    method: str = Field(min_length=1, max_length=32)
+    amount: Money
+    cancelled: bool = False
+    cancel_reason: Reason | None = None
+
+
+class CortePayload(Wire):
+    """caja.corte: a caja closed by its corte — fondo, the recibos cashed in it, what was expected
+    in cash (fondo + efectivo of the recibos not cancelled), what was counted by denomination, the
+    difference, who counted and the supervisor who signed. Sent once; never edited."""
+
+    uuid: Uuid  # the caja
+    oficina: str = Field(min_length=1, max_length=16)
+    ventanilla: str = Field(min_length=1, max_length=16)
+    opened_by: Username
+    opened_at: datetime
+    closed_at: datetime
+    fondo: Money
+    expected: Money
+    counted: Money
+    difference: SignedMoney
+    denominations: dict[str, Annotated[int, Field(ge=0, le=1_000_000)]]
+    recibos: list[CorteRecibo] = Field(max_length=10_000)
+    counted_by: Username
+    signed_by: Username
 
 
 ReviewDecision = Literal["validado", "devuelto"]
@@ -157,6 +209,8 @@ MUTATION_PAYLOADS: dict[str, type[Wire]] = {
     "expediente.amend": AmendPayload,
     "expediente.payment": PaymentPayload,
     "expediente.review": ReviewPayload,
+    "recibo.cancel": ReciboCancelPayload,
+    "caja.corte": CortePayload,
 }
 CHANGE_PAYLOADS: dict[str, type[Wire]] = {
     "expediente.status": StatusChange,

@@ -17,7 +17,7 @@ MAX_PULL_LIMIT = 1000
 # Mutation kinds the counter sends; the model of each payload is wire.payloads.MUTATION_PAYLOADS.
 MutationKind = Literal[
     "expediente.create", "expediente.void", "expediente.amend", "expediente.payment",
-    "expediente.review",
+    "expediente.review", "recibo.cancel", "caja.corte",
 ]
 
 # Change kinds the platform returns on pull; the model of each is wire.payloads.CHANGE_PAYLOADS.

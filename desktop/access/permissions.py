@@ -18,6 +18,10 @@ class Permission(StrEnum):
     REVIEW_QUEUE = "revisar_colas"
     REVIEW = "validar_o_devolver"
     CANCEL_FOLIO = "cancelar_folios"
+    OPEN_CAJA = "abrir_caja"
+    COUNT_CORTE = "contar_corte"
+    CANCEL_RECIBO = "cancelar_recibos"
+    SIGN_CORTE = "firmar_corte"
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
@@ -27,12 +31,13 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERADOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
-         Permission.REGISTER_PAYMENT}
+         Permission.REGISTER_PAYMENT, Permission.OPEN_CAJA, Permission.COUNT_CORTE}
     ),
     Role.SUPERVISOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
-         Permission.CANCEL_FOLIO}
+         Permission.CANCEL_FOLIO, Permission.OPEN_CAJA, Permission.COUNT_CORTE,
+         Permission.CANCEL_RECIBO, Permission.SIGN_CORTE}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -56,6 +61,9 @@ ACTION_LABELS = {
     "revisar_colas": "revisar las colas", "anular": "cancelar folios",
     "sincronizar": "sincronizar", "importar_configuracion": "importar la configuración",
     "administrar_usuarios": "administrar usuarios", "enrolar": "enrolar el equipo",
+    "cancelar_folios": "cancelar folios", "abrir_caja": "abrir la caja",
+    "contar_corte": "hacer el corte de caja", "cancelar_recibos": "cancelar recibos",
+    "firmar_corte": "firmar el corte de caja",
 }
 
 

@@ -29,6 +29,7 @@ from desktop.documents.business_days import add_business_days
 from desktop.documents.receipts import load_signer
 from desktop.errors import NotFound, VentanillaError, os_error_message
 from desktop.records.audit import append_audit
+from desktop.records.payments import current_recibo
 from desktop.states import ExpedienteStatus, status_label
 from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
 from printing.acuse import render_acuse
@@ -131,11 +132,17 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
                           expediente.content_sha256),
         payment_method=expediente.payment_method,
         payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
+        recibo_folio=_recibo_folio(session, expediente),
         reprint_number=reprint_number,
         demo=state.demo,
         cancelled_reason=expediente.cancel_reason or None,
         cancelled_label=status_label(ExpedienteStatus.CANCELADO),
     )
+
+
+def _recibo_folio(session: Session, expediente: Expediente) -> str | None:
+    recibo = current_recibo(session, expediente.uuid)
+    return recibo.folio if recibo is not None else None
 
 
 def variant_of(expediente: Expediente, doc: DocKind) -> Variant:

@@ -22,8 +22,9 @@ from localdb.models import Expediente, OutboxEntry, Tramite
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState
 from wire.payloads import VoidPayload
 
-PAID_CANNOT_CANCEL = ("El folio {folio} ya está pagado: primero debe cancelarse su recibo de pago; "
-                      "después podrá cancelar el folio.")
+PAID_CANNOT_CANCEL = ("El folio {folio} ya está pagado: primero cancele su recibo oficial "
+                      "(Cancelar recibo…, con motivo y contraseña de supervisor); después podrá "
+                      "cancelar el folio.")
 
 SORTABLE = {"folio": Expediente.folio, "nombre": Expediente.nombre,
             "captured_at": Expediente.captured_at, "total": Expediente.total_centavos,

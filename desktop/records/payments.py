@@ -1,9 +1,11 @@
 """Payments at the window: an expediente's total received in full, with its method and reference.
 
-One transaction writes the payment fields, an audit entry and an "expediente.payment" outbox
-mutation (ARCHITECTURE §6), like the cancellation event. No partial payments: the amount is
-always the expediente's total, and a folio is paid once. Payment does not change `status`, which
-belongs to the platform.
+A payment is cashed in the window's open caja (refused without one) and gets a recibo oficial
+folio from its own series (R-OFICINA-VENTANILLA-AÑO-NNNNNN, desktop/capture/folios.py). One
+transaction allocates the folio and writes the recibo, the payment fields, an audit entry and an
+"expediente.payment" outbox mutation carrying the recibo folio and the caja (ARCHITECTURE §6).
+No partial payments: the amount is always the expediente's total, and a folio is paid once.
+Payment does not change `status`, which belongs to the platform.
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.capture.folios import allocate_recibo_folio
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
+from desktop.records.cajas import require_open_caja
 from desktop.records.expedientes import get_expediente
 from desktop.records.outbox import queue_mutation
 from formatting import format_datetime
-from localdb.models import Expediente
+from localdb.models import Expediente, Recibo, SyncState
 from localdb.states import EnvioState, ExpedienteStatus
 from printing.recibo import PAYMENT_METHODS
 from wire.payloads import PaymentPayload
@@ -43,6 +50,7 @@ class PaymentInfo:
     reference: str | None = None
     paid_at: datetime | None = None
     paid_by: str | None = None
+    recibo_folio: str | None = None  # the recibo oficial of this window's payment
 
     @property
     def paid(self) -> bool:
@@ -62,15 +70,26 @@ def payment_methods() -> list[tuple[str, str]]:
     return list(PAYMENT_METHODS.items())
 
 
-def _info(row: Expediente) -> PaymentInfo:
+def current_recibo(session: Session, expediente_uuid: str) -> Recibo | None:
+    """The expediente's recibo oficial not cancelled, if it was paid at this window."""
+    return session.scalars(select(Recibo).where(
+        Recibo.expediente_uuid == expediente_uuid, Recibo.cancelled_at.is_(None))).first()
+
+
+def _info(row: Expediente, recibo: Recibo | None) -> PaymentInfo:
     cancelled = row.status == ExpedienteStatus.CANCELADO or bool(row.cancel_reason)
     return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100, cancelled,
-                       row.payment_method, row.payment_reference, row.paid_at, row.paid_by)
+                       row.payment_method, row.payment_reference, row.paid_at, row.paid_by,
+                       recibo.folio if recibo is not None else None)
+
+
+def read_payment(session: Session, row: Expediente) -> PaymentInfo:
+    return _info(row, current_recibo(session, row.uuid))
 
 
 def payment_info(ctx: AppContext, folio: str) -> PaymentInfo:
     with ctx.read() as session:
-        return _info(get_expediente(session, folio))
+        return read_payment(session, get_expediente(session, folio))
 
 
 def _clean_method(method: str) -> str:
@@ -92,7 +111,7 @@ def _clean_reference(method: str, reference: str | None) -> str | None:
 
 
 def _refuse_unpayable(row: Expediente) -> None:
-    info = _info(row)
+    info = _info(row, None)
     if info.cancelled:
         raise VentanillaError(f"El folio {row.folio} está cancelado; no se puede registrar "
                               "un pago.")
@@ -106,14 +125,17 @@ def _refuse_unpayable(row: Expediente) -> None:
 
 def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str,
                      reference: str | None = None) -> PaymentInfo:
-    """Record that the citizen paid the whole total of `folio` by `method`."""
+    """Record that the citizen paid the whole total of `folio` by `method`, in the open caja, with
+    a new recibo oficial."""
     require(user, Permission.REGISTER_PAYMENT)
     key = _clean_method(method)
     ref = _clean_reference(key, reference)
     now = datetime.now().replace(microsecond=0)
     with ctx.write() as session:
+        caja = require_open_caja(session)
         row = get_expediente(session, folio)
         _refuse_unpayable(row)
+        recibo = _issue_recibo(session, row, caja.uuid, key, ref, user, now)
         row.payment_method, row.payment_reference = key, ref
         row.paid_at, row.paid_by = now, user.username
         if row.sync_state == EnvioState.SINCRONIZADO:
@@ -121,8 +143,21 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
         amount = f"{Decimal(row.total_centavos) / 100:.2f}"
         if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves; nor its pago
             paid = PaymentPayload(uuid=row.uuid, folio=row.folio, method=key, reference=ref,
-                                  amount=amount, paid_by=user.username, paid_at=now)
+                                  amount=amount, paid_by=user.username, paid_at=now,
+                                  recibo_folio=recibo.folio, caja_uuid=caja.uuid)
             queue_mutation(session, PAYMENT_KIND, row.uuid, paid, now)
         append_audit(session, user.username, PAYMENT_ACTION, row.folio,
-                     {"forma": key, "referencia": ref, "importe": amount})
-        return _info(row)
+                     {"forma": key, "referencia": ref, "importe": amount,
+                      "recibo": recibo.folio, "caja": caja.uuid})
+        return _info(row, recibo)
+
+
+def _issue_recibo(session: Session, row: Expediente, caja_uuid: str, method: str,
+                  reference: str | None, user: CurrentUser, now: datetime) -> Recibo:
+    state = session.get_one(SyncState, 1)
+    folio = allocate_recibo_folio(session, state.oficina, state.ventanilla, now.year)
+    recibo = Recibo(folio=folio, expediente_uuid=row.uuid, caja_uuid=caja_uuid,
+                    amount_centavos=row.total_centavos, method=method, reference=reference,
+                    issued_at=now, issued_by=user.username)
+    session.add(recibo)
+    return recibo

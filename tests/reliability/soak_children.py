@@ -30,6 +30,7 @@ from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
 from sync.engine import SyncEngine
 from sync.http import PlatformClient
+from tests.cajas import ensure_open_caja
 from tests.factories import PNG_1PX
 from tests.sync.machines import ADMIN, ARCHIVO_TRAMITE, OPERADOR, PLAIN_TRAMITE, _request
 
@@ -82,6 +83,7 @@ def _capture_one(ctx: AppContext, log: DurableLog, scratch: Path, rng: random.Ra
 def _pay_or_void(ctx: AppContext, log: DurableLog, rng: random.Random, folio: str,
                  earlier: list[str]) -> None:
     if rng.random() < PAY_SHARE:
+        ensure_open_caja(ctx)
         register_payment(ctx, OPERADOR, folio, "efectivo")
         log.append({"k": "pay", "folio": folio})
     if earlier and rng.random() < VOID_SHARE:

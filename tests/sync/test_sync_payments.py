@@ -17,6 +17,7 @@ from desktop.records.payments import PAYMENT_KIND, payment_info, register_paymen
 from localdb.models import Expediente
 from sync.engine import SyncEngine
 from sync.run_steps import ONE_ATTEMPT
+from tests.cajas import ensure_open_caja
 from tests.sync.central_server import CentralServer, central_db_url
 from tests.sync.fault_proxy import FaultProxy
 from tests.sync.machines import OPERADOR, capture_many, outbox_states, point_to
@@ -48,6 +49,7 @@ def test_payment_registered_offline_reaches_the_platform_once(
     engine = SyncEngine(window)
     assert engine.run_once(force=True).ok
     central.stop()  # the link goes down; the window keeps taking payments
+    ensure_open_caja(window)
     paid = register_payment(window, OPERADOR, _folio(window, uuid), "transferencia", "RAST77")
     offline = engine.run_once(force=True)
     assert not offline.ok and offline.pending == 1
@@ -75,6 +77,7 @@ def proxy(central: CentralServer) -> Iterator[FaultProxy]:
 def test_lost_answer_to_a_payment_is_retried_without_a_second_payment(
         window: AppContext, central: CentralServer, proxy: FaultProxy) -> None:
     [uuid] = capture_many(window, 1)
+    ensure_open_caja(window)
     register_payment(window, OPERADOR, _folio(window, uuid), "efectivo")
     point_to(window, proxy.url)
     proxy.arm("drop_response")
@@ -93,6 +96,7 @@ def test_the_other_window_sees_the_expediente_paid(
         window: AppContext, other_window: AppContext) -> None:
     [uuid] = capture_many(window, 1)
     folio = _folio(window, uuid)
+    ensure_open_caja(window)
     register_payment(window, OPERADOR, folio, "tarjeta", "AUT 9")
     assert SyncEngine(window).run_once(force=True).ok
 

@@ -16,6 +16,7 @@ from desktop.context import AppContext
 from desktop.records.expedientes import cancel_folio, page_expedientes
 from desktop.records.payments import register_payment
 from localdb.models import Expediente, OutboxEntry
+from tests.cajas import ensure_open_caja
 from tests.document_fixtures import pdf_text
 from tests.sync.machines import capture_many
 from ui.cancel_dialog import CancelDialog
@@ -166,6 +167,7 @@ def test_a_rejected_envio_shows_the_platforms_reason(
 ) -> None:
     uuids = capture_many(ctx, 2)
     created, paid = _folio_of(ctx, uuids[0]), _folio_of(ctx, uuids[1])
+    ensure_open_caja(ctx)
     register_payment(ctx, SUPERVISOR, paid, "efectivo")
     with ctx.write() as session:  # what a push records for a refused mutation
         for uuid, kind, reason in (
@@ -194,6 +196,7 @@ def test_the_list_says_which_expedientes_are_paid(
 ) -> None:
     uuids = capture_many(ctx, 3)
     unpaid, paid, cancelled = (_folio_of(ctx, u) for u in uuids)
+    ensure_open_caja(ctx)
     register_payment(ctx, SUPERVISOR, paid, "transferencia", "SPEI 77812")
     cancel_folio(ctx, SUPERVISOR, cancelled, "Capturado dos veces")
     window = _expedientes_window(qtbot, make_window, runner)

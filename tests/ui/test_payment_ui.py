@@ -3,6 +3,9 @@ recibo turns into a "Recibo de pago" with the method, and printing it is offered
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
@@ -13,6 +16,7 @@ from desktop.context import AppContext
 from desktop.documents.service import PRINT_ACTION
 from desktop.records.expedientes import page_expedientes
 from localdb.models import AuditEntry, Expediente, OutboxEntry
+from tests.cajas import ensure_open_caja
 from tests.document_fixtures import pdf_text
 from tests.ipp_printer import IppPrinter
 from ui.expediente_dialog import ExpedienteDialog
@@ -22,6 +26,12 @@ from ui.tasks import TaskRunner
 
 from .conftest import needs_printer, settle
 from .test_documents_ui import _capture, _saved_view
+
+
+@pytest.fixture(autouse=True)
+def _caja(ctx: AppContext) -> None:
+    """Payments are cashed in an open caja (tests/ui/test_caja_ui.py drives the refusal)."""
+    ensure_open_caja(ctx)
 
 
 def _open_dialog(qtbot: QtBot, view: SavedView) -> PaymentDialog:
@@ -62,7 +72,8 @@ def test_registering_a_payment_shows_it_paid_and_the_recibo_de_pago(
     offer = _pay(qtbot, view, runner, "tarjeta", "AUT 448812")
 
     assert view.payment.state.text().startswith("Pagado con Tarjeta de débito o crédito el ")
-    assert view.payment.state.text().endswith(" · Ref. AUT 448812")
+    recibo = f"R-HMO-V01-{date.today().year}-000001"  # the window's first recibo oficial
+    assert view.payment.state.text().endswith(f" · Ref. AUT 448812 · Recibo {recibo}")
     assert not view.payment.button.isVisible()
     assert view.total_label.text().startswith("Total pagado:")
     assert view.print_buttons["recibo"].text() == "Imprimir recibo de pago"

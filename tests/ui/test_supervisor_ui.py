@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
-from desktop.records.expedientes import cancel_folio
+from desktop.records.expedientes import PAID_CANNOT_CANCEL, cancel_folio
 from desktop.records.payments import register_payment
 from desktop.states import EnvioState
 from localdb.models import Expediente, OutboxEntry
+from tests.cajas import ensure_open_caja
 from tests.sync.machines import capture_many
 from ui.cancel_dialog import CANCEL_ACTION, CancelDialog
 from ui.expediente_dialog import ExpedienteDialog
@@ -137,6 +138,7 @@ def test_a_paid_folio_is_refused_until_its_recibo_is_cancelled(
     qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
 ) -> None:
     folio = _folio_of(ctx, capture_many(ctx, 1)[0])
+    ensure_open_caja(ctx)
     register_payment(ctx, SUPERVISOR, folio, "efectivo")
     window = _expedientes_window(qtbot, make_window, runner)
     expediente = _open_first(qtbot, window, runner, folio)
@@ -149,8 +151,7 @@ def test_a_paid_folio_is_refused_until_its_recibo_is_cancelled(
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     settle(qtbot, runner)
     assert dialog.isVisible()
-    assert dialog.message.text() == (f"El folio {folio} ya está pagado: primero debe cancelarse "
-                                     "su recibo de pago; después podrá cancelar el folio.")
+    assert dialog.message.text() == PAID_CANNOT_CANCEL.format(folio=folio)
     assert _listed(window)[folio] == ("Capturado", LOCAL_ONLY)
     dialog.reject()
 

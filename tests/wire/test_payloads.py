@@ -15,8 +15,10 @@ from wire.payloads import (
     CHANGE_PAYLOADS,
     MUTATION_PAYLOADS,
     AmendPayload,
+    CortePayload,
     ExpedientePayload,
     PaymentPayload,
+    ReciboCancelPayload,
     ReviewPayload,
     StatusChange,
     VoidPayload,
@@ -45,7 +47,24 @@ SAMPLES: list[tuple[type, dict[str, Any]]] = [
                     "amended_by": "supervisor", "amended_at": "2026-11-26T10:25:00"}),
     (PaymentPayload, {"uuid": UUID, "folio": "HMO-V01-2026-000001", "method": "efectivo",
                       "reference": None, "amount": "150.00", "paid_by": "operador",
-                      "paid_at": "2026-11-26T10:30:00"}),
+                      "paid_at": "2026-11-26T10:30:00", "recibo_folio": "R-HMO-V01-2026-000001",
+                      "caja_uuid": UUID}),
+    (PaymentPayload, {"uuid": UUID, "folio": "HMO-V01-2026-000001", "method": "tarjeta",
+                      "reference": "AUT 1", "amount": "150.00", "paid_by": "operador",
+                      "paid_at": "2026-11-26T10:30:00", "recibo_folio": None,
+                      "caja_uuid": None}),
+    (ReciboCancelPayload, {"uuid": UUID, "folio": "HMO-V01-2026-000001",
+                           "recibo_folio": "R-HMO-V01-2026-000001", "reason": "Cobro duplicado",
+                           "cancelled_by": "supervisor", "cancelled_at": "2026-11-26T10:35:00"}),
+    (CortePayload, {"uuid": UUID, "oficina": "HMO", "ventanilla": "V01", "opened_by": "operador",
+                    "opened_at": "2026-11-26T08:00:00", "closed_at": "2026-11-26T15:00:00",
+                    "fondo": "500.00", "expected": "650.00", "counted": "649.50",
+                    "difference": "-0.50", "denominations": {"billete_500": 1, "moneda_1": 149,
+                                                             "moneda_0.50": 1},
+                    "recibos": [{"folio": "R-HMO-V01-2026-000001", "expediente_uuid": UUID,
+                                 "method": "efectivo", "amount": "150.00", "cancelled": False,
+                                 "cancel_reason": None}],
+                    "counted_by": "operador", "signed_by": "supervisor"}),
     (StatusChange, {"status": "resuelto", "note": "Listo", "official_folio": "LIC-2026-17",
                     "changed_by": None, "changed_at": None}),
     (StatusChange, {"status": "devuelto", "note": "Falta la INE", "official_folio": None,
@@ -58,6 +77,19 @@ SAMPLES: list[tuple[type, dict[str, Any]]] = [
 def test_a_status_change_of_an_older_platform_has_no_who_or_when() -> None:
     old = StatusChange.model_validate({"status": "resuelto", "note": None})
     assert (old.changed_by, old.changed_at) == (None, None)
+
+
+def test_a_payment_of_an_older_window_has_no_recibo_or_caja() -> None:
+    old = PaymentPayload.model_validate({k: v for k, v in dict(SAMPLES)[PaymentPayload].items()
+                                         if k not in ("recibo_folio", "caja_uuid")})
+    assert (old.recibo_folio, old.caja_uuid) == (None, None)
+
+
+def test_a_corte_difference_is_signed_money() -> None:
+    corte = dict(SAMPLES)[CortePayload]
+    for bad in ("-0.5", "1e3", "--1.00", "NaN"):
+        with pytest.raises(ValidationError):
+            CortePayload.model_validate({**corte, "difference": bad})
 
 
 def test_a_review_decides_validado_or_devuelto_only() -> None:
