@@ -22,6 +22,8 @@ class Permission(StrEnum):
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
     ENROLL = "enrolar"
+    GRANT_EXTENSION = "conceder_prorroga"  # a stale window's 24-hour capture extension
+    EXPORT_DIAGNOSTICS = "exportar_diagnostico"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -32,7 +34,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
-         Permission.CANCEL_FOLIO}
+         Permission.CANCEL_FOLIO, Permission.GRANT_EXTENSION}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -56,6 +58,8 @@ ACTION_LABELS = {
     "revisar_colas": "revisar las colas", "anular": "cancelar folios",
     "sincronizar": "sincronizar", "importar_configuracion": "importar la configuración",
     "administrar_usuarios": "administrar usuarios", "enrolar": "enrolar el equipo",
+    "conceder_prorroga": "conceder prórrogas de captura sin conexión",
+    "exportar_diagnostico": "exportar el diagnóstico del equipo",
 }
 
 
