@@ -40,6 +40,7 @@ from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
 from ui.navigation import NavigationList
 from ui.operations import CaptureSetup, audit_warning, returned_count
+from ui.stale_banner import StaleBanner
 from ui.status_bar import StatusBar
 from ui.sync_bridge import SyncBridge
 from ui.sync_panel import SyncPanel
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
         self.nav = NavigationList(PAGES)
         self.lock_screen = LockScreen(ctx, user, runner)
+        self.stale_banner = StaleBanner(ctx, runner)  # days without the platform (hidden: demo)
         self.outer = QStackedWidget()
         self.status = StatusBar(user)
         self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self,
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.go(CATALOG)
         self.catalog.refresh()
         self.sync.refresh()
+        self.stale_banner.refresh()
         self.refresh_returned()
 
     def _build(self) -> QWidget:
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
             banner = QLabel(DEMO_TEXT)
             banner.setObjectName("demoBanner")
             column.addWidget(banner)
+        column.addWidget(self.stale_banner)
         column.addLayout(body, 1)
         self.outer.addWidget(workspace)
         self.outer.addWidget(self.lock_screen)
@@ -158,6 +162,7 @@ class MainWindow(QMainWindow):
         self.capture.draft_saved.connect(lambda _u: self.drafts.refresh())
         self.expedientes.expediente_opened.connect(self.open_expediente)
         self.sync.config_version_changed.connect(self._config_changed)
+        self.sync.run_ended.connect(self.stale_banner.refresh)  # a sync may end the staleness
         self.idle.idle_timed_out.connect(lambda: self.lock(idle=True))
         self.lock_screen.unlocked.connect(self.unlock)
 
@@ -243,6 +248,7 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self) -> None:
         self.sync.refresh()
+        self.stale_banner.refresh()
 
     def _config_changed(self, version: int) -> None:
         """Sync applied a new bundle: new captures use it (one in progress keeps its version)."""

@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.bundles.apply import current_bundle
-from desktop.errors import VentanillaError
+from desktop.context import AppContext
+from desktop.errors import NotFound, VentanillaError
 from formatting import format_datetime
 from localdb.models import AuditEntry, Setting, SyncState
 from wire.staleness import Staleness, Umbrales
@@ -129,7 +130,16 @@ def _extension(session: Session, now: datetime) -> Extension | None:
 
 
 def thresholds(session: Session, oficina: str) -> Umbrales:
-    return current_bundle(session).sin_conexion.for_office(oficina)
+    try:
+        return current_bundle(session).sin_conexion.for_office(oficina)
+    except NotFound:  # no bundle yet: the defaults
+        return Umbrales()
+
+
+def read_stale_status(ctx: AppContext) -> StaleStatus:
+    """For the window's banner (local lane)."""
+    with ctx.read() as session:
+        return stale_status(session)
 
 
 def stale_status(session: Session, umbrales: Umbrales | None = None,
