@@ -32,6 +32,8 @@ from desktop.states import ROLE_LABELS
 from sync.engine import SyncEngine
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
+from ui.diagnostics_export import ACTION as DIAGNOSTICS_ACTION
+from ui.diagnostics_export import DiagnosticsExport
 from ui.drafts_view import DraftsView
 from ui.enroll_dialog import EnrollDialog
 from ui.error_dialog import show_error, show_exception
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self.nav = NavigationList(PAGES)
         self.lock_screen = LockScreen(ctx, user, runner)
         self.stale_banner = StaleBanner(ctx, runner)  # days without the platform (hidden: demo)
+        self.diagnostics = DiagnosticsExport(ctx, user, runner, self)
         self.outer = QStackedWidget()
         self.status = StatusBar(user)
         self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self,
@@ -147,6 +150,11 @@ class MainWindow(QMainWindow):
             enroll.setObjectName("enrollButton")
             enroll.clicked.connect(self.open_enroll)
             layout.addWidget(enroll)
+        if self.user.can(Permission.EXPORT_DIAGNOSTICS):
+            diagnostics = QPushButton(DIAGNOSTICS_ACTION)
+            diagnostics.setObjectName("diagnosticsButton")
+            diagnostics.clicked.connect(self.diagnostics.ask)
+            layout.addWidget(diagnostics)
         layout.addWidget(lock)
         return header
 
