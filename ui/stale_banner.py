@@ -58,6 +58,7 @@ class StaleBanner(QFrame):
         text = banner_text(status)
         self.label.setText(text)
         set_dynamic_property(self, "level", status.level.value)
+        set_dynamic_property(self.label, "level", status.level.value)
         self.button.setVisible(status.shows_banner and status.extension is None)
         self.setVisible(bool(text))
 
