@@ -178,6 +178,15 @@ def refuse_capture_if_stale(session: Session, umbrales: Umbrales | None = None) 
         raise VentanillaError(capture_refused_message(status))
 
 
+def status_line(status: StaleStatus) -> str:
+    """One Spanish line for `main.py status`."""
+    if status.exempt:
+        return "no aplica (oficina de demostración)"
+    return banner_text(status) or (
+        f"al día ({status.days} día(s) desde la última sincronización; aviso a los "
+        f"{status.umbrales.aviso_dias}, bloqueo a los {status.umbrales.bloqueo_dias})")
+
+
 def banner_text(status: StaleStatus) -> str:
     """The main window's banner, in Spanish; "" when none is due."""
     if not status.shows_banner or status.last_contact is None:

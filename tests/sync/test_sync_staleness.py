@@ -18,11 +18,12 @@ from sqlalchemy import select, update
 
 import central.__main__ as central_cli
 from central import admin
+from central.console.machines_view import offices_with_windows
 from central.models import Machine, utc_now
 from desktop.context import AppContext
 from desktop.errors import AccountLocked, AuthError, PermissionDenied, VentanillaError
 from desktop.records.extension import grant_extension
-from desktop.records.staleness import StaleStatus, banner_text, stale_status
+from desktop.records.staleness import StaleStatus, banner_text, stale_status, status_line
 from localdb.models import AuditEntry
 from sync.engine import SyncEngine
 from sync.http import APP_VERSION
@@ -91,6 +92,9 @@ def test_the_banner_counts_the_days_after_the_first_threshold(window: AppContext
 
     set_last_contact(window, days_ago=9)
     assert "La captura está bloqueada" in banner_text(status(window))
+    assert status_line(status(window)) == banner_text(status(window))  # `main.py status`
+    set_last_contact(window, days_ago=1.2)
+    assert status_line(status(window)).startswith("al día (1 día(s) desde la última")
 
 
 def test_the_bundle_sets_the_thresholds_per_office(window: AppContext,
@@ -111,6 +115,10 @@ def test_the_bundle_sets_the_thresholds_per_office(window: AppContext,
     with central.db.write() as session:  # central flags it by the same office thresholds
         session.execute(update(Machine).values(last_seen=utc_now() - timedelta(days=2, hours=1)))
     assert [m.stale for m in admin.list_machines(central.db)] == [Staleness.BLOQUEO]
+    with central.db.read() as session:  # and so does the console's Oficinas y equipos
+        [office] = [o for o in offices_with_windows(session) if o.windows]
+    assert office.windows[0].stale_reasons[0] == "sin comunicación hace 2 días (captura bloqueada)"
+    assert office.windows[0].config_applied == 2
 
 
 def test_a_supervisor_grants_24_hours_with_their_password_and_it_is_audited(
