@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("password", help="cambia la contraseña de un usuario de la plataforma "
                        "(con conexión)")
     p.add_argument("--user", required=True)
+    p = sub.add_parser("diagnostico", help="exporta un ZIP de diagnóstico sin datos personales "
+                       "(administradores)")
+    p.add_argument("archivo", help="ruta del ZIP a crear, p. ej. diagnostico.zip")
+    p.add_argument("--user", default="admin")
     p = sub.add_parser("sync", help="sincroniza con la plataforma central")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", default=True)
@@ -169,6 +173,14 @@ def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
     return sync_watch_command(ctx) if args.watch else sync_once_command(ctx)
 
 
+def cmd_diagnostico(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.support.diagnostics import export_diagnostics
+
+    path = export_diagnostics(ctx, cli.authenticate(ctx, args.user), Path(args.archivo))
+    print(f"Diagnóstico guardado en {path} (sin datos personales).")
+    return 0
+
+
 def cmd_password(ctx: AppContext, args: argparse.Namespace) -> int:
     from sync.password_command import password_command
 
@@ -207,7 +219,7 @@ HANDLERS: dict[str | None, Handler] = {
     "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
     "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, "password": cmd_password,
-    "tramites": cmd_tramites, None: cmd_gui,
+    "tramites": cmd_tramites, "diagnostico": cmd_diagnostico, None: cmd_gui,
 }
 
 

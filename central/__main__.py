@@ -19,6 +19,7 @@ from central.db import DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.models import ENROLL_CODE_TTL_HOURS
 from central.premigration import MigrationError
 from central.users import UserError
+from wire.staleness import Staleness
 
 PASSWORD_ENV = "CENTRAL_USER_PASSWORD"
 Handler = Callable[[Database, argparse.Namespace], None]
@@ -114,13 +115,19 @@ def _set_status(db: Database, args: argparse.Namespace) -> None:
     print(f"{args.folio}: {args.status} (cambio {version}).")
 
 
+STALE_FLAGS = {Staleness.AL_DIA: "-", Staleness.AVISO: "AVISO", Staleness.BLOQUEO: "BLOQUEO"}
+
+
 def _machines(db: Database, _args: argparse.Namespace) -> None:
-    print(f"{'EQUIPO':<14} {'OFICINA':<10} {'VENT.':<6} {'ÚLT.MUT':>8} {'PEND.':>6}  VISTO")
+    print(f"{'EQUIPO':<14} {'OFICINA':<10} {'VENT.':<6} {'ÚLT.MUT':>8} {'CONFIG':>6} {'APP':<10} "
+          f"{'PEND.':>6}  {'VISTO':<23} SIN CONEXIÓN")
     for m in admin.list_machines(db):
         seen = m.last_seen.strftime("%Y-%m-%d %H:%M:%S UTC") if m.last_seen else "nunca"
         pending = "?" if m.pending is None else str(m.pending)
-        print(f"{m.id:<14} {m.office:<10} {m.ventanilla:<6} {m.last_mutation_id:>8} "
-              f"{pending:>6}  {seen}")
+        config = "?" if m.config_applied is None else str(m.config_applied)
+        flag = "REVOCADO" if m.revoked else STALE_FLAGS[m.stale]
+        print(f"{m.id:<14} {m.office:<10} {m.ventanilla:<6} {m.last_mutation_id:>8} {config:>6} "
+              f"{m.app_version or '?':<10} {pending:>6}  {seen:<23} {flag}")
 
 
 def _reset_epoch(db: Database, _args: argparse.Namespace) -> None:

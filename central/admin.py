@@ -12,6 +12,7 @@ from central.bundles import BundleRefused, publish
 from central.changes import ensure_scope
 from central.db import Database
 from central.expediente_status import StatusChange, StatusRefused, change_status
+from central.machine_staleness import stale_rule
 from central.models import (
     ENROLL_CODE_TTL_HOURS,
     EnrollCode,
@@ -26,6 +27,7 @@ from central.security import (
     new_epoch,
     new_keypair_pem,
 )
+from wire.staleness import Staleness
 
 ROLES = users.ROLES
 MAX_ENROLL_CODE_TTL_HOURS = 24 * 30
@@ -44,6 +46,9 @@ class MachineRow:
     pending: int | None
     last_seen: datetime | None
     app_version: str
+    config_applied: int | None = None  # reported by the window (central/machine_report.py)
+    stale: Staleness = Staleness.AL_DIA  # the bundle's thresholds (central/machine_staleness.py)
+    revoked: bool = False
 
 
 def init_platform(db: Database) -> tuple[str, bool]:
@@ -124,10 +129,13 @@ def set_status(db: Database, folio: str, status: str, note: str | None = None,
 
 def list_machines(db: Database) -> list[MachineRow]:
     with db.read() as session:
+        rule = stale_rule(session)
         rows = session.scalars(select(Machine).order_by(Machine.office, Machine.ventanilla))
         return [
             MachineRow(m.id, m.office, m.ventanilla, m.last_mutation_id, m.pending,
-                       m.last_seen, m.app_version)
+                       m.last_seen, m.app_version, m.config_applied,
+                       Staleness.AL_DIA if m.revoked_at else rule.level(m),
+                       m.revoked_at is not None)
             for m in rows
         ]
 

@@ -114,6 +114,8 @@ class Machine(Base):
     last_seen: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # The catálogo version the window last received or confirmed (GET /v1/config).
     config_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # What the window reports on its pulls (central/machine_report.py): the bundle it applied.
+    config_applied: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Set when an admin revokes the machine: its token stops working at once.
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

@@ -10,23 +10,23 @@ once, to get back what it captured and sent after the copy was taken (sync/resto
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
-from central.models import Change, Machine, Platform, ScopeCounter, utc_now
+from central.machine_report import note_seen, report_due, window_report
+from central.models import Change, Platform, ScopeCounter
 from wire.protocol import MAX_PULL_LIMIT, PullResponse
 from wire.protocol import Change as WireChange
+from wire.window_report import WindowReport
 
 router = APIRouter()
 
-SEEN_EVERY = timedelta(seconds=60)
 # Change versions are BIGINT: a cursor past the largest one is refused (422), not a 500.
 MAX_CURSOR = 2**63 - 1
 
@@ -35,6 +35,7 @@ MAX_CURSOR = 2**63 - 1
 def pull(
     machine: Annotated[MachineIdentity, Depends(current_machine)],
     db: Annotated[Database, Depends(database)],
+    report: Annotated[WindowReport | None, Depends(window_report)],
     cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_CURSOR)] = MAX_PULL_LIMIT,
     epoch: Annotated[str | None, Query(max_length=64)] = None,
@@ -49,9 +50,9 @@ def pull(
                 status_code=410,
             )
         page = read_changes(session, machine, cursor, min(limit, MAX_PULL_LIMIT), include_own)
-        stale = _seen_long_ago(session, machine.id)
-    if stale:
-        _touch(db, machine.id)
+        due = report_due(session, machine.id, report)
+    if due:  # last_seen and the window's report, written only when they move (machine_report)
+        note_seen(db, machine.id, report)
     return PullResponse(
         changes=page.changes, next_cursor=page.next_cursor, has_more=page.has_more,
         epoch=current_epoch,
@@ -87,14 +88,3 @@ def read_changes(session: Session, machine: MachineIdentity, cursor: int, limit:
         return Page(changes, changes[-1].version, True)
     return Page(changes, max(top, cursor), False)
 
-
-def _seen_long_ago(session: Session, machine_id: str) -> bool:
-    seen = session.scalar(select(Machine.last_seen).where(Machine.id == machine_id))
-    return seen is None or utc_now() - seen > SEEN_EVERY
-
-
-def _touch(db: Database, machine_id: str) -> None:
-    with db.write() as session:
-        session.execute(
-            update(Machine).where(Machine.id == machine_id).values(last_seen=utc_now())
-        )

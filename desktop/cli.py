@@ -39,6 +39,7 @@ from desktop.records.expedientes import (
 )
 from desktop.records.integrity import altered_folios
 from desktop.records.restored_copy import restore_summary
+from desktop.records.staleness import stale_status, status_line
 from formatting import format_datetime, format_money
 from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import OutboxState
@@ -179,6 +180,7 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "config_version": state.config_version,
             "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
             "pending_mutations": pending, "copia_restaurada": restore_summary(session),
+            "sin_conexion": status_line(stale_status(session)),
             "bitacora": tail_warning(session) or "íntegra (últimos registros y anclas)",
             "credentials_warning": ctx.credentials_warning,
         }

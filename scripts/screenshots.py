@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from stdnum.mx.curp import calc_check_digit as curp_check_digit
 
 from desktop.access.auth import login
-from desktop.access.permissions import CurrentUser
+from desktop.access.permissions import CurrentUser, Role
 from desktop.bundles.catalog import get_tramite
 from desktop.capture.service import CaptureRequest, RequisitoAnswer, capture_expediente
 from desktop.context import AppContext, open_context
@@ -35,6 +36,8 @@ from desktop.demo_setup import bootstrap_if_empty
 from desktop.records.cajas import open_caja
 from desktop.records.payments import register_payment
 from desktop.records.recibos import cancel_recibo
+from desktop.records.staleness import record_contact
+from localdb.models import SyncState
 from ui.capture_view import CaptureView
 from ui.login_dialog import LoginDialog
 from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow
@@ -136,7 +139,7 @@ def shoot_corte(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     dialog.supervisor.setText("supervisor")
     dialog.password.setText("supervisor123")
     settle(runner)
-    save_over(window, dialog, out / "14-corte-de-caja.png")
+    save_over(window, dialog, out / "18-corte-de-caja.png")
     dialog.submit()
     settle(runner, lambda: dialog.pdf_path is None)
     assert dialog.pdf_path is not None
@@ -266,6 +269,37 @@ def shoot_enroll(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     window.close()
 
 
+def shoot_stale(runner: TaskRunner, out: Path) -> None:
+    """An enrolled window 8 days without the platform: the banner, and a supervisor's extension
+    being granted. Its own office (made enrolled by hand: no platform is needed for the look)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = open_context(Path(tmp) / "datos")
+        bootstrap_if_empty(ctx)
+        with ctx.write() as session:
+            state = session.get_one(SyncState, 1)
+            state.demo, state.server_url = False, "https://plataforma.hermosillo.gob.mx"
+            state.oficina_nombre = "Oficina Centro"
+            state.last_success_at = datetime.now() - timedelta(days=8, hours=3)
+            state.last_error = "No hay conexión con la plataforma."
+            state.last_error_at = datetime.now()
+            record_contact(session, state.last_success_at)
+        user = CurrentUser("ana", "Ana Lucía Valenzuela", Role.OPERADOR)
+        window = MainWindow(ctx, user, load_office(ctx), runner)
+        window.resize(*SIZE)
+        window.show()
+        settle(runner, lambda: not window.stale_banner.isVisible())
+        save(window, out / "16-sin-conexion.png")
+        dialog = window.stale_banner.ask_extension()
+        dialog.username.setText("supervisor")
+        dialog.password.setText("supervisor123")
+        settle(runner)
+        save_over(window, dialog, out / "17-prorroga.png")
+        dialog.reject()
+        window.close()
+        runner.wait_for_done()
+        ctx.close()
+
+
 def shoot_login(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     dialog = LoginDialog(ctx, load_office(ctx), runner)
     dialog.show()
@@ -313,13 +347,20 @@ def sample_image(path: Path) -> Path:
     return path
 
 
-def run(out: Path) -> None:
+ONLY = {"sin-conexion": shoot_stale}  # `--only NAME`: just these screens
+
+
+def run(out: Path, only: str | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     qInstallMessageHandler(_quiet_offscreen)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
     runner = TaskRunner(app)
+    if only is not None:
+        ONLY[only](runner, out)
+        app.processEvents()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         ctx = open_context(Path(tmp) / "datos")
         bootstrap_if_empty(ctx)
@@ -370,13 +411,17 @@ def run(out: Path) -> None:
         shoot_enroll(ctx, runner, out)
         runner.wait_for_done()
         ctx.close()
+    shoot_stale(runner, out)
     app.processEvents()
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
+    """`screenshots.py [OUT] [--only NAME]` (NAME one of ONLY's keys)."""
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    rest = [a for a in argv[1:] if a not in ("--only", only)]
+    out = Path(rest[0] if rest else "docs/screenshots")
     print(f"Capturas de pantalla en {out}:")
-    run(out)
+    run(out, only)
     return 0
 
 

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
+from desktop.records.staleness import record_contact
 from localdb.models import SyncState
 from sync.attachments import complete_attachments
 from sync.backoff import is_due, parse_retry_after, record_failure, record_success
@@ -33,7 +34,7 @@ from sync.errors import (
     PlatformBusy,
     PlatformUnreachable,
 )
-from sync.http import PlatformClient
+from sync.http import APP_VERSION, PlatformClient
 from sync.machine_token import load_machine_token
 from sync.observer import ConnectionState, NullObserver, SyncObserver, SyncStatus
 from sync.pull import PullOutcome, pull_changes
@@ -42,6 +43,7 @@ from sync.restore import catch_up_if_restored, own_records_pulled
 from sync.run_steps import RetryPolicy, StepRunner
 from sync.set_aside import count_set_aside
 from sync.status import count_missing_anexos, count_pending, count_rejected
+from wire.window_report import WindowReport
 
 log = logging.getLogger(__name__)
 
@@ -163,12 +165,19 @@ class SyncEngine:
         restored = runner.run("copia", lambda: catch_up_if_restored(self.ctx, client))
         push = runner.run("push", lambda: push_pending(self.ctx, client, machine_id))
         runner.run("anexos", lambda: complete_attachments(self.ctx, client))
+        client.report(self._window_report())  # carried by the pull (wire.window_report)
         pull = runner.run("pull", lambda: pull_changes(self.ctx, client,
                                                         include_own=bool(restored)))
         if restored and pull is not None:
             own_records_pulled(self.ctx)
         return _Steps(config or ConfigOutcome(), push or PushOutcome(), pull or PullOutcome(),
                       runner)
+
+    def _window_report(self) -> WindowReport:
+        with self.ctx.read() as session:
+            config = session.get_one(SyncState, 1).config_version
+            return WindowReport(app_version=APP_VERSION, config_version=config,
+                                pending=count_pending(session))
 
     def _target(self, force: bool) -> _Target | SyncReport:
         with self.ctx.read() as session:
@@ -190,6 +199,7 @@ class SyncEngine:
             state = session.get_one(SyncState, 1)
             record_success(state)
             state.last_success_at = now
+            record_contact(session, now)  # ends any staleness (desktop/records/staleness.py)
             state.last_error = config.refused
             state.last_error_at = now if config.refused else None
             pending, rejected = count_pending(session), count_rejected(session)

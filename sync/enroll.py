@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import socket
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from desktop.context import AppContext
 from desktop.documents.receipts import receipt_public_key_pem
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
+from desktop.records.staleness import record_contact
 from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import EnvioState
 from sync.config import refresh_config
@@ -143,6 +145,7 @@ def enroll(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollRes
             "server_url": base_url, "oficina": answer.oficina, "ventanilla": answer.ventanilla,
             "discarded_demo_mutations": discarded, "retired_demo_config_version": retired,
         })
+        record_contact(session, datetime.now())  # staleness counts from here (§7)
     log.info("enrolled as %s (%s/%s)", answer.machine_id, answer.oficina, answer.ventanilla)
     config_version, config_problem = _first_config(ctx, base_url, answer.machine_token)
     return EnrollResult(answer.machine_id, answer.oficina, answer.oficina_nombre,

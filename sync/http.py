@@ -29,6 +29,7 @@ from sync.errors import (
     ServerUrlRefused,
     TlsFailure,
 )
+from wire.window_report import WindowReport
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,10 @@ class PlatformClient:
         self._http.headers["Accept"] = "application/json"
         if token:
             self._http.headers["Authorization"] = f"Bearer {token}"
+
+    def report(self, report: WindowReport) -> None:
+        """Carry `report` as headers on every later request (wire.window_report)."""
+        self._http.headers.update(report.headers())
 
     def __enter__(self) -> PlatformClient:
         return self

@@ -35,6 +35,8 @@ from sync.engine import SyncEngine
 from ui.caja_dialogs import CorteDialog, OpenCajaDialog
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
+from ui.diagnostics_export import ACTION as DIAGNOSTICS_ACTION
+from ui.diagnostics_export import DiagnosticsExport
 from ui.drafts_view import DraftsView
 from ui.enroll_dialog import EnrollDialog
 from ui.error_dialog import show_error, show_exception
@@ -44,6 +46,7 @@ from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
 from ui.navigation import NavigationList
 from ui.operations import CaptureSetup, audit_warning, returned_count
 from ui.review_queue_view import ReviewQueueView
+from ui.stale_banner import StaleBanner
 from ui.status_bar import StatusBar
 from ui.sync_bridge import SyncBridge
 from ui.sync_panel import SyncPanel
@@ -92,6 +95,8 @@ class MainWindow(QMainWindow):
         self.page_entries = tuple(entries)
         self.nav = NavigationList(self.page_entries)
         self.lock_screen = LockScreen(ctx, user, runner)
+        self.stale_banner = StaleBanner(ctx, runner)  # days without the platform (hidden: demo)
+        self.diagnostics = DiagnosticsExport(ctx, user, runner, self)
         self.outer = QStackedWidget()
         self.status = StatusBar(user)
         self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self,
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
         self.go(self.home_page())
         self.catalog.refresh()
         self.sync.refresh()
+        self.stale_banner.refresh()
         self.refresh_returned()
 
     def _build(self) -> QWidget:
@@ -130,6 +136,7 @@ class MainWindow(QMainWindow):
             banner = QLabel(DEMO_TEXT)
             banner.setObjectName("demoBanner")
             column.addWidget(banner)
+        column.addWidget(self.stale_banner)
         column.addLayout(body, 1)
         self.outer.addWidget(workspace)
         self.outer.addWidget(self.lock_screen)
@@ -169,6 +176,11 @@ class MainWindow(QMainWindow):
             enroll.setObjectName("enrollButton")
             enroll.clicked.connect(self.open_enroll)
             layout.addWidget(enroll)
+        if self.user.can(Permission.EXPORT_DIAGNOSTICS):
+            diagnostics = QPushButton(DIAGNOSTICS_ACTION)
+            diagnostics.setObjectName("diagnosticsButton")
+            diagnostics.clicked.connect(self.diagnostics.ask)
+            layout.addWidget(diagnostics)
         layout.addWidget(lock)
         return header
 
@@ -192,6 +204,7 @@ class MainWindow(QMainWindow):
             self.review_queue.reviewed.connect(
                 lambda _folio: self._expediente_reviewed(from_queue=True))
         self.sync.config_version_changed.connect(self._config_changed)
+        self.sync.run_ended.connect(self.stale_banner.refresh)  # a sync may end the staleness
         self.idle.idle_timed_out.connect(lambda: self.lock(idle=True))
         self.lock_screen.unlocked.connect(self.unlock)
 
@@ -333,6 +346,7 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self) -> None:
         self.sync.refresh()
+        self.stale_banner.refresh()
 
     def _config_changed(self, version: int) -> None:
         """Sync applied a new bundle: new captures use it (one in progress keeps its version)."""

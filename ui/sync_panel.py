@@ -7,6 +7,7 @@ is not enrolled (demo mode) the bar says there is no platform instead of "Sin co
 
 Signals:
     config_version_changed(int): a different configuration bundle is now in force.
+    run_ended(): a sync run ended (scheduled or "Sincronizar ahora"): staleness may have ended.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def read_sync_summary(ctx: AppContext) -> dict[str, object]:
 
 class SyncPanel(QObject):
     config_version_changed = Signal(int)
+    run_ended = Signal()
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, status_bar: StatusBar,
                  engine: SyncEngine | None, bridge: SyncBridge | None,
@@ -56,6 +58,7 @@ class SyncPanel(QObject):
         self.show(status)
         if status.state != ConnectionState.SINCRONIZANDO:
             self.refresh()  # a run ended: it may have brought a new configuration
+            self.run_ended.emit()
 
     def refresh(self) -> None:
         """Re-read pending counts and the configuration version; the connection state comes
@@ -100,5 +103,6 @@ class SyncPanel(QObject):
             return  # the run in progress reports through the observer
         self.demo = report.skipped == "not_enrolled"
         self.show(status_from_report(report))
+        self.run_ended.emit()
         if report.config_version is not None:
             self._config_seen(report.config_version)

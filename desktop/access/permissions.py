@@ -26,6 +26,8 @@ class Permission(StrEnum):
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
     ENROLL = "enrolar"
+    GRANT_EXTENSION = "conceder_prorroga"  # a stale window's 24-hour capture extension
+    EXPORT_DIAGNOSTICS = "exportar_diagnostico"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -37,7 +39,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
          Permission.CANCEL_FOLIO, Permission.OPEN_CAJA, Permission.COUNT_CORTE,
-         Permission.CANCEL_RECIBO, Permission.SIGN_CORTE}
+         Permission.CANCEL_RECIBO, Permission.SIGN_CORTE, Permission.GRANT_EXTENSION}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -64,6 +66,8 @@ ACTION_LABELS = {
     "cancelar_folios": "cancelar folios", "abrir_caja": "abrir la caja",
     "contar_corte": "hacer el corte de caja", "cancelar_recibos": "cancelar recibos",
     "firmar_corte": "firmar el corte de caja",
+    "conceder_prorroga": "conceder prórrogas de captura sin conexión",
+    "exportar_diagnostico": "exportar el diagnóstico del equipo",
 }
 
 

@@ -26,8 +26,10 @@ from desktop.ids import uuid7
 from desktop.records.audit import append_audit
 from desktop.records.outbox import queue_mutation
 from desktop.records.restored_copy import refuse_capture_while_resyncing
+from desktop.records.staleness import refuse_capture_if_stale
 from localdb.models import Attachment, Draft, Expediente, SyncState
 from localdb.states import EnvioState, ExpedienteStatus
+from wire.staleness import Umbrales
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class _Prepared:
     cobros: list[CobroLine]
     requisitos: list[dict[str, Any]]
     blobs: list[tuple[AttachmentInput, StoredBlob]]
+    umbrales: Umbrales  # the bundle's days without contact before capture stops
 
 
 def check_requisitos(tramite: TramiteDef, answers: list[RequisitoAnswer]) -> dict[str, str]:
@@ -90,6 +93,7 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
     with ctx.read() as session:
         tramite = get_tramite(session, request.homoclave, request.version)
         bundle = current_bundle(session)
+        oficina = session.get_one(SyncState, 1).oficina
     max_bytes = bundle.max_anexo_mb * 1_048_576
     blobs = [(a, store_file(ctx.blobs, a.path, max_bytes)) for a in request.attachments]
     answers = dict(request.answers)
@@ -107,7 +111,8 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
         raise ValidationFailed({"total": TOTAL_TOO_LARGE}, TOTAL_TOO_LARGE)
     requisitos = [{"clave": r.clave, "recibido": r.recibido, "nota": r.nota.strip()}
                   for r in request.requisitos]
-    return _Prepared(tramite, result.cleaned, cobros, requisitos, blobs)
+    return _Prepared(tramite, result.cleaned, cobros, requisitos, blobs,
+                     bundle.sin_conexion.for_office(oficina))
 
 
 def capture_expediente(
@@ -128,6 +133,7 @@ def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
     now = datetime.now().replace(microsecond=0)
     with ctx.write() as session:
         refuse_capture_while_resyncing(session)
+        refuse_capture_if_stale(session, prepared.umbrales)
         state = session.get_one(SyncState, 1)
         folio = allocate_folio(session, state.oficina, state.ventanilla, now.year)
         expediente = build_payload(

@@ -82,8 +82,10 @@ def test_cli_lists_machines_with_their_outbox_lag(tmp_path: Path,
 
     assert code == 0
     row = out.splitlines()[1].split()
-    assert row[:5] == [machine.machine_id, "HMO01", "V03", "3", "6"]
-    assert row[5] == f"{datetime.now(UTC):%Y-%m-%d}" and row[7] == "UTC"  # last seen
+    # id, office, window, last mutation, config applied (not reported by a push), app, pending
+    assert row[:7] == [machine.machine_id, "HMO01", "V03", "3", "?", "0.1.0", "6"]
+    assert row[7] == f"{datetime.now(UTC):%Y-%m-%d}" and row[9] == "UTC"  # last seen
+    assert row[10] == "-"  # not stale
     assert status[0] == 0 and f"{payload['folio']}: validado" in status[1]
     assert changes[-1]["data"]["official_folio"] == "OF-1"
 

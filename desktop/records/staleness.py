@@ -1,0 +1,204 @@
+"""How long this window has gone without reaching the platform, and what that stops
+(ARCHITECTURE §7 "Staleness").
+
+The last contact is the end of the last complete sync run (or the enrollment), kept in the
+setting CONTACT_SETTING together with the audit log's last id at that moment. The days counted
+are whole days from it to "now", where now is never earlier than the newest audit entry written
+after the contact: turning the clock back does not give days back. A contact recorded in the
+future (the clock was ahead then) counts as now, and is logged.
+
+The thresholds come from the bundle in force (`sin_conexion`, wire.staleness): at `aviso_dias` the
+window shows a banner; at `bloqueo_dias` capture is refused in the service until the next
+successful sync, unless a supervisor granted a 24-hour extension (desktop/records/extension.py).
+A demo office is exempt: it has no platform to reach.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.bundles.apply import current_bundle
+from desktop.context import AppContext
+from desktop.errors import NotFound, VentanillaError
+from formatting import format_datetime
+from localdb.models import AuditEntry, Setting, SyncState
+from wire.staleness import Staleness, Umbrales
+
+log = logging.getLogger(__name__)
+
+CONTACT_SETTING = "sync.ultimo_contacto"
+EXTENSION_SETTING = "sync.prorroga"
+EXTENSION_HOURS = 24
+
+
+@dataclass(frozen=True)
+class Extension:
+    until: datetime
+    granted_by: str
+    granted_at: datetime
+
+
+@dataclass(frozen=True)
+class StaleStatus:
+    level: Staleness
+    days: int
+    last_contact: datetime | None
+    umbrales: Umbrales
+    extension: Extension | None = None  # only while it lasts
+    exempt: bool = False  # a demo office
+    at: datetime | None = None  # the "now" the days were counted to
+
+    @property
+    def blocks_capture(self) -> bool:
+        return self.level is Staleness.BLOQUEO and self.extension is None
+
+    @property
+    def shows_banner(self) -> bool:
+        return self.level is not Staleness.AL_DIA
+
+
+NOT_STALE = StaleStatus(Staleness.AL_DIA, 0, None, Umbrales())
+
+
+def clock_now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _read(session: Session, key: str) -> dict[str, object] | None:
+    row = session.get(Setting, key)
+    if row is None:
+        return None
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        log.warning("setting %s is unreadable; ignored", key)
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def write_setting(session: Session, key: str, value: dict[str, object]) -> None:
+    row = session.get(Setting, key)
+    text = json.dumps(value)
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+
+
+def record_contact(session: Session, at: datetime) -> None:
+    """The platform was reached at `at` (a complete sync run, or the enrollment)."""
+    seq = session.scalar(select(func.max(AuditEntry.id))) or 0
+    write_setting(session, CONTACT_SETTING,
+                  {"at": at.replace(microsecond=0).isoformat(), "audit_seq": seq})
+
+
+def _contact(session: Session, state: SyncState) -> tuple[datetime, int] | None:
+    stored = _read(session, CONTACT_SETTING)
+    if stored is not None:
+        try:
+            return datetime.fromisoformat(str(stored["at"])), int(str(stored.get("audit_seq", 0)))
+        except (KeyError, ValueError):
+            log.warning("last contact setting is unreadable; using last_success_at")
+    if state.last_success_at is not None:  # a store from before this setting existed
+        return state.last_success_at, 0
+    return None
+
+
+def effective_now(session: Session, now: datetime, since_seq: int) -> datetime:
+    """`now`, but never earlier than an audit entry written after the contact."""
+    newest = session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.id > since_seq))
+    return max(now, newest) if newest is not None else now
+
+
+def _extension(session: Session, now: datetime) -> Extension | None:
+    stored = _read(session, EXTENSION_SETTING)
+    if stored is None:
+        return None
+    try:
+        extension = Extension(datetime.fromisoformat(str(stored["hasta"])), str(stored["por"]),
+                              datetime.fromisoformat(str(stored["concedida"])))
+    except (KeyError, ValueError):
+        log.warning("extension setting is unreadable; ignored")
+        return None
+    return extension if now < extension.until else None
+
+
+def thresholds(session: Session, oficina: str) -> Umbrales:
+    try:
+        return current_bundle(session).sin_conexion.for_office(oficina)
+    except NotFound:  # no bundle yet: the defaults
+        return Umbrales()
+
+
+def read_stale_status(ctx: AppContext) -> StaleStatus:
+    """For the window's banner (local lane)."""
+    with ctx.read() as session:
+        return stale_status(session)
+
+
+def stale_status(session: Session, umbrales: Umbrales | None = None,
+                 now: datetime | None = None) -> StaleStatus:
+    """Where this window stands; `umbrales` when the caller already has the bundle."""
+    state = session.get(SyncState, 1)
+    if state is None or state.demo:
+        return StaleStatus(Staleness.AL_DIA, 0, None, umbrales or Umbrales(), exempt=True)
+    umbrales = umbrales or thresholds(session, state.oficina)
+    contact = _contact(session, state)
+    if contact is None:
+        return StaleStatus(Staleness.AL_DIA, 0, None, umbrales)
+    last, seq = contact
+    current = effective_now(session, now or clock_now(), seq)
+    if last > current:
+        log.warning("last contact with the platform (%s) is after the clock (%s); counted as now",
+                    last.isoformat(), current.isoformat())
+        current = last
+    days = (current - last) // timedelta(days=1)
+    return StaleStatus(umbrales.level(days), days, last, umbrales, _extension(session, current),
+                       at=current)
+
+
+def capture_refused_message(status: StaleStatus) -> str:
+    return (
+        f"No se puede capturar: esta ventanilla no se ha comunicado con la plataforma desde hace "
+        f"{status.days} días (el límite es {status.umbrales.bloqueo_dias}). Conecte el equipo a "
+        "la red y use «Sincronizar ahora»; si no es posible, pida al supervisor una prórroga "
+        f"de {EXTENSION_HOURS} horas."
+    )
+
+
+def refuse_capture_if_stale(session: Session, umbrales: Umbrales | None = None) -> None:
+    status = stale_status(session, umbrales)
+    if status.blocks_capture:
+        raise VentanillaError(capture_refused_message(status))
+
+
+def status_line(status: StaleStatus) -> str:
+    """One Spanish line for `main.py status`."""
+    if status.exempt:
+        return "no aplica (oficina de demostración)"
+    return banner_text(status) or (
+        f"al día ({status.days} día(s) desde la última sincronización; aviso a los "
+        f"{status.umbrales.aviso_dias}, bloqueo a los {status.umbrales.bloqueo_dias})")
+
+
+def banner_text(status: StaleStatus) -> str:
+    """The main window's banner, in Spanish; "" when none is due."""
+    if not status.shows_banner or status.last_contact is None:
+        return ""
+    head = (f"Esta ventanilla no se ha comunicado con la plataforma desde hace {status.days} "
+            f"días (última sincronización: {format_datetime(status.last_contact)}).")
+    if status.extension is not None:
+        return (f"{head} Prórroga concedida por {status.extension.granted_by} hasta el "
+                f"{format_datetime(status.extension.until)}; conecte el equipo y sincronice "
+                "antes de que termine.")
+    if status.level is Staleness.BLOQUEO:
+        return (f"{head} La captura está bloqueada: conecte el equipo y use «Sincronizar "
+                f"ahora», o pida al supervisor una prórroga de {EXTENSION_HOURS} horas.")
+    return (f"{head} Conecte el equipo y sincronice: a los {status.umbrales.bloqueo_dias} días "
+            "sin comunicación se bloqueará la captura.")

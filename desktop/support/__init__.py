@@ -1,0 +1,1 @@
+"""Support: the diagnostics export an admin sends to support, without personal data."""
