@@ -18,6 +18,7 @@ from printing.qr import QrFlowable
 from printing.styles import BAND, SHADE, Styles
 
 DEMO_MARK = "DEMO — SIN VALIDEZ OFICIAL"
+ELECTRONIC_MARK = "COPIA ELECTRÓNICA"
 
 
 def text(value: object) -> str:
@@ -91,11 +92,13 @@ def _centered(paragraphs: list[Paragraph], st: Styles) -> list[Flowable]:
 
 
 def marks(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
-    """Boxed warnings the citizen must not miss: demo, reprint, cancelled."""
+    """Boxed warnings the citizen must not miss: demo, electronic copy, reprint, cancelled."""
     lines: list[str] = []
     if data.demo:
         lines.append(DEMO_MARK)
-    if data.reprint_number > 0:
+    if data.electronic_copy:
+        lines.append(ELECTRONIC_MARK)
+    elif data.reprint_number > 0:
         lines.append(f"REIMPRESIÓN {data.reprint_number}")
     if data.cancelled_reason is not None:
         lines.append(f"{text(data.cancelled_label.upper())}: {text(data.cancelled_reason)}")

@@ -47,6 +47,7 @@ class DocumentData:
     payment_reference: str | None = None
     paid_at: datetime | None = None
     reprint_number: int = 0  # 0 = original; n > 0 prints "REIMPRESIÓN n"
+    electronic_copy: bool = False  # a PDF saved to a file: "COPIA ELECTRÓNICA", never a copy
     demo: bool = False
     fecha_compromiso: date | None = None  # when the plazo falls due (días hábiles), on the acuse
     # A cancelled folio: the reason, and the state's word as the screen shows it ("Cancelado",

@@ -1,9 +1,11 @@
 """Acuse and recibo of an expediente: build their data, render, print, and account for copies.
 
-Counting: every document that leaves the machine (sent to a printer or saved as PDF) is one audit
-entry "documento.impreso" (entity = folio, detail = doc, variante, layout, reimpresion, destino)
-and adds one to `expedientes.print_count`. The n-th copy of the same document (any layout) prints
-"REIMPRESIÓN n-1": the number of earlier entries for that folio, doc and variante. The recibo has
+Only paper copies count: every copy sent to a printer is one audit entry "documento.impreso"
+(entity = folio, detail = doc, variante, layout, reimpresion, destino) and adds one to
+`expedientes.print_count`. The n-th paper copy of the same document (any layout) prints
+"REIMPRESIÓN n-1": the number of earlier entries for that folio, doc and variante. A preview is
+not a copy; a PDF saved to a file is an electronic copy: it says "COPIA ELECTRÓNICA", is audited
+as "documento.guardado" and never uses up the original, however many are saved. The recibo has
 two variantes: the orden de pago (before payment) and the recibo de pago (after), so the first
 recibo de pago is an original even when the orden de pago was printed before. Entries written
 before variantes existed count as the orden de pago. A copy is recorded only after it reached the
@@ -12,7 +14,7 @@ printer, so a failed print never counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +42,7 @@ from printing.recibo import render_recibo
 DocKind = Literal["acuse", "recibo"]
 Variant = Literal["acuse", "orden_de_pago", "recibo_de_pago"]
 PRINT_ACTION = "documento.impreso"
+SAVE_ACTION = "documento.guardado"
 DEFAULT_PRINTER_SETTING = "default_printer"
 DEFAULT_AVISO = (
     "Sus datos personales se usan solo para atender este trámite y se protegen conforme a la "
@@ -160,15 +163,17 @@ def copies_printed(session: Session, folio: str, doc: DocKind,
 
 
 def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
-                    layout: str) -> RenderedDocument:
-    """Render without recording it (a preview); the reprint number is the one it would carry."""
+                    layout: str, *, electronic: bool = False) -> RenderedDocument:
+    """Render without recording it: a preview carries the reprint number the next paper copy
+    would; `electronic` renders the copy saved to a file ("COPIA ELECTRÓNICA", no number)."""
     require(user, Permission.PRINT)
     kind, geometry = _doc_kind(doc), get_layout(layout)
     with ctx.write() as session:
         variant = variant_of(_expediente(session, folio), kind)
-        reprint = copies_printed(session, folio, kind, variant)
-        data = document_data_for(session, folio, reprint_number=reprint,
-                                 credentials=CredentialStore(ctx.data_dir))
+        reprint = 0 if electronic else copies_printed(session, folio, kind, variant)
+        data = replace(document_data_for(session, folio, reprint_number=reprint,
+                                         credentials=CredentialStore(ctx.data_dir)),
+                       electronic_copy=electronic)
     pdf = render_acuse(data, geometry.name) if kind == "acuse" else render_recibo(data,
                                                                                  geometry.name)
     return RenderedDocument(folio, kind, geometry.name, reprint, pdf, variant)
@@ -176,7 +181,7 @@ def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
 
 def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
                 destinations: list[str]) -> None:
-    """Audit one copy that left the machine and count it on the expediente."""
+    """Audit one paper copy that reached a printer and count it on the expediente."""
     with ctx.write() as session:
         expediente = _expediente(session, rendered.folio)
         expediente.print_count = (expediente.print_count or 0) + 1
@@ -187,10 +192,22 @@ def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
 
 def produce_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
                      layout: str) -> bytes:
-    """Render and record one copy (for saving or handing to a printer by the caller)."""
+    """Render and record one paper copy that the caller hands to a printer itself."""
     rendered = render_document(ctx, user, folio, doc, layout)
-    record_copy(ctx, user, rendered, ["pdf"])
+    record_copy(ctx, user, rendered, ["papel"])
     return rendered.pdf
+
+
+def save_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str, layout: str,
+                  path: Path) -> RenderedDocument:
+    """Write the electronic copy to `path` and audit it; it never counts as a paper copy."""
+    rendered = render_document(ctx, user, folio, doc, layout, electronic=True)
+    path.write_bytes(rendered.pdf)
+    with ctx.write() as session:
+        append_audit(session, user.username, SAVE_ACTION, rendered.folio, {
+            "doc": rendered.doc, "variante": rendered.variant, "layout": rendered.layout,
+            "archivo": str(path)})
+    return rendered
 
 
 def default_printer(ctx: AppContext) -> str | None:
@@ -241,27 +258,26 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
                   pdf_path: Path | None = None) -> tuple[int, str]:
     """CLI `print FOLIO [--doc] [--layout] [--printer] [--pdf FILE]`: (exit code, Spanish text).
 
-    With --pdf only, the PDF is saved and nothing is sent to a printer.
+    With --pdf the electronic copy is saved (it does not count); with a printer (given or the
+    default, when --pdf is not given) one paper copy is printed and counted.
     """
-    destinations: list[str] = []
     done: list[str] = []
+    printed: RenderedDocument | None = None
+    saved: RenderedDocument | None = None
     try:
-        rendered = render_document(ctx, user, folio, doc, layout)
         target = printer or (None if pdf_path else default_printer(ctx))
         if target is None and pdf_path is None:
+            render_document(ctx, user, folio, doc, layout)  # unknown folio or doc: exit 2
             return 2, (f"{_no_printer().message} Fije una con `python main.py printer NOMBRE` "
                        "o guarde el documento con --pdf ARCHIVO.")
-        try:
-            if pdf_path is not None:
-                pdf_path.write_bytes(rendered.pdf)
-                destinations.append(str(pdf_path))
-                done.append(f"guardado en {pdf_path}")
-            if target is not None:
-                done.append(f"enviado a {target} (trabajo {_send(rendered, target)})")
-                destinations.append(target)
-        finally:
-            if destinations:
-                record_copy(ctx, user, rendered, destinations)
+        if pdf_path is not None:
+            saved = save_document(ctx, user, folio, doc, layout, pdf_path)
+            done.append(f"copia electrónica guardada en {pdf_path}")
+        if target is not None:
+            printed = render_document(ctx, user, folio, doc, layout)
+            job = _send(printed, target)
+            record_copy(ctx, user, printed, [target])
+            done.append(f"enviado a {target} (trabajo {job})")
     except NotFound as exc:
         return 2, exc.message
     except VentanillaError as exc:
@@ -269,6 +285,8 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
     except OSError as exc:
         return 1, (os_error_message(exc, "el PDF", writing=True)
                    + " El expediente quedó guardado.")
-    label = rendered.title
-    copy = f" (REIMPRESIÓN {rendered.reprint_number})" if rendered.reprint_number else ""
-    return 0, f"{label} {folio}{copy}: " + "; ".join(done) + "."
+    shown = printed or saved
+    assert shown is not None  # a printer or a file was given
+    copy = f" (REIMPRESIÓN {printed.reprint_number})" if printed and printed.reprint_number \
+        else ""
+    return 0, f"{shown.title} {folio}{copy}: " + "; ".join(done) + "."
