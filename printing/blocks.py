@@ -138,6 +138,11 @@ def fields(rows: list[tuple[str, str]], layout: Layout, st: Styles) -> list[Flow
     return [table]
 
 
+def aside_width(layout: Layout) -> float:
+    """The width beside the QR on letter paper (what `verification` gives its `aside`)."""
+    return float(layout.frame_width - layout.qr_size - 4 * mm)
+
+
 def verification(data: DocumentData, layout: Layout, st: Styles,
                  aside: list[Flowable]) -> list[Flowable]:
     """The signed QR with its caption; on letter paper `aside` sits to its left."""
@@ -148,8 +153,7 @@ def verification(data: DocumentData, layout: Layout, st: Styles,
         qr.hAlign = "CENTER"
         return [Spacer(1, 2 * mm), *aside, Spacer(1, 2 * mm), qr, _centered([caption], st)[0]]
     side = [*aside, Spacer(1, 2 * mm), caption]
-    table = Table([[side, qr]], colWidths=[layout.frame_width - layout.qr_size - 4 * mm,
-                                           layout.qr_size + 4 * mm])
+    table = Table([[side, qr]], colWidths=[aside_width(layout), layout.qr_size + 4 * mm])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -50,6 +50,9 @@ class DocumentData:
     electronic_copy: bool = False  # a PDF saved to a file: "COPIA ELECTRÓNICA", never a copy
     demo: bool = False
     fecha_compromiso: date | None = None  # when the plazo falls due (días hábiles), on the acuse
+    # The orden de pago's línea de captura (desktop/records/referencia.py) and its deadline.
+    referencia: str | None = None
+    fecha_limite_pago: date | None = None
     # A cancelled folio: the reason, and the state's word as the screen shows it ("Cancelado",
     # from desktop.states); paper prints the word upper-cased. Both or neither.
     cancelled_reason: str | None = None

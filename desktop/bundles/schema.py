@@ -132,3 +132,7 @@ class Bundle(_Strict):
     # The municipality's own días inhábiles, besides weekends and the LFT art. 74 rest days.
     # Optional, and left out of the payload when empty: bundles signed before it keep their bytes.
     dias_inhabiles: list[date] = Field(default=[], exclude_if=lambda value: not value)
+    # Días hábiles after capture an orden de pago can be paid (its fecha límite); unset means
+    # DEFAULT_DIAS_PARA_PAGO. Left out of the payload when unset, like dias_inhabiles.
+    dias_para_pago: int | None = Field(default=None, ge=1, le=90,
+                                       exclude_if=lambda value: value is None)

@@ -31,6 +31,7 @@ from desktop.documents.business_days import add_business_days
 from desktop.documents.receipts import load_signer
 from desktop.errors import NotFound, VentanillaError, os_error_message
 from desktop.records.audit import append_audit
+from desktop.records.referencia import referencia_for
 from desktop.states import ExpedienteStatus, status_label
 from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
 from printing.acuse import render_acuse
@@ -48,6 +49,7 @@ DEFAULT_AVISO = (
     "Sus datos personales se usan solo para atender este trámite y se protegen conforme a la "
     "ley de protección de datos personales aplicable. Consulte el aviso integral en la oficina."
 )
+DEFAULT_DIAS_PARA_PAGO = 5  # días hábiles an orden de pago stays payable when the bundle is silent
 DOC_TITLES = {"acuse": "Acuse de recibo", "recibo": "Orden de pago / recibo"}
 VARIANT_TITLES = {"acuse": "Acuse de recibo", "orden_de_pago": "Orden de pago",
                   "recibo_de_pago": "Recibo de pago"}
@@ -115,6 +117,8 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
     user = session.get(User, expediente.created_by)
     total = Decimal(expediente.total_centavos) / 100
     signer = load_signer(session, credentials)
+    inhabiles = bundle.dias_inhabiles if bundle else []
+    captured = expediente.captured_at.date()
     return DocumentData(
         municipio=state.municipio or (bundle.municipio.nombre if bundle else ""),
         estado=bundle.municipio.estado if bundle else "",
@@ -125,8 +129,7 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         homoclave=tramite.homoclave, solicitante_nombre=expediente.nombre,
         solicitante_curp=expediente.curp, solicitante_rfc=expediente.rfc,
         requisitos=_requisitos(expediente, tramite.definition), plazo_dias=tramite.plazo_dias,
-        fecha_compromiso=add_business_days(expediente.captured_at.date(), tramite.plazo_dias,
-                                           bundle.dias_inhabiles if bundle else ()),
+        fecha_compromiso=add_business_days(captured, tramite.plazo_dias, inhabiles),
         funcionario=user.full_name if user else expediente.created_by,
         aviso_privacidad=(bundle.aviso_privacidad if bundle else "") or DEFAULT_AVISO,
         cobros=_cobros(expediente), total=total,
@@ -134,11 +137,17 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
                           expediente.content_sha256),
         payment_method=expediente.payment_method,
         payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
+        referencia=referencia_for(expediente.folio) if total > 0 else None,
+        fecha_limite_pago=add_business_days(captured, _dias_para_pago(bundle), inhabiles),
         reprint_number=reprint_number,
         demo=state.demo,
         cancelled_reason=expediente.cancel_reason or None,
         cancelled_label=status_label(ExpedienteStatus.CANCELADO),
     )
+
+
+def _dias_para_pago(bundle: Bundle | None) -> int:
+    return (bundle.dias_para_pago if bundle else None) or DEFAULT_DIAS_PARA_PAGO
 
 
 def variant_of(expediente: Expediente, doc: DocKind) -> Variant:
