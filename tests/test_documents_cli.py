@@ -10,6 +10,8 @@ import pytest
 
 from desktop.context import open_context
 from desktop.documents.service import PRINT_ACTION, SAVE_ACTION
+from desktop.records.referencia import referencia_for
+from formatting import group_referencia
 from localdb.models import AuditEntry
 from tests.document_fixtures import pdf_text
 from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port
@@ -126,3 +128,18 @@ def test_default_printer_is_chosen_once_then_used_without_naming_it(
     cleared = run(data, "printer", "--clear", "--user", "operador")
     assert cleared.returncode == 0
     assert run(data, "printer").stdout.startswith("Sin impresora predeterminada")
+
+
+def test_list_finds_a_folio_by_its_referencia_and_refuses_a_typo(
+        captured: tuple[Path, str]) -> None:
+    data, folio = captured
+    referencia = referencia_for(folio)
+    found = run(data, "list", "--search", group_referencia(referencia))
+    assert found.returncode == 0, found.stderr
+    assert [line.split("\t")[0] for line in found.stdout.splitlines()] == [folio]
+    wrong = str((int(referencia[-3]) + 1) % 10)
+    typo = referencia[:-3] + wrong + referencia[-2:]
+    refused = run(data, "list", "--search", typo)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"La referencia {typo} no es válida: sus dígitos "
+                                     "verificadores no corresponden.")

@@ -14,6 +14,7 @@ from stdnum.iso7064 import mod_97_10
 
 from desktop.documents.service import DEFAULT_DIAS_PARA_PAGO, render_document
 from desktop.errors import VentanillaError
+from desktop.records.expedientes import count_expedientes, page_expedientes
 from desktop.records.payments import register_payment
 from desktop.records.referencia import (
     looks_like_referencia,
@@ -118,3 +119,13 @@ def test_without_dias_para_pago_the_default_applies(office: Office) -> None:
     assert DEFAULT_DIAS_PARA_PAGO == 5
     text = pdf_text(render_document(office.ctx, office.user, FOLIO, "recibo", "carta").pdf)
     assert "FECHA LÍMITE DE PAGO 30 de noviembre de 2026" in text
+
+
+def test_a_paid_folio_is_found_by_its_referencia(office: Office) -> None:
+    register_payment(office.ctx, office.user, FOLIO, "efectivo")
+    with office.ctx.read() as session:
+        [row] = page_expedientes(session, search=group_referencia(REFERENCIA))
+        assert row.folio == FOLIO and row.payment_method == "efectivo"
+        assert count_expedientes(session, search=REFERENCIA.lower()) == 1
+        assert page_expedientes(session, search="OFIV03202600012365") == []  # bad check digits
+        assert count_expedientes(session, search="PENJ800101HSRXXS05") == 1  # CURP: full text

@@ -211,7 +211,11 @@ def save_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str, layo
                   path: Path) -> RenderedDocument:
     """Write the electronic copy to `path` and audit it; it never counts as a paper copy."""
     rendered = render_document(ctx, user, folio, doc, layout, electronic=True)
-    path.write_bytes(rendered.pdf)
+    try:
+        path.write_bytes(rendered.pdf)
+    except OSError as exc:
+        raise VentanillaError(os_error_message(exc, f"el PDF «{path.name}»", writing=True)
+                              + " El expediente quedó guardado.") from exc
     with ctx.write() as session:
         append_audit(session, user.username, SAVE_ACTION, rendered.folio, {
             "doc": rendered.doc, "variante": rendered.variant, "layout": rendered.layout,

@@ -8,7 +8,8 @@ OFI-V03-2026-000123 → OFIV03202600012356 (printed "OFIV 0320 2600 0123 56"). I
 single wrong character and every swap of two neighbours, so a typed or misread referencia is
 refused instead of finding another citizen's folio.
 
-It depends only on the folio, which never changes, so every copy of the orden de pago carries
+A referencia is found by the folios it can stand for (`candidate_folios`). It depends only on
+the folio, which never changes, so every copy of the orden de pago carries
 the same referencia. A folio always ends in AÑO-NNNNNN, so a referencia ends in 12 digits: that
 shape tells it apart from a CURP, an RFC or a name in a search box.
 """
@@ -46,15 +47,28 @@ def looks_like_referencia(text: str) -> bool:
     return bool(_SHAPE.match(normalize(text)))
 
 
-def parse_referencia(text: str) -> str:
-    """The folio body a referencia stands for; a Spanish error when its check digits fail."""
+def referencia_problem(text: str) -> str | None:
+    """Why `text` is not a valid referencia, in Spanish; None when it is one."""
     cleaned = normalize(text)
     if not looks_like_referencia(cleaned):
-        raise VentanillaError(f"«{text.strip()}» no es una referencia de pago: son letras y "
-                              "números que terminan en 12 dígitos, como aparece en la orden "
-                              "de pago.")
+        return (f"«{text.strip()}» no es una referencia de pago: son letras y números que "
+                "terminan en 12 dígitos, como aparece en la orden de pago.")
     if not mod_97_10.is_valid(cleaned):
-        raise VentanillaError(f"La referencia {cleaned} no es válida: sus dígitos "
-                              "verificadores no corresponden. Revise que esté completa y "
-                              "sin errores de captura.")
-    return cleaned[:-2]
+        return (f"La referencia {cleaned} no es válida: sus dígitos verificadores no "
+                "corresponden. Revise que esté completa y sin errores de captura.")
+    return None
+
+
+def parse_referencia(text: str) -> str:
+    """The folio body a referencia stands for; a Spanish error when its check digits fail."""
+    problem = referencia_problem(text)
+    if problem is not None:
+        raise VentanillaError(problem)
+    return normalize(text)[:-2]
+
+
+def candidate_folios(body: str) -> list[str]:
+    """Every folio OFICINA-VENTANILLA-AÑO-NNNNNN whose body is `body`: one per place the
+    oficina can end, so a look-up is an IN over the folio's unique index, not a table scan."""
+    prefix, year, number = body[:-10], body[-10:-6], body[-6:]
+    return [f"{prefix[:cut]}-{prefix[cut:]}-{year}-{number}" for cut in range(1, len(prefix))]
