@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from stdnum.iso7064 import mod_97_10
 
 from desktop.documents.service import DEFAULT_DIAS_PARA_PAGO, render_document
@@ -22,7 +23,14 @@ from desktop.records.referencia import (
     referencia_for,
 )
 from formatting import group_referencia
-from tests.document_fixtures import FOLIO, Office, pdf_text, seed_office
+from tests.document_fixtures import (
+    FOLIO,
+    Office,
+    _bundle,
+    _tramite_def,
+    pdf_text,
+    seed_office,
+)
 
 REFERENCIA = "OFIV03202600012356"
 needs_zbar = pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm")
@@ -129,3 +137,12 @@ def test_a_paid_folio_is_found_by_its_referencia(office: Office) -> None:
         assert count_expedientes(session, search=REFERENCIA.lower()) == 1
         assert page_expedientes(session, search="OFIV03202600012365") == []  # bad check digits
         assert count_expedientes(session, search="PENJ800101HSRXXS05") == 1  # CURP: full text
+
+
+def test_dias_para_pago_is_optional_and_left_out_of_the_payload_when_unset() -> None:
+    tramite = _tramite_def("Licencia")
+    unset = _bundle(tramite).model_dump(mode="json")
+    assert "dias_para_pago" not in unset  # bundles signed before it keep their bytes
+    assert _bundle(tramite, dias_para_pago=10).model_dump(mode="json")["dias_para_pago"] == 10
+    with pytest.raises(ValidationError):
+        _bundle(tramite, dias_para_pago=0)

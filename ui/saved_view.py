@@ -281,6 +281,9 @@ class SavedView(QWidget):
         show_exception(self.window(), exc)
 
     def _record_dialog_copy(self, doc: str, printer: QPrinter) -> None:
+        if printer.outputFileName():  # "print to file": a saved PDF, not paper
+            self.save_to(doc, Path(printer.outputFileName()))  # written as COPIA ELECTRÓNICA
+            return
         rendered, name = self.rendered[doc], printer.printerName() or "impresora del sistema"
         self._runner.run(Lane.LOCAL, lambda: record_copy(self._ctx, self._user, rendered, [name]),
                          lambda _r: self._print_done(doc, name), owner=self)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -183,3 +183,26 @@ def test_a_referencia_finds_its_folio_and_a_typo_is_explained(
     assert view.model.rowCount() == 0
     assert view.search_note.isVisible()
     assert view.search_note.text().startswith(f"La referencia {typo} no es válida")
+
+
+def test_print_to_file_in_the_dialog_is_an_electronic_copy(
+    qtbot: QtBot, ctx: AppContext, operador: CurrentUser, runner: TaskRunner, tmp_path: Path,
+) -> None:
+    view = _saved_view(qtbot, ctx, operador, runner)  # no default printer: the system dialog
+    qtbot.mouseClick(view.print_buttons["acuse"], Qt.MouseButton.LeftButton)
+    settle(qtbot, runner)
+    [dialog] = [d for d in view.findChildren(QPrintDialog) if d.isVisible()]
+    target = tmp_path / "impreso-a-archivo.pdf"
+    printers, filename = (dialog.findChild(QComboBox, "printers"),
+                          dialog.findChild(QLineEdit, "filename"))
+    assert printers is not None and filename is not None  # Qt's own (non-native) dialog
+    printers.setCurrentIndex(printers.findText("Print to File (PDF)"))
+    filename.setText(str(target))
+    with qtbot.waitSignal(view.saved_pdf, timeout=15_000):
+        dialog.accept()
+    text = pdf_text(target.read_bytes())
+    assert view.folio in text and "COPIA ELECTRÓNICA" in text
+    with ctx.write() as session:
+        assert session.scalars(select(Expediente.print_count)).one() == 0
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == PRINT_ACTION)
+                               ).first() is None
