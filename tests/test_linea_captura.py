@@ -103,7 +103,7 @@ def test_the_barcode_decodes_to_the_referencia(office: Office, tmp_path: Path, l
 
 
 @needs_zbar
-def test_a_paid_or_free_folio_carries_no_barcode(data_dir: Path, tmp_path: Path) -> None:
+def test_a_recibo_de_pago_carries_no_barcode(data_dir: Path, tmp_path: Path) -> None:
     office = seed_office(data_dir)
     register_payment(office.ctx, office.user, FOLIO, "efectivo")
     paid = render_document(office.ctx, office.user, FOLIO, "recibo", "carta").pdf
@@ -146,3 +146,11 @@ def test_dias_para_pago_is_optional_and_left_out_of_the_payload_when_unset() -> 
     assert _bundle(tramite, dias_para_pago=10).model_dump(mode="json")["dias_para_pago"] == 10
     with pytest.raises(ValidationError):
         _bundle(tramite, dias_para_pago=0)
+
+
+def test_a_cancelled_orden_de_pago_offers_no_referencia(data_dir: Path) -> None:
+    office = seed_office(data_dir, status="anulado", cancel_reason="Captura duplicada")
+    text = pdf_text(render_document(office.ctx, office.user, FOLIO, "recibo", "ticket").pdf)
+    office.ctx.close()
+    assert "Captura duplicada" in text
+    assert "LÍNEA DE CAPTURA" not in text and "FECHA LÍMITE" not in text
