@@ -1,9 +1,11 @@
 """The orden de pago's "pay here" block: fecha límite de pago, línea de captura (referencia) in
 grouped text, and the same referencia as a Code 128 barcode a bank's or the caja's scanner reads.
 
-Bars are whole multiples of a thermal printer's dot (203 dpi: 0.125 mm) on the ticket; the code
-keeps its quiet zones (18 pt each side, more than the 10 modules Code 128 asks for). A referencia
-too long for the width gets thinner bars, never fewer than MIN_BAR.
+Bars are two dots of a 203 dpi thermal head (0.25 mm) on the ticket and 0.33 mm on letter paper;
+the code keeps its quiet zones (12 modules each side; Code 128 asks for at least 10). On letter
+paper a referencia too long for the width gets thinner bars, down to MIN_BAR; on the ticket
+(thinner bars would be uneven dots) and past MIN_BAR, it is printed as text only. On the 80 mm
+ticket that is from about 26 characters (an oficina + ventanilla longer than about 14).
 """
 
 from __future__ import annotations
@@ -22,22 +24,30 @@ from printing.styles import Styles
 
 CARTA_BAR = 0.33 * mm
 TICKET_BAR = 0.25 * mm  # two dots of a 203 dpi thermal head
-MIN_BAR = 0.19 * mm
+MIN_BAR = 0.19 * mm  # letter paper only (laser/inkjet, 300 dpi and up)
+QUIET_MODULES = 12  # white each side, in bar widths (Code 128 asks for at least 10)
 CARTA_BAR_HEIGHT = 13 * mm
 TICKET_BAR_HEIGHT = 11 * mm
 
 
-def barcode(referencia: str, layout: Layout, width: float) -> Code128:
-    """A Code 128 barcode of `referencia` that fits `width` points, quiet zones included."""
+def barcode(referencia: str, layout: Layout, width: float) -> Code128 | None:
+    """A Code 128 barcode of `referencia` that fits `width` points, quiet zones included; None
+    when even MIN_BAR bars would not fit (a very long folio: the text alone is printed)."""
     bar = TICKET_BAR if layout.is_ticket else CARTA_BAR
     height = TICKET_BAR_HEIGHT if layout.is_ticket else CARTA_BAR_HEIGHT
-    code = Code128(referencia, barWidth=bar, barHeight=height, humanReadable=False,
-                   barFillColor=colors.black)
+    code = _code128(referencia, bar, height)
+    if code.width > width and not layout.is_ticket:  # a thermal head has no half dots
+        code = _code128(referencia, max(MIN_BAR, bar * width / code.width), height)
     if code.width > width:
-        code = Code128(referencia, barWidth=max(MIN_BAR, bar * width / code.width),
-                       barHeight=height, humanReadable=False, barFillColor=colors.black)
+        return None
     code.hAlign = "CENTER" if layout.is_ticket else "LEFT"
     return code
+
+
+def _code128(referencia: str, bar: float, height: float) -> Code128:
+    quiet = QUIET_MODULES * bar
+    return Code128(referencia, barWidth=bar, barHeight=height, humanReadable=False,
+                   barFillColor=colors.black, lquiet=quiet, rquiet=quiet)
 
 
 def _referencia_style(st: Styles) -> ParagraphStyle:
@@ -58,8 +68,11 @@ def pay_here(data: DocumentData, layout: Layout, st: Styles, width: float) -> li
         Spacer(1, 1.5 * mm),
         Paragraph("LÍNEA DE CAPTURA / REFERENCIA", st.label),
         Paragraph(text(group_referencia(data.referencia)), _referencia_style(st)),
-        Spacer(1, 1 * mm),
-        barcode(data.referencia, layout, width),
+    ]
+    code = barcode(data.referencia, layout, width)
+    if code is not None:
+        story += [Spacer(1, 1 * mm), code]
+    story += [
         Spacer(1, 1 * mm),
         Paragraph("Pague en la caja de la Tesorería municipal o en ventanilla bancaria con esta "
                   "referencia, a más tardar en la fecha límite.", st.body),

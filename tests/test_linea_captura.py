@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from reportlab.lib.units import mm
 from stdnum.iso7064 import mod_97_10
 
 from desktop.documents.service import DEFAULT_DIAS_PARA_PAGO, render_document
@@ -23,6 +25,11 @@ from desktop.records.referencia import (
     referencia_for,
 )
 from formatting import group_referencia
+from printing.blocks import aside_width
+from printing.layouts import CARTA, TICKET, LayoutName
+from printing.linea_captura import barcode
+from printing.recibo import render_recibo
+from printing.sample_document import sample_document_data
 from tests.document_fixtures import (
     FOLIO,
     Office,
@@ -154,3 +161,22 @@ def test_a_cancelled_orden_de_pago_offers_no_referencia(data_dir: Path) -> None:
     office.ctx.close()
     assert "Captura duplicada" in text
     assert "LÍNEA DE CAPTURA" not in text and "FECHA LÍMITE" not in text
+
+
+@needs_zbar
+def test_a_long_referencia_narrows_its_bars_or_falls_back_to_text(tmp_path: Path) -> None:
+    def orden(body: str, layout: LayoutName) -> tuple[str, bytes]:
+        referencia = body + mod_97_10.calc_check_digits(body)
+        return referencia, render_recibo(replace(sample_document_data(demo=False),
+                                                 referencia=referencia), layout)
+
+    fits, pdf = orden("HMOCENTROV122026000123", "ticket")  # 24 characters: 2-dot bars fit
+    assert decode_barcodes(pdf, tmp_path, 203) == [fits]
+    too_long, pdf = orden("DESARROLLOURBANOV122026000123", "ticket")  # 31: text only
+    assert decode_barcodes(pdf, tmp_path, 203) == []
+    assert group_referencia(too_long) in pdf_text(pdf)
+    assert barcode(too_long, TICKET, TICKET.frame_width) is None
+    narrowed, pdf = orden("OFICINAPRINCIPALDELCENTROHISTV122026000123", "carta")  # 44
+    code = barcode(narrowed, CARTA, aside_width(CARTA))
+    assert code is not None and code.barWidth < 0.33 * mm  # letter paper: thinner bars
+    assert decode_barcodes(pdf, tmp_path, 300) == [narrowed]
