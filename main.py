@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers", required=True)
     p.add_argument("--user", required=True)
     p = sub.add_parser("list", help="lista expedientes, los más recientes primero")
-    p.add_argument("--search", default="", help="nombre, CURP, RFC o folio")
+    p.add_argument("--search", default="",
+                   help="nombre, CURP, RFC, folio o referencia de pago (línea de captura)")
     shown = p.add_mutually_exclusive_group()
     shown.add_argument("--limit", type=positive_int, default=50, help="cuántos (50)")
     shown.add_argument("--all", action="store_true", help="todos")

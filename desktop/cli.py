@@ -38,6 +38,7 @@ from desktop.records.expedientes import (
     page_expedientes,
 )
 from desktop.records.integrity import altered_folios
+from desktop.records.referencia import looks_like_referencia, parse_referencia
 from desktop.records.restored_copy import restore_summary
 from desktop.records.staleness import stale_status, status_line
 from formatting import format_datetime, format_money
@@ -112,6 +113,8 @@ def requisito_answers(tramite: TramiteDef, given: list[RequisitoEntry],
 
 
 def cmd_list(ctx: AppContext, args: Namespace) -> int:
+    if looks_like_referencia(args.search or ""):
+        parse_referencia(args.search)  # a mistyped línea de captura is an error, not "0 found"
     limit = None if args.all else args.limit
     with ctx.read() as session:
         total = count_expedientes(session, search=args.search or "")

@@ -14,9 +14,10 @@ from formatting.dates import (
 )
 from formatting.money import CENTAVO, amount_in_words, format_money, to_centavos
 from formatting.plazos import format_plazo
+from formatting.referencias import group_referencia
 
 __all__ = [
     "CENTAVO", "amount_in_words", "format_date", "format_date_long", "format_datetime",
-    "format_datetime_long", "format_money", "format_plazo", "format_time", "parse_date",
+    "format_datetime_long", "format_money", "format_plazo", "format_time", "group_referencia",
     "to_centavos",
 ]

@@ -18,6 +18,7 @@ from printing.qr import QrFlowable
 from printing.styles import BAND, SHADE, Styles
 
 DEMO_MARK = "DEMO — SIN VALIDEZ OFICIAL"
+ELECTRONIC_MARK = "COPIA ELECTRÓNICA"
 
 
 def text(value: object) -> str:
@@ -91,11 +92,13 @@ def _centered(paragraphs: list[Paragraph], st: Styles) -> list[Flowable]:
 
 
 def marks(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
-    """Boxed warnings the citizen must not miss: demo, reprint, cancelled."""
+    """Boxed warnings the citizen must not miss: demo, electronic copy, reprint, cancelled."""
     lines: list[str] = []
     if data.demo:
         lines.append(DEMO_MARK)
-    if data.reprint_number > 0:
+    if data.electronic_copy:
+        lines.append(ELECTRONIC_MARK)
+    elif data.reprint_number > 0:
         lines.append(f"REIMPRESIÓN {data.reprint_number}")
     if data.cancelled_reason is not None:
         lines.append(f"{text(data.cancelled_label.upper())}: {text(data.cancelled_reason)}")
@@ -135,6 +138,11 @@ def fields(rows: list[tuple[str, str]], layout: Layout, st: Styles) -> list[Flow
     return [table]
 
 
+def aside_width(layout: Layout) -> float:
+    """The width beside the QR on letter paper (what `verification` gives its `aside`)."""
+    return float(layout.frame_width - layout.qr_size - 4 * mm)
+
+
 def verification(data: DocumentData, layout: Layout, st: Styles,
                  aside: list[Flowable]) -> list[Flowable]:
     """The signed QR with its caption; on letter paper `aside` sits to its left."""
@@ -145,8 +153,7 @@ def verification(data: DocumentData, layout: Layout, st: Styles,
         qr.hAlign = "CENTER"
         return [Spacer(1, 2 * mm), *aside, Spacer(1, 2 * mm), qr, _centered([caption], st)[0]]
     side = [*aside, Spacer(1, 2 * mm), caption]
-    table = Table([[side, qr]], colWidths=[layout.frame_width - layout.qr_size - 4 * mm,
-                                           layout.qr_size + 4 * mm])
+    table = Table([[side, qr]], colWidths=[aside_width(layout), layout.qr_size + 4 * mm])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

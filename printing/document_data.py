@@ -48,8 +48,12 @@ class DocumentData:
     paid_at: datetime | None = None
     recibo_folio: str | None = None  # the recibo oficial (R-OFICINA-VENTANILLA-AÑO-NNNNNN)
     reprint_number: int = 0  # 0 = original; n > 0 prints "REIMPRESIÓN n"
+    electronic_copy: bool = False  # a PDF saved to a file: "COPIA ELECTRÓNICA", never a copy
     demo: bool = False
     fecha_compromiso: date | None = None  # when the plazo falls due (días hábiles), on the acuse
+    # The orden de pago's línea de captura (desktop/records/referencia.py) and its deadline.
+    referencia: str | None = None
+    fecha_limite_pago: date | None = None
     # A cancelled folio: the reason, and the state's word as the screen shows it ("Cancelado",
     # from desktop.states); paper prints the word upper-cased. Both or neither.
     cancelled_reason: str | None = None

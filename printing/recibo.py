@@ -9,10 +9,20 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from formatting import amount_in_words, format_datetime_long, format_money
-from printing.blocks import fields, folio_block, letterhead, marks, section, text, verification
+from printing.blocks import (
+    aside_width,
+    fields,
+    folio_block,
+    letterhead,
+    marks,
+    section,
+    text,
+    verification,
+)
 from printing.document_data import DocumentData
 from printing.fitted import FittedLine
 from printing.layouts import Layout, LayoutName, get_layout
+from printing.linea_captura import pay_here
 from printing.pages import build_pdf
 from printing.styles import Styles, build_styles
 
@@ -43,7 +53,7 @@ def render_recibo(data: DocumentData, layout: LayoutName = "carta") -> bytes:
         _conceptos(data, geometry, st),
         Spacer(1, 2 * mm),
         Paragraph(f"<b>Importe con letra:</b> ({text(amount_in_words(data.total))})", st.body),
-        *verification(data, geometry, st, _payment(data, st)),
+        *verification(data, geometry, st, _payment(data, geometry, st)),
     ]
     return build_pdf(story, geometry, data, title)
 
@@ -98,7 +108,7 @@ def _amount(amount: Decimal, style: ParagraphStyle) -> FittedLine:
                       align="right", leading=style.leading / style.fontSize)
 
 
-def _payment(data: DocumentData, st: Styles) -> list[Flowable]:
+def _payment(data: DocumentData, layout: Layout, st: Styles) -> list[Flowable]:
     if data.payment_method:
         method = PAYMENT_METHODS.get(data.payment_method, data.payment_method)
         paid: list[Flowable] = [Paragraph("FORMA DE PAGO", st.label),
@@ -108,6 +118,10 @@ def _payment(data: DocumentData, st: Styles) -> list[Flowable]:
         if data.paid_at:
             paid.append(Paragraph(f"Pagado el {format_datetime_long(data.paid_at)}", st.body))
         return paid
+    if data.referencia and data.cancelled_reason is None:
+        width = layout.frame_width if layout.is_ticket else aside_width(layout)
+        return [Paragraph("PENDIENTE DE PAGO", st.label), Spacer(1, 1.5 * mm),
+                *pay_here(data, layout, st, width)]
     return [Paragraph("PENDIENTE DE PAGO", st.label),
             Paragraph("Presente esta orden en la caja de la Tesorería municipal para "
                       "realizar el pago.", st.body)]

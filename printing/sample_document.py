@@ -53,6 +53,8 @@ def sample_document_data(**overrides: Any) -> DocumentData:
         cobros=cobros,
         total=sum((c.importe for c in cobros), Decimal("0")),
         qr_url="https://verifica.ventanilla.invalid/v/demo/OFI-V03-2026-000123?t=1234.50",
+        referencia="OFIV03202600012356",  # ISO 7064 MOD 97-10 of the folio's body
+        fecha_limite_pago=date(2026, 11, 30),  # 5 días hábiles after 23 Nov 2026
         demo=True,
     )
     return replace(data, **overrides)

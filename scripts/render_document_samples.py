@@ -1,4 +1,6 @@
-"""Render sample documents to docs/screenshots/ (acuse-carta.png, ticket.png, recibo-carta.png).
+"""Render sample documents to docs/screenshots/: acuse-carta.png (with the fecha compromiso),
+ticket.png (a recibo de pago), recibo-carta.png (a demo reprint), and the orden de pago with its
+fecha límite, línea de captura and Code 128 barcode: orden-pago-carta.png, orden-pago-ticket.png.
 
 Run: .venv/bin/python scripts/render_document_samples.py [OUT_DIR]   (needs pdftoppm, poppler-utils)
 The QR carries a real-length signed URL (an ephemeral key), so it looks and scans like the real one.
@@ -24,6 +26,7 @@ from printing.sample_document import sample_document_data
 
 CARTA_DPI = 100  # 850 x 1100 px
 TICKET_DPI = 150  # 80 mm → 472 px wide, the size it reads at on paper
+ORDEN_DPI = 110  # small, for reading in the README (zbar needs about 150 dpi to scan the bars)
 
 
 def signed_sample(**overrides: object) -> DocumentData:
@@ -52,6 +55,9 @@ def main(out_dir: Path) -> None:
               out_dir / "ticket.png", TICKET_DPI)
     write_png(render_recibo(signed_sample(demo=True, reprint_number=1), "carta"),
               out_dir / "recibo-carta.png", CARTA_DPI)
+    for layout in ("carta", "ticket"):
+        write_png(render_recibo(signed_sample(demo=False), layout),
+                  out_dir / f"orden-pago-{layout}.png", ORDEN_DPI)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ for pkg in cups-ipp-utils cups-client cups-daemon poppler-utils postgresql libeg
            libfontconfig1 libdbus-1-3 dbus-daemon dbus libnss3 fonts-dejavu-core \
            libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
            libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth \
-           chromium chromium-driver; do
+           chromium chromium-driver zbar-tools; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -49,7 +49,8 @@ def _tramite_def(nombre: str) -> TramiteDef:
     })
 
 
-def _bundle(tramite: TramiteDef, dias_inhabiles: list[date] | None = None) -> Bundle:
+def _bundle(tramite: TramiteDef, dias_inhabiles: list[date] | None = None,
+            dias_para_pago: int | None = None) -> Bundle:
     return Bundle.model_validate({
         "format": "ventanilla-bundle/1", "version": 1, "valid_from": date(2026, 1, 1),
         "min_app_version": "0.1.0", "municipio": {"nombre": "Hermosillo", "estado": "Sonora"},
@@ -57,17 +58,18 @@ def _bundle(tramite: TramiteDef, dias_inhabiles: list[date] | None = None) -> Bu
         "max_anexo_mb": 10, "aviso_privacidad": AVISO,
         "dependencias": [{"clave": "DDUE", "nombre": "Desarrollo Urbano y Ecología"}],
         "tramites": [tramite], "dias_inhabiles": dias_inhabiles or [],
+        "dias_para_pago": dias_para_pago,
     })
 
 
 def seed_office(data_dir: Path, *, nombre: str = "José Peña Núñez",
                 tramite_nombre: str = "Licencia de construcción", demo: bool = False,
                 payment_method: str | None = None, dias_inhabiles: list[date] | None = None,
-                **expediente: Any) -> Office:
+                dias_para_pago: int | None = None, **expediente: Any) -> Office:
     """Open a fresh store and insert one captured expediente with folio FOLIO."""
     ctx = open_context(data_dir)
     tramite = _tramite_def(tramite_nombre)
-    bundle = _bundle(tramite, dias_inhabiles)
+    bundle = _bundle(tramite, dias_inhabiles, dias_para_pago)
     with ctx.write() as s:
         s.add(SyncState(id=1, machine_id=MACHINE_ID, municipio="Hermosillo", oficina="OFI",
                         oficina_nombre="Centro de Gobierno", ventanilla="V03", demo=demo))

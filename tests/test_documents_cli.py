@@ -9,7 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from desktop.context import open_context
-from desktop.documents.service import PRINT_ACTION
+from desktop.documents.service import PRINT_ACTION, SAVE_ACTION
+from desktop.records.referencia import referencia_for
+from formatting import group_referencia
 from localdb.models import AuditEntry
 from tests.document_fixtures import pdf_text
 from tests.ipp_printer import IppPrinter, find_ippeveprinter, free_port
@@ -31,11 +33,15 @@ def captured(tmp_path: Path) -> tuple[Path, str]:
 
 
 def _destinations(data: Path) -> list[list[str]]:
+    """Where each paper copy went, then (as one-item lists) each electronic copy's file."""
     ctx = open_context(data)
     try:
         with ctx.write() as s:
-            return [e.detail["destino"] for e in s.query(AuditEntry).filter_by(
+            printed = [e.detail["destino"] for e in s.query(AuditEntry).filter_by(
                 action=PRINT_ACTION).order_by(AuditEntry.id)]
+            saved = [[e.detail["archivo"]] for e in s.query(AuditEntry).filter_by(
+                action=SAVE_ACTION).order_by(AuditEntry.id)]
+            return printed + saved
     finally:
         ctx.close()
 
@@ -46,7 +52,7 @@ def test_print_pdf_then_verify_its_qr_and_a_forged_total(captured: tuple[Path, s
     first, second = tmp_path / "acuse.pdf", tmp_path / "acuse-2.pdf"
     done = run(data, "print", folio, "--doc", "acuse", "--layout", "carta", "--pdf", str(first))
     assert (done.returncode, done.stdout.strip()) == (
-        0, f"Acuse de recibo {folio}: guardado en {first}.")
+        0, f"Acuse de recibo {folio}: copia electrónica guardada en {first}.")
     url = scan_qr(first.read_bytes())
     total = parse_qs(urlsplit(url).query)["t"][0]
     ok = run(data, "verify-receipt", url)
@@ -56,8 +62,10 @@ def test_print_pdf_then_verify_its_qr_and_a_forged_total(captured: tuple[Path, s
     assert forged.returncode == 1
     assert forged.stderr.startswith("Comprobante NO válido: la firma no corresponde")
     again = run(data, "print", folio, "--pdf", str(second))
-    assert again.stdout.strip() == f"Acuse de recibo {folio} (REIMPRESIÓN 1): guardado en {second}."
-    assert "REIMPRESIÓN 1" in pdf_text(second.read_bytes())
+    assert again.stdout.strip() == (f"Acuse de recibo {folio}: copia electrónica guardada en "
+                                    f"{second}.")
+    assert "COPIA ELECTRÓNICA" in pdf_text(second.read_bytes())  # saved PDFs never count
+    assert "REIMPRESIÓN" not in pdf_text(second.read_bytes())
     assert _destinations(data) == [[str(first)], [str(second)]]
 
 
@@ -70,12 +78,13 @@ def test_print_recibo_ticket_to_a_printer_and_a_pdf(captured: tuple[Path, str],
     done = run(data, "print", folio, "--doc", "recibo", "--layout", "ticket",
                "--printer", printer.uri, "--pdf", str(target))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == (f"Orden de pago {folio}: guardado en {target}; "
-                                   f"enviado a {printer.uri} (trabajo 1).")
+    assert done.stdout.strip() == (f"Orden de pago {folio}: copia electrónica guardada en "
+                                   f"{target}; enviado a {printer.uri} (trabajo 1).")
     [spooled] = printer.wait_for_job()
-    assert folio in pdf_text(spooled.read_bytes()) and folio in pdf_text(target.read_bytes())
-    assert "PESOS" in pdf_text(spooled.read_bytes())
-    assert _destinations(data) == [[str(target), printer.uri]]
+    paper, saved = pdf_text(spooled.read_bytes()), pdf_text(target.read_bytes())
+    assert folio in paper and folio in saved and "PESOS" in paper
+    assert "COPIA ELECTRÓNICA" in saved and "COPIA ELECTRÓNICA" not in paper
+    assert _destinations(data) == [[printer.uri], [str(target)]]
 
 
 def test_missing_printer_is_explained_and_the_expediente_stays(captured: tuple[Path, str],
@@ -119,3 +128,18 @@ def test_default_printer_is_chosen_once_then_used_without_naming_it(
     cleared = run(data, "printer", "--clear", "--user", "operador")
     assert cleared.returncode == 0
     assert run(data, "printer").stdout.startswith("Sin impresora predeterminada")
+
+
+def test_list_finds_a_folio_by_its_referencia_and_refuses_a_typo(
+        captured: tuple[Path, str]) -> None:
+    data, folio = captured
+    referencia = referencia_for(folio)
+    found = run(data, "list", "--search", group_referencia(referencia))
+    assert found.returncode == 0, found.stderr
+    assert [line.split("\t")[0] for line in found.stdout.splitlines()] == [folio]
+    wrong = str((int(referencia[-3]) + 1) % 10)
+    typo = referencia[:-3] + wrong + referencia[-2:]
+    refused = run(data, "list", "--search", typo)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"La referencia {typo} no es válida: sus dígitos "
+                                     "verificadores no corresponden.")

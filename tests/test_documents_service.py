@@ -13,12 +13,14 @@ from desktop.capture.service import capture_expediente
 from desktop.documents.receipts import verify_receipt_command
 from desktop.documents.service import (
     PRINT_ACTION,
+    SAVE_ACTION,
     PrinterError,
     document_data_for,
     print_command,
     print_document,
     produce_document,
     render_document,
+    save_document,
     set_default_printer,
 )
 from desktop.records.audit_verify import verify_chain
@@ -78,6 +80,31 @@ def test_each_copy_is_audited_and_later_copies_say_reimpresion(office: Office) -
         assert verify_chain(s).ok
 
 
+def _save_entries(office: Office) -> list[AuditEntry]:
+    with office.ctx.write() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.action == SAVE_ACTION)
+                              .order_by(AuditEntry.id)))
+
+
+def test_only_paper_copies_use_up_the_original(office: Office, tmp_path: Path) -> None:
+    for n in range(3):  # saves and previews, in both layouts, any number of times
+        for layout in ("carta", "ticket"):
+            saved = save_document(office.ctx, office.user, FOLIO, "acuse", layout,
+                                  tmp_path / f"acuse-{n}-{layout}.pdf")
+            text = pdf_text(saved.pdf)
+            assert "COPIA ELECTRÓNICA" in text and "REIMPRESIÓN" not in text
+            assert (tmp_path / f"acuse-{n}-{layout}.pdf").read_bytes() == saved.pdf
+            render_document(office.ctx, office.user, FOLIO, "acuse", layout)
+    assert len(_save_entries(office)) == 6 and _print_count(office) == 0
+    first = pdf_text(produce_document(office.ctx, office.user, FOLIO, "acuse", "ticket"))
+    assert "REIMPRESIÓN" not in first and "COPIA ELECTRÓNICA" not in first  # the ORIGINAL
+    save_document(office.ctx, office.user, FOLIO, "acuse", "carta", tmp_path / "again.pdf")
+    second = pdf_text(produce_document(office.ctx, office.user, FOLIO, "acuse", "carta"))
+    assert "REIMPRESIÓN 1" in second
+    assert "COPIA ELECTRÓNICA" in pdf_text((tmp_path / "again.pdf").read_bytes())
+    assert _print_count(office) == 2
+
+
 def test_a_preview_is_not_a_copy(office: Office) -> None:
     preview = render_document(office.ctx, office.user, FOLIO, "acuse", "carta")
     assert preview.reprint_number == 0
@@ -120,9 +147,11 @@ def test_print_command_saves_a_pdf(office: Office, tmp_path: Path) -> None:
     target = tmp_path / "acuse.pdf"
     code, message = print_command(office.ctx, office.user, FOLIO, "acuse", "carta", None, target)
     assert code == 0
-    assert message == f"Acuse de recibo {FOLIO}: guardado en {target}."
+    assert message == f"Acuse de recibo {FOLIO}: copia electrónica guardada en {target}."
     assert FOLIO in pdf_text(target.read_bytes())
-    assert _print_entries(office)[0].detail["destino"] == [str(target)]
+    assert _print_entries(office) == []  # a saved PDF is not a paper copy
+    [saved] = _save_entries(office)
+    assert (saved.entity, saved.detail["archivo"]) == (FOLIO, str(target))
 
 
 def test_print_command_reports_an_unknown_folio_in_spanish(office: Office, tmp_path) -> None:

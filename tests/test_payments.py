@@ -174,7 +174,8 @@ def test_print_command_names_the_recibo_de_pago(office: Office, tmp_path: Path) 
     target = tmp_path / "recibo.pdf"
     code, message = print_command(office.ctx, office.user, FOLIO, "recibo", "ticket", None,
                                   target)
-    assert (code, message) == (0, f"Recibo de pago {FOLIO}: guardado en {target}.")
+    assert (code, message) == (0, f"Recibo de pago {FOLIO}: copia electrónica guardada en "
+                                  f"{target}.")
     text = pdf_text(target.read_bytes())
     assert "Cheque" in text and "Referencia: Cheque 0042 Banorte" in text
 

@@ -86,11 +86,14 @@ class DocumentPreview(QWidget):
 
 
 def print_with_dialog(parent: QWidget, document: QPdfDocument) -> QPrintDialog:
-    """Ask for a printer (window-modal, non-blocking) and send every page to it."""
+    """Ask for a printer (window-modal, non-blocking) and send every page to it. "Print to
+    file" is left to the caller (a file is not paper: see SavedView, which saves the electronic
+    copy there)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setObjectName("printDialog")
-    dialog.accepted.connect(lambda: render_to_printer(document, printer))
+    dialog.accepted.connect(lambda: None if printer.outputFileName()
+                            else render_to_printer(document, printer))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.show()  # QPrintDialog.open() wants a receiver slot in PySide; show() is equivalent
     return dialog

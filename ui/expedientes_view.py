@@ -1,5 +1,7 @@
 """Consulta de expedientes: full-text search (folio, nombre, CURP, RFC) over a paged table,
 narrowed to a status or a sync queue (pendientes de envío, rechazados…) for the supervisor.
+A línea de captura typed or scanned (barcode reader) into the search box finds its folio; one
+whose check digits fail is explained under the box (no dialog: it may be half typed).
 
 Signals:
     expediente_opened(object): an ExpedienteRow the operador opened (to see or reprint).
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
+from desktop.records.referencia import looks_like_referencia, referencia_problem
 from ui.error_dialog import show_exception
 from ui.expedientes_filters import ExpedienteFilters
 from ui.expedientes_model import ExpedientesModel
@@ -40,7 +43,13 @@ class ExpedientesView(QWidget):
             lambda *args: expedientes_page(ctx, *args), runner, parent=self, demo=demo)
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Buscar por folio, nombre, CURP o RFC…")
+        self.search_box.setPlaceholderText(
+            "Buscar por folio, nombre, CURP, RFC o referencia de pago…")
+        self.search_note = QLabel()
+        self.search_note.setObjectName("searchNote")
+        self.search_note.setProperty("role", "error")
+        self.search_note.setWordWrap(True)
+        self.search_note.hide()
         self.search_box.setClearButtonEnabled(True)
         self.filters = ExpedienteFilters()
         self.filters.filters_changed.connect(self.model.set_filters)
@@ -61,6 +70,7 @@ class ExpedientesView(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(lambda: self.model.set_search(self.search_box.text()))
         self.search_box.textChanged.connect(lambda _t: self._timer.start())
+        self.search_box.textChanged.connect(self._check_referencia)
         self.search_box.returnPressed.connect(self.table.setFocus)
         self.model.total_changed.connect(self._show_count)
         self.model.load_failed.connect(lambda exc: show_exception(self.window(), exc))
@@ -76,7 +86,13 @@ class ExpedientesView(QWidget):
         layout.addLayout(page_header("Expedientes",
                                      "Capturados en esta ventanilla y recibidos de la oficina."))
         layout.addLayout(top)
+        layout.addWidget(self.search_note)
         layout.addWidget(self.table, 1)
+
+    def _check_referencia(self, text: str) -> None:
+        problem = referencia_problem(text) if looks_like_referencia(text) else None
+        self.search_note.setText(problem or "")
+        self.search_note.setVisible(problem is not None)
 
     def refresh(self) -> None:
         self.model.reload()

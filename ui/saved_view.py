@@ -1,21 +1,26 @@
 """After saving: the folio, the total, and the acuse and orden de pago in a preview with
-"Imprimir". A printing failure is explained in Spanish; the expediente stays saved. "Registrar
-pago…" records the payment; the recibo then turns into a recibo de pago, offered for printing.
+"Imprimir" and "Guardar PDF…". Only paper counts: a saved PDF is a "COPIA ELECTRÓNICA" and the
+next paper copy is still the original (desktop/documents/service.py). A printing failure is
+explained in Spanish; the expediente stays saved. "Registrar pago…" records the payment; the
+recibo then turns into a recibo de pago, offered for printing.
 
 Signals:
     new_capture_requested(): the operador wants to start the next capture.
     printed(str): a document reached a printer (its doc kind).
+    saved_pdf(str): an electronic copy was written to a file (its doc kind).
     payment_registered(object): a payment was recorded (its PaymentInfo).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -35,6 +40,7 @@ from desktop.documents.service import (
     print_document,
     record_copy,
     render_document,
+    save_document,
 )
 from desktop.records.payments import PaymentInfo
 from formatting import format_money
@@ -53,6 +59,7 @@ HANDOUT = "Entregue al ciudadano el acuse de recibo y {recibo}."
 class SavedView(QWidget):
     new_capture_requested = Signal()
     printed = Signal(str)
+    saved_pdf = Signal(str)
     payment_registered = Signal(object)
 
     def __init__(self, folio: str, total: Decimal, tramite_nombre: str, ctx: AppContext,
@@ -74,6 +81,12 @@ class SavedView(QWidget):
         self.note.setWordWrap(True)
         self.print_buttons = {doc: QPushButton(f"Imprimir {DOC_TITLES[doc].lower()}")
                               for doc in DOCS}
+        self.save_button = QPushButton("Guardar PDF…")
+        self.save_button.setObjectName("saveDocument")
+        self.save_button.setToolTip("Guarda el documento que se ve como copia electrónica; no "
+                                    "cuenta como impresión.")
+        self.save_button.clicked.connect(lambda _c=False: self.ask_save_path())
+        self.save_dialog: QFileDialog | None = None
         self.total_label = QLabel(f"Total a pagar: <b>{format_money(total)}</b>")
         self.hint = QLabel(HANDOUT.format(recibo="la orden de pago"))
         self.payment = PaymentBox(ctx, user, runner)
@@ -114,6 +127,7 @@ class SavedView(QWidget):
             button.clicked.connect(lambda _c=False, d=doc: self.print_doc(d))
             column.addWidget(button)
         self.print_buttons["acuse"].setProperty("primary", True)
+        column.addWidget(self.save_button)
         column.addWidget(self.note)
         column.addStretch(1)
         if offer_new:
@@ -227,7 +241,49 @@ class SavedView(QWidget):
             lambda _job: self._print_done(doc, printer),
             lambda exc: self._print_failed(doc, exc), owner=self)
 
+    def shown_doc(self) -> str:
+        """The document of the preview's current tab."""
+        keys = self.preview.keys()
+        index = self.preview.tabs.currentIndex()
+        return keys[index] if 0 <= index < len(keys) else DOCS[0]
+
+    def ask_save_path(self) -> QFileDialog:
+        """Where to save the shown document (window-modal, non-blocking)."""
+        doc = self.shown_doc()
+        dialog = QFileDialog(self.window(), "Guardar copia electrónica",
+                             str(Path.home() / f"{self.folio}-{doc}.pdf"), "PDF (*.pdf)")
+        dialog.setObjectName("saveDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setDefaultSuffix("pdf")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.fileSelected.connect(lambda path: self.save_to(doc, Path(path)))
+        self.save_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def save_to(self, doc: str, path: Path) -> None:
+        """Save `doc` in the chosen layout as an electronic copy (off the GUI thread)."""
+        layout, folio = self.layout_box.currentData(), self.folio
+        self.save_button.setEnabled(False)
+        self._runner.run(
+            Lane.LOCAL, lambda: save_document(self._ctx, self._user, folio, doc, layout, path),
+            self._saved, self._save_failed, owner=self)
+
+    def _saved(self, rendered: RenderedDocument) -> None:
+        self.save_button.setEnabled(True)
+        self.note.setText(f"{rendered.title}: copia electrónica guardada. No cuenta como "
+                          "impresión; el primer ejemplar impreso será el original.")
+        self.saved_pdf.emit(rendered.doc)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        show_exception(self.window(), exc)
+
     def _record_dialog_copy(self, doc: str, printer: QPrinter) -> None:
+        if printer.outputFileName():  # "print to file": a saved PDF, not paper
+            self.save_to(doc, Path(printer.outputFileName()))  # written as COPIA ELECTRÓNICA
+            return
         rendered, name = self.rendered[doc], printer.printerName() or "impresora del sistema"
         self._runner.run(Lane.LOCAL, lambda: record_copy(self._ctx, self._user, rendered, [name]),
                          lambda _r: self._print_done(doc, name), owner=self)

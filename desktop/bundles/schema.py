@@ -138,3 +138,7 @@ class Bundle(_Strict):
     # Optional, and left out of the payload when it is the default: older bundles keep their bytes.
     sin_conexion: SinConexion = Field(default=DEFAULT_SIN_CONEXION,
                                       exclude_if=lambda value: value == DEFAULT_SIN_CONEXION)
+    # Días hábiles after capture an orden de pago can be paid (its fecha límite); unset means
+    # DEFAULT_DIAS_PARA_PAGO. Left out of the payload when unset, like dias_inhabiles.
+    dias_para_pago: int | None = Field(default=None, ge=1, le=90,
+                                       exclude_if=lambda value: value is None)

@@ -1,9 +1,11 @@
 """Acuse and recibo of an expediente: build their data, render, print, and account for copies.
 
-Counting: every document that leaves the machine (sent to a printer or saved as PDF) is one audit
-entry "documento.impreso" (entity = folio, detail = doc, variante, layout, reimpresion, destino)
-and adds one to `expedientes.print_count`. The n-th copy of the same document (any layout) prints
-"REIMPRESIÓN n-1": the number of earlier entries for that folio, doc and variante. The recibo has
+Only paper copies count: every copy sent to a printer is one audit entry "documento.impreso"
+(entity = folio, detail = doc, variante, layout, reimpresion, destino) and adds one to
+`expedientes.print_count`. The n-th paper copy of the same document (any layout) prints
+"REIMPRESIÓN n-1": the number of earlier entries for that folio, doc and variante. A preview is
+not a copy; a PDF saved to a file is an electronic copy: it says "COPIA ELECTRÓNICA", is audited
+as "documento.guardado" and never uses up the original, however many are saved. The recibo has
 two variantes: the orden de pago (before payment) and the recibo de pago (after), so the first
 recibo de pago is an original even when the orden de pago was printed before. Entries written
 before variantes existed count as the orden de pago. A copy is recorded only after it reached the
@@ -12,7 +14,7 @@ printer, so a failed print never counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +32,7 @@ from desktop.documents.receipts import load_signer
 from desktop.errors import NotFound, VentanillaError, os_error_message
 from desktop.records.audit import append_audit
 from desktop.records.payments import current_recibo
+from desktop.records.referencia import referencia_for
 from desktop.states import ExpedienteStatus, status_label
 from localdb.models import AuditEntry, Dependencia, Expediente, Setting, SyncState, Tramite, User
 from printing.acuse import render_acuse
@@ -41,11 +44,13 @@ from printing.recibo import render_recibo
 DocKind = Literal["acuse", "recibo"]
 Variant = Literal["acuse", "orden_de_pago", "recibo_de_pago"]
 PRINT_ACTION = "documento.impreso"
+SAVE_ACTION = "documento.guardado"
 DEFAULT_PRINTER_SETTING = "default_printer"
 DEFAULT_AVISO = (
     "Sus datos personales se usan solo para atender este trámite y se protegen conforme a la "
     "ley de protección de datos personales aplicable. Consulte el aviso integral en la oficina."
 )
+DEFAULT_DIAS_PARA_PAGO = 5  # días hábiles an orden de pago stays payable when the bundle is silent
 DOC_TITLES = {"acuse": "Acuse de recibo", "recibo": "Orden de pago / recibo"}
 VARIANT_TITLES = {"acuse": "Acuse de recibo", "orden_de_pago": "Orden de pago",
                   "recibo_de_pago": "Recibo de pago"}
@@ -113,6 +118,8 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
     user = session.get(User, expediente.created_by)
     total = Decimal(expediente.total_centavos) / 100
     signer = load_signer(session, credentials)
+    inhabiles = bundle.dias_inhabiles if bundle else []
+    captured = expediente.captured_at.date()
     return DocumentData(
         municipio=state.municipio or (bundle.municipio.nombre if bundle else ""),
         estado=bundle.municipio.estado if bundle else "",
@@ -123,8 +130,7 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         homoclave=tramite.homoclave, solicitante_nombre=expediente.nombre,
         solicitante_curp=expediente.curp, solicitante_rfc=expediente.rfc,
         requisitos=_requisitos(expediente, tramite.definition), plazo_dias=tramite.plazo_dias,
-        fecha_compromiso=add_business_days(expediente.captured_at.date(), tramite.plazo_dias,
-                                           bundle.dias_inhabiles if bundle else ()),
+        fecha_compromiso=add_business_days(captured, tramite.plazo_dias, inhabiles),
         funcionario=user.full_name if user else expediente.created_by,
         aviso_privacidad=(bundle.aviso_privacidad if bundle else "") or DEFAULT_AVISO,
         cobros=_cobros(expediente), total=total,
@@ -133,6 +139,8 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         payment_method=expediente.payment_method,
         payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
         recibo_folio=_recibo_folio(session, expediente),
+        referencia=referencia_for(expediente.folio) if total > 0 else None,
+        fecha_limite_pago=add_business_days(captured, _dias_para_pago(bundle), inhabiles),
         reprint_number=reprint_number,
         demo=state.demo,
         cancelled_reason=expediente.cancel_reason or None,
@@ -143,6 +151,10 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
 def _recibo_folio(session: Session, expediente: Expediente) -> str | None:
     recibo = current_recibo(session, expediente.uuid)
     return recibo.folio if recibo is not None else None
+
+
+def _dias_para_pago(bundle: Bundle | None) -> int:
+    return (bundle.dias_para_pago if bundle else None) or DEFAULT_DIAS_PARA_PAGO
 
 
 def variant_of(expediente: Expediente, doc: DocKind) -> Variant:
@@ -167,15 +179,17 @@ def copies_printed(session: Session, folio: str, doc: DocKind,
 
 
 def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
-                    layout: str) -> RenderedDocument:
-    """Render without recording it (a preview); the reprint number is the one it would carry."""
+                    layout: str, *, electronic: bool = False) -> RenderedDocument:
+    """Render without recording it: a preview carries the reprint number the next paper copy
+    would; `electronic` renders the copy saved to a file ("COPIA ELECTRÓNICA", no number)."""
     require(user, Permission.PRINT)
     kind, geometry = _doc_kind(doc), get_layout(layout)
     with ctx.write() as session:
         variant = variant_of(_expediente(session, folio), kind)
-        reprint = copies_printed(session, folio, kind, variant)
-        data = document_data_for(session, folio, reprint_number=reprint,
-                                 credentials=CredentialStore(ctx.data_dir))
+        reprint = 0 if electronic else copies_printed(session, folio, kind, variant)
+        data = replace(document_data_for(session, folio, reprint_number=reprint,
+                                         credentials=CredentialStore(ctx.data_dir)),
+                       electronic_copy=electronic)
     pdf = render_acuse(data, geometry.name) if kind == "acuse" else render_recibo(data,
                                                                                  geometry.name)
     return RenderedDocument(folio, kind, geometry.name, reprint, pdf, variant)
@@ -183,7 +197,7 @@ def render_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
 
 def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
                 destinations: list[str]) -> None:
-    """Audit one copy that left the machine and count it on the expediente."""
+    """Audit one paper copy that reached a printer and count it on the expediente."""
     with ctx.write() as session:
         expediente = _expediente(session, rendered.folio)
         expediente.print_count = (expediente.print_count or 0) + 1
@@ -194,10 +208,26 @@ def record_copy(ctx: AppContext, user: CurrentUser, rendered: RenderedDocument,
 
 def produce_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str,
                      layout: str) -> bytes:
-    """Render and record one copy (for saving or handing to a printer by the caller)."""
+    """Render and record one paper copy that the caller hands to a printer itself."""
     rendered = render_document(ctx, user, folio, doc, layout)
-    record_copy(ctx, user, rendered, ["pdf"])
+    record_copy(ctx, user, rendered, ["papel"])
     return rendered.pdf
+
+
+def save_document(ctx: AppContext, user: CurrentUser, folio: str, doc: str, layout: str,
+                  path: Path) -> RenderedDocument:
+    """Write the electronic copy to `path` and audit it; it never counts as a paper copy."""
+    rendered = render_document(ctx, user, folio, doc, layout, electronic=True)
+    try:
+        path.write_bytes(rendered.pdf)
+    except OSError as exc:
+        raise VentanillaError(os_error_message(exc, f"el PDF «{path.name}»", writing=True)
+                              + " El expediente quedó guardado.") from exc
+    with ctx.write() as session:
+        append_audit(session, user.username, SAVE_ACTION, rendered.folio, {
+            "doc": rendered.doc, "variante": rendered.variant, "layout": rendered.layout,
+            "archivo": str(path)})
+    return rendered
 
 
 def default_printer(ctx: AppContext) -> str | None:
@@ -248,27 +278,26 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
                   pdf_path: Path | None = None) -> tuple[int, str]:
     """CLI `print FOLIO [--doc] [--layout] [--printer] [--pdf FILE]`: (exit code, Spanish text).
 
-    With --pdf only, the PDF is saved and nothing is sent to a printer.
+    With --pdf the electronic copy is saved (it does not count); with a printer (given or the
+    default, when --pdf is not given) one paper copy is printed and counted.
     """
-    destinations: list[str] = []
     done: list[str] = []
+    printed: RenderedDocument | None = None
+    saved: RenderedDocument | None = None
     try:
-        rendered = render_document(ctx, user, folio, doc, layout)
         target = printer or (None if pdf_path else default_printer(ctx))
         if target is None and pdf_path is None:
+            render_document(ctx, user, folio, doc, layout)  # unknown folio or doc: exit 2
             return 2, (f"{_no_printer().message} Fije una con `python main.py printer NOMBRE` "
                        "o guarde el documento con --pdf ARCHIVO.")
-        try:
-            if pdf_path is not None:
-                pdf_path.write_bytes(rendered.pdf)
-                destinations.append(str(pdf_path))
-                done.append(f"guardado en {pdf_path}")
-            if target is not None:
-                done.append(f"enviado a {target} (trabajo {_send(rendered, target)})")
-                destinations.append(target)
-        finally:
-            if destinations:
-                record_copy(ctx, user, rendered, destinations)
+        if pdf_path is not None:
+            saved = save_document(ctx, user, folio, doc, layout, pdf_path)
+            done.append(f"copia electrónica guardada en {pdf_path}")
+        if target is not None:
+            printed = render_document(ctx, user, folio, doc, layout)
+            job = _send(printed, target)
+            record_copy(ctx, user, printed, [target])
+            done.append(f"enviado a {target} (trabajo {job})")
     except NotFound as exc:
         return 2, exc.message
     except VentanillaError as exc:
@@ -276,6 +305,8 @@ def print_command(ctx: AppContext, user: CurrentUser, folio: str, doc: str = "ac
     except OSError as exc:
         return 1, (os_error_message(exc, "el PDF", writing=True)
                    + " El expediente quedó guardado.")
-    label = rendered.title
-    copy = f" (REIMPRESIÓN {rendered.reprint_number})" if rendered.reprint_number else ""
-    return 0, f"{label} {folio}{copy}: " + "; ".join(done) + "."
+    shown = printed or saved
+    assert shown is not None  # a printer or a file was given
+    copy = f" (REIMPRESIÓN {printed.reprint_number})" if printed and printed.reprint_number \
+        else ""
+    return 0, f"{shown.title} {folio}{copy}: " + "; ".join(done) + "."

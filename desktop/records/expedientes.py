@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
@@ -17,6 +17,12 @@ from desktop.context import AppContext
 from desktop.errors import NotFound, VentanillaError
 from desktop.records.audit import append_audit
 from desktop.records.outbox import queue_mutation
+from desktop.records.referencia import (
+    candidate_folios,
+    looks_like_referencia,
+    parse_referencia,
+    referencia_problem,
+)
 from localdb.fts import fts_query
 from localdb.models import Expediente, OutboxEntry, Tramite
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState
@@ -82,7 +88,10 @@ SYNC_FILTERS: dict[EnvioState, Callable[[], ColumnElement[bool]]] = {
 
 def _filtered(query: Select[Any], search: str, status: str | None,
               sync_state: str | None = None) -> Select[Any]:
-    if search.strip():
+    if looks_like_referencia(search):  # a scanned or typed línea de captura: its folio
+        body = None if referencia_problem(search) else parse_referencia(search)
+        query = query.where(Expediente.folio.in_(candidate_folios(body)) if body else false())
+    elif search.strip():
         match = text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
                      "WHERE expedientes_fts MATCH :q)").bindparams(q=fts_query(search))
         query = query.where(match)
