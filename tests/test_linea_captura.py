@@ -30,6 +30,7 @@ from printing.layouts import CARTA, TICKET, LayoutName
 from printing.linea_captura import barcode
 from printing.recibo import render_recibo
 from printing.sample_document import sample_document_data
+from tests.cajas import ensure_open_caja
 from tests.document_fixtures import (
     FOLIO,
     Office,
@@ -112,6 +113,7 @@ def test_the_barcode_decodes_to_the_referencia(office: Office, tmp_path: Path, l
 @needs_zbar
 def test_a_recibo_de_pago_carries_no_barcode(data_dir: Path, tmp_path: Path) -> None:
     office = seed_office(data_dir)
+    ensure_open_caja(office.ctx)
     register_payment(office.ctx, office.user, FOLIO, "efectivo")
     paid = render_document(office.ctx, office.user, FOLIO, "recibo", "carta").pdf
     office.ctx.close()
@@ -137,6 +139,7 @@ def test_without_dias_para_pago_the_default_applies(office: Office) -> None:
 
 
 def test_a_paid_folio_is_found_by_its_referencia(office: Office) -> None:
+    ensure_open_caja(office.ctx)
     register_payment(office.ctx, office.user, FOLIO, "efectivo")
     with office.ctx.read() as session:
         [row] = page_expedientes(session, search=group_referencia(REFERENCIA))
