@@ -1,6 +1,7 @@
 """The review queue's controls: the state strip ("Por revisar 12 · Devueltos 3 · …", each a
-button that filters by its state) and the filters by ventanilla, operador, dependencia and
-capture date (dd/mm/aaaa typed with the keyboard). Tab reaches every one of them.
+button that filters by its state; the strip is one Tab stop, the arrows move between its
+states, Space chooses) and the filters by estado, ventanilla, operador, dependencia and capture
+date (dd/mm/aaaa typed with the keyboard). Tab reaches every one of them.
 
 Keys: Alt+E state, Alt+N ventanilla, Alt+O operador, Alt+P dependencia, Alt+D desde, Alt+H hasta.
 
