@@ -8,7 +8,7 @@ import json
 from argparse import Namespace
 from pathlib import Path
 
-from desktop.bundles.impact_text import report_json, report_text
+from catalogo.impact_text import report_json, report_text
 from desktop.bundles.import_preview import preview_file
 from desktop.context import AppContext
 

@@ -32,6 +32,7 @@ from desktop.context import AppContext, open_context
 from desktop.demo_setup import bootstrap_if_empty
 from desktop.records.payments import register_payment
 from ui.capture_view import CaptureView
+from ui.import_dialog import ImportDialog
 from ui.login_dialog import LoginDialog
 from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow
 from ui.operations import load_office
@@ -170,6 +171,32 @@ def shoot_enroll(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     window.close()
 
 
+def shoot_config(ctx: AppContext, runner: TaskRunner, out: Path, tmp: Path) -> None:
+    """The administrator's configuration: a bundle file's impact before its password, then the
+    view of the configuration in force and its history."""
+    from tests.impact_bundles import write_crafted
+
+    admin = login(ctx, "admin", "admin123")
+    window = MainWindow(ctx, admin, load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    settle(runner)
+    dialog = window.open_config()
+    settle(runner)
+    bundle = write_crafted(tmp / "configuracion-v2.json")
+    dialog.preview_file(bundle)
+    settle(runner, lambda: dialog.findChild(ImportDialog) is None)
+    importer = dialog.findChild(ImportDialog)
+    assert isinstance(importer, ImportDialog)
+    save_over(window, importer, out / "14-importar-configuracion.png")
+    importer.password.setText("admin123")
+    importer.submit()
+    settle(runner)
+    save_over(window, dialog, out / "15-configuracion.png")
+    dialog.reject()
+    window.close()
+
+
 def shoot_login(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     dialog = LoginDialog(ctx, load_office(ctx), runner)
     dialog.show()
@@ -264,6 +291,23 @@ def run(out: Path) -> None:
         window.close()
         shoot_supervisor(ctx, runner, out)
         shoot_enroll(ctx, runner, out)
+        shoot_config(ctx, runner, out, Path(tmp))
+        runner.wait_for_done()
+        ctx.close()
+    app.processEvents()
+
+
+def run_config_only(out: Path) -> None:
+    """Only the configuration screens (`screenshots.py DIR config`)."""
+    qInstallMessageHandler(_quiet_offscreen)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    runner = TaskRunner(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = open_context(Path(tmp) / "datos")
+        bootstrap_if_empty(ctx)
+        shoot_config(ctx, runner, out, Path(tmp))
         runner.wait_for_done()
         ctx.close()
     app.processEvents()
@@ -272,7 +316,10 @@ def run(out: Path) -> None:
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     print(f"Capturas de pantalla en {out}:")
-    run(out)
+    if argv[2:] == ["config"]:
+        run_config_only(out)
+    else:
+        run(out)
     return 0
 
 

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from catalogo.impact_text import summary_line
 from desktop.bundles.apply import Provenance, applied_version, apply_bundle, verify_bundle
 from desktop.bundles.impact_inputs import SOURCE_PLATFORM
-from desktop.bundles.impact_text import summary_line
 from desktop.bundles.signing import parse_envelope
 from desktop.context import AppContext
 from desktop.errors import BundleError

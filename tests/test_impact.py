@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from catalogo.impact import Change, DraftRef, ImpactReport, ItemChange, impact_report
+from catalogo.impact_text import report_from_json, report_json, report_text, summary_line
 from desktop.access.permissions import CurrentUser, Role
 from desktop.bundles.apply import current_bundle, import_bundle_file, parse_payload
 from desktop.bundles.history import applied_report, config_overview
-from desktop.bundles.impact import Change, DraftRef, ImpactReport, ItemChange, impact_report
-from desktop.bundles.impact_text import report_from_json, report_json, report_text, summary_line
 from desktop.bundles.uma import uma_for
 from desktop.capture.drafts import DraftInput, save_draft
 from desktop.context import AppContext

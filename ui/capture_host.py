@@ -73,7 +73,7 @@ class CaptureHost(QStackedWidget):
         """The borrador moved to the version in force: open it again under that version."""
         ctx = self._ctx
         self._runner.run(Lane.LOCAL, lambda: open_draft(ctx, uuid),
-                         lambda loaded: self._open(*loaded), owner=self)
+                         lambda loaded: self._open(loaded[1], loaded[0]), owner=self)
         self.draft_saved.emit(uuid)
 
     def _show_saved(self, setup: CaptureSetup, result: CaptureResult) -> None:

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catalogo.impact import ImpactReport
 from desktop.access.permissions import CurrentUser
 from desktop.bundles.history import AppliedBundle, ConfigOverview, applied_report, config_overview
-from desktop.bundles.impact import ImpactReport
 from desktop.bundles.import_preview import ImportPreview, preview_import
 from desktop.context import AppContext
 from formatting import format_date, format_datetime
@@ -122,7 +122,9 @@ class ConfigDialog(QDialog):
         cells = (str(applied.version), applied.source, _when(applied.applied_at),
                  applied.applied_by, applied.summary)
         for column, text in enumerate(cells):
-            self.history.setItem(row, column, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            self.history.setItem(row, column, item)
 
     def selected_version(self) -> int | None:
         row = self.history.currentRow()

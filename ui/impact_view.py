@@ -1,5 +1,5 @@
 """The impact report of a configuration bundle on screen (ARCHITECTURE §8): its one-line summary
-over the full Spanish text (`desktop.bundles.impact_text`, the same words as `config-diff`), and
+over the full Spanish text (`catalogo.impact_text`, the same words as `config-diff`), and
 a read-only dialog to open a report kept in the history."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.bundles.impact import ImpactReport
-from desktop.bundles.impact_text import report_text, summary_line
+from catalogo.impact import ImpactReport
+from catalogo.impact_text import report_text, summary_line
 
 
 class ImpactView(QWidget):
@@ -24,7 +24,8 @@ class ImpactView(QWidget):
         self.summary = QLabel(summary_line(report))
         self.summary.setObjectName("impactSummary")
         self.summary.setWordWrap(True)
-        self.text = QPlainTextEdit(report_text(report))
+        # The summary is the text's first line: shown once, above it.
+        self.text = QPlainTextEdit(report_text(report).split("\n", 1)[1])
         self.text.setObjectName("impactText")
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)

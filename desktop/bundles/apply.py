@@ -27,11 +27,11 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from catalogo.impact import ImpactReport, impact_report
+from catalogo.impact_text import report_json
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.checks import check_bundle
-from desktop.bundles.impact import ImpactReport, impact_report
 from desktop.bundles.impact_inputs import SOURCE_FILE, draft_refs, pinned_key_id
-from desktop.bundles.impact_text import report_json
 from desktop.bundles.schema import Bundle, TramiteDef
 from desktop.bundles.signing import (
     check_signature,

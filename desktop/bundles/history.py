@@ -11,11 +11,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from catalogo.impact import ImpactReport
+from catalogo.impact_text import report_from_json, summary_line
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import current_bundle
-from desktop.bundles.impact import ImpactReport
 from desktop.bundles.impact_inputs import SOURCE_DEMO, SOURCE_FILE, SOURCE_PLATFORM
-from desktop.bundles.impact_text import report_from_json, summary_line
 from desktop.context import AppContext
 from desktop.errors import NotFound
 from localdb.models import ConfigBundleRecord

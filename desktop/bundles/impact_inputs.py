@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.bundles.impact import DraftRef
+from catalogo.impact import DraftRef
 from localdb.models import Draft, SyncState
 
 SOURCE_PLATFORM, SOURCE_FILE, SOURCE_DEMO = "plataforma", "archivo", "demo"

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalogo.impact import ImpactReport
 from desktop.access.auth import verify_password_for
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import import_bundle_bytes, preview_bundle
-from desktop.bundles.impact import ImpactReport
 from desktop.bundles.schema import Bundle
 from desktop.bundles.signing import read_bundle_file
 from desktop.context import AppContext

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from desktop.bundles.schema import (
+from catalogo.errors import VentanillaError
+from catalogo.fees import compute_cobros, total
+from catalogo.schema import (
     Bundle,
     Campo,
     Cobro,
@@ -23,9 +25,7 @@ from desktop.bundles.schema import (
     Requisito,
     TramiteDef,
 )
-from desktop.bundles.wording import describe_cobro
-from desktop.capture.fees import compute_cobros, total
-from desktop.errors import VentanillaError
+from catalogo.wording import describe_cobro
 from formatting import format_date, format_money
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from desktop.bundles.impact import (
+from catalogo.impact import (
     Change,
     DraftRef,
     FeeSample,
@@ -100,10 +100,13 @@ def report_text(report: ImpactReport) -> str:
         lines.append("Los trámites, campos, requisitos y cobros no cambian.")
     lines += _refs("Trámites nuevos:", report.added)
     lines += _refs("Trámites retirados del catálogo:", report.removed)
-    if report.changed:
-        lines.append("Trámites que cambian:")
-        for tramite in report.changed:
-            lines += [f"  {line}" for line in _tramite_lines(tramite)]
+    for title, tramites in (("Trámites que cambian:", report.definitions_changed),
+                            ("Trámites con importes distintos (la definición no cambia):",
+                             report.amounts_only)):
+        if tramites:
+            lines.append(title)
+            for tramite in tramites:
+                lines += [f"  {line}" for line in _tramite_lines(tramite)]
     if report.municipio:
         lines.append("Datos del municipio:")
         lines += [f"  {v.name}: {v.before} → {v.after}" for v in report.municipio]
