@@ -120,4 +120,5 @@ def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
                           "tramites": len(bundle.tramites)})
     except BundleError as error:
         return _refusal(error)
-    return ConfigOutcome(applied_version=bundle.version, summary=summary_line(report))
+    summary = summary_line(report, applied=True) if report is not None else None
+    return ConfigOutcome(applied_version=bundle.version, summary=summary)

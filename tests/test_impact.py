@@ -18,7 +18,7 @@ from desktop.bundles.history import applied_report, config_overview
 from desktop.bundles.uma import uma_for
 from desktop.capture.drafts import DraftInput, save_draft
 from desktop.context import AppContext
-from desktop.errors import PermissionDenied
+from desktop.errors import NotFound, PermissionDenied
 from tests.impact_bundles import (
     ADDED,
     CAMPOS,
@@ -172,3 +172,17 @@ def test_an_older_version_keeps_its_own_uma(tmp_path: Path, demo_ctx: AppContext
         assert uma_for(session, CAMPOS, 1) == Decimal("117.31")  # the bundle that carried v1
         assert uma_for(session, CAMPOS, 2) == Decimal("120.00")
         assert uma_for(session, "HMO-TM-002", 1) == Decimal("120.00")  # still in force
+
+
+def test_a_failing_report_never_keeps_a_verified_bundle_out(
+        tmp_path: Path, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> ImpactReport:
+        raise ArithmeticError("a bug in the report")
+
+    monkeypatch.setattr("desktop.bundles.apply.impact_report", broken)
+    import_bundle_file(demo_ctx, write_crafted(tmp_path / "v2.json"), ADMIN)
+    overview = config_overview(demo_ctx, ADMIN)
+    assert overview.current is not None and overview.current.version == 2
+    assert overview.current.summary == "—" and not overview.current.has_report
+    with pytest.raises(NotFound, match="no tiene reporte de impacto guardado"):
+        applied_report(demo_ctx, ADMIN, 2)

@@ -227,16 +227,26 @@ def bundle_impact(session: Session, bundle: Bundle) -> ImpactReport:
     return impact_report(in_force_or_none(session), bundle, draft_refs(session))
 
 
+def _kept_impact(session: Session, bundle: Bundle) -> ImpactReport | None:
+    """The report the history keeps; a report that fails never keeps a verified bundle out."""
+    try:
+        return bundle_impact(session, bundle)
+    except Exception:
+        log.exception("impact report of config bundle %s failed; applied without it",
+                      bundle.version)
+        return None
+
+
 def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: bytes,
-                 provenance: Provenance | None = None) -> ImpactReport:
+                 provenance: Provenance | None = None) -> ImpactReport | None:
     """Make a verified bundle the configuration in force, inside the caller's transaction, and
-    keep it in the history with its impact report (returned).
+    keep it in the history with its impact report (returned; None if it could not be made).
 
     Runs in a SAVEPOINT, so a failure half-way leaves the store as it was even if the caller
     goes on with its transaction."""
     _refuse_old(bundle, applied_version(session))
     provenance = provenance or Provenance()
-    report = bundle_impact(session, bundle)
+    report = _kept_impact(session, bundle)
     with session.begin_nested():
         _upsert_dependencias(session, bundle)
         for tdef in bundle.tramites:
@@ -248,7 +258,7 @@ def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: by
             signature=signature, applied_at=datetime.now().replace(microsecond=0),
             source=provenance.source, applied_by=provenance.applied_by[:64],
             key_id=pinned_key_id(session), published_at=provenance.published_at,
-            impact=report_json(report),
+            impact=report_json(report) if report is not None else None,
         ))
         state = session.get(SyncState, 1)
         if state is not None:

@@ -5,6 +5,8 @@ moved to the version in force."""
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from pathlib import Path
 
@@ -184,3 +186,23 @@ def test_a_draft_on_an_older_version_is_moved(
     assert moved is not None and moved.version_bar is None and moved.draft_uuid == uuid
     assert moved.form.raw_answers()["colonia"] == "Centro"
     assert str(moved.setup.uma_diaria) == "120.00"
+
+
+def test_a_tampered_file_is_refused_before_any_preview(
+    qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
+    tmp_path: Path,
+) -> None:
+    window = make_window(user=ADMIN)
+    dialog = _config_dialog(qtbot, window, runner)
+    path = write_crafted(tmp_path / "v2.json")
+    envelope = json.loads(path.read_text())
+    payload = base64.b64decode(envelope["payload"]).replace(b'"120.00"', b'"920.00"')
+    envelope["payload"] = base64.b64encode(payload).decode()
+    path.write_text(json.dumps(envelope))  # the UMA changed after signing
+    dialog.preview_file(path)
+    settle(qtbot, runner)
+    qtbot.waitUntil(lambda: getattr(dialog, "refusal", None) is not None)
+    assert "La firma del paquete de configuración no es válida" in dialog.refusal.text()
+    assert dialog.findChild(ImportDialog) is None
+    dialog.refusal.close()
+    assert _versions(ctx) == 1
