@@ -49,7 +49,7 @@ bench-smoke: deps
 
 lint: deps
 	$(BIN)/ruff check .
-	$(BIN)/mypy desktop sync localdb printing formatting wire ui central
+	$(BIN)/mypy desktop sync localdb printing formatting wire catalogo ui central
 	$(BIN)/lint-imports
 
 screenshots: deps

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from desktop import cli
 from desktop.access.auth import PlatformCheck
+from desktop.cli_config import cmd_config_diff
 from desktop.cli_tramites import cmd_tramites
 from desktop.context import AppContext, open_context
 from desktop.demo_setup import DEMO_CREATED, bootstrap_if_empty
@@ -40,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-config", help="importa un paquete de configuración firmado")
     p.add_argument("file")
     p.add_argument("--user", default="admin")
+    p = sub.add_parser("config-diff", help="muestra el impacto de un paquete de configuración "
+                                           "frente al vigente, sin aplicarlo")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("capture", help="captura un expediente desde un archivo JSON")
     p.add_argument("--tramite", required=True)
     p.add_argument("--answers", required=True)
@@ -220,7 +225,8 @@ HANDLERS: dict[str | None, Handler] = {
     "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
     "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, "password": cmd_password,
-    "tramites": cmd_tramites, "diagnostico": cmd_diagnostico, None: cmd_gui,
+    "tramites": cmd_tramites, "diagnostico": cmd_diagnostico, "config-diff": cmd_config_diff,
+    None: cmd_gui,
 }
 
 

@@ -107,7 +107,21 @@ def _publish_config(db: Database, args: argparse.Namespace) -> None:
         raw = Path(args.file).read_bytes()
     except OSError as exc:
         raise admin.AdminError(f"No se pudo leer {args.file}: {exc.strerror}") from exc
+    preview = admin.preview_publish_config(db, raw)
+    print(preview.text())
+    if not args.yes:
+        _confirm_publish(preview.version)
     print(f"Configuración versión {admin.publish_config(db, raw)} publicada.")
+
+
+def _confirm_publish(version: int) -> None:
+    """Ask on the terminal; without one (a script), --yes is the only way to publish."""
+    if not sys.stdin.isatty():
+        raise UserError("Sin terminal no se puede confirmar la publicación: revise el impacto y "
+                        "use --yes para publicar desde un script. No se publicó nada.")
+    answer = input(f"¿Publicar la configuración versión {version}? [s/N] ")
+    if answer.strip().lower() not in {"s", "si", "sí"}:
+        raise admin.AdminError("Publicación cancelada: no se publicó nada.")
 
 
 def _set_status(db: Database, args: argparse.Namespace) -> None:
@@ -160,8 +174,10 @@ def _parser() -> argparse.ArgumentParser:
     _user_parsers(sub.add_parser("user", parents=[common],
                                  help="usuarios de la plataforma").add_subparsers(
         dest="user_command", required=True), common)
-    p = sub.add_parser("publish-config", parents=[common])
+    p = sub.add_parser("publish-config", parents=[common],
+                       help="muestra el impacto frente a la configuración vigente y la publica")
     p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="publica sin preguntar (scripts)")
     p = sub.add_parser("set-status", parents=[common])
     p.add_argument("folio")
     p.add_argument("status")

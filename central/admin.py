@@ -21,6 +21,7 @@ from central.models import (
     Platform,
     utc_now,
 )
+from central.publish_preview import PublishPreview, preview_publish
 from central.security import (
     enroll_code_sha256,
     new_enroll_code,
@@ -114,6 +115,15 @@ def publish_config(db: Database, raw: bytes) -> int:
     with db.write() as session:
         try:
             return publish(session, raw).version
+        except BundleRefused as exc:
+            raise AdminError(str(exc)) from exc
+
+
+def preview_publish_config(db: Database, raw: bytes) -> PublishPreview:
+    """The impact report publishing `raw` would have; nothing is written."""
+    with db.read() as session:
+        try:
+            return preview_publish(session, raw)
         except BundleRefused as exc:
             raise AdminError(str(exc)) from exc
 

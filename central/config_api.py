@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -34,6 +35,8 @@ def get_config(
     if _matches(request.headers.get("if-none-match"), bundle.etag):
         return Response(status_code=304, headers=headers)
     body = envelope_bytes(bundle.payload, bundle.signature)
+    # When it was published, for the window's configuration history (naive UTC in the store).
+    headers["X-Ventanilla-Published-At"] = bundle.published_at.replace(tzinfo=UTC).isoformat()
     return Response(body, media_type="application/json", headers=headers)
 
 

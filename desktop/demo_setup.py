@@ -11,7 +11,8 @@ import logging
 import secrets
 
 from desktop.access.auth import hash_password
-from desktop.bundles.apply import apply_bundle, read_bundle_file, verify_bundle
+from desktop.bundles.apply import Provenance, apply_bundle, read_bundle_file, verify_bundle
+from desktop.bundles.impact_inputs import SOURCE_DEMO
 from desktop.context import AppContext
 from desktop.demo import DEMO_BUNDLE_PATH, DEMO_PUBLIC_KEY_PEM
 from desktop.office import office_is_set_up
@@ -50,7 +51,7 @@ def bootstrap_if_empty(ctx: AppContext) -> bool:
             platform_public_key=DEMO_PUBLIC_KEY_PEM,
         ))
         session.flush()
-        apply_bundle(session, bundle, payload, signature)
+        apply_bundle(session, bundle, payload, signature, Provenance(SOURCE_DEMO))
         for username, full_name, role, password in DEMO_USERS:
             session.add(User(username=username, full_name=full_name, role=role.value,
                              password_hash=hash_password(password), is_demo=True))

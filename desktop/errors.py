@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import errno
 
-
-class VentanillaError(Exception):
-    """Base of every expected failure; `message` is shown to the user as is (es-MX)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+from catalogo.errors import VentanillaError as VentanillaError  # the base, shared with catalogo
 
 
 class ValidationFailed(VentanillaError):

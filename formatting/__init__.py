@@ -19,5 +19,6 @@ from formatting.referencias import group_referencia
 __all__ = [
     "CENTAVO", "amount_in_words", "format_date", "format_date_long", "format_datetime",
     "format_datetime_long", "format_money", "format_plazo", "format_time", "group_referencia",
+    "parse_date",
     "to_centavos",
 ]

@@ -110,6 +110,14 @@ class ConfigBundleRecord(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     applied_at: Mapped[datetime] = mapped_column(DateTime)
+    # Revision 0010, the configuration history: how it arrived ("plataforma", "archivo",
+    # "demo"), who applied it, the signing key's id, when the platform published it (None when
+    # unknown: a file, or applied before 0010) and its impact report (catalogo/impact*.py).
+    source: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    applied_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    impact: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Expediente(Base):

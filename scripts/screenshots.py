@@ -39,6 +39,7 @@ from desktop.records.recibos import cancel_recibo
 from desktop.records.staleness import record_contact
 from localdb.models import SyncState
 from ui.capture_view import CaptureView
+from ui.import_dialog import ImportDialog
 from ui.login_dialog import LoginDialog
 from ui.main_window import CAPTURE, EXPEDIENTES, MainWindow
 from ui.operations import load_office
@@ -298,6 +299,30 @@ def shoot_stale(runner: TaskRunner, out: Path) -> None:
         window.close()
         runner.wait_for_done()
         ctx.close()
+def shoot_config(ctx: AppContext, runner: TaskRunner, out: Path, tmp: Path) -> None:
+    """The administrator's configuration: a bundle file's impact before its password, then the
+    view of the configuration in force and its history."""
+    from tests.impact_bundles import write_crafted
+
+    admin = login(ctx, "admin", "admin123")
+    window = MainWindow(ctx, admin, load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    settle(runner)
+    dialog = window.open_config()
+    settle(runner)
+    bundle = write_crafted(tmp / "configuracion-v2.json")
+    dialog.preview_file(bundle)
+    settle(runner, lambda: dialog.findChild(ImportDialog) is None)
+    importer = dialog.findChild(ImportDialog)
+    assert isinstance(importer, ImportDialog)
+    save_over(window, importer, out / "19-importar-configuracion.png")
+    importer.password.setText("admin123")
+    importer.submit()
+    settle(runner)
+    save_over(window, dialog, out / "20-configuracion.png")
+    dialog.reject()
+    window.close()
 
 
 def shoot_login(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
@@ -347,7 +372,18 @@ def sample_image(path: Path) -> Path:
     return path
 
 
-ONLY = {"sin-conexion": shoot_stale}  # `--only NAME`: just these screens
+def shoot_config_alone(runner: TaskRunner, out: Path) -> None:
+    """Only the configuration screens (`--only config`), on a demo office of their own."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = open_context(Path(tmp) / "datos")
+        bootstrap_if_empty(ctx)
+        shoot_config(ctx, runner, out, Path(tmp))
+        runner.wait_for_done()
+        ctx.close()
+
+
+# `--only NAME`: just these screens
+ONLY = {"sin-conexion": shoot_stale, "config": shoot_config_alone}
 
 
 def run(out: Path, only: str | None = None) -> None:
@@ -409,6 +445,7 @@ def run(out: Path, only: str | None = None) -> None:
         shoot_users(ctx, runner, out)
         shoot_corte(ctx, runner, out)
         shoot_enroll(ctx, runner, out)
+        shoot_config(ctx, runner, out, Path(tmp))
         runner.wait_for_done()
         ctx.close()
     shoot_stale(runner, out)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from desktop.bundles.apply import applied_version, apply_bundle, verify_bundle
+from catalogo.impact_text import summary_line
+from desktop.bundles.apply import Provenance, applied_version, apply_bundle, verify_bundle
+from desktop.bundles.impact_inputs import SOURCE_PLATFORM
 from desktop.bundles.signing import parse_envelope
 from desktop.context import AppContext
 from desktop.errors import BundleError
@@ -24,15 +27,39 @@ from sync.http import PlatformClient
 
 log = logging.getLogger(__name__)
 CONFIG_PATH = "/v1/config"
+PUBLISHED_HEADER = "X-Ventanilla-Published-At"
 
 
 @dataclass(frozen=True)
 class ConfigOutcome:
     applied_version: int | None = None  # set when a new bundle was applied
     refused: str | None = None  # Spanish reason when the platform's bundle was refused
+    summary: str | None = None  # the applied bundle's impact in one line, for the notice
 
 
-def _fetch(client: PlatformClient, etag: str | None) -> tuple[bytes, bytes, str | None] | None:
+@dataclass(frozen=True)
+class _Fetched:
+    payload: bytes
+    signature: bytes
+    etag: str | None
+    published_at: datetime | None
+
+
+def _published_at(value: str | None) -> datetime | None:
+    """The platform's publication time (header `X-Ventanilla-Published-At`, ISO 8601 UTC) as
+    this machine's local naive time, like `applied_at`; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().replace(tzinfo=None, microsecond=0)
+
+
+def _fetch(client: PlatformClient, etag: str | None) -> _Fetched | None:
     headers = {"If-None-Match": etag} if etag else {}
     response = client.request("GET", CONFIG_PATH, headers=headers, accept=(304, 404))
     if response.status_code in (304, 404):  # 404: the platform has published nothing yet
@@ -43,7 +70,8 @@ def _fetch(client: PlatformClient, etag: str | None) -> tuple[bytes, bytes, str 
         payload, signature = parse_envelope(response.content)
     except BundleError as exc:
         raise GarbageResponse(f"config envelope: {exc.message}") from exc
-    return payload, signature, response.headers.get("ETag")
+    return _Fetched(payload, signature, response.headers.get("ETag"),
+                    _published_at(response.headers.get(PUBLISHED_HEADER)))
 
 
 def _refusal(error: BundleError) -> ConfigOutcome:
@@ -75,7 +103,7 @@ def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
     fetched = _fetch(client, etag)
     if fetched is None:
         return ConfigOutcome()
-    payload, signature, new_etag = fetched
+    payload, signature, new_etag = fetched.payload, fetched.signature, fetched.etag
     try:
         bundle = verify_bundle(payload, signature, pinned)
         with ctx.write() as session:
@@ -83,7 +111,8 @@ def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
             if _already_applied(session, bundle.version, payload):
                 state.config_etag = new_etag  # e.g. imported earlier from a USB stick
                 return ConfigOutcome()
-            apply_bundle(session, bundle, payload, signature)
+            report = apply_bundle(session, bundle, payload, signature, Provenance(
+                SOURCE_PLATFORM, "plataforma", fetched.published_at))
             state.config_etag = new_etag
             append_audit(session, "sistema", "config.sync", f"config:{bundle.version}",
                          {"version": bundle.version,
@@ -91,4 +120,5 @@ def refresh_config(ctx: AppContext, client: PlatformClient) -> ConfigOutcome:
                           "tramites": len(bundle.tramites)})
     except BundleError as error:
         return _refusal(error)
-    return ConfigOutcome(applied_version=bundle.version)
+    summary = summary_line(report, applied=True) if report is not None else None
+    return ConfigOutcome(applied_version=bundle.version, summary=summary)

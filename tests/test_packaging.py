@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DESKTOP_PACKAGES = ("desktop", "ui", "sync", "localdb", "printing")
+DESKTOP_PACKAGES = ("desktop", "ui", "sync", "localdb", "printing", "catalogo")
 CENTRAL_ONLY = ("fastapi", "starlette", "uvicorn", "psycopg")
 
 _IMPORT_EVERYTHING = f"""

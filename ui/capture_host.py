@@ -18,9 +18,9 @@ from desktop.capture.drafts import DraftInput
 from desktop.capture.service import CaptureResult
 from desktop.context import AppContext
 from ui.capture_view import CaptureView
-from ui.operations import CaptureSetup
+from ui.operations import CaptureSetup, open_draft
 from ui.saved_view import SavedView
-from ui.tasks import TaskRunner
+from ui.tasks import Lane, TaskRunner
 
 IDLE_HINT = ("No hay una captura en curso.\n"
              "Elija un trámite en el Catálogo (F2) o retome un borrador (F4).")
@@ -63,9 +63,18 @@ class CaptureHost(QStackedWidget):
         view.expediente_saved.connect(lambda result: self._show_saved(setup, result))
         view.draft_saved.connect(self.draft_saved)
         view.discarded.connect(lambda: self._close_capture(view))
+        if view.version_bar is not None:
+            view.version_bar.moved.connect(self._reopen_draft)
         self._replace(view)
         self.capture = view
         view.form.focus_first()
+
+    def _reopen_draft(self, uuid: str) -> None:
+        """The borrador moved to the version in force: open it again under that version."""
+        ctx = self._ctx
+        self._runner.run(Lane.LOCAL, lambda: open_draft(ctx, uuid),
+                         lambda loaded: self._open(loaded[1], loaded[0]), owner=self)
+        self.draft_saved.emit(uuid)
 
     def _show_saved(self, setup: CaptureSetup, result: CaptureResult) -> None:
         saved = SavedView(result.folio, result.total, setup.tramite.nombre, self._ctx,

@@ -28,6 +28,7 @@ from formatting import format_plazo
 from ui.anexos_panel import AnexosPanel
 from ui.applicant_banner import ApplicantBanner
 from ui.capture_sidebar import CaptureSidebar
+from ui.draft_version_bar import DraftVersionBar
 from ui.error_dialog import show_exception
 from ui.form_builder import FormView
 from ui.layout_parts import card, page_header
@@ -58,6 +59,10 @@ class CaptureView(QWidget):
         self.anexos = AnexosPanel(setup.max_anexo_mb, runner, ctx.blobs)
         self.banner = ApplicantBanner()
         self.sidebar = CaptureSidebar(tramite, setup.uma_diaria)
+        self.version_bar: DraftVersionBar | None = None
+        if setup.newer_version is not None:  # a borrador on an older version of the trámite
+            self.version_bar = DraftVersionBar(tramite.version, setup.newer_version, ctx, user,
+                                               runner, lambda: (self.draft_uuid, self.dirty))
         self._build()
         self._connect()
         self.refresh_summary()
@@ -68,6 +73,8 @@ class CaptureView(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 12, 0)
         column.setSpacing(16)
+        if self.version_bar is not None:
+            column.addWidget(self.version_bar)
         column.addWidget(self.banner)
         column.addWidget(card("Datos del solicitante y del trámite", self.form))
         column.addWidget(card("Requisitos", self.requisitos))

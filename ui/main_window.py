@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.access.permissions import CurrentUser, Permission
+from desktop.bundles.history import applied_report, latest_notice
 from desktop.capture.drafts import DraftInput
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
@@ -35,6 +36,8 @@ from sync.engine import SyncEngine
 from ui.caja_dialogs import CorteDialog, OpenCajaDialog
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
+from ui.config_dialog import ConfigDialog
+from ui.config_notice import ConfigNotice
 from ui.diagnostics_export import ACTION as DIAGNOSTICS_ACTION
 from ui.diagnostics_export import DiagnosticsExport
 from ui.drafts_view import DraftsView
@@ -43,6 +46,7 @@ from ui.error_dialog import show_error, show_exception
 from ui.expediente_dialog import ExpedienteDialog
 from ui.expedientes_view import ExpedientesView
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
+from ui.impact_view import ImpactDialog
 from ui.navigation import NavigationList
 from ui.operations import CaptureSetup, audit_warning, returned_count
 from ui.review_queue_view import ReviewQueueView
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(user)
         self.sync = SyncPanel(ctx, runner, self.status, sync_engine, sync_bridge, parent=self,
                               config_version=office.config_version, demo=office.demo)
+        self.config_notice = ConfigNotice(user.can(Permission.IMPORT_CONFIG))
         self._hidden_dialogs: list[QDialog] = []
         self.enrollment: object | None = None  # set once this machine left demo mode
         self.idle = IdleWatcher(idle_ms, self)
@@ -137,6 +142,7 @@ class MainWindow(QMainWindow):
             banner.setObjectName("demoBanner")
             column.addWidget(banner)
         column.addWidget(self.stale_banner)
+        column.addWidget(self.config_notice)
         column.addLayout(body, 1)
         self.outer.addWidget(workspace)
         self.outer.addWidget(self.lock_screen)
@@ -171,6 +177,11 @@ class MainWindow(QMainWindow):
                 button.setObjectName(name)
                 button.clicked.connect(slot)
                 layout.addWidget(button)
+        if self.user.can(Permission.IMPORT_CONFIG):
+            config = QPushButton("Configuración…")
+            config.setObjectName("configButton")
+            config.clicked.connect(self.open_config)
+            layout.addWidget(config)
         if self.office.demo and self.user.can(Permission.ENROLL):
             enroll = QPushButton("Enrolar con la plataforma…")
             enroll.setObjectName("enrollButton")
@@ -207,6 +218,7 @@ class MainWindow(QMainWindow):
         self.sync.run_ended.connect(self.stale_banner.refresh)  # a sync may end the staleness
         self.idle.idle_timed_out.connect(lambda: self.lock(idle=True))
         self.lock_screen.unlocked.connect(self.unlock)
+        self.config_notice.report_requested.connect(self.open_config_report)
 
     # -- caja ---------------------------------------------------------------------------
 
@@ -349,7 +361,28 @@ class MainWindow(QMainWindow):
         self.stale_banner.refresh()
 
     def _config_changed(self, version: int) -> None:
-        """Sync applied a new bundle: new captures use it (one in progress keeps its version)."""
+        """Sync applied a new bundle: new captures use it (one in progress keeps its version),
+        and every user reads what changed in the notice."""
+        self.status.show_config_version(version)
+        self.catalog.refresh()
+        ctx = self.ctx
+        self.runner.run(Lane.LOCAL, lambda: latest_notice(ctx), self.config_notice.show_notice,
+                        owner=self)
+
+    def open_config(self) -> ConfigDialog:
+        dialog = ConfigDialog(self.ctx, self.user, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.config_imported.connect(self._config_imported)
+        dialog.open()
+        return dialog
+
+    def open_config_report(self, version: int) -> None:
+        ctx, user = self.ctx, self.user
+        self.runner.run(Lane.LOCAL, lambda: applied_report(ctx, user, version),
+                        lambda report: ImpactDialog(report, self).open(), owner=self)
+
+    def _config_imported(self, version: int) -> None:
+        self.sync.config_version = version  # imported here: no notice of our own import
         self.status.show_config_version(version)
         self.catalog.refresh()
 

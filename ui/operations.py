@@ -10,6 +10,8 @@ from desktop.access.permissions import CurrentUser
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import TramiteSummary, get_tramite, search_tramites
 from desktop.bundles.schema import TramiteDef
+from desktop.bundles.uma import uma_for
+from desktop.capture.draft_move import newer_version
 from desktop.capture.drafts import DraftInput, DraftSummary, delete_draft, list_drafts, load_draft
 from desktop.context import AppContext
 from desktop.office import OfficeInfo, office_info
@@ -36,6 +38,7 @@ class CaptureSetup:
     uma_diaria: Decimal
     clave_catastral_patron: str
     max_anexo_mb: int
+    newer_version: int | None = None  # the version in force, when this one is older
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,11 @@ def load_capture_setup(ctx: AppContext, homoclave: str, version: int | None) -> 
     with ctx.read() as session:
         tramite = get_tramite(session, homoclave, version)
         bundle = current_bundle(session)
+        uma = uma_for(session, tramite.homoclave, tramite.version)  # never v1 rules, v2 UMA
+        newer = newer_version(session, tramite.homoclave, tramite.version)
     names = {d.clave: d.nombre for d in bundle.dependencias}
     return CaptureSetup(tramite, names.get(tramite.dependencia, tramite.dependencia),
-                        bundle.uma_diaria, bundle.clave_catastral_patron, bundle.max_anexo_mb)
+                        uma, bundle.clave_catastral_patron, bundle.max_anexo_mb, newer)
 
 
 def find_applicant(ctx: AppContext, curp: str) -> ApplicantInfo | None:

@@ -18,6 +18,7 @@ from central.console.render import page
 from central.console.sessions import ConsoleUser
 from central.machine_auth import database
 from central.models import ConfigBundle
+from central.publish_preview import preview_publish
 
 router = APIRouter()
 Admin = Annotated[ConsoleUser, Depends(allow(*ADMIN))]
@@ -46,8 +47,11 @@ async def review(request: Request, user: Admin, contenido: Annotated[str, Form()
         new, current = _validated(request, raw)
     except BundleRefused as exc:
         return _page(request, user, error=str(exc), status_code=422)
+    with database(request).read() as session:
+        preview = preview_publish(session, raw)  # the report `publish-config` and windows show
     return page(request, user, "config_review.html", "Revisar configuración",
-                diff=diff_bundles(current, new), contenido=raw.decode("utf-8", "replace"))
+                diff=diff_bundles(current, new), contenido=raw.decode("utf-8", "replace"),
+                reporte=preview.text() if preview.report is not None else None)
 
 
 @router.post("/configuracion/publicar")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -26,8 +27,11 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from catalogo.impact import ImpactReport, impact_report
+from catalogo.impact_text import report_json
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.checks import check_bundle
+from desktop.bundles.impact_inputs import SOURCE_FILE, draft_refs, pinned_key_id
 from desktop.bundles.schema import Bundle, TramiteDef
 from desktop.bundles.signing import (
     check_signature,
@@ -44,7 +48,9 @@ __all__ = [
     "applied_version",
     "apply_bundle",
     "current_bundle",
+    "import_bundle_bytes",
     "import_bundle_file",
+    "preview_bundle",
     "read_bundle_file",
     "retire_demo_configuration",
     "sign_bundle",
@@ -200,12 +206,47 @@ def _deactivate_others(session: Session, bundle: Bundle) -> None:
             row.active = False
 
 
-def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: bytes) -> None:
-    """Make a verified bundle the configuration in force, inside the caller's transaction.
+@dataclass(frozen=True)
+class Provenance:
+    """How a bundle arrived, kept in its history row (ARCHITECTURE §8)."""
+
+    source: str = SOURCE_FILE
+    applied_by: str = "sistema"
+    published_at: datetime | None = None
+
+
+def in_force_or_none(session: Session) -> Bundle | None:
+    try:
+        return current_bundle(session)
+    except NotFound:
+        return None
+
+
+def bundle_impact(session: Session, bundle: Bundle) -> ImpactReport:
+    """What applying `bundle` would change against the configuration in force."""
+    return impact_report(in_force_or_none(session), bundle, draft_refs(session))
+
+
+def _kept_impact(session: Session, bundle: Bundle) -> ImpactReport | None:
+    """The report the history keeps; a report that fails never keeps a verified bundle out."""
+    try:
+        return bundle_impact(session, bundle)
+    except Exception:
+        log.exception("impact report of config bundle %s failed; applied without it",
+                      bundle.version)
+        return None
+
+
+def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: bytes,
+                 provenance: Provenance | None = None) -> ImpactReport | None:
+    """Make a verified bundle the configuration in force, inside the caller's transaction, and
+    keep it in the history with its impact report (returned; None if it could not be made).
 
     Runs in a SAVEPOINT, so a failure half-way leaves the store as it was even if the caller
     goes on with its transaction."""
     _refuse_old(bundle, applied_version(session))
+    provenance = provenance or Provenance()
+    report = _kept_impact(session, bundle)
     with session.begin_nested():
         _upsert_dependencias(session, bundle)
         for tdef in bundle.tramites:
@@ -215,12 +256,16 @@ def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: by
         session.add(ConfigBundleRecord(
             version=bundle.version, sha256=hashlib.sha256(payload).hexdigest(), content=payload,
             signature=signature, applied_at=datetime.now().replace(microsecond=0),
+            source=provenance.source, applied_by=provenance.applied_by[:64],
+            key_id=pinned_key_id(session), published_at=provenance.published_at,
+            impact=report_json(report) if report is not None else None,
         ))
         state = session.get(SyncState, 1)
         if state is not None:
             state.config_version = bundle.version
         session.flush()
     log.info("config bundle %s applied (%d trámites)", bundle.version, len(bundle.tramites))
+    return report
 
 
 def _pinned_key(session: Session) -> str:
@@ -231,12 +276,12 @@ def _pinned_key(session: Session) -> str:
     return state.platform_public_key
 
 
-def _audit_refusal(ctx: AppContext, user: CurrentUser, path: Path, error: BundleError) -> None:
+def _audit_refusal(ctx: AppContext, user: CurrentUser, name: str, error: BundleError) -> None:
     """Record the refused import in its own transaction (the import's own was rolled back)."""
     try:
         with ctx.write() as session:
-            append_audit(session, user.username, "config.import_refused", path.name[:64],
-                         {"file": path.name, "reason": error.message})
+            append_audit(session, user.username, "config.import_refused", name[:64],
+                         {"file": name, "reason": error.message})
     except Exception:  # the refusal itself is what the user must see
         log.exception("could not audit a refused config import")
 
@@ -246,21 +291,43 @@ def import_bundle_file(ctx: AppContext, path: Path, user: CurrentUser) -> Bundle
     require(user, Permission.IMPORT_CONFIG)
     try:
         payload, signature = read_bundle_file(path)
+    except BundleError as error:
+        _audit_refusal(ctx, user, path.name, error)
+        raise
+    return import_bundle_bytes(ctx, user, path.name, payload, signature)
+
+
+def import_bundle_bytes(ctx: AppContext, user: CurrentUser, name: str, payload: bytes,
+                        signature: bytes) -> Bundle:
+    """Import the envelope read from file `name` (already read, e.g. when it was previewed):
+    the signature is checked again with the pinned key in the applying transaction."""
+    require(user, Permission.IMPORT_CONFIG)
+    try:
         with ctx.write() as session:
             bundle = verify_bundle(payload, signature, _pinned_key(session))
-            apply_bundle(session, bundle, payload, signature)
+            apply_bundle(session, bundle, payload, signature,
+                         Provenance(SOURCE_FILE, user.username))
             append_audit(session, user.username, "config.import", f"config:{bundle.version}",
-                         {"version": bundle.version, "file": path.name,
+                         {"version": bundle.version, "file": name,
                           "sha256": hashlib.sha256(payload).hexdigest(),
                           "tramites": len(bundle.tramites)})
     except BundleError as error:
-        _audit_refusal(ctx, user, path, error)
+        _audit_refusal(ctx, user, name, error)
         raise
     return bundle
 
 
+def preview_bundle(session: Session, payload: bytes, signature: bytes) -> tuple[Bundle,
+                                                                             ImpactReport]:
+    """Verify an envelope like an import does (pinned key, schema, checks, never older than the
+    version in force) and report its impact; nothing is written."""
+    bundle = verify_bundle(payload, signature, _pinned_key(session))
+    _refuse_old(bundle, applied_version(session))
+    return bundle, bundle_impact(session, bundle)
+
+
 @lru_cache(maxsize=4)
-def _parse_stored(content: bytes) -> Bundle:
+def parse_stored(content: bytes) -> Bundle:
     return parse_payload(content)
 
 
@@ -272,4 +339,4 @@ def current_bundle(session: Session) -> Bundle:
     if record is None:
         raise NotFound("Este equipo todavía no tiene configuración de trámites: sincronice con "
                        "la plataforma o importe un paquete de configuración.")
-    return _parse_stored(record.content)
+    return parse_stored(record.content)

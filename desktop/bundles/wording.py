@@ -1,31 +1,6 @@
-"""How a catálogo fee rule reads to the operador: "2 UMA ($226.28)", "$15.00 por unidad de…"."""
+"""How a fee rule reads now lives in the leaf `catalogo.wording` (ARCHITECTURE §3, §8); the name
+stays importable from here."""
 
-from __future__ import annotations
+from catalogo.wording import describe_cobro
 
-from decimal import Decimal
-
-from desktop.bundles.schema import (
-    Cobro,
-    ReglaFijo,
-    ReglaPorUnidad,
-    ReglaTramos,
-    ReglaUma,
-    TramiteDef,
-)
-from formatting import format_money
-
-
-def describe_cobro(cobro: Cobro, tramite: TramiteDef, uma_diaria: Decimal) -> str:
-    regla = cobro.regla
-    if isinstance(regla, ReglaFijo):
-        return format_money(regla.monto)
-    if isinstance(regla, ReglaUma):
-        return f"{regla.factor.normalize():f} UMA ({format_money(regla.factor * uma_diaria)})"
-    labels = {c.clave: c.etiqueta.lower() for c in tramite.campos}
-    if isinstance(regla, ReglaPorUnidad):
-        unidad = labels.get(regla.campo, regla.campo)
-        return f"{format_money(regla.monto_unitario)} por unidad de {unidad}"
-    if isinstance(regla, ReglaTramos):
-        return f"Según tarifa por {labels.get(regla.campo, regla.campo)}"
-    return "Se calcula con los datos capturados"
-
+__all__ = ["describe_cobro"]

@@ -15,6 +15,7 @@ from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import get_tramite
 from desktop.bundles.schema import TramiteDef
+from desktop.bundles.uma import uma_for
 from desktop.capture.blobs import DISK_FULL, StoredBlob, store_file
 from desktop.capture.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_cobros, total
 from desktop.capture.folios import allocate_folio
@@ -94,6 +95,7 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
         tramite = get_tramite(session, request.homoclave, request.version)
         bundle = current_bundle(session)
         oficina = session.get_one(SyncState, 1).oficina
+        uma = uma_for(session, tramite.homoclave, tramite.version)
     max_bytes = bundle.max_anexo_mb * 1_048_576
     blobs = [(a, store_file(ctx.blobs, a.path, max_bytes)) for a in request.attachments]
     answers = dict(request.answers)
@@ -106,7 +108,7 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
     errors = {**result.errors, **check_requisitos(tramite, request.requisitos)}
     if errors:
         raise ValidationFailed(errors)
-    cobros = compute_cobros(tramite, result.cleaned, bundle.uma_diaria)
+    cobros = compute_cobros(tramite, result.cleaned, uma)
     if total(cobros) > MAX_TOTAL:
         raise ValidationFailed({"total": TOTAL_TOO_LARGE}, TOTAL_TOO_LARGE)
     requisitos = [{"clave": r.clave, "recibido": r.recibido, "nota": r.nota.strip()}

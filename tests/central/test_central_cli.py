@@ -55,7 +55,7 @@ def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code, out, _ = cli("enroll-code", "HMO01", "V03")
     assert code == 0 and len(out.strip()) == 14  # XXXX-XXXX-XXXX
     assert cli("add-user", "lucia", "--role", "supervisor", "--name", "Lucía Ramos")[0] == 0
-    assert "versión 2 publicada" in cli("publish-config", str(bundle))[1]
+    assert "versión 2 publicada" in cli("publish-config", str(bundle), "--yes")[1]
     assert cli("publish-config", str(bundle))[::2] == (
         1, "error: La versión 2 no es mayor que la publicada (2).\n")
     assert "No existe la oficina NOPE" in cli("enroll-code", "NOPE", "V01")[2]

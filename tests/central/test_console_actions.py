@@ -5,6 +5,8 @@ console enrolls a window), to users (a reset password must be changed first) and
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,6 +21,7 @@ from central.models import AuditEvent, ConsoleSession, utc_now
 from tests.central.central_client import enroll_at
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
 from tests.central_harness import CentralServer
+from tests.impact_bundles import crafted_v2
 
 
 @pytest.fixture
@@ -113,3 +116,14 @@ def test_the_impact_of_a_bundle_against_the_one_in_force() -> None:
     assert diff.other_keys == ["uma_diaria"]
     first = diff_bundles(None, new)
     assert first.current_version == 0 and len(first.added) == 3 and first.other_keys == []
+
+
+def test_the_review_page_shows_the_windows_impact_report(seeded: Seeded) -> None:
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+    page = client.post("/consola/configuracion/revisar",
+                       {"contenido": json.dumps(crafted_v2(3))}).text
+    assert 'id="reporte"' in page
+    text = html.unescape(page)
+    assert "Configuración versión 3: 1 trámite nuevo, 2 cambiados, 1 retirado" in text
+    assert "UMA diaria: $117.31 → $120.00" in text

@@ -61,7 +61,7 @@ def platform_catalog(version: int = 1) -> dict[str, Any]:
 def publish_with_cli(server: CentralServer, payload: dict[str, Any], folder: Path) -> None:
     path = folder / f"catalogo-v{payload['version']}.json"
     path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-    assert central_cli(["publish-config", str(path), "--db", server.db_url]) == 0
+    assert central_cli(["publish-config", str(path), "--yes", "--db", server.db_url]) == 0
 
 
 def assert_platform_catalog_in_force(ctx: AppContext) -> None:
