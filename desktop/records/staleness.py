@@ -3,9 +3,9 @@
 
 The last contact is the end of the last complete sync run (or the enrollment), kept in the
 setting CONTACT_SETTING together with the audit log's last id at that moment. The days counted
-are whole days from it to "now", where now is never earlier than the newest audit entry written
-after the contact: turning the clock back does not give days back. A contact recorded in the
-future (the clock was ahead then) counts as now, and is logged.
+are whole days from it to "now", where now is never earlier than the newest of the last 200
+audit entries written after the contact: turning the clock back does not give days back. A
+contact recorded in the future (the clock was ahead then) counts as now, and is logged.
 
 The thresholds come from the bundle in force (`sin_conexion`, wire.staleness): at `aviso_dias` the
 window shows a banner; at `bloqueo_dias` capture is refused in the service until the next
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 CONTACT_SETTING = "sync.ultimo_contacto"
 EXTENSION_SETTING = "sync.prorroga"
 EXTENSION_HOURS = 24
+FLOOR_ROWS = 200  # audit entries that keep "now" from going back with the clock
 
 
 @dataclass(frozen=True)
@@ -63,23 +64,24 @@ class StaleStatus:
         return self.level is not Staleness.AL_DIA
 
 
-NOT_STALE = StaleStatus(Staleness.AL_DIA, 0, None, Umbrales())
-
-
 def clock_now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _read(session: Session, key: str) -> dict[str, object] | None:
-    row = session.get(Setting, key)
-    if row is None:
-        return None
-    try:
-        value = json.loads(row.value)
-    except ValueError:
-        log.warning("setting %s is unreadable; ignored", key)
-        return None
-    return value if isinstance(value, dict) else None
+def _read_both(session: Session) -> dict[str, dict[str, object]]:
+    """The contact and extension settings, in one query (capture reads them on every save)."""
+    found: dict[str, dict[str, object]] = {}
+    for row in session.scalars(select(Setting).where(
+            Setting.key.in_((CONTACT_SETTING, EXTENSION_SETTING)))):
+        try:
+            value = json.loads(row.value)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            found[row.key] = value
+        else:
+            log.warning("setting %s is unreadable; ignored", row.key)
+    return found
 
 
 def write_setting(session: Session, key: str, value: dict[str, object]) -> None:
@@ -98,8 +100,7 @@ def record_contact(session: Session, at: datetime) -> None:
                   {"at": at.replace(microsecond=0).isoformat(), "audit_seq": seq})
 
 
-def _contact(session: Session, state: SyncState) -> tuple[datetime, int] | None:
-    stored = _read(session, CONTACT_SETTING)
+def _contact(stored: dict[str, object] | None, state: SyncState) -> tuple[datetime, int] | None:
     if stored is not None:
         try:
             return datetime.fromisoformat(str(stored["at"])), int(str(stored.get("audit_seq", 0)))
@@ -111,13 +112,15 @@ def _contact(session: Session, state: SyncState) -> tuple[datetime, int] | None:
 
 
 def effective_now(session: Session, now: datetime, since_seq: int) -> datetime:
-    """`now`, but never earlier than an audit entry written after the contact."""
-    newest = session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.id > since_seq))
+    """`now`, but never earlier than the newest of the last FLOOR_ROWS audit entries written
+    after the contact (a bounded read: capture pays it on every save)."""
+    recent = (select(AuditEntry.at).where(AuditEntry.id > since_seq)
+              .order_by(AuditEntry.id.desc()).limit(FLOOR_ROWS).subquery())
+    newest = session.scalar(select(func.max(recent.c.at)))
     return max(now, newest) if newest is not None else now
 
 
-def _extension(session: Session, now: datetime) -> Extension | None:
-    stored = _read(session, EXTENSION_SETTING)
+def _extension(stored: dict[str, object] | None, now: datetime) -> Extension | None:
     if stored is None:
         return None
     try:
@@ -149,7 +152,8 @@ def stale_status(session: Session, umbrales: Umbrales | None = None,
     if state is None or state.demo:
         return StaleStatus(Staleness.AL_DIA, 0, None, umbrales or Umbrales(), exempt=True)
     umbrales = umbrales or thresholds(session, state.oficina)
-    contact = _contact(session, state)
+    stored = _read_both(session)
+    contact = _contact(stored.get(CONTACT_SETTING), state)
     if contact is None:
         return StaleStatus(Staleness.AL_DIA, 0, None, umbrales)
     last, seq = contact
@@ -159,8 +163,8 @@ def stale_status(session: Session, umbrales: Umbrales | None = None,
                     last.isoformat(), current.isoformat())
         current = last
     days = (current - last) // timedelta(days=1)
-    return StaleStatus(umbrales.level(days), days, last, umbrales, _extension(session, current),
-                       at=current)
+    extension = _extension(stored.get(EXTENSION_SETTING), current)
+    return StaleStatus(umbrales.level(days), days, last, umbrales, extension, at=current)
 
 
 def capture_refused_message(status: StaleStatus) -> str:

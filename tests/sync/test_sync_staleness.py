@@ -221,3 +221,31 @@ def test_central_refuses_a_malformed_report(window: AppContext, central: Central
         "X-Ventanilla-Config": "-3", "X-Ventanilla-Pendientes": "2"})
     assert answer.status_code == 422
     assert answer.json()["detail"].startswith("Informe del equipo inválido")
+
+
+def test_a_poll_with_nothing_new_writes_nothing(window: AppContext,
+                                                central: CentralServer) -> None:
+    token = load_machine_token(window.data_dir)
+    report = {"X-Ventanilla-App": "0.1.0", "X-Ventanilla-Config": "1",
+              "X-Ventanilla-Pendientes": "0"}
+
+    def poll(pending: str = "0") -> None:
+        answer = requests.get(f"{central.url}/v1/sync/pull", timeout=10, headers={
+            "Authorization": f"Bearer {token}", **report, "X-Ventanilla-Pendientes": pending})
+        assert answer.status_code == 200
+
+    def row() -> tuple[object, ...]:
+        with central.db.read() as session:
+            m = session.get_one(Machine, sync_state(window).machine_id)
+            return m.last_seen, m.pending, m.config_applied, m.app_version
+
+    poll()
+    marker = utc_now().replace(microsecond=0) - timedelta(seconds=10)
+    with central.db.write() as session:
+        session.execute(update(Machine).values(last_seen=marker))
+    poll()
+    poll()
+    assert row() == (marker, 0, 1, "0.1.0")  # the same report within a minute: no write
+    poll(pending="3")
+    last_seen, pending, *_ = row()
+    assert pending == 3 and last_seen != marker  # something changed: written, last_seen too

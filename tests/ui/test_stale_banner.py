@@ -6,7 +6,10 @@ Oracle: what the banner and the dialog say, and the audit log.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -16,12 +19,13 @@ from localdb.models import AuditEntry
 from sync.platform_login import platform_check
 from tests.staleness_helpers import set_last_contact
 from tests.sync.central_server import CentralServer
+from ui.capture_view import CaptureView
 from ui.extension_dialog import ExtensionDialog
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
 
-from .conftest import WindowFactory, settle
-from .driving import type_text
+from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
+from .driving import choose, fill_answers, open_capture, type_text
 
 GOOD = "secreto-123"
 
@@ -105,3 +109,46 @@ def test_the_demo_office_shows_no_banner(qtbot: QtBot, make_window: WindowFactor
     window = make_window()
     assert refreshed(qtbot, window, runner) == ""
     assert window.stale_banner.status is not None and window.stale_banner.status.exempt
+
+
+def test_a_blocked_window_refuses_the_save_until_it_syncs(
+        qtbot: QtBot, enrolled_window: MainWindow, enrolled: AppContext, runner: TaskRunner,
+        sample_png: Path) -> None:
+    window = enrolled_window
+    set_last_contact(enrolled, days_ago=8)
+    view = open_capture(qtbot, window, runner, "no adeudo predial", TRAMITE)
+    fill_answers(qtbot, view, {**ANSWERS, "curp": GOOD_CURP})
+    choose(view, "motivo", "compraventa")
+    view.anexos.add_files([sample_png])
+    settle(qtbot, runner)
+    for requisito in view.setup.tramite.requisitos:
+        qtbot.mouseClick(view.findChild(object, f"requisito_{requisito.clave}"),
+                         Qt.MouseButton.LeftButton)
+    assert view.sidebar.status_text() == "✓  Listo para guardar."
+
+    ctrl_s(qtbot, view)
+    qtbot.waitUntil(lambda: error_box(window) is not None, timeout=10_000)
+    box = error_box(window)
+    assert box is not None and box.text().startswith("No se puede capturar: esta ventanilla no "
+                                                     "se ha comunicado con la plataforma")
+    box.accept()
+    assert window.capture.saved is None and view.dirty  # nothing lost: the answers stay
+
+    window.sync.sync_now()
+    qtbot.waitUntil(lambda: not window.stale_banner.isVisible(), timeout=20_000)
+    settle(qtbot, runner)
+    view.save()  # Guardar again: the same answers go through now
+    settle(qtbot, runner)
+    assert error_box(window) is None
+    qtbot.waitUntil(lambda: window.capture.saved is not None, timeout=10_000)
+    settle(qtbot, runner)
+
+
+def ctrl_s(qtbot: QtBot, view: CaptureView) -> None:
+    qtbot.keyClick(view.form.editor("nombre").focus_widget, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier)
+
+
+def error_box(window: MainWindow) -> QMessageBox | None:
+    boxes = [b for b in window.findChildren(QMessageBox, "errorDialog") if b.isVisible()]
+    return boxes[0] if boxes else None
