@@ -22,6 +22,7 @@ class Permission(StrEnum):
     COUNT_CORTE = "contar_corte"
     CANCEL_RECIBO = "cancelar_recibos"
     SIGN_CORTE = "firmar_corte"
+    CIERRE_DIA = "cierre_del_dia"
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
@@ -37,7 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
          Permission.CANCEL_FOLIO, Permission.OPEN_CAJA, Permission.COUNT_CORTE,
-         Permission.CANCEL_RECIBO, Permission.SIGN_CORTE}
+         Permission.CANCEL_RECIBO, Permission.SIGN_CORTE, Permission.CIERRE_DIA}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -64,6 +65,7 @@ ACTION_LABELS = {
     "cancelar_folios": "cancelar folios", "abrir_caja": "abrir la caja",
     "contar_corte": "hacer el corte de caja", "cancelar_recibos": "cancelar recibos",
     "firmar_corte": "firmar el corte de caja",
+    "cierre_del_dia": "hacer el cierre del día",
 }
 
 
