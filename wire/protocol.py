@@ -136,6 +136,8 @@ class SyncStateResponse(Wire):
     folios: dict[int, int]  # year → highest folio number received from this machine
     recorded: dict[int, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
     audit_head: AuditHead | None = None  # the highest audit head this machine has pushed
+    # year → highest recibo oficial number received from this machine (absent: older platform)
+    recibos: dict[int, int] = Field(default_factory=dict)
 
 
 class ErrorResponse(Wire):
