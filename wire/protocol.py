@@ -24,7 +24,7 @@ MutationKind = Literal[
 #  expediente.record and expediente.payment come from another window of the same office;
 #  user.changed from an admin's change to a platform user of the office.
 ChangeKind = Literal["expediente.status", "expediente.record", "expediente.payment",
-                     "user.changed"]
+                     "user.changed", "recibo.cancel"]
 
 ResultStatus = Literal["applied", "duplicate", "rejected"]
 # MutationResult.error of a "duplicate" whose sha256 differs from the one the platform recorded for
