@@ -305,6 +305,8 @@ def _recibo_cancel(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     recibo.cancelled_by, recibo.cancel_reason = cancel.cancelled_by, cancel.reason
     row.payment_method = row.payment_reference = row.paid_by = None
     row.paid_at = None
+    ctx.changes.append(
+        PendingChange("recibo.cancel", row.uuid, mutation.payload, ctx.machine_id))
     return "applied", None
 
 

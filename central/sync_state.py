@@ -2,11 +2,11 @@
 
 A window restored from a copy has an older outbox and folio counter than what it already sent;
 it asks this at the start of each sync run and compares (sync/restore.py). The answer: the last
-mutation id acknowledged, the highest folio number received per year, and for the mutation ids
-given in `ids` (at most MAX_BATCH) the sha256 recorded for each, so the window can tell a retry
-(same content) from a capture made on the restored copy (other content under a used id).
-It also answers the highest audit chain head the machine pushed, the anchor the window checks its
-audit log against for rows cut off the end (desktop/records/audit_verify.py).
+mutation id acknowledged, the highest folio and recibo oficial numbers received per year, and for
+the mutation ids given in `ids` (at most MAX_BATCH) the sha256 recorded for each, so the window
+can tell a retry (same content) from a capture made on the restored copy (other content under a
+used id). It also answers the highest audit chain head the machine pushed, the anchor the window
+checks its audit log against for rows cut off the end (desktop/records/audit_verify.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
-from central.models import Expediente, Machine, MutationRecord
+from central.models import Expediente, Machine, MutationRecord, Recibo
 from central.mutation_checks import folio_number
 from wire.protocol import MAX_BATCH, AuditHead, SyncStateResponse
 
@@ -43,6 +43,9 @@ def sync_state(
             folios=_highest_per_year(folios, f"{machine.office}-{machine.ventanilla}"),
             recorded=_recorded(session, machine.id, wanted),
             audit_head=_audit_head(row),
+            recibos=_highest_per_year(
+                session.scalars(select(Recibo.folio).where(Recibo.machine_id == machine.id)),
+                f"R-{machine.office}-{machine.ventanilla}"),
         )
 
 

@@ -150,6 +150,28 @@ def shoot_corte(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
         shutil.copyfile(Path(folder) / "corte.png", out / "corte-carta.png")
     print(f"  {out / 'corte-carta.png'}")
     window.close()
+    shoot_cierre(ctx, runner, out)
+
+
+def shoot_cierre(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
+    """The supervisor's cierre del día, with a caja opened again and left open (a warning)."""
+    open_caja(ctx, login(ctx, "operador", "operador123"), "300.00")
+    window = MainWindow(ctx, login(ctx, "supervisor", "supervisor123"), load_office(ctx), runner)
+    window.resize(*SIZE)
+    window.show()
+    settle(runner)
+    dialog = window.open_cierre()
+    assert dialog is not None
+    settle(runner, lambda: dialog.data is None)
+    dialog.submit()
+    settle(runner, lambda: dialog.pdf_path is None)
+    assert dialog.pdf_path is not None
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile",
+                        str(dialog.pdf_path), str(Path(folder) / "cierre")], check=True)
+        shutil.copyfile(Path(folder) / "cierre.png", out / "cierre-carta.png")
+    print(f"  {out / 'cierre-carta.png'}")
+    window.close()
 
 
 def shoot_devolucion(ctx: AppContext, runner: TaskRunner, out: Path) -> None:

@@ -6,8 +6,9 @@ its reason, the cursor moves on, and every run retries what was set aside before
 
 Status, official folios and notes belong to the platform: we take them as given. Records of other
 windows of the office are inserted once (the answers of an expediente never change locally), and
-so are their payments: an expediente paid here first keeps its own. A platform user's change
-updates the copy this window caches (sync.user_changes).
+so are their payments: an expediente paid here first keeps its own; a recibo cancelled at another
+window unpays the expediente here too (unless this window has since cashed it). A platform user's
+change updates the copy this window caches (sync.user_changes).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
-from localdb.models import Expediente, SyncState, Tramite
+from desktop.records.payments import current_recibo
+from localdb.models import Expediente, Recibo, SyncState, Tramite
 from localdb.states import EnvioState, ExpedienteStatus
 from sync.errors import EpochChanged, GarbageResponse, SyncError
 from sync.http import PlatformClient
@@ -36,7 +38,13 @@ from sync.set_aside import (
     try_apply,
 )
 from sync.user_changes import apply_user_change
-from wire.payloads import ExpedientePayload, PaymentPayload, StatusChange, UserChange
+from wire.payloads import (
+    ExpedientePayload,
+    PaymentPayload,
+    ReciboCancelPayload,
+    StatusChange,
+    UserChange,
+)
 from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse
 from wire.validation import spanish_summary
 
@@ -107,6 +115,25 @@ def _apply_payment(session: Session, change: Change) -> None:
     row.paid_at, row.paid_by = paid.paid_at.replace(tzinfo=None), paid.paid_by
 
 
+def _apply_recibo_cancel(session: Session, change: Change) -> None:
+    """A recibo cancelled at a window of the office: the expediente is unpaid again here, unless
+    this window has since cashed it with a recibo of its own."""
+    try:
+        cancel = ReciboCancelPayload.model_validate(change.data)
+    except ValidationError as exc:
+        raise UnusableChange(change, spanish_summary(exc)) from exc
+    row = session.get(Expediente, change.entity_uuid)
+    if row is None:
+        return
+    own = session.get(Recibo, cancel.recibo_folio)
+    if own is not None and own.cancelled_at is None:  # ours, back from the platform
+        own.cancelled_at = cancel.cancelled_at.replace(tzinfo=None)
+        own.cancelled_by, own.cancel_reason = cancel.cancelled_by, cancel.reason
+    if current_recibo(session, row.uuid) is None:
+        row.payment_method = row.payment_reference = row.paid_by = None
+        row.paid_at = None
+
+
 def _expediente_from(record: ExpedientePayload) -> Expediente:
     return Expediente(
         uuid=record.uuid, folio=record.folio, tramite_homoclave=record.tramite_homoclave,
@@ -154,6 +181,8 @@ def apply_change(session: Session, change: Change) -> None:
         _apply_status(session, change)
     elif change.kind == "expediente.payment":
         _apply_payment(session, change)
+    elif change.kind == "recibo.cancel":
+        _apply_recibo_cancel(session, change)
     elif change.kind == "expediente.record":
         _apply_record(session, change)
     elif change.kind == "user.changed":

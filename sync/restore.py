@@ -38,7 +38,7 @@ def catch_up_if_restored(ctx: AppContext, client: PlatformClient) -> bool:
     state = _platform_state(client)
     if state is None:
         return False
-    platform = PlatformMarks(state.last_mutation_id, state.folios)
+    platform = PlatformMarks(state.last_mutation_id, state.folios, state.recibos)
     first_reused = _first_reused_id(ctx, client, state.last_mutation_id)
     with ctx.write() as session:
         _keep_audit_anchor(session, state)

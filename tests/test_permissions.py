@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,18 @@ from desktop.capture.service import CaptureRequest, capture_expediente
 from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.errors import PermissionDenied, VentanillaError
 from desktop.records.cajas import open_caja
+from desktop.records.cierre import cierre_data
 from desktop.records.corte import close_caja, corte_document
 from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
 from desktop.records.recibos import cancel_recibo
 
 USERS = {role: CurrentUser(role.value, role.value.title(), role) for role in Role}
+
+
+def _bad() -> None:
+    """A read-only action that succeeded: fail like a refused input, past the permission."""
+    raise VentanillaError("permitido")
 
 
 def _capture(ctx, user):
@@ -43,6 +50,8 @@ SERVICES = {
     "sign_corte": (lambda ctx, u: close_caja(ctx, USERS[Role.OPERADOR], {}, u),
                    {Role.SUPERVISOR, Role.ADMIN}),
     "reprint_corte": (lambda ctx, u: corte_document(ctx, u, "no-existe"), set(Role)),
+    "cierre": (lambda ctx, u: cierre_data(ctx, u, date(1999, 1, 1)) and _bad(),
+               {Role.SUPERVISOR, Role.ADMIN}),
     "import_config": (lambda ctx, u: import_bundle_file(ctx, Path(DEMO_BUNDLE_PATH), u),
                       {Role.ADMIN}),
     "create_user": (lambda ctx, u: create_user(ctx, u, "x", "X", Role.OPERADOR, "corta"),

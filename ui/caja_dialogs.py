@@ -1,6 +1,7 @@
 """The cash day at the window: Abrir caja (a fondo inicial), Corte de caja (count by denomination,
 expected vs counted live, signed by a supervisor's username and password) and Cancelar recibo
-(reason and the supervisor's own password). Every write runs off the GUI thread: opening on the
+(reason and the supervisor's own password), and the supervisor's Cierre del día (warnings on
+screen before the PDF). Every write runs off the GUI thread: opening on the
 local lane; the corte and the cancellation on the slow one (a password may be asked of the
 platform). After a corte its PDF is saved to the data folder's `cortes/` and can be printed again
 (REIMPRESIÓN n), never edited.
@@ -13,19 +14,23 @@ Signals:
     OpenCajaDialog.caja_opened(object): the CajaInfo.
     CorteDialog.corte_signed(str): the closed caja's uuid (its PDF is `pdf_path`).
     CancelReciboDialog.recibo_cancelled(object): the CancelledRecibo.
+    CierreDialog.cierre_saved(object): the Path of the cierre's PDF.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.records.cajas import CajaInfo, open_caja
+from desktop.records.cierre import cierre_data, save_cierre_pdf
 from desktop.records.corte import (
     DENOMINATIONS,
     MAX_PIECES,
@@ -35,6 +40,8 @@ from desktop.records.corte import (
 )
 from desktop.records.reauth import cancel_recibo_with_password, sign_corte
 from formatting import format_datetime, format_money
+from printing.cierre import CierreData
+from ui.layout_parts import fit_height
 from ui.task_dialog import TaskDialog
 from ui.tasks import Lane, TaskRunner
 
@@ -191,6 +198,7 @@ class CorteDialog(TaskDialog):
 
     def _refused(self, exc: BaseException) -> None:
         super()._refused(exc)
+        self.confirm.setEnabled(self.state is not None)  # nothing to sign without a caja
         self.password.clear()
         self.password.setFocus()
 
@@ -247,3 +255,71 @@ class CancelReciboDialog(TaskDialog):
         super()._refused(exc)
         self.password.clear()
         (self.password if len(self.reason.text().strip()) >= 5 else self.reason).setFocus()
+
+
+class CierreDialog(TaskDialog):
+    """Cierre del día: the warnings first (unsent records, open cajas, naming the window), a
+    summary per window, and Enter saves the PDF."""
+
+    FIT_HEIGHT = True
+    cierre_saved = Signal(object)
+
+    def __init__(self, ctx: AppContext, user: CurrentUser, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(runner, parent)
+        self._ctx, self._user = ctx, user
+        self.data: CierreData | None = None
+        self.pdf_path: Path | None = None
+        self.setObjectName("cierreDialog")
+        self.setWindowTitle("Cierre del día")
+        self.warnings = QLabel("Leyendo el día…")
+        self.warnings.setObjectName("cierreWarnings")
+        self.warnings.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setObjectName("cierreSummary")
+        self.summary.setWordWrap(True)
+        self.confirm = QPushButton("Imprimir cierre")
+        self.confirm.setObjectName("cierreConfirm")
+        self.confirm.setProperty("primary", True)
+        self.confirm.setEnabled(False)
+        self.lay_out_form((self.warnings, self.summary, self.message), width=560)
+        self.confirm.clicked.connect(self.submit)
+        today = date.today()
+        runner.run(Lane.LOCAL, lambda: cierre_data(ctx, user, today), self._loaded,
+                   self._refused, owner=self)
+
+    def _loaded(self, data: CierreData) -> None:
+        self.data = data
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in data.warnings)
+                              or "Sin avisos: todo enviado y las cajas cerradas.")
+        self.warnings.setProperty("role", "warning" if data.warnings else "")
+        self.summary.setText("\n".join(
+            f"Ventanilla {v.ventanilla}: {sum(n for _t, n in v.captures)} captura(s), cobros "
+            f"{format_money(sum((a for _c, _r, a in v.cobros), Decimal('0')))}, "
+            f"{len(v.cancelled)} folio(s) cancelado(s)" for v in data.ventanillas))
+        self.confirm.setEnabled(True)
+        self.confirm.setFocus()
+        if self.FIT_HEIGHT:
+            fit_height(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    def submit(self) -> None:
+        if self.busy or self.data is None:
+            return
+        ctx, user, data = self._ctx, self._user, self.data
+        self.run_confirmed(Lane.LOCAL, lambda: save_cierre_pdf(ctx, user, data), self._saved,
+                           "Guardando…")
+
+    def _refused(self, exc: BaseException) -> None:
+        super()._refused(exc)
+        self.confirm.setEnabled(self.data is not None)
+
+    def _saved(self, path: Path) -> None:
+        self.pdf_path = path
+        self.accept()
+        self.cierre_saved.emit(path)

@@ -33,7 +33,7 @@ from desktop.records.corte import reprint_last_corte
 from desktop.records.expedientes import ExpedienteRow
 from desktop.states import ROLE_LABELS, Role
 from sync.engine import SyncEngine
-from ui.caja_dialogs import CorteDialog, OpenCajaDialog
+from ui.caja_dialogs import CierreDialog, CorteDialog, OpenCajaDialog
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
 from ui.config_dialog import ConfigDialog
@@ -182,6 +182,11 @@ class MainWindow(QMainWindow):
             config.setObjectName("configButton")
             config.clicked.connect(self.open_config)
             layout.addWidget(config)
+        if self.user.can(Permission.CIERRE_DIA):
+            cierre = QPushButton("Cierre del día   Ctrl+Shift+E")
+            cierre.setObjectName("cierreButton")
+            cierre.clicked.connect(self.open_cierre)
+            layout.addWidget(cierre)
         if self.office.demo and self.user.can(Permission.ENROLL):
             enroll = QPushButton("Enrolar con la plataforma…")
             enroll.setObjectName("enrollButton")
@@ -203,6 +208,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Shift+A"), self, lambda: self.open_caja())
         QShortcut(QKeySequence("Ctrl+Shift+K"), self, lambda: self.open_corte())
         QShortcut(QKeySequence("Ctrl+Shift+R"), self, lambda: self.reprint_corte())
+        QShortcut(QKeySequence("Ctrl+Shift+E"), self, lambda: self.open_cierre())
         self.catalog.capture_requested.connect(self.start_capture)
         self.drafts.resume_requested.connect(self.resume_draft)
         self.capture.catalog_requested.connect(lambda: self.go(CATALOG))
@@ -239,6 +245,16 @@ class MainWindow(QMainWindow):
         dialog = CorteDialog(self.ctx, self.user, self.runner, self)
         dialog.corte_signed.connect(lambda _uuid: self.status.showMessage(
             f"Caja cerrada; corte guardado en {dialog.pdf_path}", 15000))
+        dialog.open()
+        return dialog
+
+    def open_cierre(self) -> CierreDialog | None:
+        """Cierre del día (Ctrl+Shift+E, supervisors): warnings first, then the PDF."""
+        if self.is_locked():
+            return None
+        dialog = CierreDialog(self.ctx, self.user, self.runner, self)
+        dialog.cierre_saved.connect(
+            lambda path: self.status.showMessage(f"Cierre del día guardado en {path}", 15000))
         dialog.open()
         return dialog
 

@@ -217,4 +217,5 @@ CHANGE_PAYLOADS: dict[str, type[Wire]] = {
     "expediente.record": ExpedientePayload,
     "expediente.payment": PaymentPayload,
     "user.changed": UserChange,
+    "recibo.cancel": ReciboCancelPayload,
 }

@@ -24,7 +24,7 @@ MutationKind = Literal[
 #  expediente.record and expediente.payment come from another window of the same office;
 #  user.changed from an admin's change to a platform user of the office.
 ChangeKind = Literal["expediente.status", "expediente.record", "expediente.payment",
-                     "user.changed"]
+                     "user.changed", "recibo.cancel"]
 
 ResultStatus = Literal["applied", "duplicate", "rejected"]
 # MutationResult.error of a "duplicate" whose sha256 differs from the one the platform recorded for
@@ -136,6 +136,8 @@ class SyncStateResponse(Wire):
     folios: dict[int, int]  # year → highest folio number received from this machine
     recorded: dict[int, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
     audit_head: AuditHead | None = None  # the highest audit head this machine has pushed
+    # year → highest recibo oficial number received from this machine (absent: older platform)
+    recibos: dict[int, int] = Field(default_factory=dict)
 
 
 class ErrorResponse(Wire):

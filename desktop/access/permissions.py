@@ -22,6 +22,7 @@ class Permission(StrEnum):
     COUNT_CORTE = "contar_corte"
     CANCEL_RECIBO = "cancelar_recibos"
     SIGN_CORTE = "firmar_corte"
+    CIERRE_DIA = "cierre_del_dia"
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
@@ -39,7 +40,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
          Permission.CANCEL_FOLIO, Permission.OPEN_CAJA, Permission.COUNT_CORTE,
-         Permission.CANCEL_RECIBO, Permission.SIGN_CORTE, Permission.GRANT_EXTENSION}
+         Permission.CANCEL_RECIBO, Permission.SIGN_CORTE, Permission.GRANT_EXTENSION,
+         Permission.CIERRE_DIA}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -68,6 +70,7 @@ ACTION_LABELS = {
     "firmar_corte": "firmar el corte de caja",
     "conceder_prorroga": "conceder prórrogas de captura sin conexión",
     "exportar_diagnostico": "exportar el diagnóstico del equipo",
+    "cierre_del_dia": "hacer el cierre del día",
 }
 
 

@@ -10,11 +10,12 @@ continues from there.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from localdb.models import FolioCounter, OutboxEntry
+from localdb.models import FolioCounter, OutboxEntry, ReciboCounter
 from localdb.states import OutboxState
 
 OUTBOX = "outbox"
@@ -34,19 +35,38 @@ def set_outbox_sequence(session: Session, value: int) -> None:
         session.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :seq)"), params)
 
 
-def folio_counters(session: Session) -> dict[int, int]:
-    return {row.year: row.last_number for row in session.scalars(select(FolioCounter))}
+Series = TypeVar("Series", FolioCounter, ReciboCounter)
 
 
-def advance_folio_counters(session: Session, highest: Mapping[int, int]) -> None:
-    """Each year's counter at least at the platform's highest folio number of that year."""
+def _counters(session: Session, series: type[Series]) -> dict[int, int]:
+    return {row.year: row.last_number for row in session.scalars(select(series))}
+
+
+def _advance(session: Session, series: type[Series], highest: Mapping[int, int]) -> None:
+    """Each year's counter at least at the platform's highest number of that year."""
     for year, number in highest.items():
-        counter = session.get(FolioCounter, year)
+        counter = session.get(series, year)
         if counter is None:
-            session.add(FolioCounter(year=year, last_number=number))
+            session.add(series(year=year, last_number=number))
         elif counter.last_number < number:
             counter.last_number = number
     session.flush()
+
+
+def folio_counters(session: Session) -> dict[int, int]:
+    return _counters(session, FolioCounter)
+
+
+def recibo_counters(session: Session) -> dict[int, int]:
+    return _counters(session, ReciboCounter)
+
+
+def advance_folio_counters(session: Session, highest: Mapping[int, int]) -> None:
+    _advance(session, FolioCounter, highest)
+
+
+def advance_recibo_counters(session: Session, highest: Mapping[int, int]) -> None:
+    _advance(session, ReciboCounter, highest)
 
 
 def move_pending_after(session: Session, first_id: int, platform_last: int) -> int:

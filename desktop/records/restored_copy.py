@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,9 +28,11 @@ from desktop.records.audit import append_audit
 from desktop.records.outbox_sequence import (
     advance_folio_counters,
     advance_outbox_sequence,
+    advance_recibo_counters,
     folio_counters,
     move_pending_after,
     outbox_sequence,
+    recibo_counters,
 )
 from localdb.models import Setting
 
@@ -48,14 +50,16 @@ class PlatformMarks:
 
     last_mutation_id: int
     folios: Mapping[int, int]  # year → highest folio number
+    recibos: Mapping[int, int] = field(default_factory=dict)  # year → highest recibo number
 
 
 def is_behind(session: Session, platform: PlatformMarks) -> bool:
     """True when this store has handed out fewer ids or folios than the platform has seen."""
     if outbox_sequence(session) < platform.last_mutation_id:
         return True
-    counters = folio_counters(session)
-    return any(counters.get(year, 0) < number for year, number in platform.folios.items())
+    counters, recibos = folio_counters(session), recibo_counters(session)
+    return (any(counters.get(year, 0) < number for year, number in platform.folios.items())
+            or any(recibos.get(year, 0) < number for year, number in platform.recibos.items()))
 
 
 def _record(session: Session) -> dict[str, Any] | None:
@@ -90,6 +94,7 @@ def begin_resync(session: Session, platform: PlatformMarks, first_reused_id: int
     else:
         advance_outbox_sequence(session, platform.last_mutation_id)
     advance_folio_counters(session, platform.folios)
+    advance_recibo_counters(session, platform.recibos)
     detail = {"ultimo_envio_local": local_last, "ultimo_envio_plataforma":
               platform.last_mutation_id, "folios_plataforma": {str(y): n for y, n in
                                                               platform.folios.items()},

@@ -13,7 +13,7 @@ from central.models import Expediente as CentralExpediente
 from desktop.access.permissions import CurrentUser, Role
 from desktop.context import AppContext
 from desktop.records.corte import close_caja
-from desktop.records.payments import register_payment
+from desktop.records.payments import payment_info, register_payment
 from desktop.records.recibos import cancel_recibo
 from localdb.models import Expediente, OutboxEntry
 from sync.engine import SyncEngine
@@ -104,3 +104,22 @@ def test_a_window_cannot_report_another_windows_corte(
     assert SyncEngine(window).run_once(force=True).ok
     with central.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Corte)) == 1
+
+
+def test_the_other_window_learns_the_recibo_was_cancelled(
+        window: AppContext, other_window: AppContext) -> None:
+    [uuid] = capture_many(window, 1)
+    folio = _folio(window, uuid)
+    ensure_open_caja(window)
+    register_payment(window, OPERADOR, folio, "efectivo")
+    assert SyncEngine(window).run_once(force=True).ok
+    assert SyncEngine(other_window).run_once(force=True).ok
+    assert payment_info(other_window, folio).paid
+
+    cancel_recibo(window, SUPERVISOR, folio, "Cobro duplicado")
+    assert SyncEngine(window).run_once(force=True).ok
+    report = SyncEngine(other_window).run_once(force=True)
+
+    assert report.ok and report.pulled == 1
+    seen = payment_info(other_window, folio)
+    assert not seen.paid and seen.payable

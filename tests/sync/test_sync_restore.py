@@ -12,18 +12,21 @@ import pytest
 from sqlalchemy import select
 
 from central.models import Expediente as CentralExpediente
+from central.models import Recibo
 from desktop.cli import local_status
 from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
 from desktop.records.expedientes import cancel_folio
+from desktop.records.payments import register_payment
 from desktop.records.restored_copy import CAPTURE_REFUSED
 from localdb.models import AuditEntry, Expediente
 from sync.engine import SyncEngine
 from sync.http import PlatformClient
 from sync.machine_token import load_machine_token
 from sync.restore import catch_up_if_restored
+from tests.cajas import ensure_open_caja
 from tests.sync.central_server import CentralServer
-from tests.sync.machines import ADMIN, capture_many, outbox_states, sync_state
+from tests.sync.machines import ADMIN, OPERADOR, capture_many, outbox_states, sync_state
 
 
 def _synced(ctx: AppContext) -> None:
@@ -103,6 +106,43 @@ def test_restored_copy_refuses_capture_until_resynced_then_never_repeats_a_folio
         actions = list(session.scalars(select(AuditEntry.action).where(
             AuditEntry.action.like("sync.copia_%")).order_by(AuditEntry.id)))
     assert actions == ["sync.copia_restaurada", "sync.copia_resincronizada"]
+
+
+def test_a_restored_copy_never_repeats_a_recibo_oficial(
+        window: AppContext, central: CentralServer, tmp_path: Path) -> None:
+    """A recibo issued after the copy was made is on the platform: the copy's recibo counter is
+    moved past it before its next payment, which central then accepts."""
+    [first] = capture_many(window, 1, prefix="Antes")
+    ensure_open_caja(window)
+    register_payment(window, OPERADOR, _folio_of(window, first), "efectivo")
+    _synced(window)
+    folder = window.data_dir
+    window.close()
+    shutil.copytree(folder, tmp_path / "copia")
+    original = open_context(folder)
+    [second] = capture_many(original, 1, prefix="Después")
+    register_payment(original, OPERADOR, _folio_of(original, second), "efectivo")
+    _synced(original)
+    original.close()
+    shutil.rmtree(folder)
+    shutil.copytree(tmp_path / "copia", folder)
+    restored = open_context(folder)
+    try:
+        _synced(restored)
+        [third] = capture_many(restored, 1, prefix="Nueva")
+        paid = register_payment(restored, OPERADOR, _folio_of(restored, third), "efectivo")
+        _synced(restored)
+        assert paid.recibo_folio is not None and paid.recibo_folio.endswith("-000003")
+        with central.db.read() as session:
+            recibos = sorted(session.scalars(select(Recibo.folio)))
+        assert [r.rsplit("-", 1)[1] for r in recibos] == ["000001", "000002", "000003"]
+    finally:
+        restored.close()
+
+
+def _folio_of(ctx: AppContext, uuid: str) -> str:
+    with ctx.read() as session:
+        return session.get_one(Expediente, uuid).folio
 
 
 def test_a_cancellation_made_on_the_restored_copy_is_renumbered_and_reaches_the_platform(

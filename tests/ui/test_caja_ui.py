@@ -1,8 +1,8 @@
 """The cash day at the window, by keyboard: open the caja (Ctrl+Shift+A), a payment refused
 without one, the corte de caja (Ctrl+Shift+K) counted by denomination with the difference live
 and signed by a supervisor's password (an operador's signature is refused) and reprinted
-(Ctrl+Shift+R), and Cancelar recibo
-from the expediente detail (offered to a supervisor, not to an operador)."""
+(Ctrl+Shift+R), Cancelar recibo from the expediente detail (offered to a supervisor, not to an
+operador), and the supervisor's Cierre del día (Ctrl+Shift+E; refused to an operador)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -22,7 +22,7 @@ from localdb.models import Caja, Recibo
 from tests.cajas import ensure_open_caja
 from tests.document_fixtures import pdf_text
 from tests.sync.machines import capture_many
-from ui.caja_dialogs import CancelReciboDialog, CorteDialog, OpenCajaDialog
+from ui.caja_dialogs import CancelReciboDialog, CierreDialog, CorteDialog, OpenCajaDialog
 from ui.main_window import MainWindow
 from ui.payment_dialog import PaymentDialog
 from ui.tasks import TaskRunner
@@ -203,3 +203,34 @@ def test_an_admin_may_open_a_caja(qtbot: QtBot, make_window: WindowFactory, ctx:
     with qtbot.waitSignal(dialog.caja_opened, timeout=10_000):
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert current_caja(ctx) is not None
+
+
+def test_supervisor_cierre_del_dia_warns_then_saves_by_keyboard_an_operador_is_refused(
+    qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
+) -> None:
+    ensure_open_caja(ctx)
+    operador = make_window()
+    assert operador.findChild(QPushButton, "cierreButton") is None
+    qtbot.keyClick(operador, Qt.Key.Key_E,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    refused = _dialog(operador, CierreDialog)
+    qtbot.waitUntil(lambda: bool(refused.message_text()), timeout=10_000)
+    assert "no tiene permiso para hacer el cierre del día" in refused.message_text()
+    assert refused.data is None and not refused.confirm.isEnabled()
+    refused.reject()
+    operador.close()
+
+    window = make_window(user=SUPERVISOR)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_E,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = _dialog(window, CierreDialog)
+    qtbot.waitUntil(lambda: dialog.data is not None, timeout=10_000)
+    assert dialog.warnings.text().startswith("⚠ Ventanilla V01: la caja sigue abierta")
+    with qtbot.waitSignal(dialog.cierre_saved, timeout=10_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.pdf_path is not None
+    text = " ".join(pdf_text(dialog.pdf_path.read_bytes()).split())
+    assert "Cierre del día" in text and "Ventanilla V01: la caja sigue abierta" in text
+    settle(qtbot, runner)
