@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -120,6 +121,8 @@ class Expediente(Base):
         # (captured_at, uuid): the Expedientes list's order, read straight off the index.
         Index("ix_expedientes_captured_at_uuid", "captured_at", "uuid"),
         Index("ix_expedientes_curp", "curp"),
+        # the envío queues (pendientes, rechazados…) in list order
+        Index("ix_expedientes_sync_state", "sync_state", "captured_at", "uuid"),
         one_of("status", ExpedienteStatus),
         one_of("sync_state", EnvioState),
     )
@@ -201,6 +204,9 @@ class OutboxEntry(Base):
     # AUTOINCREMENT: a mutation id, once used, is never handed out again, even after deletes.
     __table_args__ = (
         Index("ix_outbox_state", "state", "mutation_id"),
+        # only the pending rows: what "pendientes de envío" and the push look up
+        Index("ix_outbox_pending", "entity_uuid", "mutation_id",
+              sqlite_where=text("state = 'pending'")),
         one_of("state", OutboxState),
         {"sqlite_autoincrement": True},
     )
@@ -216,6 +222,19 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ExpedienteCount(Base):
+    """How many expedientes stand in each (status, sync_state): kept exact by triggers in the
+    transaction of every write (localdb/counters.py), read instead of counting the table."""
+
+    __tablename__ = "expediente_counts"
+
+    status: Mapped[ExpedienteStatus] = mapped_column(StateColumn(ExpedienteStatus, 24),
+                                                     primary_key=True)
+    sync_state: Mapped[EnvioState] = mapped_column(StateColumn(EnvioState, 16),
+                                                   primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class SyncState(Base):

@@ -129,7 +129,8 @@ def test_outbox_ids_are_never_reused_after_upgrading_a_0001_database(tmp_path: P
         before = conn.exec_driver_sql(triggers).all()
     upgrade_to_head(engine, db, KEY)
     with engine.connect() as conn:  # table rebuilds in batch mode must not drop a trigger
-        assert conn.exec_driver_sql(triggers).all() == before and len(before) >= 6
+        after = conn.exec_driver_sql(triggers).all()
+        assert set(before) <= set(after) and len(before) >= 6  # later revisions only add
     with engine.begin() as conn:
         ids = [r[0] for r in conn.exec_driver_sql("SELECT mutation_id FROM outbox ORDER BY 1")]
         assert ids == [1, 2, 3]  # the rows survived the table rebuild

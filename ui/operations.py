@@ -102,7 +102,7 @@ def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit
                      order: str, descending: bool, with_total: bool) -> ExpedientePage:
     with ctx.read() as session:
         rows = page_expedientes(session, query.search, offset, limit, order, descending,
-                                query.status, query.sync_state)
+                                query.status, query.sync_state) if limit else []
         total = (count_expedientes(session, query.search, query.status, query.sync_state)
                  if with_total else -1)
     return ExpedientePage(total, rows)
