@@ -12,7 +12,6 @@ from desktop.bundles.catalog import TramiteSummary, get_tramite, search_tramites
 from desktop.bundles.schema import TramiteDef
 from desktop.capture.drafts import DraftInput, DraftSummary, delete_draft, list_drafts, load_draft
 from desktop.context import AppContext
-from desktop.office import OfficeInfo, office_info
 from desktop.records.audit_verify import tail_warning
 from desktop.records.expedientes import (
     ApplicantInfo,
@@ -57,11 +56,6 @@ def audit_warning(ctx: AppContext) -> str | None:
     """The start-up check of the audit chain's tail and anchors: None when they hold."""
     with ctx.read() as session:
         return tail_warning(session)
-
-
-def load_office(ctx: AppContext) -> OfficeInfo:
-    with ctx.read() as session:
-        return office_info(session)
 
 
 def search_catalog(ctx: AppContext, text: str) -> list[TramiteSummary]:

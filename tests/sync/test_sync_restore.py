@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from central.models import Expediente as CentralExpediente
-from desktop.cli import local_status
 from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
 from desktop.records.expedientes import cancel_folio
 from desktop.records.restored_copy import CAPTURE_REFUSED
+from desktop.status import local_status
 from localdb.models import AuditEntry, Expediente
 from sync.engine import SyncEngine
 from sync.http import PlatformClient
