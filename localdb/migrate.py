@@ -38,6 +38,10 @@ _REVISION = re.compile(r"""^revision = ["']([^"']+)["']""", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"""^down_revision = (?:["']([^"']+)["']|None)""", re.MULTILINE)
 
 Notify = Callable[[str], None]
+# A revision that frees much space (revision 0010 empties acknowledged outbox payloads) sets this
+# setting; after the migration commits, the store is rewritten compactly (VACUUM) when the disk has
+# room, so the freed space leaves the file instead of staying in half-empty pages.
+VACUUM_SETTING = "store.vacuum_wanted"
 
 
 class NotEnoughSpace(Exception):
@@ -147,10 +151,34 @@ def upgrade_to_head(engine: Engine, db_path: Path, key: bytes | None,
         log.info("migrating %s from %s, backup at %s", db_path.name, current, backup)
         say(f"Copia guardada en {backup.name}; aplicando la actualización…")
     _migrate(engine, lambda cfg: command.upgrade(cfg, revision))
+    _vacuum_if_wanted(engine, db_path, key, say)
     if backup is not None:
         _drop_older_copies(db_path, backup)
         say("Almacén actualizado.")
     return backup
+
+
+def _vacuum_if_wanted(engine: Engine, db_path: Path, key: bytes | None, say: Notify) -> None:
+    with engine.begin() as conn:
+        try:
+            wanted = conn.exec_driver_sql("DELETE FROM settings WHERE key = ? RETURNING key",
+                                          (VACUUM_SETTING,)).first()
+        except OperationalError:  # no settings table (a downgrade to base)
+            return
+    if wanted is None:
+        return
+    needed = _store_bytes(db_path) * 2  # VACUUM's temporary copy and its WAL
+    if shutil.disk_usage(db_path.parent).free < needed:
+        log.info("not compacting %s: not enough free space", db_path.name)
+        return
+    say("Compactando el almacén (se libera el espacio de los envíos ya confirmados)…")
+    engine.dispose()  # no pooled connection holds a read snapshot while the file is rewritten
+    raw = connect(db_path, key)
+    try:
+        raw.execute("VACUUM")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -285,7 +285,7 @@ class StoreWriter:
 
     def write_chunk(self, raw: Any, rows: list[dict[str, Any]], own: list[bool],
                     pending: list[bool]) -> None:
-        expedientes, outbox, audit = [], [], []
+        expedientes, outbox, audit, acked = [], [], [], []
         for row, is_own, is_pending in zip(rows, own, pending, strict=True):
             c = row["content"]
             at = datetime.fromisoformat(c["captured_at"])
@@ -302,8 +302,9 @@ class StoreWriter:
             if not is_own:
                 continue
             outbox.append(("expediente.create", c["uuid"], canonical_json(c).decode(),
-                           payload_sha256(c), "pending" if is_pending else "acked",
-                           0 if is_pending else 1, stamp))
+                           payload_sha256(c), "pending", 0 if is_pending else 1, stamp))
+            if not is_pending:
+                acked.append(len(outbox) - 1)  # its position among this chunk's mutations
             audit.append(self._audit(at, c))
         raw.execute("BEGIN")
         raw.executemany(
@@ -318,6 +319,12 @@ class StoreWriter:
         raw.executemany(
             "INSERT INTO audit_log(id, at, actor, action, entity, detail, prev_hash, hash, mac)"
             " VALUES (?,?,?,?,?,?,?,?,?)", audit)
+        # acknowledged by the platform as the push marks them (the store's triggers, if any,
+        # compact what the platform confirmed)
+        first = raw.execute("SELECT coalesce(max(mutation_id), 0) FROM outbox").fetchone()[0] - (
+            len(outbox) - 1)
+        raw.executemany("UPDATE outbox SET state = 'acked' WHERE mutation_id = ?",
+                        [(first + i,) for i in acked])
         raw.execute("COMMIT")
 
     def _audit(self, at: datetime, c: dict[str, Any]) -> tuple[Any, ...]:

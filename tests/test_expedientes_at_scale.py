@@ -112,3 +112,35 @@ def test_counters_follow_deletes(tmp_path: Path) -> None:
             assert count_expedientes(s) == s.scalar(select(func.count()).select_from(Expediente))
     finally:
         ctx.close()
+
+
+def test_acknowledged_payloads_are_compacted_and_an_upgrade_shrinks_the_file(
+        tmp_path: Path) -> None:
+    from localdb.migrate import downgrade
+    from tests.raw_store import raw_connect
+
+    generate_store(tmp_path / "d", 400)
+    ctx = open_context(tmp_path / "d")
+    with ctx.read() as s:  # made at the head: the trigger compacted them as they were acked
+        states = dict(s.execute(text("SELECT state, max(length(payload)) FROM outbox "
+                                     "GROUP BY state")).tuples().all())
+    assert states["acked"] == 0 and states["pending"] > 500
+    downgrade(ctx.engine, "0009")  # an older store: acknowledged payloads kept whole
+    raw = raw_connect(ctx)
+    raw.execute("BEGIN")
+    raw.execute("UPDATE outbox SET payload = (SELECT payload FROM outbox WHERE state = 'pending'"
+                " LIMIT 1) WHERE state = 'acked'")
+    raw.execute("COMMIT")
+    raw.close()
+    ctx.close()
+    before = (tmp_path / "d" / "ventanilla.db").stat().st_size
+    ctx = open_context(tmp_path / "d")  # upgraded: compacted, then the file rewritten (VACUUM)
+    try:
+        with ctx.read() as s:
+            assert s.scalar(text("SELECT max(length(payload)) FROM outbox "
+                                 "WHERE state = 'acked'")) == 0
+            assert s.scalar(text("SELECT count(*) FROM settings "
+                                 "WHERE key = 'store.vacuum_wanted'")) == 0
+        assert (tmp_path / "d" / "ventanilla.db").stat().st_size < before * 0.9
+    finally:
+        ctx.close()

@@ -7,7 +7,8 @@ compacted
   mutation_id): "pendientes de envío" and the push look them up without reading acked rows;
 - `ix_expedientes_sync_state` (sync_state, captured_at, uuid): the envío queues' rows;
 - acknowledged outbox payloads emptied (the expediente row keeps the data), now and, by a
-  trigger, on every later acknowledgement.
+  trigger, on every later acknowledgement; then the file is compacted (the setting
+  store.vacuum_wanted asks localdb/migrate.py for a VACUUM after the commit).
 
 Revision ID: 0010
 Revises: 0009
@@ -40,6 +41,8 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_expedientes_sync_state ON expedientes "
                "(sync_state, captured_at, uuid)")
     op.execute(COMPACT_ACKED)
+    # localdb/migrate.py rewrites the file compactly once this commits (VACUUM)
+    op.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('store.vacuum_wanted', '1')")
 
 
 def downgrade() -> None:
