@@ -18,7 +18,8 @@ NOT_BEFORE_LOGIN = ("sync", "reportlab", "fastapi", "uvicorn", "apscheduler", "r
                     "desktop.capture.service", "desktop.bundles", "desktop.documents",
                     "ui.main_window", "ui.operations")
 NOT_FOR_STATUS = ("reportlab", "printing", "fastapi", "apscheduler", "alembic", "requests",
-                  "desktop.capture.service", "desktop.bundles", "desktop.cli", "ui", "PySide6")
+                  "pydantic", "desktop.capture.service", "desktop.bundles", "desktop.cli", "ui",
+                  "PySide6")
 
 
 def _env() -> dict[str, str]:
