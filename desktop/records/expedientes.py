@@ -116,6 +116,7 @@ def count_expedientes(session: Session, search: str = "", status: str | None = N
                       sync_state: str | None = None) -> int:
     """How many match: from the store's counters when there is no search (localdb/counters.py),
     from the FTS index alone for a bare search, else by counting the matching rows."""
+    status, sync_state = status or None, sync_state or None  # "": no filter, as in the pages
     if not search.strip():
         return _counted(session, status, sync_state)
     if status is None and sync_state is None:
