@@ -151,21 +151,23 @@ def upgrade_to_head(engine: Engine, db_path: Path, key: bytes | None,
         log.info("migrating %s from %s, backup at %s", db_path.name, current, backup)
         say(f"Copia guardada en {backup.name}; aplicando la actualización…")
     _migrate(engine, lambda cfg: command.upgrade(cfg, revision))
-    _vacuum_if_wanted(engine, db_path, key, say)
+    _vacuum_if_wanted(engine, db_path, key, say if current is not None else None)
     if backup is not None:
         _drop_older_copies(db_path, backup)
         say("Almacén actualizado.")
     return backup
 
 
-def _vacuum_if_wanted(engine: Engine, db_path: Path, key: bytes | None, say: Notify) -> None:
+def _vacuum_if_wanted(engine: Engine, db_path: Path, key: bytes | None,
+                      say: Notify | None) -> None:
+    """The VACUUM a revision asked for; None for `say` on a new store: nothing to compact."""
     with engine.begin() as conn:
         try:
             wanted = conn.exec_driver_sql("DELETE FROM settings WHERE key = ? RETURNING key",
                                           (VACUUM_SETTING,)).first()
         except OperationalError:  # no settings table (a downgrade to base)
             return
-    if wanted is None:
+    if wanted is None or say is None:
         return
     needed = _store_bytes(db_path) * 2  # VACUUM's temporary copy and its WAL
     if shutil.disk_usage(db_path.parent).free < needed:
