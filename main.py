@@ -1,4 +1,8 @@
-"""Composition root: parse arguments, open the store, then start the window or run a command."""
+"""Composition root: parse arguments, open the store, then start the window or run a command.
+
+Each command imports what it uses when it runs: the window's start (login first) and
+`status --json` do not pay for capture, bundles, documents or sync (issue 15; the guard is
+tests/test_start_imports.py)."""
 
 from __future__ import annotations
 
@@ -11,17 +15,15 @@ import sys
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop import cli
-from desktop.access.auth import PlatformCheck
-from desktop.cli_config import cmd_config_diff
-from desktop.cli_tramites import cmd_tramites
 from desktop.context import AppContext, open_context
-from desktop.demo_setup import DEMO_CREATED, bootstrap_if_empty
 from desktop.errors import VentanillaError
 from desktop.office import office_is_set_up
 from desktop.paths import ensure_data_dir, resolve_data_dir
-from localdb.models import SyncState
+
+if TYPE_CHECKING:
+    from desktop.access.auth import PlatformCheck
 
 log = logging.getLogger("ventanilla")
 Handler = Callable[[AppContext, argparse.Namespace], int]
@@ -102,6 +104,10 @@ def platform_login(ctx: AppContext) -> PlatformCheck | None:
 
 def set_up_demo_if_empty(ctx: AppContext) -> None:
     """The demo office on an empty store, announced: it brings users with published passwords."""
+    if _is_set_up(ctx):
+        return  # the usual start: the demo set-up (bundles, signatures) is not even imported
+    from desktop.demo_setup import DEMO_CREATED, bootstrap_if_empty
+
     if bootstrap_if_empty(ctx):
         print(DEMO_CREATED)
 
@@ -112,15 +118,40 @@ def no_store_message(args: argparse.Namespace, data_dir: Path) -> str:
             f"`python main.py{where} init` (oficina de demostración) y vuelva a intentarlo.")
 
 
+def from_cli(name: str) -> Handler:
+    """The handler `name` of desktop/cli.py, imported when the command runs."""
+    def run(ctx: AppContext, args: argparse.Namespace) -> int:
+        from desktop import cli
+
+        handler: Handler = getattr(cli, name)
+        return handler(ctx, args)
+    return run
+
+
 def cmd_init(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop import cli
+
     set_up_demo_if_empty(ctx)
     return cli.cmd_init(ctx, args)
 
 
+def cmd_tramites(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.cli_tramites import cmd_tramites as run
+
+    return run(ctx, args)
+
+
+def cmd_config_diff(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.cli_config import cmd_config_diff as run
+
+    return run(ctx, args)
+
+
 def cmd_status(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.status import local_status
     from sync.status import sync_status
 
-    status = cli.local_status(ctx)
+    status = local_status(ctx)
     with ctx.read() as session:
         status["sync"] = sync_status(session)
     if args.json:
@@ -142,6 +173,7 @@ def cmd_verify_receipt(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_print(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop import cli
     from desktop.documents.service import print_command
 
     user = cli.authenticate(ctx, args.user)
@@ -152,6 +184,7 @@ def cmd_print(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_printer(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop import cli
     from desktop.documents.printer_choice import printer_command
 
     changing = bool(args.name) or args.clear
@@ -162,6 +195,8 @@ def cmd_printer(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop import cli
+    from localdb.models import SyncState
     from sync.commands import enroll_command
     from sync.enroll import AlreadyEnrolled
 
@@ -180,6 +215,7 @@ def cmd_sync(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_diagnostico(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop import cli
     from desktop.support.diagnostics import export_diagnostics
 
     path = export_diagnostics(ctx, cli.authenticate(ctx, args.user), Path(args.archivo))
@@ -221,8 +257,9 @@ def cmd_gui(ctx: AppContext, args: argparse.Namespace) -> int:
 # The commands that may start from an empty data folder: they create the demo office in it.
 SETS_UP_DEMO = {"init", None}
 HANDLERS: dict[str | None, Handler] = {
-    "init": cmd_init, "import-config": cli.cmd_import_config, "capture": cli.cmd_capture,
-    "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
+    "init": cmd_init, "import-config": from_cli("cmd_import_config"),
+    "capture": from_cli("cmd_capture"), "list": from_cli("cmd_list"), "show": from_cli("cmd_show"),
+    "verify-audit": from_cli("cmd_verify_audit"),
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
     "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, "password": cmd_password,
     "tramites": cmd_tramites, "diagnostico": cmd_diagnostico, "config-diff": cmd_config_diff,

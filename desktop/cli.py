@@ -14,8 +14,6 @@ from argparse import Namespace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from desktop.access.auth import login
 from desktop.access.permissions import CurrentUser
 from desktop.bundles.apply import import_bundle_file
@@ -30,7 +28,7 @@ from desktop.capture.service import (
 )
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
-from desktop.records.audit_verify import tail_warning, verify_chain
+from desktop.records.audit_verify import verify_chain
 from desktop.records.expedientes import (
     ExpedienteRow,
     count_expedientes,
@@ -39,11 +37,8 @@ from desktop.records.expedientes import (
 )
 from desktop.records.integrity import altered_folios
 from desktop.records.referencia import looks_like_referencia, parse_referencia
-from desktop.records.restored_copy import restore_summary
-from desktop.records.staleness import stale_status, status_line
 from formatting import format_datetime, format_money
-from localdb.models import Expediente, OutboxEntry, SyncState
-from localdb.states import OutboxState
+from localdb.models import SyncState
 
 ENV_PASSWORD = "VENTANILLA_PASSWORD"
 
@@ -168,22 +163,3 @@ def cmd_verify_audit(ctx: AppContext, args: Namespace) -> int:
         print(f"Expediente ALTERADO: el folio {folio} no coincide con la huella registrada al "
               "capturarlo.", file=sys.stderr)
     return 2
-
-
-def local_status(ctx: AppContext) -> dict[str, Any]:
-    with ctx.read() as session:
-        state = session.get_one(SyncState, 1)
-        by_status = dict(session.execute(
-            select(Expediente.status, func.count()).group_by(Expediente.status)).tuples().all())
-        pending = session.scalar(select(func.count()).select_from(OutboxEntry)
-                                 .where(OutboxEntry.state == OutboxState.PENDING)) or 0
-        return {
-            "data_dir": str(ctx.data_dir), "demo": state.demo, "machine_id": state.machine_id,
-            "oficina": state.oficina, "ventanilla": state.ventanilla,
-            "config_version": state.config_version,
-            "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
-            "pending_mutations": pending, "copia_restaurada": restore_summary(session),
-            "sin_conexion": status_line(stale_status(session)),
-            "bitacora": tail_warning(session) or "íntegra (últimos registros y anclas)",
-            "credentials_warning": ctx.credentials_warning,
-        }

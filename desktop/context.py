@@ -7,6 +7,7 @@ anexos, before the engine opens the database with its key.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,11 +22,12 @@ from desktop.access.credentials import CredentialStore
 from desktop.access.store_keys import StoreKeys, StoreKeyWrong, load_store_keys
 from desktop.capture.blob_upgrade import is_sealed, seal_plain_blobs
 from desktop.capture.blobs import BlobStore
+from desktop.errors import StorageError
 from desktop.paths import DB_FILENAME, ensure_data_dir
 from desktop.records.audit_key import AUDIT_KEYS, AuditKeys
 from localdb.at_rest import encrypt_in_place, is_encrypted
 from localdb.engine import make_engine, make_session_factory, reader
-from localdb.migrate import upgrade_to_head
+from localdb.migrate import NotEnoughSpace, upgrade_to_head
 
 if TYPE_CHECKING:
     from desktop.access.auth import PlatformCheck
@@ -91,7 +93,10 @@ def open_context(data_dir: Path) -> AppContext:
     keys = unlock(credentials, db_path)
     engine = make_engine(db_path, keys.database)
     try:
-        upgrade_to_head(engine, db_path, keys.database)
+        upgrade_to_head(engine, db_path, keys.database, notify=_say)
+    except NotEnoughSpace as exc:
+        engine.dispose()
+        raise StorageError(exc.message) from exc
     except DatabaseError as exc:
         engine.dispose()
         if "file is not a database" in str(exc):  # what SQLCipher says to a wrong key
@@ -99,6 +104,11 @@ def open_context(data_dir: Path) -> AppContext:
         raise
     return AppContext(data_dir, db_path, engine, make_session_factory(engine), keys,
                       credentials.warning)
+
+
+def _say(message: str) -> None:
+    """What a migration at start-up is doing, on stderr (a long copy is not a hang)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def unlock(credentials: CredentialStore, db_path: Path) -> StoreKeys:

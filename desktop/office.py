@@ -7,11 +7,15 @@ The counter window shows these in its title, header and status bar; reading them
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from desktop.errors import NotFound
 from localdb.models import SyncState
+
+if TYPE_CHECKING:
+    from desktop.context import AppContext
 
 NOT_SET_UP = ("Este equipo todavía no tiene oficina asignada. Pida al administrador que lo "
               "enrole con la plataforma o que prepare el modo demostración.")
@@ -45,3 +49,9 @@ def office_info(session: Session) -> OfficeInfo:
         demo=state.demo,
         config_version=state.config_version,
     )
+
+
+def load_office(ctx: AppContext) -> OfficeInfo:
+    """The office in a read transaction of its own (a worker-side call of the views)."""
+    with ctx.read() as session:
+        return office_info(session)

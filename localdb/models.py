@@ -110,9 +110,9 @@ class ConfigBundleRecord(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     applied_at: Mapped[datetime] = mapped_column(DateTime)
-    # Revision 0010, the configuration history: how it arrived ("plataforma", "archivo",
+    # Revision 0012, the configuration history: how it arrived ("plataforma", "archivo",
     # "demo"), who applied it, the signing key's id, when the platform published it (None when
-    # unknown: a file, or applied before 0010) and its impact report (catalogo/impact*.py).
+    # unknown: a file, or applied before 0012) and its impact report (catalogo/impact*.py).
     source: Mapped[str | None] = mapped_column(String(16), nullable=True)
     applied_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -133,6 +133,8 @@ class Expediente(Base):
         # The review queue's filters, each ending in the list's order (revision 0010).
         Index("ix_expedientes_status_captured_at", "status", "captured_at", "uuid"),
         Index("ix_expedientes_created_by_captured_at", "created_by", "captured_at", "uuid"),
+        # the envío queues (pendientes, rechazados…) in list order
+        Index("ix_expedientes_sync_state", "sync_state", "captured_at", "uuid"),
         one_of("status", ExpedienteStatus),
         one_of("sync_state", EnvioState),
     )
@@ -214,6 +216,9 @@ class OutboxEntry(Base):
     # AUTOINCREMENT: a mutation id, once used, is never handed out again, even after deletes.
     __table_args__ = (
         Index("ix_outbox_state", "state", "mutation_id"),
+        # only the pending rows: what "pendientes de envío" and the push look up
+        Index("ix_outbox_pending", "entity_uuid", "mutation_id",
+              sqlite_where=text("state = 'pending'")),
         one_of("state", OutboxState),
         {"sqlite_autoincrement": True},
     )
@@ -229,6 +234,19 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ExpedienteCount(Base):
+    """How many expedientes stand in each (status, sync_state): kept exact by triggers in the
+    transaction of every write (localdb/counters.py), read instead of counting the table."""
+
+    __tablename__ = "expediente_counts"
+
+    status: Mapped[ExpedienteStatus] = mapped_column(StateColumn(ExpedienteStatus, 24),
+                                                     primary_key=True)
+    sync_state: Mapped[EnvioState] = mapped_column(StateColumn(EnvioState, 16),
+                                                   primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class SyncState(Base):

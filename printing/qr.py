@@ -1,25 +1,27 @@
 """The verification QR as a flowable, sized to scan from paper and from a 150 dpi scan.
 
-The matrix comes from reportlab's QR encoder (error correction M, best mask); it is painted as one
-filled path of row runs, which is several times faster than reportlab's QrCodeWidget shapes.
+The matrix comes from `segno` (error correction M, kept at M; the smallest version that fits),
+with a fixed data mask: every mask is valid and any reader undoes it, and choosing one spares the
+encoder scoring all eight, which was most of the time of a document (issue 15). It is painted as
+one filled path of rectangles, each a run of dark modules in a row, so a PDF carries a few hundred
+vector rectangles instead of thousands of shapes.
 """
 
 from __future__ import annotations
 
 import itertools
 
-from reportlab.graphics.barcode import qrencoder
+import segno
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 QUIET_ZONE = 4  # modules of white margin a scanner needs around the code
+MASK = 0  # ISO/IEC 18004 data mask pattern 000: (row + column) mod 2 == 0
 
 
 def qr_matrix(value: str) -> list[list[bool]]:
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(value)
-    code.make()
-    return [[bool(cell) for cell in row] for row in code.modules]
+    code = segno.make_qr(value, error="m", boost_error=False, mask=MASK)
+    return [[bool(cell) for cell in row] for row in code.matrix]
 
 
 class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hints

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from desktop.errors import VentanillaError
 from localdb.models import SetAsideChange
-from wire.protocol import Change
+
+if TYPE_CHECKING:  # the pull's model; `status` reads this module without it (issue 15)
+    from wire.protocol import Change
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 UNAPPLIABLE = (VentanillaError, SQLAlchemyError, ValueError, TypeError, LookupError,
                ArithmeticError)
 WAITS_FOR_EARLIER = "Espera a que se aplique un cambio anterior del mismo expediente."
-Apply = Callable[[Session, Change], None]
+Apply = Callable[[Session, "Change"], None]
 
 
 def reason_of(exc: Exception) -> str:
@@ -68,6 +70,8 @@ def set_aside(session: Session, change: Change, epoch: str | None, reason: str) 
 
 def retry_set_aside(session: Session, apply: Apply) -> int:
     """Retry every change set aside, in version order; returns how many now applied."""
+    from wire.protocol import Change
+
     rows = session.scalars(select(SetAsideChange).order_by(SetAsideChange.version)).all()
     blocked: set[str] = set()
     applied = 0

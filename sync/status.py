@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.records.counts import count_in
 from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import EnvioState, OutboxState
 from sync.set_aside import count_set_aside, set_aside_changes
 
 
 def count_missing_anexos(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Expediente)
-                          .where(Expediente.sync_state == EnvioState.FALTAN_ANEXOS)) or 0
+    return count_in(session, sync_states=(EnvioState.FALTAN_ANEXOS,))
 
 
 def count_pending(session: Session) -> int:

@@ -18,6 +18,7 @@ from desktop.context import open_context
 from localdb.engine import connect, make_engine
 from localdb.migrate import alembic_config, downgrade, head_revision, upgrade_to_head
 from localdb.models import Base
+from tests.raw_store import database_key
 
 KEY = secrets.token_bytes(32)  # the migration tests run on an encrypted file, as the app does
 
@@ -129,7 +130,8 @@ def test_outbox_ids_are_never_reused_after_upgrading_a_0001_database(tmp_path: P
         before = conn.exec_driver_sql(triggers).all()
     upgrade_to_head(engine, db, KEY)
     with engine.connect() as conn:  # table rebuilds in batch mode must not drop a trigger
-        assert conn.exec_driver_sql(triggers).all() == before and len(before) >= 6
+        after = conn.exec_driver_sql(triggers).all()
+        assert set(before) <= set(after) and len(before) >= 6  # later revisions only add
     with engine.begin() as conn:
         ids = [r[0] for r in conn.exec_driver_sql("SELECT mutation_id FROM outbox ORDER BY 1")]
         assert ids == [1, 2, 3]  # the rows survived the table rebuild
@@ -156,3 +158,48 @@ def test_payment_columns_come_and_go_without_rebuilding_expedientes(tmp_path: Pa
     downgrade(engine, "0003")
     with engine.connect() as conn:
         assert conn.exec_driver_sql(schema).all() == before
+
+
+def _copies(db: Path) -> list[Path]:
+    return sorted(db.parent.glob(f"{db.stem}.pre-migration-*.db"))
+
+
+def test_a_migration_without_room_changes_nothing_and_says_so_in_spanish(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from desktop.errors import StorageError
+    from localdb import migrate
+
+    data = tmp_path / "d"
+    open_context(data).close()
+    db = data / "ventanilla.db"
+    engine = make_engine(db, database_key(data))
+    downgrade(engine, "0009")
+    engine.dispose()
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(migrate.shutil, "disk_usage",
+                        lambda _p: usage._replace(free=db.stat().st_size))
+    with pytest.raises(StorageError, match=r"No hay espacio suficiente.*No se modificó nada"):
+        open_context(data)
+    assert _copies(db) == []
+    engine = make_engine(db, database_key(data))
+    assert migrate.current_revision(engine) == "0009"
+    engine.dispose()
+
+
+def test_only_the_newest_copy_aside_is_kept(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d"
+    open_context(data).close()
+    db = data / "ventanilla.db"
+    old = db.with_name("ventanilla.pre-migration-20200101-000000.db")
+    old.write_bytes(b"an older copy")
+    engine = make_engine(db, database_key(data))
+    downgrade(engine, "0009")
+    engine.dispose()
+    open_context(data).close()
+    copies = _copies(db)
+    assert len(copies) == 1 and copies[0] != old
+    said = capsys.readouterr().err
+    assert "copia de seguridad" in said and "Almacén actualizado." in said

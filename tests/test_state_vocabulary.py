@@ -87,7 +87,7 @@ def test_upgrading_to_0008_keeps_rows_mutation_ids_triggers_and_search(
         before = conn.exec_driver_sql(triggers).all()
     upgrade_to_head(engine, db, demo_ctx.keys.database)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql(triggers).all() == before
+        assert set(before) <= set(conn.exec_driver_sql(triggers).all())  # later ones only add
     with demo_ctx.write() as s:
         assert {r.nombre for r in page_expedientes(s, "Rosalba")} == {
             f"Rosalba Número {i} Pérez" for i in range(3)}

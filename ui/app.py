@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
-from desktop.office import OfficeInfo
-from sync.engine import SyncEngine
-from sync.scheduler import SyncScheduler
+from desktop.office import OfficeInfo, load_office
 from ui.error_dialog import install_excepthook, show_exception
 from ui.idle_lock import DEFAULT_IDLE_MS
 from ui.login_dialog import LoginDialog
-from ui.main_window import MainWindow
-from ui.operations import load_office
-from ui.sync_bridge import SyncBridge
 from ui.tasks import Lane, TaskRunner
 from ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from sync.engine import SyncEngine
+    from sync.scheduler import SyncScheduler
+    from ui.main_window import MainWindow
+    from ui.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
 ENROLLED_NOTICE = ("Equipo enrolado con la plataforma. Entre con su usuario de la plataforma; "
@@ -32,16 +34,32 @@ ENROLLED_NOTICE = ("Equipo enrolado con la plataforma. Entre con su usuario de l
 
 
 class _Session:
-    """What run_gui keeps alive between the event-loop callbacks."""
+    """What run_gui keeps alive between the event-loop callbacks.
+
+    The login dialog shows first; the main window, sync and its scheduler (with everything they
+    import: reportlab, requests, apscheduler…) are made only once a user is in (issue 15:
+    nothing the login does not need is imported before it shows)."""
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, idle_ms: int,
                  start_sync: bool) -> None:
         self.ctx, self.runner, self.idle_ms = ctx, runner, idle_ms
-        self.bridge = SyncBridge()
-        self.engine = SyncEngine(ctx, self.bridge)
-        self.scheduler = SyncScheduler(self.engine) if start_sync else None
+        self.start_sync = start_sync
+        self.bridge: SyncBridge | None = None
+        self.engine: SyncEngine | None = None
+        self.scheduler: SyncScheduler | None = None
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
+
+    def _start_sync_parts(self) -> tuple[SyncEngine, SyncBridge]:
+        if self.engine is None or self.bridge is None:
+            from sync.engine import SyncEngine
+            from sync.scheduler import SyncScheduler
+            from ui.sync_bridge import SyncBridge
+
+            self.bridge = SyncBridge()
+            self.engine = SyncEngine(self.ctx, self.bridge)
+            self.scheduler = SyncScheduler(self.engine) if self.start_sync else None
+        return self.engine, self.bridge
 
     def active_widget(self) -> QWidget | None:
         return self.window or self.login or QApplication.activeWindow()
@@ -52,8 +70,11 @@ class _Session:
         self.login.show()
 
     def show_window(self, office: OfficeInfo, user: CurrentUser) -> None:
+        from ui.main_window import MainWindow
+
+        engine, bridge = self._start_sync_parts()
         self.window = MainWindow(self.ctx, user, office, self.runner, idle_ms=self.idle_ms,
-                                 sync_engine=self.engine, sync_bridge=self.bridge)
+                                 sync_engine=engine, sync_bridge=bridge)
         self.window.machine_enrolled.connect(lambda _result: self.end_session())
         self.window.show()
         if self.scheduler is not None and not self.scheduler.running:

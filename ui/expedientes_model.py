@@ -2,7 +2,8 @@
 
 Pages arrive through the task runner: `fetchMore` asks for the next page, `sort`,
 `set_search` and `set_filters` start over with ORDER BY / FTS / WHERE done in SQL. `data()` only
-reads rows in memory.
+reads rows in memory. The total is asked for separately, in parallel with the first page: the
+rows never wait for the count (issue 15).
 
 Signals:
     total_changed(int): how many expedientes match the current search and filters.
@@ -88,6 +89,7 @@ class ExpedientesModel(QAbstractTableModel):
         self._query = ExpedienteQuery()
         self._order, self._descending = "captured_at", True
         self._generation = 0
+        self._counted_generation = -1  # the generation whose count was asked for
         self._loading = False
 
     # -- queries ------------------------------------------------------------------------
@@ -153,27 +155,41 @@ class ExpedientesModel(QAbstractTableModel):
 
     def _request(self) -> None:
         generation, offset = self._generation, len(self._rows)
-        args = (self._query, offset, self.page_size, self._order, self._descending,
-                self._total < 0)
+        args = (self._query, offset, self.page_size, self._order, self._descending, False)
         self._set_loading(True)
         self._runner.run(Lane.LOCAL, lambda: self._loader(*args),
                          lambda page: self._page_arrived(generation, page),
                          lambda exc: self._page_failed(generation, exc), owner=self)
+        if self._counted_generation != generation:
+            self._counted_generation = generation
+            self._request_count(generation)
+
+    def _request_count(self, generation: int) -> None:
+        """The total, as a page of no rows with its count, on the other local thread."""
+        args = (self._query, 0, 0, self._order, self._descending, True)
+        self._runner.run(Lane.LOCAL, lambda: self._loader(*args).total,
+                         lambda total: self._count_arrived(generation, total),
+                         lambda exc: self._page_failed(generation, exc), owner=self)
+
+    def _count_arrived(self, generation: int, total: int) -> None:
+        if generation != self._generation or total < 0:
+            return
+        self._total = max(total, len(self._rows))
+        self.total_changed.emit(self._total)
 
     def _page_arrived(self, generation: int, page: ExpedientePage) -> None:
         if generation != self._generation:
             return  # answer to a search or order that is no longer current
-        if page.total >= 0:
-            self._total = page.total
         if page.rows:  # still "loading" here: views may call fetchMore from rowsInserted
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
             self.endInsertRows()
-        if len(page.rows) < self.page_size:
+        short = len(page.rows) < self.page_size
+        if short:  # the last page: the total is known without the count
             self._total = len(self._rows)
         self._set_loading(False)
-        if page.total >= 0:
+        if short:
             self.total_changed.emit(self._total)
 
     def _page_failed(self, generation: int, exc: BaseException) -> None:

@@ -25,7 +25,6 @@ from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.errors import AuthError, MustChangePassword, VentanillaError
 from desktop.office import OfficeInfo
-from sync.platform_login import change_password
 from ui.error_dialog import refusal_text
 from ui.layout_parts import fit_height, message_label
 from ui.tasks import Lane, TaskRunner
@@ -159,6 +158,8 @@ class LoginDialog(QDialog):
         self.button.setText("Cambiando…")
 
         def change_then_enter() -> CurrentUser:
+            from sync.platform_login import change_password  # only when a password changes
+
             change_password(self._ctx, username, current, new)
             return login(self._ctx, username, new)
 

@@ -14,7 +14,6 @@ from desktop.bundles.uma import uma_for
 from desktop.capture.draft_move import newer_version
 from desktop.capture.drafts import DraftInput, DraftSummary, delete_draft, list_drafts, load_draft
 from desktop.context import AppContext
-from desktop.office import OfficeInfo, office_info
 from desktop.records.audit_verify import tail_warning
 from desktop.records.expedientes import (
     ApplicantInfo,
@@ -62,11 +61,6 @@ def audit_warning(ctx: AppContext) -> str | None:
         return tail_warning(session)
 
 
-def load_office(ctx: AppContext) -> OfficeInfo:
-    with ctx.read() as session:
-        return office_info(session)
-
-
 def search_catalog(ctx: AppContext, text: str) -> list[TramiteSummary]:
     with ctx.read() as session:
         return search_tramites(session, text)
@@ -107,7 +101,7 @@ def expedientes_page(ctx: AppContext, query: ExpedienteQuery, offset: int, limit
                      order: str, descending: bool, with_total: bool) -> ExpedientePage:
     with ctx.read() as session:
         rows = page_expedientes(session, query.search, offset, limit, order, descending,
-                                query.status, query.sync_state)
+                                query.status, query.sync_state) if limit else []
         total = (count_expedientes(session, query.search, query.status, query.sync_state)
                  if with_total else -1)
     return ExpedientePage(total, rows)

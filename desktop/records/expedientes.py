@@ -3,6 +3,7 @@ and CURP, and the cancellation a supervisor records."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,8 @@ from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.context import AppContext
 from desktop.errors import NotFound, VentanillaError
 from desktop.records.audit import append_audit
+from desktop.records.counts import count_in
+from desktop.records.newest_matches import newest_matches
 from desktop.records.outbox import queue_mutation
 from desktop.records.referencia import (
     candidate_folios,
@@ -121,8 +124,48 @@ def _base() -> Select[Any]:
 
 def count_expedientes(session: Session, search: str = "", status: str | None = None,
                       sync_state: str | None = None) -> int:
-    query = _filtered(_base(), search, status, sync_state).subquery()
+    """How many match: from the store's counters when there is no search (localdb/counters.py),
+    from the FTS index alone for a bare search, else by counting the matching rows."""
+    status, sync_state = status or None, sync_state or None  # "": no filter, as in the pages
+    if not search.strip():
+        return _counted(session, status, sync_state)
+    if status is None and sync_state is None:
+        return session.scalar(text("SELECT count(*) FROM expedientes_fts WHERE expedientes_fts "
+                                   "MATCH :q").bindparams(q=fts_query(search))) or 0
+    query = _filtered(select(Expediente.uuid), search, status, sync_state).subquery()
     return session.scalar(select(func.count()).select_from(query)) or 0
+
+
+def _count_rows(session: Session, *where: ColumnElement[bool]) -> int:
+    return session.scalar(select(func.count()).select_from(Expediente).where(*where)) or 0
+
+
+def _counted(session: Session, status: str | None, sync_state: str | None) -> int:
+    """The counters, plus or minus the few expedientes an envío queue takes in or leaves out
+    because of their outbox mutations (found through the outbox's small pending/rejected rows)."""
+    statuses = None if status is None else (status,)
+    narrowed = () if status is None else (Expediente.status == status,)
+    if sync_state is None:
+        return count_in(session, statuses)
+    try:
+        queue = EnvioState(sync_state)
+        SYNC_FILTERS[queue]
+    except (ValueError, KeyError):
+        raise ValueError(f"unknown sync_state filter {sync_state!r}") from None
+    if queue == EnvioState.PENDIENTE:
+        own = (EnvioState.PENDIENTE, EnvioState.FALTAN_ANEXOS)
+        return count_in(session, statuses, own) + _count_rows(
+            session, *narrowed, Expediente.sync_state.not_in(own),
+            _with_outbox(OutboxState.PENDING))
+    if queue == EnvioState.RECHAZADO:
+        return count_in(session, statuses, (EnvioState.RECHAZADO,)) + _count_rows(
+            session, *narrowed, Expediente.sync_state != EnvioState.RECHAZADO,
+            _with_outbox(OutboxState.REJECTED))
+    if queue == EnvioState.SINCRONIZADO:
+        return count_in(session, statuses, (EnvioState.SINCRONIZADO,)) - _count_rows(
+            session, *narrowed, Expediente.sync_state == EnvioState.SINCRONIZADO,
+            or_(_with_outbox(OutboxState.PENDING), _with_outbox(OutboxState.REJECTED)))
+    return count_in(session, statuses, (queue,))
 
 
 def page_expedientes(session: Session, search: str = "", offset: int = 0, limit: int = 200,
@@ -132,8 +175,15 @@ def page_expedientes(session: Session, search: str = "", offset: int = 0, limit:
     column = SORTABLE.get(order, Expediente.captured_at)
     # The uuid tie-break runs the same way as the column, so (captured_at, uuid) is one index scan.
     keys = (column, Expediente.uuid)
-    query = _filtered(_base(), search, status, sync_state).order_by(
-        *(key.desc() if descending else key.asc() for key in keys))
+    query = _filtered(_base(), search, status, sync_state)
+    if search.strip() and column is Expediente.captured_at and descending and not (
+            status or sync_state):
+        # The newest matches first: read off the FTS index in rowid order, stopping early.
+        rowids = newest_matches(session, fts_query(search), offset + limit)
+        if rowids is not None:
+            query = _base().where(text("expedientes.rowid IN (SELECT value FROM json_each(:ids))")
+                                  .bindparams(ids=json.dumps(rowids)))
+    query = query.order_by(*(key.desc() if descending else key.asc() for key in keys))
     rows = session.execute(query.offset(offset).limit(limit)).all()
     return [ExpedienteRow(uuid, folio, nombre, curp, tramite, captured_at,
                           Decimal(centavos) / 100, status_, sync_state, paid_at, method)

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from central.models import Expediente as CentralExpediente
 from central.models import Recibo
-from desktop.cli import local_status
 from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
 from desktop.records.expedientes import cancel_folio
 from desktop.records.payments import register_payment
 from desktop.records.restored_copy import CAPTURE_REFUSED
+from desktop.status import local_status
 from localdb.models import AuditEntry, Expediente
 from sync.engine import SyncEngine
 from sync.http import PlatformClient

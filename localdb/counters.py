@@ -1,0 +1,60 @@
+"""Counts kept by the store itself (ARCHITECTURE §6): how many expedientes stand in each
+(status, sync_state) pair, in `expediente_counts`, kept exact by triggers in the same transaction
+as every write to `expedientes` — a capture, a review, a push's marks, a pull, a migration.
+
+The Expedientes view's totals, its per-state counts and `status --json` read a few dozen rows
+instead of counting a million. A revision that rebuilds `expedientes` drops its triggers: it runs
+CREATE_STATEMENTS again (IF NOT EXISTS), and BACKFILL if it changed rows.
+
+Also the outbox's compaction (the lean store): once the platform acknowledged a mutation, its
+payload is no longer needed — the expediente row holds the data, the audit log the history, and
+a restore compares only pending mutations (sync/restore.py) — so a trigger empties it.
+"""
+
+from __future__ import annotations
+
+CREATE_TABLE = """CREATE TABLE IF NOT EXISTS expediente_counts (
+    status VARCHAR(24) NOT NULL, sync_state VARCHAR(16) NOT NULL, n INTEGER NOT NULL,
+    CONSTRAINT pk_expediente_counts PRIMARY KEY (status, sync_state))"""
+
+_ADD = """INSERT INTO expediente_counts (status, sync_state, n)
+        VALUES ({s}.status, {s}.sync_state, 1)
+        ON CONFLICT (status, sync_state) DO UPDATE SET n = n + 1"""
+_SUBTRACT = """UPDATE expediente_counts SET n = n - 1
+        WHERE status = {s}.status AND sync_state = {s}.sync_state"""
+
+COMPACTED = ""  # the payload of an acknowledged mutation
+
+CREATE_STATEMENTS = [
+    f"""CREATE TRIGGER IF NOT EXISTS expediente_counts_ai AFTER INSERT ON expedientes BEGIN
+        {_ADD.format(s="new")};
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS expediente_counts_ad AFTER DELETE ON expedientes BEGIN
+        {_SUBTRACT.format(s="old")};
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS expediente_counts_au AFTER UPDATE OF status, sync_state
+        ON expedientes
+        WHEN old.status IS NOT new.status OR old.sync_state IS NOT new.sync_state BEGIN
+        {_SUBTRACT.format(s="old")};
+        {_ADD.format(s="new")};
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS outbox_compact_acked AFTER UPDATE OF state ON outbox
+        WHEN new.state = 'acked' AND new.payload <> '{COMPACTED}' BEGIN
+        UPDATE outbox SET payload = '{COMPACTED}' WHERE mutation_id = new.mutation_id;
+    END""",
+]
+
+DROP_STATEMENTS = [
+    "DROP TRIGGER IF EXISTS outbox_compact_acked",
+    "DROP TRIGGER IF EXISTS expediente_counts_au",
+    "DROP TRIGGER IF EXISTS expediente_counts_ad",
+    "DROP TRIGGER IF EXISTS expediente_counts_ai",
+]
+
+BACKFILL = [
+    "DELETE FROM expediente_counts",
+    """INSERT INTO expediente_counts (status, sync_state, n)
+        SELECT status, sync_state, count(*) FROM expedientes GROUP BY status, sync_state""",
+]
+
+COMPACT_ACKED = f"UPDATE outbox SET payload = '{COMPACTED}' WHERE state = 'acked'"
