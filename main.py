@@ -14,6 +14,7 @@ from pathlib import Path
 
 from desktop import cli
 from desktop.access.auth import PlatformCheck
+from desktop.cli_archivo import cmd_import_archivo
 from desktop.cli_tramites import cmd_tramites
 from desktop.context import AppContext, open_context
 from desktop.demo_setup import DEMO_CREATED, bootstrap_if_empty
@@ -44,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tramite", required=True)
     p.add_argument("--answers", required=True)
     p.add_argument("--user", required=True)
+    p = sub.add_parser("import-archivo", help="captura de archivo: importa expedientes en papel "
+                       "desde un CSV o JSON Lines, una línea por expediente")
+    p.add_argument("file", help="archivo .csv o .jsonl")
+    p.add_argument("--tramite", required=True)
+    p.add_argument("--revisar", action="store_true",
+                   help="solo revisa cada línea e informa los errores; no escribe nada")
+    p.add_argument("--user", default="supervisor")
     p = sub.add_parser("list", help="lista expedientes, los más recientes primero")
     p.add_argument("--search", default="", help="nombre, CURP, RFC o folio")
     shown = p.add_mutually_exclusive_group()
@@ -207,7 +215,7 @@ HANDLERS: dict[str | None, Handler] = {
     "list": cli.cmd_list, "show": cli.cmd_show, "verify-audit": cli.cmd_verify_audit,
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
     "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, "password": cmd_password,
-    "tramites": cmd_tramites, None: cmd_gui,
+    "tramites": cmd_tramites, "import-archivo": cmd_import_archivo, None: cmd_gui,
 }
 
 

@@ -4,6 +4,7 @@ A leaf package: it imports nothing from the project, so ui/, printing/, desktop/
 all use it, and there is one rounding rule (half-up to centavos) and one wording for each fact.
 """
 
+from formatting.archivo import format_archivo_origen
 from formatting.dates import (
     format_date,
     format_date_long,
@@ -13,8 +14,11 @@ from formatting.dates import (
 )
 from formatting.money import CENTAVO, amount_in_words, format_money, to_centavos
 from formatting.plazos import format_plazo
+from formatting.times import DEFAULT_ZONE, office_date, office_time, utc_now, zone_info
 
 __all__ = [
-    "CENTAVO", "amount_in_words", "format_date", "format_date_long", "format_datetime",
-    "format_datetime_long", "format_money", "format_plazo", "format_time", "to_centavos",
+    "CENTAVO", "DEFAULT_ZONE", "amount_in_words", "format_archivo_origen", "format_date",
+    "format_date_long", "format_datetime", "format_datetime_long", "format_money",
+    "format_plazo", "format_time", "office_date", "office_time", "to_centavos", "utc_now",
+    "zone_info",
 ]

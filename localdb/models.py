@@ -5,7 +5,7 @@ Money is stored as integer centavos; JSON columns hold validated, canonical data
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -120,6 +121,8 @@ class Expediente(Base):
         # (captured_at, uuid): the Expedientes list's order, read straight off the index.
         Index("ix_expedientes_captured_at_uuid", "captured_at", "uuid"),
         Index("ix_expedientes_curp", "curp"),
+        # One expediente per paper of the archive: import-archivo is idempotent by it.
+        Index("uq_expedientes_archivo", "tramite_homoclave", "archivo_folio", unique=True),
         one_of("status", ExpedienteStatus),
         one_of("sync_state", EnvioState),
     )
@@ -156,6 +159,9 @@ class Expediente(Base):
     sync_state: Mapped[EnvioState] = mapped_column(StateColumn(EnvioState, 16),
                                                    default=EnvioState.PENDIENTE)
     print_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Back-captured from a paper archive (import-archivo): the paper's own folio and date.
+    archivo_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    archivo_fecha: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Draft(Base):

@@ -117,6 +117,7 @@ def _expediente_from(record: ExpedientePayload) -> Expediente:
         nombre=record.nombre, curp=record.curp, rfc=record.rfc, created_by=record.created_by,
         captured_at=record.captured_at.replace(tzinfo=None), origin_machine=record.origin_machine,
         content_sha256=record.content_sha256, status=ExpedienteStatus.CAPTURADO,
+        archivo_folio=record.archivo_folio, archivo_fecha=record.archivo_fecha,
         sync_state=EnvioState.SINCRONIZADO,
     )
 

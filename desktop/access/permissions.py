@@ -18,6 +18,7 @@ class Permission(StrEnum):
     REVIEW_QUEUE = "revisar_colas"
     REVIEW = "validar_o_devolver"
     CANCEL_FOLIO = "cancelar_folios"
+    IMPORT_ARCHIVO = "importar_archivo"  # back-capture of a paper archive, in bulk
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
@@ -32,7 +33,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(
         {Permission.CAPTURE, Permission.VIEW_EXPEDIENTES, Permission.PRINT, Permission.SYNC,
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
-         Permission.CANCEL_FOLIO}
+         Permission.CANCEL_FOLIO, Permission.IMPORT_ARCHIVO}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -54,6 +55,7 @@ ACTION_LABELS = {
     "capturar": "capturar trámites", "consultar": "consultar expedientes",
     "imprimir": "imprimir documentos", "registrar_pagos": "registrar pagos",
     "revisar_colas": "revisar las colas", "anular": "cancelar folios",
+    "importar_archivo": "importar expedientes de archivo",
     "sincronizar": "sincronizar", "importar_configuracion": "importar la configuración",
     "administrar_usuarios": "administrar usuarios", "enrolar": "enrolar el equipo",
 }

@@ -10,7 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from formatting import DEFAULT_ZONE, zone_info
 
 BUNDLE_FORMAT = "ventanilla-bundle/1"
 
@@ -132,3 +134,12 @@ class Bundle(_Strict):
     # The municipality's own días inhábiles, besides weekends and the LFT art. 74 rest days.
     # Optional, and left out of the payload when empty: bundles signed before it keep their bytes.
     dias_inhabiles: list[date] = Field(default=[], exclude_if=lambda value: not value)
+    # The office's time zone (IANA name): times are stored in UTC and shown in it. Left out of
+    # the payload when it is the default, so bundles signed before it keep their bytes.
+    zona_horaria: str = Field(default=DEFAULT_ZONE, exclude_if=lambda value: value == DEFAULT_ZONE)
+
+    @field_validator("zona_horaria")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone_info(value)
+        return value

@@ -135,6 +135,7 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
         demo=state.demo,
         cancelled_reason=expediente.cancel_reason or None,
         cancelled_label=status_label(ExpedienteStatus.CANCELADO),
+        archivo_folio=expediente.archivo_folio, archivo_fecha=expediente.archivo_fecha,
     )
 
 

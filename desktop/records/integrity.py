@@ -67,6 +67,7 @@ def recomputed_sha256(row: Expediente, attachments: list[dict[str, Any]],
         "curp": row.curp, "rfc": row.rfc, "created_by": row.created_by,
         "captured_at": row.captured_at, "origin_machine": row.origin_machine,
         "oficina": oficina, "ventanilla": ventanilla, "attachments": attachments,
+        "archivo_folio": row.archivo_folio, "archivo_fecha": row.archivo_fecha,
     }
     try:
         return payload_sha256(ExpedienteContent.model_validate(content).model_dump(mode="json"))

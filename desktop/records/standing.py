@@ -1,4 +1,5 @@
-"""Where one expediente stands, for its detail: whether it was cancelled (the reason, who and
+"""Where one expediente stands, for its detail: whether it was back-captured from a paper archive
+(the paper's folio and date), whether it was cancelled (the reason, who and
 when, from the cancellation's audit entry) and what the platform refused of it (the outbox rows it
 rejected, with the reason it gave)."""
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.records.expedientes import get_expediente
+from formatting import format_archivo_origen
 from localdb.models import AuditEntry, Expediente, OutboxEntry, User
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState
 
@@ -60,6 +62,8 @@ class ExpedienteStanding:
     cancellation: Cancellation | None
     rejections: tuple[Rejection, ...]
     decision: StatusRecord | None = None
+    # "Captura de archivo — folio original X del dd/mm/aaaa" for a back-captured expediente.
+    archivo: str | None = None
 
     @property
     def rejected(self) -> bool:
@@ -90,7 +94,13 @@ def expediente_standing(session: Session, folio: str) -> ExpedienteStanding:
         .order_by(OutboxEntry.mutation_id.desc())).all()
     return ExpedienteStanding(row.folio, row.status, row.sync_state, cancellation,
                               tuple(Rejection(kind, error) for kind, error in rejected),
-                              _decision(session, row))
+                              _decision(session, row), _archivo(row))
+
+
+def _archivo(row: Expediente) -> str | None:
+    if row.archivo_folio is None or row.archivo_fecha is None:
+        return None
+    return format_archivo_origen(row.archivo_folio, row.archivo_fecha)
 
 
 def _decision(session: Session, row: Expediente) -> StatusRecord | None:
