@@ -45,6 +45,7 @@ bench: deps
 bench-smoke: deps
 	bash scripts/postgres.sh start
 	BENCH_EXISTING=2000 BENCH_CAPTURES=20 BENCH_N=300 BENCH_RENDERS=5 BENCH_SYNC_RECORDS=100 \
+	  BENCH_ARCHIVO_LINES=200 \
 	  $(BIN)/python -m pytest -m bench -q $(PYTEST_ARGS)
 
 lint: deps
