@@ -22,6 +22,7 @@ from desktop.bundles.apply import import_bundle_file
 from desktop.bundles.catalog import get_tramite
 from desktop.capture.answers_file import read_capture_file, requisito_answers
 from desktop.capture.service import AttachmentInput, CaptureRequest, capture_expediente
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.records.audit_verify import tail_warning, verify_chain
@@ -36,6 +37,7 @@ from desktop.records.restored_copy import restore_summary
 from formatting import format_datetime, format_money
 from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import OutboxState
+from wire.times import office_time
 
 ENV_PASSWORD = "VENTANILLA_PASSWORD"
 
@@ -117,6 +119,7 @@ def cmd_show(ctx: AppContext, args: Namespace) -> int:
             "captured_at", "content_sha256", "answers", "requisitos", "cobros",
             "archivo_folio", "archivo_fecha")}
         shown["total"] = f"{row.total_centavos / 100:.2f}"
+        shown["captured_at"] = office_time(row.captured_at, office_zone(session)).isoformat()
     print(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
     return 0
 

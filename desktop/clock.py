@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
-from formatting import DEFAULT_ZONE, office_date, office_time, utc_now
 from localdb.models import ConfigBundleRecord
+from wire.times import DEFAULT_ZONE, office_date, office_time, utc_now
 
 
 def office_zone(session: Session) -> str:
@@ -35,6 +35,6 @@ def office_today(ctx: AppContext) -> date:
         return office_date(utc_now(), office_zone(session))
 
 
-def local(session: Session, value: datetime) -> datetime:
-    """A stored instant on the office's wall clock, the zone read in the caller's session."""
-    return office_time(value, office_zone(session))
+def shown(value: datetime | None, zone: str) -> datetime | None:
+    """A stored instant (or None) as the office's wall clock shows it, for a screen or a line."""
+    return None if value is None else office_time(value, zone)

@@ -14,11 +14,17 @@ from formatting.dates import (
 )
 from formatting.money import CENTAVO, amount_in_words, format_money, to_centavos
 from formatting.plazos import format_plazo
-from formatting.times import DEFAULT_ZONE, office_date, office_time, utc_now, zone_info
 
 __all__ = [
-    "CENTAVO", "DEFAULT_ZONE", "amount_in_words", "format_archivo_origen", "format_date",
-    "format_date_long", "format_datetime", "format_datetime_long", "format_money",
-    "format_plazo", "format_time", "office_date", "office_time", "to_centavos", "utc_now",
-    "zone_info",
+    "CENTAVO",
+    "amount_in_words",
+    "format_archivo_origen",
+    "format_date",
+    "format_date_long",
+    "format_datetime",
+    "format_datetime_long",
+    "format_money",
+    "format_plazo",
+    "format_time",
+    "to_centavos",
 ]

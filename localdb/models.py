@@ -153,7 +153,10 @@ class Expediente(Base):
     # nothing; code says `cancel_reason`.
     cancel_reason: Mapped[str | None] = mapped_column("voided_reason", Text, nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
-    captured_at: Mapped[datetime] = mapped_column(DateTime)
+    captured_at: Mapped[datetime] = mapped_column(DateTime)  # UTC, like every stored instant
+    # captured_at as the content hash covers it, for expedientes captured before times were UTC
+    # (naive local ISO text, revision 0011); NULL since.
+    captured_at_legacy: Mapped[str | None] = mapped_column(String(32), nullable=True)
     origin_machine: Mapped[str] = mapped_column(String(64))
     content_sha256: Mapped[str] = mapped_column(String(64))
     sync_state: Mapped[EnvioState] = mapped_column(StateColumn(EnvioState, 16),

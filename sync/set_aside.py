@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from desktop.errors import VentanillaError
 from localdb.models import SetAsideChange
 from wire.protocol import Change
+from wire.times import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def blocked_entities(session: Session) -> set[str]:
 
 
 def set_aside(session: Session, change: Change, epoch: str | None, reason: str) -> None:
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     row = session.get(SetAsideChange, change.version)
     if row is None:
         session.add(SetAsideChange(version=change.version, epoch=epoch, kind=change.kind,

@@ -27,6 +27,7 @@ SUPERVISOR = CurrentUser("supervisor", "Supervisor", Role.SUPERVISOR)
 
 
 @pytest.mark.bench
+@pytest.mark.timeout(3600)
 def test_import_archivo_lines_per_second(tmp_path: Path) -> None:
     path = tmp_path / "archivo.csv"
     path.write_text(csv_text([csv_row(n) for n in range(1, LINES + 1)]), encoding="utf-8")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +38,7 @@ from desktop.context import AppContext
 from desktop.errors import BundleError, NotFound
 from desktop.records.audit import append_audit
 from localdb.models import ConfigBundleRecord, Dependencia, SyncState, Tramite
+from wire.times import utc_now
 
 __all__ = [
     "applied_version",
@@ -214,7 +214,7 @@ def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: by
         _deactivate_others(session, bundle)
         session.add(ConfigBundleRecord(
             version=bundle.version, sha256=hashlib.sha256(payload).hexdigest(), content=payload,
-            signature=signature, applied_at=datetime.now().replace(microsecond=0),
+            signature=signature, applied_at=utc_now(),
         ))
         state = session.get(SyncState, 1)
         if state is not None:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from formatting import DEFAULT_ZONE, zone_info
+from wire.times import DEFAULT_ZONE, zone_info
 
 BUNDLE_FORMAT = "ventanilla-bundle/1"
 

@@ -22,6 +22,7 @@ from desktop.capture.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_
 from desktop.capture.folios import allocate_folio
 from desktop.capture.payload import ArchivoOrigen, build_payload
 from desktop.capture.validation import validate_answers
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed, VentanillaError
 from desktop.ids import uuid7
@@ -30,6 +31,7 @@ from desktop.records.outbox import queue_mutation
 from desktop.records.restored_copy import refuse_capture_while_resyncing
 from localdb.models import Attachment, Draft, Expediente, SyncState
 from localdb.states import EnvioState, ExpedienteStatus
+from wire.times import as_utc, office_date, utc_now
 
 
 @dataclass(frozen=True)
@@ -149,18 +151,19 @@ def capture_expediente(
 
 def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
            prepared: _Prepared) -> CaptureResult:
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         refuse_capture_while_resyncing(session)
         if request.archivo and (done := archivo_folio_in_use(
                 session, prepared.tramite.homoclave, request.archivo.folio)):
             raise AlreadyCaptured(prepared.tramite.homoclave, request.archivo.folio, done)
         state = session.get_one(SyncState, 1)
-        folio = allocate_folio(session, state.oficina, state.ventanilla, now.year)
+        year = office_date(now, office_zone(session)).year  # the office's calendar year
+        folio = allocate_folio(session, state.oficina, state.ventanilla, year)
         expediente = build_payload(
             uuid=uuid7(), folio=folio, tramite=prepared.tramite, cleaned=prepared.cleaned,
             requisitos=prepared.requisitos, cobros=prepared.cobros, user=user.username,
-            captured_at=now, state=state,
+            captured_at=as_utc(now), state=state,
             attachments=[(a.filename, b) for a, b in prepared.blobs], archivo=request.archivo,
         )
         payload = expediente.model_dump(mode="json")

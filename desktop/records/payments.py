@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
@@ -24,6 +25,7 @@ from localdb.states import EnvioState, ExpedienteStatus
 from printing.recibo import PAYMENT_METHODS
 from wire.payloads import PaymentPayload
 from wire.protocol import MutationKind
+from wire.times import as_utc, utc_now
 
 PAYMENT_KIND: MutationKind = "expediente.payment"
 PAYMENT_ACTION = "expediente.pagado"
@@ -62,15 +64,16 @@ def payment_methods() -> list[tuple[str, str]]:
     return list(PAYMENT_METHODS.items())
 
 
-def _info(row: Expediente) -> PaymentInfo:
+def _info(row: Expediente, zone: str) -> PaymentInfo:
     cancelled = row.status == ExpedienteStatus.CANCELADO or bool(row.cancel_reason)
     return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100, cancelled,
-                       row.payment_method, row.payment_reference, row.paid_at, row.paid_by)
+                       row.payment_method, row.payment_reference, shown(row.paid_at, zone),
+                       row.paid_by)
 
 
 def payment_info(ctx: AppContext, folio: str) -> PaymentInfo:
     with ctx.read() as session:
-        return _info(get_expediente(session, folio))
+        return _info(get_expediente(session, folio), office_zone(session))
 
 
 def _clean_method(method: str) -> str:
@@ -91,8 +94,8 @@ def _clean_reference(method: str, reference: str | None) -> str | None:
     return cleaned or None
 
 
-def _refuse_unpayable(row: Expediente) -> None:
-    info = _info(row)
+def _refuse_unpayable(row: Expediente, zone: str) -> None:
+    info = _info(row, zone)
     if info.cancelled:
         raise VentanillaError(f"El folio {row.folio} está cancelado; no se puede registrar "
                               "un pago.")
@@ -110,10 +113,10 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
     require(user, Permission.REGISTER_PAYMENT)
     key = _clean_method(method)
     ref = _clean_reference(key, reference)
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         row = get_expediente(session, folio)
-        _refuse_unpayable(row)
+        _refuse_unpayable(row, office_zone(session))
         row.payment_method, row.payment_reference = key, ref
         row.paid_at, row.paid_by = now, user.username
         if row.sync_state == EnvioState.SINCRONIZADO:
@@ -121,8 +124,8 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
         amount = f"{Decimal(row.total_centavos) / 100:.2f}"
         if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves; nor its pago
             paid = PaymentPayload(uuid=row.uuid, folio=row.folio, method=key, reference=ref,
-                                  amount=amount, paid_by=user.username, paid_at=now)
+                                  amount=amount, paid_by=user.username, paid_at=as_utc(now))
             queue_mutation(session, PAYMENT_KIND, row.uuid, paid, now)
         append_audit(session, user.username, PAYMENT_ACTION, row.folio,
                      {"forma": key, "referencia": ref, "importe": amount})
-        return _info(row)
+        return _info(row, office_zone(session))

@@ -11,10 +11,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone, shown
+from desktop.records.audit import entry_instant
 from desktop.records.expedientes import get_expediente
 from formatting import format_archivo_origen
 from localdb.models import AuditEntry, Expediente, OutboxEntry, User
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState
+from wire.times import office_time
 
 CANCEL_AUDIT_ACTION = "expediente.anulado"  # what cancel_folio writes to the audit log
 
@@ -79,7 +82,8 @@ def _cancellation(session: Session, folio: str, reason: str | None) -> Cancellat
         return Cancellation(reason)
     full_name = session.scalar(select(User.full_name).where(User.username == entry.actor))
     logged = entry.detail.get("reason") if isinstance(entry.detail, dict) else None
-    return Cancellation(reason or logged, full_name or entry.actor, entry.at)
+    return Cancellation(reason or logged, full_name or entry.actor,
+                        office_time(entry_instant(session, entry), office_zone(session)))
 
 
 def expediente_standing(session: Session, folio: str) -> ExpedienteStanding:
@@ -108,5 +112,5 @@ def _decision(session: Session, row: Expediente) -> StatusRecord | None:
         return None
     full_name = row.status_by and session.scalar(
         select(User.full_name).where(User.username == row.status_by))
-    return StatusRecord(row.status, row.status_note, full_name or row.status_by, row.status_at,
-                        row.official_folio)
+    return StatusRecord(row.status, row.status_note, full_name or row.status_by,
+                        shown(row.status_at, office_zone(session)), row.official_folio)

@@ -16,6 +16,7 @@ from localdb.models import Expediente
 from tests.sync.machines import capture_many
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
+from wire.times import office_time, utc_now
 
 from .conftest import WindowFactory
 from .test_expediente_detail import SUPERVISOR_NAME, _detail
@@ -46,7 +47,7 @@ def test_the_operador_sees_a_devolucion_and_what_to_correct(
 
     dialog = _open_first(qtbot, window, runner, folio)
     qtbot.waitUntil(dialog.notes.decision.isVisible)
-    today = datetime.now().strftime("%d/%m/%Y")
+    today = f"{office_time(utc_now(), 'America/Hermosillo'):%d/%m/%Y}"  # the demo office
     head, note = dialog.notes.decision.text().split("\n")
     assert head.startswith(f"Devuelto por {SUPERVISOR_NAME} el {today} a las ")
     assert note == f"Qué corregir: {NOTE}"
