@@ -29,6 +29,7 @@ from desktop.capture.service import (
     AlreadyCaptured,
     CaptureRequest,
     archivo_folio_in_use,
+    archivo_folios,
     capture_expediente,
     check_capture,
 )
@@ -60,11 +61,12 @@ def import_archivo(ctx: AppContext, user: CurrentUser | None, path: Path, homocl
         require(user, Permission.IMPORT_ARCHIVO)
     with ctx.read() as session:
         tramite = get_tramite(session, homoclave, None)
+        already = archivo_folios(session, tramite.homoclave)
     lines = list(read_archivo_file(path, today))
     summary = ImportSummary(lines=len(lines))
     seen: dict[str, int] = {}
     for done, line in enumerate(lines, start=1):
-        outcome = _one(ctx, user, tramite, line, seen, dry_run)
+        outcome = _one(ctx, user, tramite, line, seen, dry_run, already)
         if isinstance(outcome, BadLine):
             summary.bad.append(outcome)
         elif outcome is None:
@@ -81,13 +83,17 @@ def import_archivo(ctx: AppContext, user: CurrentUser | None, path: Path, homocl
 
 
 def _one(ctx: AppContext, user: CurrentUser | None, tramite: TramiteDef,
-         line: ArchivoLine | BadLine, seen: dict[str, int],
-         dry_run: bool) -> BadLine | str | None:
-    """A new folio, None for a paper already in, or the line's fault."""
+         line: ArchivoLine | BadLine, seen: dict[str, int], dry_run: bool,
+         already: set[str]) -> BadLine | str | None:
+    """A new folio, None for a paper already in, or the line's fault. `already`: the papers in
+    when the run started (a rerun skips them without a transaction; the capture's own check in
+    its write transaction, and the unique index, still hold for anything added meanwhile)."""
     if isinstance(line, BadLine):
         return line
     if (first := seen.setdefault(line.folio, line.number)) != line.number:
         return BadLine(line.number, f"repite el folio original {line.folio} de la línea {first}")
+    if line.folio in already:
+        return None
     try:
         request = _request(tramite, line)
         if dry_run or user is None:

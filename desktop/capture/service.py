@@ -136,6 +136,13 @@ def archivo_folio_in_use(session: Session, homoclave: str, archivo_folio: str) -
         Expediente.tramite_homoclave == homoclave, Expediente.archivo_folio == archivo_folio))
 
 
+def archivo_folios(session: Session, homoclave: str) -> set[str]:
+    """Every paper folio already captured for the trámite (import-archivo)."""
+    return {f for f in session.scalars(select(Expediente.archivo_folio).where(
+        Expediente.tramite_homoclave == homoclave, Expediente.archivo_folio.is_not(None)))
+        if f is not None}
+
+
 def capture_expediente(
     ctx: AppContext, user: CurrentUser, request: CaptureRequest
 ) -> CaptureResult:
