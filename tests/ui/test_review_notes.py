@@ -62,7 +62,8 @@ def test_a_platform_resolution_shows_its_note_and_official_folio(
     with ctx.write() as session:  # as sync.pull leaves a back-office decision
         session.execute(update(Expediente).where(Expediente.folio == folio).values(
             status="resuelto", status_note="Licencia autorizada", status_by=None,
-            status_at=datetime(2026, 3, 4, 9, 30), official_folio="LIC-2026-0077"))
+            status_at=datetime(2026, 3, 4, 16, 30),  # UTC: 09:30 in Hermosillo (UTC-7)
+            official_folio="LIC-2026-0077"))
 
     dialog = _detail(qtbot, ctx, operador, runner, folio)
 
