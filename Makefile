@@ -49,7 +49,8 @@ bench: deps
 bench-smoke: deps
 	bash scripts/postgres.sh start
 	BENCH_EXISTING=2000 BENCH_CAPTURES=20 BENCH_N=300 BENCH_RENDERS=5 BENCH_SYNC_RECORDS=100 \
-	  BENCH_STORE=2000 BENCH_RUNS=1 $(BIN)/python -m pytest -m bench -q $(PYTEST_ARGS)
+	  BENCH_STORE=2000 BENCH_RUNS=1 BENCH_ARCHIVO_LINES=200 \
+	  $(BIN)/python -m pytest -m bench -q $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tramite", required=True)
     p.add_argument("--answers", required=True)
     p.add_argument("--user", required=True)
+    p = sub.add_parser("import-archivo", help="captura de archivo: importa expedientes en papel "
+                       "desde un CSV o JSON Lines, una línea por expediente")
+    p.add_argument("file", help="archivo .csv o .jsonl")
+    p.add_argument("--tramite", required=True)
+    p.add_argument("--revisar", action="store_true",
+                   help="solo revisa cada línea e informa los errores; no escribe nada")
+    p.add_argument("--user", default="supervisor")
     p = sub.add_parser("list", help="lista expedientes, los más recientes primero")
     p.add_argument("--search", default="",
                    help="nombre, CURP, RFC, folio o referencia de pago (línea de captura)")
@@ -137,6 +144,12 @@ def cmd_init(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_tramites(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop.cli_tramites import cmd_tramites as run
+
+    return run(ctx, args)
+
+
+def cmd_import_archivo(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.cli_archivo import cmd_import_archivo as run
 
     return run(ctx, args)
 
@@ -263,7 +276,7 @@ HANDLERS: dict[str | None, Handler] = {
     "status": cmd_status, "verify-receipt": cmd_verify_receipt, "print": cmd_print,
     "printer": cmd_printer, "enroll": cmd_enroll, "sync": cmd_sync, "password": cmd_password,
     "tramites": cmd_tramites, "diagnostico": cmd_diagnostico, "config-diff": cmd_config_diff,
-    None: cmd_gui,
+    "import-archivo": cmd_import_archivo, None: cmd_gui,
 }
 
 

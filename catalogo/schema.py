@@ -10,9 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from wire.staleness import DEFAULT_SIN_CONEXION, SinConexion
+from wire.times import DEFAULT_ZONE, zone_info
 
 BUNDLE_FORMAT = "ventanilla-bundle/1"
 
@@ -142,3 +143,12 @@ class Bundle(_Strict):
     # DEFAULT_DIAS_PARA_PAGO. Left out of the payload when unset, like dias_inhabiles.
     dias_para_pago: int | None = Field(default=None, ge=1, le=90,
                                        exclude_if=lambda value: value is None)
+    # The office's time zone (IANA name): times are stored in UTC and shown in it. Left out of
+    # the payload when it is the default, so bundles signed before it keep their bytes.
+    zona_horaria: str = Field(default=DEFAULT_ZONE, exclude_if=lambda value: value == DEFAULT_ZONE)
+
+    @field_validator("zona_horaria")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone_info(value)
+        return value

@@ -9,13 +9,14 @@ blobs in the database for the same reason.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -141,11 +142,15 @@ class Expediente(Base):
     status_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     # The payment the window received (expediente.payment); nullable so `init` can add them.
-    # paid_at is the window's local clock as the recibo printed it, not platform UTC.
+    # paid_at in UTC, like every stored instant (from windows older than UTC storage: their
+    # local clock, read as the office's zone when it arrived).
     payment_method: Mapped[str | None] = mapped_column(String(32), nullable=True)
     payment_reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     paid_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Back-captured from a paper archive at the window (import-archivo): the paper's folio, date.
+    archivo_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    archivo_fecha: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Recibo(Base):

@@ -38,6 +38,7 @@ from central.mutation_checks import (
     recibo_refusal,
     review_refusal,
 )
+from central.office_clock import stored_instant
 from central.sanitize import json_has_nul
 from wire.canonical import canonical_json, payload_sha256
 from wire.payloads import (
@@ -50,6 +51,7 @@ from wire.payloads import (
     VoidPayload,
 )
 from wire.protocol import Mutation, ResultStatus
+from wire.times import as_utc
 
 Outcome = tuple[ResultStatus, str | None]
 
@@ -142,7 +144,7 @@ def status_data(row: Expediente) -> dict[str, Any]:
         "uuid": row.uuid, "folio": row.folio, "status": row.status,
         "note": row.note, "official_folio": row.official_folio,
         "changed_by": row.status_by,
-        "changed_at": row.status_at.isoformat() if row.status_at else None,
+        "changed_at": as_utc(row.status_at).isoformat() if row.status_at else None,  # "…+00:00"
     }
 
 
@@ -166,6 +168,7 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         "total": payload.total, "payload": mutation.payload,
         "content_sha256": payload.content_sha256, "status": "recibido", "note": None,
         "official_folio": None, "received_at": utc_now(),
+        "archivo_folio": payload.archivo_folio, "archivo_fecha": payload.archivo_fecha,
     })
     ctx.changes.append(
         PendingChange("expediente.record", payload.uuid, mutation.payload, ctx.machine_id)
@@ -211,7 +214,7 @@ def _void(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         return "rejected", "expediente desconocido en la oficina"
     if row.status != "anulado":
         row.status, row.note = "anulado", void.reason
-        row.status_by, row.status_at = void.voided_by, void.voided_at.replace(tzinfo=None)
+        row.status_by, row.status_at = void.voided_by, stored_instant(ctx.session, void.voided_at)
         ctx.changes.append(
             PendingChange("expediente.status", row.uuid, status_data(row), ctx.machine_id)
         )
@@ -230,7 +233,7 @@ def _payment(ctx: ApplyContext, mutation: Mutation) -> Outcome:
                                                                               ctx.sender)
     if refusal is not None:
         return "rejected", refusal
-    when = paid.paid_at.replace(tzinfo=None)
+    when = stored_instant(ctx.session, paid.paid_at)
     if row.paid_at is not None:
         same = (row.payment_method, row.payment_reference, row.paid_at) == (
             paid.method, paid.reference, when)
@@ -281,7 +284,8 @@ def _review(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     if refusal is not None:
         return "rejected", refusal
     row.status, row.note = review.decision, review.note.strip() or None
-    row.status_by, row.status_at = review.reviewed_by, review.reviewed_at.replace(tzinfo=None)
+    row.status_by, row.status_at = (review.reviewed_by,
+                                    stored_instant(ctx.session, review.reviewed_at))
     ctx.changes.append(
         PendingChange("expediente.status", row.uuid, status_data(row), ctx.machine_id)
     )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from central.db import Database
 from central.machine_auth import database
 from central.models import ConfigBundle, Expediente, Machine
+from central.office_clock import archivo_text, captured_text, local_text, platform_zone
 from wire.receipts import ReceiptFields, receipt_fields, receipt_is_authentic
 
 router = APIRouter()
@@ -48,7 +49,8 @@ def verify_receipt(
         if receipt is None or not key or not receipt_is_authentic(receipt, key):
             return HTMLResponse(_page(_invalid(folio)))
         tramite = _tramite_label(session, record.tramite_homoclave) if record else ""
-        return HTMLResponse(_page(_authentic_body(receipt, record, tramite)))
+        zone = platform_zone(session)
+        return HTMLResponse(_page(_authentic_body(receipt, record, tramite, zone)))
 
 
 def _tramite_label(session: Session, homoclave: str) -> str:
@@ -64,7 +66,8 @@ def _tramite_label(session: Session, homoclave: str) -> str:
     return f"{homoclave} — {nombre}" if nombre else homoclave
 
 
-def _authentic_body(receipt: ReceiptFields, record: Expediente | None, tramite: str) -> str:
+def _authentic_body(receipt: ReceiptFields, record: Expediente | None, tramite: str,
+                    zone: str) -> str:
     rows = [("Folio", receipt.folio), ("Total", f"$ {receipt.total}"),
             ("Fecha", receipt.date.isoformat())]
     notes = ""
@@ -72,10 +75,13 @@ def _authentic_body(receipt: ReceiptFields, record: Expediente | None, tramite: 
         rows.append(("Estado", "Aún no llega a la plataforma (el equipo lo enviará)."))
     else:
         rows.insert(1, ("Trámite", tramite))
+        rows.insert(3, ("Capturado", captured_text(record.payload, zone)))
+        if record.archivo_folio:
+            rows.insert(4, ("Origen", archivo_text(record)))
         rows.append(("Estado", STATUS_LABELS.get(record.status, record.status)))
         if record.official_folio:
             rows.append(("Folio oficial", record.official_folio))
-        rows.append(("Pago", _payment_label(record)))
+        rows.append(("Pago", _payment_label(record, zone)))
         if (record.content_sha256, record.total, record.machine_id) != (
             receipt.sha256, receipt.total, receipt.machine_id
         ):
@@ -85,11 +91,11 @@ def _authentic_body(receipt: ReceiptFields, record: Expediente | None, tramite: 
     return f"<h1 class='ok'>Comprobante auténtico</h1><table>{table}</table>{notes}"
 
 
-def _payment_label(record: Expediente) -> str:
+def _payment_label(record: Expediente, zone: str) -> str:
     """What the platform knows of the payment: a "recibo de pago" without one is suspect."""
     if record.paid_at is None:
         return "Sin pago registrado en la plataforma."
-    return f"Pagado el {record.paid_at:%Y-%m-%d} ({record.payment_method})"
+    return f"Pagado el {local_text(record.paid_at, zone)} ({record.payment_method})"
 
 
 def _invalid(folio: str) -> str:

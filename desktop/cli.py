@@ -18,14 +18,9 @@ from desktop.access.auth import login
 from desktop.access.permissions import CurrentUser
 from desktop.bundles.apply import import_bundle_file
 from desktop.bundles.catalog import get_tramite
-from desktop.bundles.schema import TramiteDef
-from desktop.capture.answers_file import RequisitoEntry, read_capture_file
-from desktop.capture.service import (
-    AttachmentInput,
-    CaptureRequest,
-    RequisitoAnswer,
-    capture_expediente,
-)
+from desktop.capture.answers_file import read_capture_file, requisito_answers
+from desktop.capture.service import AttachmentInput, CaptureRequest, capture_expediente
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.records.audit_verify import verify_chain
@@ -39,6 +34,7 @@ from desktop.records.integrity import altered_folios
 from desktop.records.referencia import looks_like_referencia, parse_referencia
 from formatting import format_datetime, format_money
 from localdb.models import SyncState
+from wire.times import office_time
 
 ENV_PASSWORD = "VENTANILLA_PASSWORD"
 
@@ -74,7 +70,7 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
     data = read_capture_file(Path(args.answers))
     with ctx.read() as session:
         tramite = get_tramite(session, args.tramite, None)
-    requisitos = requisito_answers(tramite, data.requisitos, Path(args.answers).name)
+    requisitos = requisito_answers(tramite, data.requisitos, f"En {Path(args.answers).name}")
     user = authenticate(ctx, args.user)
     attachments = [AttachmentInput(Path(a.path), Path(a.path).name, "", a.campo)
                    for a in data.attachments]
@@ -83,28 +79,6 @@ def cmd_capture(ctx: AppContext, args: Namespace) -> int:
         attachments=attachments))
     print(f"Expediente capturado: folio {result.folio}, total {format_money(result.total)}")
     return 0
-
-
-def requisito_answers(tramite: TramiteDef, given: list[RequisitoEntry],
-                      filename: str) -> list[RequisitoAnswer]:
-    """The file's answer for each of the trámite's requisitos; one missing or unknown is an
-    error that names it (a paper left out is never taken as received)."""
-    by_clave = {r.clave: r for r in given}
-    missing = [f"«{r.clave}»" for r in tramite.requisitos if r.clave not in by_clave]
-    known = {r.clave for r in tramite.requisitos}
-    unknown = [f"«{clave}»" for clave in by_clave if clave not in known]
-    if missing or unknown:
-        parts = []
-        if missing:
-            which = "falta el requisito " if len(missing) == 1 else "faltan los requisitos "
-            parts.append(which + ", ".join(missing) + " (indique para cada uno \"recibido\": "
-                         "true, o false con una \"nota\" de lo que falta)")
-        if unknown:
-            parts.append(f"el trámite {tramite.homoclave} no pide " + ", ".join(unknown))
-        raise VentanillaError(f"En {filename} {'; '.join(parts)}. Vea los requisitos con "
-                              f"`python main.py tramites {tramite.homoclave}`.")
-    return [RequisitoAnswer(r.clave, by_clave[r.clave].recibido, by_clave[r.clave].nota)
-            for r in tramite.requisitos]
 
 
 def cmd_list(ctx: AppContext, args: Namespace) -> int:
@@ -141,8 +115,10 @@ def cmd_show(ctx: AppContext, args: Namespace) -> int:
         shown = {c: getattr(row, c) for c in (
             "folio", "uuid", "tramite_homoclave", "tramite_version", "nombre", "curp", "rfc",
             "status", "status_note", "official_folio", "sync_state", "created_by",
-            "captured_at", "content_sha256", "answers", "requisitos", "cobros")}
+            "captured_at", "content_sha256", "answers", "requisitos", "cobros",
+            "archivo_folio", "archivo_fecha")}
         shown["total"] = f"{row.total_centavos / 100:.2f}"
+        shown["captured_at"] = office_time(row.captured_at, office_zone(session)).isoformat()
     print(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
     return 0
 

@@ -4,6 +4,7 @@ A leaf package: it imports nothing from the project, so ui/, printing/, desktop/
 all use it, and there is one rounding rule (half-up to centavos) and one wording for each fact.
 """
 
+from formatting.archivo import format_archivo_origen
 from formatting.dates import (
     format_date,
     format_date_long,
@@ -17,8 +18,8 @@ from formatting.plazos import format_plazo
 from formatting.referencias import group_referencia
 
 __all__ = [
-    "CENTAVO", "amount_in_words", "format_date", "format_date_long", "format_datetime",
-    "format_datetime_long", "format_money", "format_plazo", "format_time", "group_referencia",
-    "parse_date",
+    "CENTAVO", "amount_in_words", "format_archivo_origen", "format_date", "format_date_long",
+    "format_datetime", "format_datetime_long", "format_money", "format_plazo", "format_time",
+    "group_referencia", "parse_date",
     "to_centavos",
 ]

@@ -42,5 +42,16 @@ def format_date_long(value: date) -> str:
 
 
 def format_datetime_long(value: datetime) -> str:
-    """`datetime(2026, 11, 23, 10, 42)` → `23 de noviembre de 2026, 10:42`."""
-    return f"{format_date_long(value)}, {format_time(value)}"
+    """`datetime(2026, 11, 23, 10, 42)` → `23 de noviembre de 2026, 10:42`; an aware value (the
+    office's wall clock, formatting.office_time) also names its offset: `…, 10:42 (UTC-7)`."""
+    return f"{format_date_long(value)}, {format_time(value)}{_offset(value)}"
+
+
+def _offset(value: datetime) -> str:
+    offset = value.utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f" (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"

@@ -5,7 +5,7 @@ Money is stored as integer centavos; JSON columns hold validated, canonical data
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -135,6 +136,8 @@ class Expediente(Base):
         Index("ix_expedientes_created_by_captured_at", "created_by", "captured_at", "uuid"),
         # the envío queues (pendientes, rechazados…) in list order
         Index("ix_expedientes_sync_state", "sync_state", "captured_at", "uuid"),
+        # One expediente per paper of the archive: import-archivo is idempotent by it.
+        Index("uq_expedientes_archivo", "tramite_homoclave", "archivo_folio", unique=True),
         one_of("status", ExpedienteStatus),
         one_of("sync_state", EnvioState),
     )
@@ -165,12 +168,18 @@ class Expediente(Base):
     # nothing; code says `cancel_reason`.
     cancel_reason: Mapped[str | None] = mapped_column("voided_reason", Text, nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
-    captured_at: Mapped[datetime] = mapped_column(DateTime)
+    captured_at: Mapped[datetime] = mapped_column(DateTime)  # UTC, like every stored instant
+    # captured_at as the content hash covers it, for expedientes captured before times were UTC
+    # (naive local ISO text, revision 0011); NULL since.
+    captured_at_legacy: Mapped[str | None] = mapped_column(String(32), nullable=True)
     origin_machine: Mapped[str] = mapped_column(String(64))
     content_sha256: Mapped[str] = mapped_column(String(64))
     sync_state: Mapped[EnvioState] = mapped_column(StateColumn(EnvioState, 16),
                                                    default=EnvioState.PENDIENTE)
     print_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Back-captured from a paper archive (import-archivo): the paper's own folio and date.
+    archivo_folio: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    archivo_fecha: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Draft(Base):

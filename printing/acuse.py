@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from formatting import format_date_long, format_plazo
+from formatting import format_archivo_origen, format_date_long, format_plazo
 from printing.blocks import (
     fields,
     folio_block,
@@ -52,6 +52,9 @@ def _tramite_rows(data: DocumentData) -> list[tuple[str, str]]:
     ]
     if data.fecha_compromiso is not None:
         rows.append(("Fecha compromiso", f"<b>{format_date_long(data.fecha_compromiso)}</b>"))
+    if data.archivo_folio and data.archivo_fecha:
+        rows.append(("Origen", text(format_archivo_origen(data.archivo_folio,
+                                                         data.archivo_fecha))))
     return rows
 
 

@@ -58,6 +58,9 @@ class DocumentData:
     # from desktop.states); paper prints the word upper-cased. Both or neither.
     cancelled_reason: str | None = None
     cancelled_label: str = ""
+    # Back-captured from a paper archive (import-archivo): the paper's folio and date.
+    archivo_folio: str | None = None
+    archivo_fecha: date | None = None
 
     def __post_init__(self) -> None:
         if self.cancelled_reason is not None and not self.cancelled_label.strip():

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
@@ -43,6 +43,7 @@ from sync.restore import catch_up_if_restored, own_records_pulled
 from sync.run_steps import RetryPolicy, StepRunner
 from sync.set_aside import count_set_aside
 from sync.status import count_missing_anexos, count_pending, count_rejected
+from wire.times import as_utc, utc_now
 from wire.window_report import WindowReport
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ class _Steps:
 
 class SyncEngine:
     def __init__(self, ctx: AppContext, observer: SyncObserver | None = None, *,
-                 clock: Callable[[], datetime] = datetime.now,
+                 clock: Callable[[], datetime] = utc_now,
                  rng: random.Random | None = None,
                  client_factory: ClientFactory | None = None,
                  retry: RetryPolicy | None = None,
@@ -217,7 +218,7 @@ class SyncEngine:
     def _failed(self, exc: Exception, message: str, steps: _Steps | None = None) -> SyncReport:
         now = self._clock()
         header = exc.retry_after if isinstance(exc, PlatformBusy) else None
-        retry_after = parse_retry_after(header, now.astimezone(UTC))
+        retry_after = parse_retry_after(header, as_utc(now))
         with self.ctx.write() as session:
             state = session.get_one(SyncState, 1)
             next_at = record_failure(state, now, retry_after, self._rng)

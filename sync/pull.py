@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.records.payments import current_recibo
 from localdb.models import Expediente, Recibo, SyncState, Tramite
@@ -46,6 +46,7 @@ from wire.payloads import (
     UserChange,
 )
 from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse
+from wire.times import to_utc, utc_now
 from wire.validation import spanish_summary
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,7 @@ def _apply_status(session: Session, change: Change) -> None:
     row.status_note = data.note
     row.status_by = data.changed_by
     # A platform decision carries no window clock: keep when this window learned of it.
-    at = data.changed_at or datetime.now().replace(microsecond=0)
-    row.status_at = at.astimezone().replace(tzinfo=None) if at.tzinfo else at
+    row.status_at = to_utc(data.changed_at, office_zone(session)) if data.changed_at else utc_now()
     if data.official_folio is not None:
         row.official_folio = data.official_folio
 
@@ -112,7 +112,7 @@ def _apply_payment(session: Session, change: Change) -> None:
         log.info("payment change %d skipped: expediente absent or already paid", change.version)
         return
     row.payment_method, row.payment_reference = paid.method, paid.reference
-    row.paid_at, row.paid_by = paid.paid_at.replace(tzinfo=None), paid.paid_by
+    row.paid_at, row.paid_by = to_utc(paid.paid_at, office_zone(session)), paid.paid_by
 
 
 def _apply_recibo_cancel(session: Session, change: Change) -> None:
@@ -127,14 +127,14 @@ def _apply_recibo_cancel(session: Session, change: Change) -> None:
         return
     own = session.get(Recibo, cancel.recibo_folio)
     if own is not None and own.cancelled_at is None:  # ours, back from the platform
-        own.cancelled_at = cancel.cancelled_at.replace(tzinfo=None)
+        own.cancelled_at = to_utc(cancel.cancelled_at, office_zone(session))
         own.cancelled_by, own.cancel_reason = cancel.cancelled_by, cancel.reason
     if current_recibo(session, row.uuid) is None:
         row.payment_method = row.payment_reference = row.paid_by = None
         row.paid_at = None
 
 
-def _expediente_from(record: ExpedientePayload) -> Expediente:
+def _expediente_from(record: ExpedientePayload, zone: str) -> Expediente:
     return Expediente(
         uuid=record.uuid, folio=record.folio, tramite_homoclave=record.tramite_homoclave,
         tramite_version=record.tramite_version, answers=record.answers,
@@ -142,8 +142,9 @@ def _expediente_from(record: ExpedientePayload) -> Expediente:
         cobros=[c.model_dump() for c in record.cobros],
         total_centavos=int((Decimal(record.total) * 100).to_integral_value()),
         nombre=record.nombre, curp=record.curp, rfc=record.rfc, created_by=record.created_by,
-        captured_at=record.captured_at.replace(tzinfo=None), origin_machine=record.origin_machine,
+        captured_at=to_utc(record.captured_at, zone), origin_machine=record.origin_machine,
         content_sha256=record.content_sha256, status=ExpedienteStatus.CAPTURADO,
+        archivo_folio=record.archivo_folio, archivo_fecha=record.archivo_fecha,
         sync_state=EnvioState.SINCRONIZADO,
     )
 
@@ -151,7 +152,7 @@ def _expediente_from(record: ExpedientePayload) -> Expediente:
 def _apply_record(session: Session, change: Change) -> None:
     try:
         record = ExpedientePayload.model_validate(change.data)
-        row = _expediente_from(record)
+        row = _expediente_from(record, office_zone(session))
     except ValidationError as exc:
         raise UnusableChange(change, spanish_summary(exc)) from exc
     except (ArithmeticError, ValueError) as exc:

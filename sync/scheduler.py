@@ -16,6 +16,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from sync.engine import SyncEngine, SyncReport
+from wire.times import as_utc, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,9 @@ class SyncScheduler:
         due = report.next_attempt_at
         if due is None or report.skipped:
             return
-        if due - datetime.now() >= timedelta(seconds=self.interval - self.jitter):
+        if due - utc_now() >= timedelta(seconds=self.interval - self.jitter):
             return
-        self._scheduler.add_job(self._tick, DateTrigger(run_date=due.astimezone()),
+        self._scheduler.add_job(self._tick, DateTrigger(run_date=as_utc(due)),
                                 id=RETRY_JOB_ID, replace_existing=True, max_instances=1,
                                 coalesce=True, misfire_grace_time=30)
         log.debug("sync retry scheduled at %s", due)

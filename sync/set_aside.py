@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop.errors import VentanillaError
 from localdb.models import SetAsideChange
+from wire.times import utc_now
 
 if TYPE_CHECKING:  # the pull's model; `status` reads this module without it (issue 15)
     from wire.protocol import Change
@@ -57,7 +57,7 @@ def blocked_entities(session: Session) -> set[str]:
 
 
 def set_aside(session: Session, change: Change, epoch: str | None, reason: str) -> None:
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     row = session.get(SetAsideChange, change.version)
     if row is None:
         session.add(SetAsideChange(version=change.version, epoch=epoch, kind=change.kind,

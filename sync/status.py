@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone, shown
 from desktop.records.counts import count_in
 from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import EnvioState, OutboxState
@@ -58,17 +59,18 @@ def sync_status(session: Session) -> dict[str, Any]:
     }
     if state is None:
         return {**base, "enrolled": False}
+    zone = office_zone(session)  # times on the office's wall clock, with their offset
     return {
         **base,
         "enrolled": not state.demo and bool(state.server_url),
         "server_url": state.server_url,
         "machine_id": state.machine_id,
-        "last_success_at": _iso(state.last_success_at),
+        "last_success_at": _iso(shown(state.last_success_at, zone)),
         "last_error": state.last_error,
-        "last_error_at": _iso(state.last_error_at),
+        "last_error_at": _iso(shown(state.last_error_at, zone)),
         "pull_cursor": state.pull_cursor,
         "epoch": state.epoch,
         "config_version": state.config_version,
         "backoff_attempts": state.backoff_attempts,
-        "next_attempt_at": _iso(state.next_attempt_at),
+        "next_attempt_at": _iso(shown(state.next_attempt_at, zone)),
     }

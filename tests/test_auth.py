@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from desktop.access.auth import create_user, login
 from desktop.access.permissions import CurrentUser, Role
 from desktop.errors import AccountLocked, AuthError, PermissionDenied, VentanillaError
 from localdb.models import AuditEntry, User
+from wire.times import utc_now
 
 
 def test_demo_users_log_in_with_their_role(demo_ctx) -> None:
@@ -39,7 +40,7 @@ def test_five_failures_lock_for_five_minutes_even_with_right_password(demo_ctx) 
     with pytest.raises(AccountLocked, match="Intente de nuevo en 5 minutos"):
         login(demo_ctx, "operador", "operador123")
     with demo_ctx.write() as s:  # the lock expires
-        s.get(User, "operador").locked_until = datetime.now() - timedelta(seconds=1)
+        s.get(User, "operador").locked_until = utc_now() - timedelta(seconds=1)
     assert login(demo_ctx, "operador", "operador123").username == "operador"
     with demo_ctx.write() as s:
         actions = [a.action for a in s.query(AuditEntry).all()]

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from desktop.context import open_context
 from desktop.errors import AuthError
 from localdb.models import AuditEntry, Expediente, User
 from tests.test_cli import ROOT, _answers_file
+from wire.times import utc_now
 
 PARALLEL = 12
 RIGHT = "operador123"
@@ -88,6 +88,6 @@ def test_parallel_logins_after_four_failures_judge_at_most_one(tmp_path: Path) -
         return
     assert "Usuario bloqueado" in right_err, right_err
     assert judged == ["auth.locked"], judged
-    assert user.locked_until is not None and user.locked_until > datetime.now()
+    assert user.locked_until is not None and user.locked_until > utc_now()
     assert captured == 0
     assert all(code == 2 and "Usuario bloqueado" in err for code, err in outcomes), outcomes

@@ -4,7 +4,7 @@ Spanish write nothing; the recibo turns into a "Recibo de pago" that starts its 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from localdb.models import AuditEntry, Expediente, OutboxEntry
 from tests.cajas import ensure_open_caja
 from tests.document_fixtures import FOLIO, TOTAL, Office, pdf_text, seed_office
 from wire.canonical import canonical_json, payload_sha256
+from wire.times import as_utc
 
 SUPERVISOR = CurrentUser("super", "Rosa Elena Duarte", Role.SUPERVISOR)
 
@@ -43,7 +44,7 @@ def _audit_count(office: Office) -> int:
 
 
 def test_payment_sets_fields_audits_and_queues_one_mutation(office: Office) -> None:
-    before = datetime.now().replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     info = register_payment(office.ctx, office.user, FOLIO, "transferencia", " RAST 0012  34 ")
     assert info.paid and not info.payable and info.total == TOTAL
     assert (info.method, info.method_label, info.reference, info.paid_by) == (
@@ -53,7 +54,8 @@ def test_payment_sets_fields_audits_and_queues_one_mutation(office: Office) -> N
         row = s.scalars(select(Expediente)).one()
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == PAYMENT_ACTION)).one()
         assert verify_chain(s).ok
-    assert (row.payment_method, row.payment_reference, row.paid_at, row.paid_by) == (
+    # Stored in UTC; shown (PaymentInfo) on the office's clock: the same instant.
+    assert (row.payment_method, row.payment_reference, as_utc(row.paid_at), row.paid_by) == (
         "transferencia", "RAST 0012 34", info.paid_at, office.user.username)
     assert row.status == "capturado"  # status belongs to the platform
     caja = ensure_open_caja(office.ctx).uuid
@@ -69,7 +71,8 @@ def test_payment_sets_fields_audits_and_queues_one_mutation(office: Office) -> N
         PAYMENT_KIND, row.uuid, "pending")
     assert payload == {"uuid": row.uuid, "folio": FOLIO, "method": "transferencia",
                        "reference": "RAST 0012 34", "amount": "1234.50",
-                       "paid_by": office.user.username, "paid_at": info.paid_at.isoformat(),
+                       "paid_by": office.user.username,
+                       "paid_at": f"{row.paid_at:%Y-%m-%dT%H:%M:%S}Z",  # UTC on the wire
                        "recibo_folio": recibo, "caja_uuid": caja}
     assert mutation.sha256 == payload_sha256(payload)
     assert mutation.payload == canonical_json(payload).decode()  # what the platform re-hashes

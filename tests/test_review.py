@@ -23,6 +23,7 @@ from desktop.records.review import (
 from localdb.models import AuditEntry, Expediente, OutboxEntry, SyncState
 from tests.document_fixtures import FOLIO, Office
 from wire.payloads import ReviewPayload
+from wire.times import as_utc
 
 USERS = {role: CurrentUser(role.value, f"Usuario {role.value}", role) for role in Role}
 NOTE = "Falta la copia legible de la identificación oficial."
@@ -52,7 +53,7 @@ def test_each_role_may_review_or_is_refused(office: Office, role: Role, decision
     assert (status, note, by) == (decision, NOTE, user.username)
     payload = ReviewPayload.model_validate_json(queued)
     assert (kind, payload.decision, payload.note, payload.reviewed_by,
-            payload.reviewed_at) == (REVIEW_KIND, decision, NOTE, user.username, at)
+            payload.reviewed_at) == (REVIEW_KIND, decision, NOTE, user.username, as_utc(at))
     with office.ctx.read() as s:
         entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
         assert verify_chain(s).ok

@@ -1,4 +1,5 @@
-"""What an expediente's detail must not hide, for every role: what the review or the platform
+"""What an expediente's detail must not hide, for every role: that it was back-captured from a
+paper archive (the paper's folio and date), what the review or the platform
 decided (validado, devuelto with what to correct, rechazado, resuelto: who, when, the note and the
 official folio), that the folio is cancelled (the reason, who and when) and what the platform
 refused of it (with the platform's reason), so the supervisor reviewing the queue knows what to
@@ -105,12 +106,14 @@ class ExpedienteNotes(QWidget):
         self._ctx, self._runner = ctx, runner
         self._seq = 0
         self.standing: ExpedienteStanding | None = None
+        self.archivo = _note("archivoNote")
         self.decision = _note("decisionNote")
         self.cancelled = _note("cancelledNote")
         self.rejected = _note("rejectedNote")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 18, 28, 0)
         layout.setSpacing(8)
+        layout.addWidget(self.archivo)
         layout.addWidget(self.decision)
         layout.addWidget(self.cancelled)
         layout.addWidget(self.rejected)
@@ -132,7 +135,8 @@ class ExpedienteNotes(QWidget):
             return
         self.standing = standing
         cancellation = standing.cancellation
-        for label, text in ((self.decision, describe_decision(standing.decision)
+        for label, text in ((self.archivo, standing.archivo or ""),
+                            (self.decision, describe_decision(standing.decision)
                              if standing.decision else ""),
                             (self.cancelled, describe_cancellation(cancellation) if cancellation
                              else ""),
@@ -141,5 +145,5 @@ class ExpedienteNotes(QWidget):
             label.setText(text)
             label.setVisible(bool(text))
         self.setVisible(standing.decision is not None or standing.cancellation is not None
-                        or standing.rejected)
+                        or standing.rejected or standing.archivo is not None)
         self.loaded.emit(standing)

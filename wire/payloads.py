@@ -7,7 +7,7 @@ Money travels as a decimal string with two places ("1234.50"); datetimes as ISO 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import NAMESPACE_URL, uuid5
 
@@ -66,6 +66,11 @@ class ExpedienteContent(Wire):
     oficina: str = Field(min_length=1, max_length=64)
     ventanilla: str = Field(min_length=1, max_length=64)
     attachments: list[AttachmentRef] = Field(default_factory=list)
+    # Back-captured from a paper archive (import-archivo): the paper's folio and date. Left out
+    # of the content when absent, so the hash of every other capture keeps its bytes.
+    archivo_folio: str | None = Field(default=None, min_length=1, max_length=64,
+                                      exclude_if=lambda value: value is None)
+    archivo_fecha: date | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class ExpedientePayload(ExpedienteContent):

@@ -11,10 +11,12 @@ from fastapi.templating import Jinja2Templates
 
 from central.console.sessions import ConsoleUser
 from central.expediente_status import STATUS_LABELS
+from central.office_clock import local_text
 from central.users import ROLE_LABELS
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS)
+templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS,
+                             hora=local_text)
 
 # (path, label, roles that see it in the menu)
 MENU = (

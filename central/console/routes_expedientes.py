@@ -36,6 +36,7 @@ from central.expediente_status import (
 )
 from central.machine_auth import database
 from central.models import STATUSES, Attachment, AuditEvent, Expediente, Office
+from central.office_clock import archivo_text, captured_text, platform_zone
 
 router = APIRouter()
 Reader = Annotated[ConsoleUser, Depends(allow(*EXPEDIENTE_READERS))]
@@ -62,11 +63,12 @@ def expedientes(request: Request, user: Reader, q: str = "", dependencia: str = 
         total = session.scalar(count_of(query)) or 0
         rows = session.scalars(page_of(query, pagina)).all()
         offices = session.scalars(select(Office).order_by(Office.clave)).all()
+        zone = platform_zone(session)
     pages = max(1, -(-total // PAGE_SIZE))
     return page(request, user, "expedientes.html", "Expedientes", rows=rows, total=total,
                 criteria=criteria, pagina=min(max(pagina, 1), pages), pages=pages,
                 catalog=catalog, offices=offices, statuses=STATUSES, scoped=_scoped(user),
-                query_string=_without_page(request))
+                query_string=_without_page(request), zone=zone)
 
 
 @router.get("/expedientes/{folio}")
@@ -126,12 +128,14 @@ def _detail(request: Request, user: ConsoleUser, folio: str, *, ok: str = "",
             .order_by(AuditEvent.id)).all()
         present = set(session.scalars(select(Attachment.sha256).where(
             Attachment.sha256.in_(_attachment_hashes(row.payload)))))
+        zone = platform_zone(session)
     actions = [a for a in ACTIONS if row.status in TRANSITIONS[a[0]]]
     can_act = user.role in EXPEDIENTE_ACTORS
     return page(request, user, "expediente.html", f"Expediente {folio}", status_code,
                 row=row, catalog=catalog, history=history, amendments=amendments,
                 events=events, present=present, actions=actions if can_act else [],
-                ok=STATUS_LABELS.get(ok), error=error)
+                ok=STATUS_LABELS.get(ok), error=error, zone=zone,
+                capturado=captured_text(row.payload, zone), archivo=archivo_text(row))
 
 
 def _visible(session: Session, db: Database, user: ConsoleUser,

@@ -27,6 +27,7 @@ from desktop.errors import AccountLocked, AuthError, MustChangePassword, Ventani
 from desktop.records.audit import append_audit
 from localdb.models import User
 from localdb.states import Role
+from wire.times import utc_now
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -136,7 +137,7 @@ def login(ctx: AppContext, username: str, password: str,
     know, or whose password does not match, is checked with the platform when one is given.
     The attempt is counted before it is judged; no transaction is open while argon2 or the
     network run."""
-    now = datetime.now()
+    now = utc_now()
     name = username.strip().lower()
     if platform is None and ctx.platform_login is not None:
         platform = ctx.platform_login(ctx)

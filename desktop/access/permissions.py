@@ -23,6 +23,7 @@ class Permission(StrEnum):
     CANCEL_RECIBO = "cancelar_recibos"
     SIGN_CORTE = "firmar_corte"
     CIERRE_DIA = "cierre_del_dia"
+    IMPORT_ARCHIVO = "importar_archivo"  # back-capture of a paper archive, in bulk
     SYNC = "sincronizar"
     IMPORT_CONFIG = "importar_configuracion"
     MANAGE_USERS = "administrar_usuarios"
@@ -41,7 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
          Permission.REGISTER_PAYMENT, Permission.REVIEW_QUEUE, Permission.REVIEW,
          Permission.CANCEL_FOLIO, Permission.OPEN_CAJA, Permission.COUNT_CORTE,
          Permission.CANCEL_RECIBO, Permission.SIGN_CORTE, Permission.GRANT_EXTENSION,
-         Permission.CIERRE_DIA}
+         Permission.CIERRE_DIA, Permission.IMPORT_ARCHIVO}
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -63,6 +64,7 @@ ACTION_LABELS = {
     "capturar": "capturar trámites", "consultar": "consultar expedientes",
     "imprimir": "imprimir documentos", "registrar_pagos": "registrar pagos",
     "revisar_colas": "revisar las colas", "anular": "cancelar folios",
+    "importar_archivo": "importar expedientes de archivo",
     "sincronizar": "sincronizar", "importar_configuracion": "importar la configuración",
     "administrar_usuarios": "administrar usuarios", "enrolar": "enrolar el equipo",
     "cancelar_folios": "cancelar folios", "abrir_caja": "abrir la caja",

@@ -43,6 +43,7 @@ from desktop.context import AppContext
 from desktop.errors import BundleError, NotFound
 from desktop.records.audit import append_audit
 from localdb.models import ConfigBundleRecord, Dependencia, SyncState, Tramite
+from wire.times import utc_now
 
 __all__ = [
     "applied_version",
@@ -255,7 +256,7 @@ def apply_bundle(session: Session, bundle: Bundle, payload: bytes, signature: by
         _deactivate_others(session, bundle)
         session.add(ConfigBundleRecord(
             version=bundle.version, sha256=hashlib.sha256(payload).hexdigest(), content=payload,
-            signature=signature, applied_at=datetime.now().replace(microsecond=0),
+            signature=signature, applied_at=utc_now(),
             source=provenance.source, applied_by=provenance.applied_by[:64],
             key_id=pinned_key_id(session), published_at=provenance.published_at,
             impact=report_json(report) if report is not None else None,

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
+from desktop.bundles.schema import TramiteDef
+from desktop.capture.service import RequisitoAnswer
 from desktop.errors import VentanillaError, os_error_message
 from wire.validation import spanish_errors
 
@@ -84,12 +86,39 @@ def read_capture_file(path: Path) -> CaptureFile:
     data = _load_json(path)
     if isinstance(data, dict) and "answers" not in data:
         data = {"answers": data}
+    return parse_capture_data(data, f"El archivo de respuestas {path.name}")
+
+
+def parse_capture_data(data: Any, where: str) -> CaptureFile:
+    """One answers structure (a file, or a line of import-archivo) checked as such; `where`
+    starts the Spanish refusal ("El archivo de respuestas x.json", "La línea 7")."""
     try:
         return CaptureFile.model_validate(data)
     except ValidationError as exc:
-        raise VentanillaError(
-            f"El archivo de respuestas {path.name} no tiene la forma esperada: {_summary(exc)}."
-        ) from None
+        raise VentanillaError(f"{where} no tiene la forma esperada: {_summary(exc)}.") from None
+
+
+def requisito_answers(tramite: TramiteDef, given: list[RequisitoEntry],
+                      where: str) -> list[RequisitoAnswer]:
+    """The answer given for each of the trámite's requisitos; one missing or unknown is an error
+    that names it (a paper left out is never taken as received). `where` says where it is
+    ("En x.json", "En el registro")."""
+    by_clave = {r.clave: r for r in given}
+    missing = [f"«{r.clave}»" for r in tramite.requisitos if r.clave not in by_clave]
+    known = {r.clave for r in tramite.requisitos}
+    unknown = [f"«{clave}»" for clave in by_clave if clave not in known]
+    if missing or unknown:
+        parts = []
+        if missing:
+            which = "falta el requisito " if len(missing) == 1 else "faltan los requisitos "
+            parts.append(which + ", ".join(missing) + " (indique para cada uno \"recibido\": "
+                         "true, o false con una \"nota\" de lo que falta)")
+        if unknown:
+            parts.append(f"el trámite {tramite.homoclave} no pide " + ", ".join(unknown))
+        raise VentanillaError(f"{where} {'; '.join(parts)}. Vea los requisitos con "
+                              f"`python main.py tramites {tramite.homoclave}`.")
+    return [RequisitoAnswer(r.clave, by_clave[r.clave].recibido, by_clave[r.clave].nota)
+            for r in tramite.requisitos]
 
 
 def _load_json(path: Path) -> Any:

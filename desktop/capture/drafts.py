@@ -15,10 +15,12 @@ from desktop.bundles.apply import current_bundle
 from desktop.bundles.catalog import get_tramite
 from desktop.capture.blobs import blob_path, store_file
 from desktop.capture.service import AttachmentInput, RequisitoAnswer
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.errors import NotFound
 from desktop.ids import uuid7
 from localdb.models import Draft, Tramite
+from wire.times import office_time, utc_now
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def save_draft(ctx: AppContext, user: CurrentUser, draft: DraftInput) -> str:
         row.requisitos = [{"clave": r.clave, "recibido": r.recibido, "nota": r.nota}
                           for r in draft.requisitos]
         row.attachments = files
-        row.updated_at = datetime.now().replace(microsecond=0)
+        row.updated_at = utc_now()
         session.add(row)
     return uuid
 
@@ -73,8 +75,10 @@ def list_drafts(session: Session, username: str) -> list[DraftSummary]:
         .where(Draft.created_by == username)
         .order_by(Draft.updated_at.desc())
     ).all()
+    zone = office_zone(session)
     return [DraftSummary(d.uuid, d.tramite_homoclave, d.tramite_version, nombre,
-                         _applicant_hint(d.answers), d.updated_at) for d, nombre in rows]
+                         _applicant_hint(d.answers), office_time(d.updated_at, zone))
+            for d, nombre in rows]
 
 
 def _applicant_hint(answers: dict[str, Any]) -> str:

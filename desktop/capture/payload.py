@@ -7,7 +7,8 @@ signs it, so a printed acuse can be checked against the server's copy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from desktop.bundles.schema import TramiteDef
@@ -16,6 +17,14 @@ from desktop.capture.fees import CobroLine, total
 from localdb.models import SyncState
 from wire.canonical import payload_sha256
 from wire.payloads import ExpedienteContent, ExpedientePayload
+
+
+@dataclass(frozen=True)
+class ArchivoOrigen:
+    """The paper a back-captured expediente comes from (import-archivo): its folio and date."""
+
+    folio: str
+    fecha: date
 
 
 def applicant_fields(tramite: TramiteDef, cleaned: dict[str, Any]) -> dict[str, str | None]:
@@ -32,7 +41,8 @@ def applicant_fields(tramite: TramiteDef, cleaned: dict[str, Any]) -> dict[str, 
 def build_payload(*, uuid: str, folio: str, tramite: TramiteDef, cleaned: dict[str, Any],
                   requisitos: list[dict[str, Any]], cobros: list[CobroLine], user: str,
                   captured_at: datetime, state: SyncState,
-                  attachments: Sequence[tuple[str, StoredBlob]]) -> ExpedientePayload:
+                  attachments: Sequence[tuple[str, StoredBlob]],
+                  archivo: ArchivoOrigen | None = None) -> ExpedientePayload:
     """The wire model; a capture that does not fit the contract fails here (ValidationError)."""
     applicant = applicant_fields(tramite, cleaned)
     content = ExpedienteContent.model_validate({
@@ -48,6 +58,8 @@ def build_payload(*, uuid: str, folio: str, tramite: TramiteDef, cleaned: dict[s
         "ventanilla": state.ventanilla,
         "attachments": [{"sha256": b.sha256, "filename": name, "mime": b.mime, "size": b.size}
                         for name, b in attachments],
+        "archivo_folio": archivo.folio if archivo else None,
+        "archivo_fecha": archivo.fecha if archivo else None,
     })
     unhashed = content.model_dump(mode="json")
     return ExpedientePayload.model_validate({**unhashed,

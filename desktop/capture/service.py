@@ -3,13 +3,15 @@ outbox mutation and audit entry in ONE transaction (ARCHITECTURE §6)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import current_bundle
@@ -19,10 +21,11 @@ from desktop.bundles.uma import uma_for
 from desktop.capture.blobs import DISK_FULL, StoredBlob, store_file
 from desktop.capture.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_cobros, total
 from desktop.capture.folios import allocate_folio
-from desktop.capture.payload import build_payload
+from desktop.capture.payload import ArchivoOrigen, build_payload
 from desktop.capture.validation import validate_answers
+from desktop.clock import office_zone
 from desktop.context import AppContext
-from desktop.errors import StorageError, ValidationFailed
+from desktop.errors import StorageError, ValidationFailed, VentanillaError
 from desktop.ids import uuid7
 from desktop.records.audit import append_audit
 from desktop.records.outbox import queue_mutation
@@ -31,6 +34,7 @@ from desktop.records.staleness import refuse_capture_if_stale
 from localdb.models import Attachment, Draft, Expediente, SyncState
 from localdb.states import EnvioState, ExpedienteStatus
 from wire.staleness import Umbrales
+from wire.times import as_utc, office_date, utc_now
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,16 @@ class CaptureRequest:
     attachments: list[AttachmentInput] = field(default_factory=list)
     version: int | None = None
     draft_uuid: str | None = None
+    archivo: ArchivoOrigen | None = None
+
+
+class AlreadyCaptured(VentanillaError):
+    """The paper of an archive is already an expediente here (same trámite, same paper folio)."""
+
+    def __init__(self, homoclave: str, archivo_folio: str, folio: str) -> None:
+        super().__init__(f"El folio original {archivo_folio} del trámite {homoclave} ya fue "
+                         f"capturado como {folio}.")
+        self.folio = folio
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,25 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
                      bundle.sin_conexion.for_office(oficina))
 
 
+def check_capture(ctx: AppContext, request: CaptureRequest) -> None:
+    """Everything a capture checks, writing nothing (import-archivo --revisar); ValidationFailed
+    or another VentanillaError says what is wrong. Anexos are not checked here."""
+    _prepare(ctx, replace(request, attachments=[]))
+
+
+def archivo_folio_in_use(session: Session, homoclave: str, archivo_folio: str) -> str | None:
+    """The folio of the expediente already captured from that paper, if any."""
+    return session.scalar(select(Expediente.folio).where(
+        Expediente.tramite_homoclave == homoclave, Expediente.archivo_folio == archivo_folio))
+
+
+def archivo_folios(session: Session, homoclave: str) -> set[str]:
+    """Every paper folio already captured for the trámite (import-archivo)."""
+    return {f for f in session.scalars(select(Expediente.archivo_folio).where(
+        Expediente.tramite_homoclave == homoclave, Expediente.archivo_folio.is_not(None)))
+        if f is not None}
+
+
 def capture_expediente(
     ctx: AppContext, user: CurrentUser, request: CaptureRequest
 ) -> CaptureResult:
@@ -132,31 +165,43 @@ def capture_expediente(
 
 def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
            prepared: _Prepared) -> CaptureResult:
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         refuse_capture_while_resyncing(session)
         refuse_capture_if_stale(session, prepared.umbrales)
+        if request.archivo and (done := archivo_folio_in_use(
+                session, prepared.tramite.homoclave, request.archivo.folio)):
+            raise AlreadyCaptured(prepared.tramite.homoclave, request.archivo.folio, done)
         state = session.get_one(SyncState, 1)
-        folio = allocate_folio(session, state.oficina, state.ventanilla, now.year)
+        year = office_date(now, office_zone(session)).year  # the office's calendar year
+        folio = allocate_folio(session, state.oficina, state.ventanilla, year)
         expediente = build_payload(
             uuid=uuid7(), folio=folio, tramite=prepared.tramite, cleaned=prepared.cleaned,
             requisitos=prepared.requisitos, cobros=prepared.cobros, user=user.username,
-            captured_at=now, state=state,
-            attachments=[(a.filename, b) for a, b in prepared.blobs],
+            captured_at=as_utc(now), state=state,
+            attachments=[(a.filename, b) for a, b in prepared.blobs], archivo=request.archivo,
         )
         payload = expediente.model_dump(mode="json")
-        session.add(_expediente_row(payload, prepared, now))
+        session.add(_expediente_row(payload, prepared, now, request.archivo))
         session.flush()  # the expediente row first: attachments reference it
         session.add_all(_attachment_rows(payload["uuid"], prepared.blobs))
         queue_mutation(session, "expediente.create", expediente.uuid, expediente, now)
         append_audit(session, user.username, "expediente.capturado", folio,
-                     {"uuid": payload["uuid"], "sha256": payload["content_sha256"]})
+                     _audit_detail(payload, request.archivo))
         if request.draft_uuid and (draft := session.get(Draft, request.draft_uuid)):
             session.delete(draft)
     return CaptureResult(payload["uuid"], folio, total(prepared.cobros), payload["content_sha256"])
 
 
-def _expediente_row(payload: dict[str, Any], prepared: _Prepared, now: datetime) -> Expediente:
+def _audit_detail(payload: dict[str, Any], archivo: ArchivoOrigen | None) -> dict[str, Any]:
+    detail = {"uuid": payload["uuid"], "sha256": payload["content_sha256"]}
+    if archivo:
+        detail["archivo_folio"] = archivo.folio
+    return detail
+
+
+def _expediente_row(payload: dict[str, Any], prepared: _Prepared, now: datetime,
+                    archivo: ArchivoOrigen | None) -> Expediente:
     return Expediente(
         uuid=payload["uuid"], folio=payload["folio"],
         tramite_homoclave=prepared.tramite.homoclave, tramite_version=prepared.tramite.version,
@@ -166,6 +211,8 @@ def _expediente_row(payload: dict[str, Any], prepared: _Prepared, now: datetime)
         captured_at=now, origin_machine=payload["origin_machine"],
         content_sha256=payload["content_sha256"], status=ExpedienteStatus.CAPTURADO,
         sync_state=EnvioState.PENDIENTE,
+        archivo_folio=archivo.folio if archivo else None,
+        archivo_fecha=archivo.fecha if archivo else None,
     )
 
 

@@ -383,6 +383,7 @@ def build_bundle() -> Json:
         "valid_from": "2026-01-01",
         "min_app_version": "0.1.0",
         "municipio": {"nombre": "Hermosillo", "estado": "Sonora"},
+        "zona_horaria": "America/Hermosillo",  # Sonora keeps UTC-7 all year (no DST)
         "uma_diaria": UMA_DIARIA_2026,
         "clave_catastral_patron": r"^\d{2}-\d{3}-\d{3}$",
         "max_anexo_mb": 10,

@@ -26,6 +26,7 @@ from desktop.access.credentials import CredentialStore
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.schema import Bundle
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from desktop.documents.business_days import add_business_days
 from desktop.documents.receipts import load_signer
@@ -40,6 +41,7 @@ from printing.document_data import DocumentData, FeeLine, RequisitoLine
 from printing.layouts import LayoutName, get_layout
 from printing.printers import PrintFailed, print_pdf
 from printing.recibo import render_recibo
+from wire.times import office_time
 
 DocKind = Literal["acuse", "recibo"]
 Variant = Literal["acuse", "orden_de_pago", "recibo_de_pago"]
@@ -119,32 +121,35 @@ def document_data_for(session: Session, folio: str, *, reprint_number: int = 0,
     total = Decimal(expediente.total_centavos) / 100
     signer = load_signer(session, credentials)
     inhabiles = bundle.dias_inhabiles if bundle else []
-    captured = expediente.captured_at.date()
+    zone = office_zone(session)  # paper shows the office's wall clock and calendar
+    captured = office_time(expediente.captured_at, zone)
     return DocumentData(
         municipio=state.municipio or (bundle.municipio.nombre if bundle else ""),
         estado=bundle.municipio.estado if bundle else "",
         dependencia=dependencia.nombre if dependencia else tramite.dependencia_clave,
         oficina=state.oficina, oficina_nombre=state.oficina_nombre or state.oficina,
         ventanilla=state.ventanilla, folio=expediente.folio,
-        captured_at=expediente.captured_at, tramite_nombre=tramite.nombre,
+        captured_at=captured, tramite_nombre=tramite.nombre,
         homoclave=tramite.homoclave, solicitante_nombre=expediente.nombre,
         solicitante_curp=expediente.curp, solicitante_rfc=expediente.rfc,
         requisitos=_requisitos(expediente, tramite.definition), plazo_dias=tramite.plazo_dias,
-        fecha_compromiso=add_business_days(captured, tramite.plazo_dias, inhabiles),
+        fecha_compromiso=add_business_days(captured.date(), tramite.plazo_dias, inhabiles),
         funcionario=user.full_name if user else expediente.created_by,
         aviso_privacidad=(bundle.aviso_privacidad if bundle else "") or DEFAULT_AVISO,
         cobros=_cobros(expediente), total=total,
-        qr_url=signer.url(expediente.folio, total, expediente.captured_at.date(),
+        qr_url=signer.url(expediente.folio, total, captured.date(),
                           expediente.content_sha256),
         payment_method=expediente.payment_method,
-        payment_reference=expediente.payment_reference, paid_at=expediente.paid_at,
+        payment_reference=expediente.payment_reference,
+        paid_at=shown(expediente.paid_at, zone),
         recibo_folio=_recibo_folio(session, expediente),
         referencia=referencia_for(expediente.folio) if total > 0 else None,
-        fecha_limite_pago=add_business_days(captured, _dias_para_pago(bundle), inhabiles),
+        fecha_limite_pago=add_business_days(captured.date(), _dias_para_pago(bundle), inhabiles),
         reprint_number=reprint_number,
         demo=state.demo,
         cancelled_reason=expediente.cancel_reason or None,
         cancelled_label=status_label(ExpedienteStatus.CANCELADO),
+        archivo_folio=expediente.archivo_folio, archivo_fecha=expediente.archivo_fecha,
     )
 
 

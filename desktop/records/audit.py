@@ -25,10 +25,13 @@ from sqlalchemy.orm import Session
 from desktop.records.audit_key import ChainKey, keys_of
 from localdb.models import AuditEntry, Setting
 from wire.canonical import canonical_json
+from wire.times import from_machine_clock, utc_now
 
 GENESIS_HASH = "0" * 64
 HEAD_SETTING = "audit.head"
 PLATFORM_HEAD_SETTING = "audit.platform_head"
+# The first row written in UTC (revision 0011); rows before it hold the machine's local clock.
+UTC_FROM_SETTING = "audit.utc_from"
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def append_audit(session: Session, actor: str, action: str, entity: str = "",
     prev = last.hash if last else GENESIS_HASH
     seq = (last.id if last else 0) + 1
     key = keys_of(session).load_or_create(seq)
-    at = datetime.now().replace(microsecond=0)
+    at = utc_now()
     detail = detail or {}
     this_hash = row_hash(prev, at, actor, action, entity, detail)
     link = last.mac if last is not None and last.mac else prev
@@ -105,3 +108,12 @@ def note_platform_head(session: Session, head: Head) -> None:
     known = read_head(session, PLATFORM_HEAD_SETTING)
     if known is None or head.seq > known.seq:
         write_head(session, PLATFORM_HEAD_SETTING, head)
+
+
+def entry_instant(session: Session, entry: AuditEntry) -> datetime:
+    """When the entry was written, in UTC (`at` as stored; rows from before times were UTC
+    hold the machine's local clock and are read as such)."""
+    boundary = session.get(Setting, UTC_FROM_SETTING)
+    if boundary is not None and entry.id < int(boundary.value):
+        return from_machine_clock(entry.at)
+    return entry.at

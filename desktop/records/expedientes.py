@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, te
 from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from desktop.errors import NotFound, VentanillaError
 from desktop.records.audit import append_audit
@@ -30,6 +31,7 @@ from localdb.fts import fts_query
 from localdb.models import Expediente, OutboxEntry, Tramite
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState
 from wire.payloads import VoidPayload
+from wire.times import as_utc, office_time, utc_now
 
 PAID_CANNOT_CANCEL = ("El folio {folio} ya está pagado: primero cancele su recibo oficial "
                       "(Cancelar recibo…, con motivo y contraseña de supervisor); después podrá "
@@ -185,8 +187,10 @@ def page_expedientes(session: Session, search: str = "", offset: int = 0, limit:
                                   .bindparams(ids=json.dumps(rowids)))
     query = query.order_by(*(key.desc() if descending else key.asc() for key in keys))
     rows = session.execute(query.offset(offset).limit(limit)).all()
-    return [ExpedienteRow(uuid, folio, nombre, curp, tramite, captured_at,
-                          Decimal(centavos) / 100, status_, sync_state, paid_at, method)
+    zone = office_zone(session)  # rows show the office's wall clock
+    return [ExpedienteRow(uuid, folio, nombre, curp, tramite, office_time(captured_at, zone),
+                          Decimal(centavos) / 100, status_, sync_state, shown(paid_at, zone),
+                          method)
             for (uuid, folio, nombre, curp, tramite, captured_at, centavos, status_, sync_state,
                  paid_at, method) in rows]
 
@@ -223,7 +227,7 @@ def cancel_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) ->
     """Cancel a folio with a reason: a cancellation event, never a deletion."""
     require(user, Permission.CANCEL_FOLIO)
     require_cancel_reason(reason)
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         row = get_expediente(session, folio)
         if row.status == ExpedienteStatus.CANCELADO:
@@ -236,7 +240,7 @@ def cancel_folio(ctx: AppContext, user: CurrentUser, folio: str, reason: str) ->
             row.sync_state = EnvioState.PENDIENTE
         if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves, nor its cancellation
             mutation = VoidPayload(uuid=row.uuid, reason=reason.strip(), voided_by=user.username,
-                                   voided_at=now)
+                                   voided_at=as_utc(now))
             queue_mutation(session, "expediente.void", row.uuid, mutation, now)
         append_audit(session, user.username, "expediente.anulado", folio,
                      {"reason": reason.strip()})

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from localdb.models import Attachment, AuditEntry, Expediente, SyncState
 from wire.canonical import payload_sha256
 from wire.payloads import ExpedienteContent
+from wire.times import as_utc
 
 CAPTURE_ACTION = "expediente.capturado"
 
@@ -65,8 +66,10 @@ def recomputed_sha256(row: Expediente, attachments: list[dict[str, Any]],
         "requisitos": row.requisitos, "cobros": row.cobros,
         "total": f"{Decimal(row.total_centavos) / 100:.2f}", "nombre": row.nombre,
         "curp": row.curp, "rfc": row.rfc, "created_by": row.created_by,
-        "captured_at": row.captured_at, "origin_machine": row.origin_machine,
+        "captured_at": row.captured_at_legacy or as_utc(row.captured_at),
+        "origin_machine": row.origin_machine,
         "oficina": oficina, "ventanilla": ventanilla, "attachments": attachments,
+        "archivo_folio": row.archivo_folio, "archivo_fecha": row.archivo_fecha,
     }
     try:
         return payload_sha256(ExpedienteContent.model_validate(content).model_dump(mode="json"))

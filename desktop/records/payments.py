@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.capture.folios import allocate_recibo_folio
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
@@ -31,6 +32,7 @@ from localdb.states import EnvioState, ExpedienteStatus
 from printing.recibo import PAYMENT_METHODS
 from wire.payloads import PaymentPayload
 from wire.protocol import MutationKind
+from wire.times import as_utc, office_date, utc_now
 
 PAYMENT_KIND: MutationKind = "expediente.payment"
 PAYMENT_ACTION = "expediente.pagado"
@@ -76,15 +78,15 @@ def current_recibo(session: Session, expediente_uuid: str) -> Recibo | None:
         Recibo.expediente_uuid == expediente_uuid, Recibo.cancelled_at.is_(None))).first()
 
 
-def _info(row: Expediente, recibo: Recibo | None) -> PaymentInfo:
+def _info(row: Expediente, recibo: Recibo | None, zone: str) -> PaymentInfo:
     cancelled = row.status == ExpedienteStatus.CANCELADO or bool(row.cancel_reason)
     return PaymentInfo(row.folio, Decimal(row.total_centavos) / 100, cancelled,
-                       row.payment_method, row.payment_reference, row.paid_at, row.paid_by,
-                       recibo.folio if recibo is not None else None)
+                       row.payment_method, row.payment_reference, shown(row.paid_at, zone),
+                       row.paid_by, recibo.folio if recibo is not None else None)
 
 
 def read_payment(session: Session, row: Expediente) -> PaymentInfo:
-    return _info(row, current_recibo(session, row.uuid))
+    return _info(row, current_recibo(session, row.uuid), office_zone(session))
 
 
 def payment_info(ctx: AppContext, folio: str) -> PaymentInfo:
@@ -110,8 +112,8 @@ def _clean_reference(method: str, reference: str | None) -> str | None:
     return cleaned or None
 
 
-def _refuse_unpayable(row: Expediente) -> None:
-    info = _info(row, None)
+def _refuse_unpayable(row: Expediente, zone: str) -> None:
+    info = _info(row, None, zone)
     if info.cancelled:
         raise VentanillaError(f"El folio {row.folio} está cancelado; no se puede registrar "
                               "un pago.")
@@ -130,12 +132,13 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
     require(user, Permission.REGISTER_PAYMENT)
     key = _clean_method(method)
     ref = _clean_reference(key, reference)
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         caja = require_open_caja(session)
         row = get_expediente(session, folio)
-        _refuse_unpayable(row)
-        recibo = _issue_recibo(session, row, caja.uuid, key, ref, user, now)
+        zone = office_zone(session)
+        _refuse_unpayable(row, zone)
+        recibo = _issue_recibo(session, row, caja.uuid, key, ref, user, now, zone)
         row.payment_method, row.payment_reference = key, ref
         row.paid_at, row.paid_by = now, user.username
         if row.sync_state == EnvioState.SINCRONIZADO:
@@ -143,19 +146,21 @@ def register_payment(ctx: AppContext, user: CurrentUser, folio: str, method: str
         amount = f"{Decimal(row.total_centavos) / 100:.2f}"
         if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves; nor its pago
             paid = PaymentPayload(uuid=row.uuid, folio=row.folio, method=key, reference=ref,
-                                  amount=amount, paid_by=user.username, paid_at=now,
+                                  amount=amount, paid_by=user.username, paid_at=as_utc(now),
                                   recibo_folio=recibo.folio, caja_uuid=caja.uuid)
             queue_mutation(session, PAYMENT_KIND, row.uuid, paid, now)
         append_audit(session, user.username, PAYMENT_ACTION, row.folio,
                      {"forma": key, "referencia": ref, "importe": amount,
                       "recibo": recibo.folio, "caja": caja.uuid})
-        return _info(row, recibo)
+        return _info(row, recibo, zone)
 
 
 def _issue_recibo(session: Session, row: Expediente, caja_uuid: str, method: str,
-                  reference: str | None, user: CurrentUser, now: datetime) -> Recibo:
+                  reference: str | None, user: CurrentUser, now: datetime, zone: str) -> Recibo:
+    """The next recibo oficial of this window's series for the office's year (its own date)."""
     state = session.get_one(SyncState, 1)
-    folio = allocate_recibo_folio(session, state.oficina, state.ventanilla, now.year)
+    year = office_date(now, zone).year
+    folio = allocate_recibo_folio(session, state.oficina, state.ventanilla, year)
     recibo = Recibo(folio=folio, expediente_uuid=row.uuid, caja_uuid=caja_uuid,
                     amount_centavos=row.total_centavos, method=method, reference=reference,
                     issued_at=now, issued_by=user.username)

@@ -9,8 +9,6 @@ platform already decided (rechazado, resuelto) or one of another office cannot b
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
@@ -24,6 +22,7 @@ from desktop.states import EnvioState, ExpedienteStatus
 from localdb.models import Expediente
 from wire.payloads import ReviewDecision, ReviewPayload
 from wire.protocol import MutationKind
+from wire.times import as_utc, utc_now
 
 REVIEW_KIND: MutationKind = "expediente.review"
 REVIEW_ACTIONS: dict[ReviewDecision, str] = {"validado": "expediente.validado",
@@ -67,7 +66,7 @@ def review_expediente(ctx: AppContext, user: CurrentUser, folio: str,
     if decision not in REVIEW_ACTIONS:
         raise ValueError(f"unknown review decision {decision!r}")
     cleaned = _clean_note(decision, note)
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         row = get_expediente(session, folio)
         _refuse_unreviewable(session, row, decision)
@@ -78,7 +77,7 @@ def review_expediente(ctx: AppContext, user: CurrentUser, folio: str,
             row.sync_state = EnvioState.PENDIENTE
         if row.sync_state != EnvioState.DEMO:  # a demo capture never leaves; nor its review
             review = ReviewPayload(uuid=row.uuid, decision=decision, note=cleaned,
-                                   reviewed_by=user.username, reviewed_at=now)
+                                   reviewed_by=user.username, reviewed_at=as_utc(now))
             queue_mutation(session, REVIEW_KIND, row.uuid, review, now)
         append_audit(session, user.username, REVIEW_ACTIONS[decision], row.folio,
                      {"nota": cleaned} if cleaned else {})

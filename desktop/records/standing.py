@@ -1,4 +1,5 @@
-"""Where one expediente stands, for its detail: whether it was cancelled (the reason, who and
+"""Where one expediente stands, for its detail: whether it was back-captured from a paper archive
+(the paper's folio and date), whether it was cancelled (the reason, who and
 when, from the cancellation's audit entry) and what the platform refused of it (the outbox rows it
 rejected, with the reason it gave)."""
 
@@ -10,9 +11,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone, shown
+from desktop.records.audit import entry_instant
 from desktop.records.expedientes import get_expediente
+from formatting import format_archivo_origen
 from localdb.models import AuditEntry, Expediente, OutboxEntry, User
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState
+from wire.times import office_time
 
 CANCEL_AUDIT_ACTION = "expediente.anulado"  # what cancel_folio writes to the audit log
 
@@ -60,6 +65,8 @@ class ExpedienteStanding:
     cancellation: Cancellation | None
     rejections: tuple[Rejection, ...]
     decision: StatusRecord | None = None
+    # "Captura de archivo — folio original X del dd/mm/aaaa" for a back-captured expediente.
+    archivo: str | None = None
 
     @property
     def rejected(self) -> bool:
@@ -75,7 +82,8 @@ def _cancellation(session: Session, folio: str, reason: str | None) -> Cancellat
         return Cancellation(reason)
     full_name = session.scalar(select(User.full_name).where(User.username == entry.actor))
     logged = entry.detail.get("reason") if isinstance(entry.detail, dict) else None
-    return Cancellation(reason or logged, full_name or entry.actor, entry.at)
+    return Cancellation(reason or logged, full_name or entry.actor,
+                        office_time(entry_instant(session, entry), office_zone(session)))
 
 
 def expediente_standing(session: Session, folio: str) -> ExpedienteStanding:
@@ -90,7 +98,13 @@ def expediente_standing(session: Session, folio: str) -> ExpedienteStanding:
         .order_by(OutboxEntry.mutation_id.desc())).all()
     return ExpedienteStanding(row.folio, row.status, row.sync_state, cancellation,
                               tuple(Rejection(kind, error) for kind, error in rejected),
-                              _decision(session, row))
+                              _decision(session, row), _archivo(row))
+
+
+def _archivo(row: Expediente) -> str | None:
+    if row.archivo_folio is None or row.archivo_fecha is None:
+        return None
+    return format_archivo_origen(row.archivo_folio, row.archivo_fecha)
 
 
 def _decision(session: Session, row: Expediente) -> StatusRecord | None:
@@ -98,5 +112,5 @@ def _decision(session: Session, row: Expediente) -> StatusRecord | None:
         return None
     full_name = row.status_by and session.scalar(
         select(User.full_name).where(User.username == row.status_by))
-    return StatusRecord(row.status, row.status_note, full_name or row.status_by, row.status_at,
-                        row.official_folio)
+    return StatusRecord(row.status, row.status_note, full_name or row.status_by,
+                        shown(row.status_at, office_zone(session)), row.official_folio)

@@ -48,8 +48,9 @@ def test_payment_is_stored_once(central_server: CentralServer) -> None:
     assert _results(first) == [("applied", None), ("applied", None)]
     assert _results(retry) == [("duplicate", None), ("duplicate", None)]
     assert _results(again) == [("duplicate", "el pago ya estaba registrado")]
+    # A naive paid_at (a window older than UTC storage) is the office's clock: stored in UTC.
     assert _paid(central_server, created["uuid"]) == (
-        "tarjeta", "AUT 448812", datetime(2026, 3, 2, 11, 15), "operador1", "recibido")
+        "tarjeta", "AUT 448812", datetime(2026, 3, 2, 17, 15), "operador1", "recibido")
     with central_server.db.read() as session:
         kinds = list(session.scalars(select(MutationRecord.kind)
                                      .order_by(MutationRecord.mutation_id)))
@@ -149,4 +150,5 @@ def test_verification_page_says_whether_the_platform_has_the_payment(
     paid = requests.get(url, timeout=10).text
 
     assert "Sin pago registrado en la plataforma." in unpaid
-    assert "Pagado el 2026-03-02 (efectivo)" in paid and "Sin pago" not in paid
+    # Shown on the office's clock (no bundle names a zone: Mexico City, UTC-6).
+    assert "Pagado el 02/03/2026 11:15 (UTC-6) (efectivo)" in paid and "Sin pago" not in paid

@@ -21,6 +21,7 @@ from tests.cajas import ensure_open_caja
 from tests.sync.central_server import CentralServer, central_db_url
 from tests.sync.fault_proxy import FaultProxy
 from tests.sync.machines import OPERADOR, capture_many, outbox_states, point_to
+from wire.times import DEFAULT_ZONE, to_utc
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -60,8 +61,9 @@ def test_payment_registered_offline_reaches_the_platform_once(
     again = engine.run_once(force=True)
 
     assert report.ok and report.acked == 1 and again.ok and again.acked == 0
+    assert paid.paid_at is not None  # the office's clock at the window, UTC at central
     assert _central_payment(central, uuid) == (
-        "transferencia", "RAST77", paid.paid_at, OPERADOR.username, 1)
+        "transferencia", "RAST77", to_utc(paid.paid_at, DEFAULT_ZONE), OPERADOR.username, 1)
     assert outbox_states(window) == {"acked": 2}
     with window.write() as session:
         assert session.get_one(Expediente, uuid).sync_state == "sincronizado"

@@ -4,8 +4,6 @@ list says which expedientes are paid."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame
 from pytestqt.qtbot import QtBot
@@ -25,6 +23,7 @@ from ui.expediente_notes import CANCELLED_TEXT, REJECTED_TEXT
 from ui.main_window import CAPTURE, MainWindow
 from ui.payment_dialog import PaymentDialog
 from ui.tasks import TaskRunner
+from wire.times import office_time, utc_now
 
 from .conftest import ANSWERS, GOOD_CURP, TRAMITE, WindowFactory, settle
 from .driving import choose, fill_answers, open_capture, type_text
@@ -36,6 +35,8 @@ from .test_supervisor_ui import (
     _open_first,
     _show_expedientes,
 )
+
+DEMO_ZONE = "America/Hermosillo"  # the demo bundle's zona_horaria
 
 PAYMENT_COLUMN = 5
 SUPERVISOR_NAME = "Jesús Ramón Encinas (DEMO)"  # the demo office's users table
@@ -87,7 +88,7 @@ def test_cancelling_a_folio_takes_registrar_pago_away_and_says_why(
     assert not dialog.view.hint.isVisible()  # no orden de pago to hand out
     assert dialog.notes.cancelled.isVisible()
     lines = dialog.notes.cancelled.text().split("\n")
-    today = datetime.now().strftime("%d/%m/%Y")
+    today = f"{office_time(utc_now(), DEMO_ZONE):%d/%m/%Y}"  # the office's calendar
     assert lines[0] == CANCELLED_TEXT
     assert lines[1].startswith(f"Lo canceló {SUPERVISOR_NAME} el {today} a las ")
     assert lines[2] == "Motivo: Capturado dos veces"
@@ -210,8 +211,8 @@ def test_the_list_says_which_expedientes_are_paid(
     assert shown() == {unpaid: "Por pagar", paid: "✓ Pagado", cancelled: "—"}
     row = next(r for r in range(model.rowCount()) if model.row_at(r).folio == paid)
     tip = model.index(row, PAYMENT_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("Pagado con Transferencia") and datetime.now().strftime(
-        "%d/%m/%Y") in tip
+    today = f"{office_time(utc_now(), DEMO_ZONE):%d/%m/%Y}"
+    assert tip.startswith("Pagado con Transferencia") and today in tip
 
     # Paying from the detail updates the list behind it.
     dialog = _open_first(qtbot, window, runner, unpaid)

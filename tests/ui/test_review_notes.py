@@ -16,6 +16,7 @@ from localdb.models import Expediente
 from tests.sync.machines import capture_many
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
+from wire.times import office_time, utc_now
 
 from .conftest import WindowFactory
 from .test_expediente_detail import SUPERVISOR_NAME, _detail
@@ -46,7 +47,7 @@ def test_the_operador_sees_a_devolucion_and_what_to_correct(
 
     dialog = _open_first(qtbot, window, runner, folio)
     qtbot.waitUntil(dialog.notes.decision.isVisible)
-    today = datetime.now().strftime("%d/%m/%Y")
+    today = f"{office_time(utc_now(), 'America/Hermosillo'):%d/%m/%Y}"  # the demo office
     head, note = dialog.notes.decision.text().split("\n")
     assert head.startswith(f"Devuelto por {SUPERVISOR_NAME} el {today} a las ")
     assert note == f"Qué corregir: {NOTE}"
@@ -61,7 +62,8 @@ def test_a_platform_resolution_shows_its_note_and_official_folio(
     with ctx.write() as session:  # as sync.pull leaves a back-office decision
         session.execute(update(Expediente).where(Expediente.folio == folio).values(
             status="resuelto", status_note="Licencia autorizada", status_by=None,
-            status_at=datetime(2026, 3, 4, 9, 30), official_folio="LIC-2026-0077"))
+            status_at=datetime(2026, 3, 4, 16, 30),  # UTC: 09:30 in Hermosillo (UTC-7)
+            official_folio="LIC-2026-0077"))
 
     dialog = _detail(qtbot, ctx, operador, runner, folio)
 

@@ -1,0 +1,40 @@
+"""The office's clock at the window (ARCHITECTURE §6, times): the zone set by the bundle in force,
+today's date there, and a stored instant on the office's wall clock.
+
+Instants are stored in UTC (`formatting.utc_now`); every screen, paper and CLI line shows them in
+the office's zone through `formatting.office_time`. Calendar facts (the folio's year, días
+hábiles, "today") are the office's local date.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.context import AppContext
+from localdb.models import ConfigBundleRecord
+from wire.times import DEFAULT_ZONE, office_date, office_time, utc_now
+
+
+def office_zone(session: Session) -> str:
+    """The IANA zone of the bundle in force (validated when the bundle was applied); the default
+    zone before any bundle."""
+    content = session.scalars(select(ConfigBundleRecord.content)
+                              .order_by(ConfigBundleRecord.version.desc()).limit(1)).first()
+    if content is None:
+        return DEFAULT_ZONE
+    zone = json.loads(content).get("zona_horaria", DEFAULT_ZONE)
+    return zone if isinstance(zone, str) else DEFAULT_ZONE
+
+
+def office_today(ctx: AppContext) -> date:
+    with ctx.read() as session:
+        return office_date(utc_now(), office_zone(session))
+
+
+def shown(value: datetime | None, zone: str) -> datetime | None:
+    """A stored instant (or None) as the office's wall clock shows it, for a screen or a line."""
+    return None if value is None else office_time(value, zone)
