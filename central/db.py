@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from central import json_text
 from central.text_fold import SQLITE_FUNCTION, fold_text
 
 BUSY_TIMEOUT_MS = 5000
@@ -90,11 +91,12 @@ class Database:
 def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, json_serializer=json_text.dumps)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        json_serializer=json_text.dumps,
     )
     _install_sqlite_hooks(engine, busy_timeout_ms)
     return engine
