@@ -1,8 +1,10 @@
 """Engine and transactions for central on SQLite (pilot) or PostgreSQL.
 
-The server keeps no state in memory: every coordination happens in the database. On PostgreSQL a
-writer locks the rows it depends on with SELECT … FOR UPDATE; on SQLite a writer takes the database
-write lock at BEGIN IMMEDIATE (WAL lets readers go on), and waits on busy_timeout.
+Every coordination happens in the database (a process only caches valid tokens and buffers
+last_seen: central.machine_auth, central.seen). On PostgreSQL a writer locks the rows it depends
+on with SELECT … FOR UPDATE; on SQLite a writer takes the database write lock at BEGIN IMMEDIATE
+(WAL lets readers go on), and waits on busy_timeout. JSON columns are written by
+central.json_text (the text a push already encoded, when it has it).
 """
 
 from __future__ import annotations
