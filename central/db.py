@@ -54,15 +54,15 @@ class Database:
         """Row lock on PostgreSQL; on SQLite the BEGIN IMMEDIATE lock already covers it."""
         return stmt if self.is_sqlite else stmt.with_for_update()
 
-    def insert_ignore(self, table: Table, *index_elements: str) -> Any:
+    def insert_ignore(self, table: Table, *index_elements: str, returning: bool = True) -> Any:
         """INSERT … ON CONFLICT (index_elements) DO NOTHING RETURNING the first key column.
 
         The result has a row only when the insert happened (psycopg reports no rowcount here).
+        Without `returning`, an executemany of it is one statement psycopg prepares once.
         """
         stmt = sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
-        return stmt.on_conflict_do_nothing(index_elements=list(index_elements)).returning(
-            table.c[index_elements[0]]
-        )
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(index_elements))
+        return stmt.returning(table.c[index_elements[0]]) if returning else stmt
 
     @contextmanager
     def migration_connection(self) -> Iterator[Connection]:
@@ -93,7 +93,10 @@ class Database:
 def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, json_serializer=json_text.dumps)
+        # executemany goes to psycopg's executemany (one statement, prepared after a few runs,
+        # rows pipelined) instead of one large multi-VALUES INSERT re-parsed for every batch.
+        return create_engine(url, pool_pre_ping=True, json_serializer=json_text.dumps,
+                             use_insertmanyvalues=False)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(

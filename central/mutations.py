@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from central import json_text
@@ -110,9 +110,17 @@ class ApplyContext:
         if not self.new_rows:
             return
         rows, self.new_rows = self.new_rows, []
-        stmt = self.db.insert_ignore(table_of(Expediente), "uuid")
-        inserted = set(self.session.execute(stmt, rows).scalars())
-        if len(inserted) != len(rows):
+        if self.db.is_sqlite:
+            stmt = self.db.insert_ignore(table_of(Expediente), "uuid")
+            inserted = len(set(self.session.execute(stmt, rows).scalars()))
+        else:  # an executemany of one prepared statement, then a count of what is ours (the
+            # machine row is locked: only another machine could have stored one of these uuids)
+            self.session.execute(
+                self.db.insert_ignore(table_of(Expediente), "uuid", returning=False), rows)
+            inserted = self.session.scalar(select(func.count()).select_from(Expediente).where(
+                Expediente.uuid.in_([r["uuid"] for r in rows]),
+                Expediente.machine_id == self.machine_id)) or 0
+        if inserted != len(rows):
             raise ConcurrentInsert("an expediente uuid was stored by another transaction")
 
 

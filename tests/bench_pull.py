@@ -38,7 +38,7 @@ CHUNK = 5_000
 def _variant(template: dict[str, Any], i: int) -> dict[str, Any]:
     payload = dict(template)
     payload["uuid"] = str(uuid.uuid4())
-    payload["folio"] = f"{template['oficina']}-{template['ventanilla']}-2026-{i + 1:06d}"
+    payload["folio"] = f"{template['oficina']}-{template['ventanilla']}-2026-{500_000 + i:06d}"
     payload["nombre"] = f"Persona {i} Pérez"
     payload.pop("content_sha256", None)
     payload["content_sha256"] = payload_sha256(payload)
