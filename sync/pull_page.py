@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from localdb.models import Expediente, Tramite
@@ -65,7 +65,7 @@ class PagePlan:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for uuid, k in self.known.items():
             if not k.new and k.values:
-                groups.setdefault(tuple(sorted(k.values)), []).append({"uuid": uuid, **k.values})
+                groups.setdefault(tuple(sorted(k.values)), []).append({"b_uuid": uuid, **k.values})
         return groups
 
 
@@ -143,12 +143,15 @@ def plan_page(session: Session, changes: list[Change], blocked: set[str]) -> Pag
 
 
 def write_plan(session: Session, plan: PagePlan) -> None:
-    """The page's inserts and updates, batched; raises what the store refuses."""
+    """The page's inserts and updates, batched (Core executemany: the keys are column names);
+    raises what the store refuses."""
+    table = cast(Table, Expediente.__table__)
     rows = plan.inserts()
     if rows:
-        session.execute(insert(Expediente), rows)
+        session.execute(insert(table), rows)
+    by_uuid = update(table).where(table.c.uuid == bindparam("b_uuid"))
     for group in plan.updates().values():
-        session.execute(update(Expediente), group)
+        session.execute(by_uuid, group)
 
 
 def apply_set_based(session: Session, changes: list[Change],
