@@ -209,7 +209,6 @@ def test_machines_polling(tmp_path: Path) -> None:
         proc.wait(timeout=30)
         log.close()
     n = len(load.latencies)
-    assert n and not load.statuses.get(0) and all(s in (200, 304) for s in load.statuses)
     print(f"\n[bench polling] {MACHINES} machines / {SECONDS:.0f} s, {PUSHING:.0%} pushing "
           f"({'central of ' + CENTRAL_DIR if CENTRAL_DIR else 'this central'}): {n} requests in "
           f"{wall:.1f} s ({n / wall:.0f}/s), statuses {dict(sorted(load.statuses.items()))}, "
@@ -217,6 +216,9 @@ def test_machines_polling(tmp_path: Path) -> None:
           f"p99 {_percentile(load.latencies, 0.99) * 1000:.1f} ms, "
           f"central CPU {cpu * 1000 / n:.2f} ms/request ({cpu / wall:.0%} of a core), "
           f"generator lag p99 {_percentile(load.lag, 0.99) * 1000:.0f} ms")
+    # 503 (busy) and 429 are answers a window retries: counted above, not a failure here.
+    assert n and not load.statuses.get(0) and all(
+        s in (200, 304, 429, 503) for s in load.statuses)
 
 
 def _epoch(db: Database) -> str:
