@@ -46,10 +46,12 @@ bench: deps
 	BENCH_STORE=$(BENCH_STORE) $(BIN)/python -m pytest -m bench -s $(PYTEST_ARGS)
 
 # The benchmarks at a small size: proves they still run (CI), measures nothing worth quoting.
+# The PouchDB peer (npm registry, node) is skipped here: `make bench` runs it.
 bench-smoke: deps
 	bash scripts/postgres.sh start
 	BENCH_EXISTING=2000 BENCH_CAPTURES=20 BENCH_N=300 BENCH_RENDERS=5 BENCH_SYNC_RECORDS=100 \
 	  BENCH_STORE=2000 BENCH_RUNS=1 BENCH_ARCHIVO_LINES=200 \
+	  BENCH_PULL_N=300 BENCH_POLL_MACHINES=100 BENCH_POLL_SECONDS=5 BENCH_PEER_N=100 BENCH_PEER=0 \
 	  $(BIN)/python -m pytest -m bench -q $(PYTEST_ARGS)
 
 lint: deps

@@ -1,6 +1,8 @@
 """The central platform's FastAPI application (ARCHITECTURE §7): `create_app(db_url)`.
 
-Stateless: everything lives in the database, so several uvicorn workers can serve one PostgreSQL.
+Everything lives in the database, so several uvicorn workers can serve one PostgreSQL; each
+process only caches valid machine tokens for a short while (central.machine_auth) and buffers
+`last_seen` for its batched write (central.seen).
 """
 
 from __future__ import annotations
@@ -26,30 +28,34 @@ from central import (
 )
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
-from central.machine_auth import machine_for_token
+from central.machine_auth import TokenCache
+from central.seen import SeenRecorder
 from wire.protocol import MAX_BATCH_BYTES
 
 
 def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAPI:
     """The app over `db_url` (the database must have been set up by `python -m central init`)."""
     db = Database(db_url, busy_timeout_ms=busy_timeout_ms)
+    tokens, seen = TokenCache(db), SeenRecorder(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        seen.start()
         yield
+        seen.stop()
         db.dispose()
 
     app = FastAPI(
         title="Ventanilla — plataforma central", version="1", lifespan=lifespan,
         docs_url=None, redoc_url=None, openapi_url=None,
     )
-    app.state.db = db
+    app.state.db, app.state.tokens, app.state.seen = db, tokens, seen
     for module in (enroll, push, pull, sync_state, config_api, attachments, verify_page):
         app.include_router(module.router)
     console.mount(app)
     error_handlers.install(app)
     app.add_middleware(
-        GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(db)
+        GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(tokens)
     )
     return app
 
@@ -58,7 +64,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
 _TOKENLESS_PATHS = frozenset({"/v1/enroll"})
 
 
-def _token_check(db: Database) -> TokenCheck:
+def _token_check(tokens: TokenCache) -> TokenCheck:
     """Checks a request's bearer token before its body is inflated (None: no token needed)."""
 
     async def check(scope: Scope) -> bool | None:
@@ -67,7 +73,7 @@ def _token_check(db: Database) -> TokenCheck:
         token = _bearer(scope)
         if not token:
             return False
-        return await run_in_threadpool(machine_for_token, db, token) is not None
+        return await run_in_threadpool(tokens.machine, token) is not None
 
     return check
 

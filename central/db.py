@@ -1,8 +1,10 @@
 """Engine and transactions for central on SQLite (pilot) or PostgreSQL.
 
-The server keeps no state in memory: every coordination happens in the database. On PostgreSQL a
-writer locks the rows it depends on with SELECT … FOR UPDATE; on SQLite a writer takes the database
-write lock at BEGIN IMMEDIATE (WAL lets readers go on), and waits on busy_timeout.
+Every coordination happens in the database (a process only caches valid tokens and buffers
+last_seen: central.machine_auth, central.seen). On PostgreSQL a writer locks the rows it depends
+on with SELECT … FOR UPDATE; on SQLite a writer takes the database write lock at BEGIN IMMEDIATE
+(WAL lets readers go on), and waits on busy_timeout. JSON columns are written by
+central.json_text (the text a push already encoded, when it has it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from central import json_text
 from central.text_fold import SQLITE_FUNCTION, fold_text
 
 BUSY_TIMEOUT_MS = 5000
@@ -51,15 +54,15 @@ class Database:
         """Row lock on PostgreSQL; on SQLite the BEGIN IMMEDIATE lock already covers it."""
         return stmt if self.is_sqlite else stmt.with_for_update()
 
-    def insert_ignore(self, table: Table, *index_elements: str) -> Any:
+    def insert_ignore(self, table: Table, *index_elements: str, returning: bool = True) -> Any:
         """INSERT … ON CONFLICT (index_elements) DO NOTHING RETURNING the first key column.
 
         The result has a row only when the insert happened (psycopg reports no rowcount here).
+        Without `returning`, an executemany of it is one statement psycopg prepares once.
         """
         stmt = sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
-        return stmt.on_conflict_do_nothing(index_elements=list(index_elements)).returning(
-            table.c[index_elements[0]]
-        )
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(index_elements))
+        return stmt.returning(table.c[index_elements[0]]) if returning else stmt
 
     @contextmanager
     def migration_connection(self) -> Iterator[Connection]:
@@ -90,11 +93,15 @@ class Database:
 def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # executemany goes to psycopg's executemany (one statement, prepared after a few runs,
+        # rows pipelined) instead of one large multi-VALUES INSERT re-parsed for every batch.
+        return create_engine(url, pool_pre_ping=True, json_serializer=json_text.dumps,
+                             use_insertmanyvalues=False)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        json_serializer=json_text.dumps,
     )
     _install_sqlite_hooks(engine, busy_timeout_ms)
     return engine

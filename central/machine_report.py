@@ -1,13 +1,11 @@
 """The window's report on its sync requests (wire.window_report), kept on its `machines` row.
 
 The pull of every sync run carries it. The row is written only when the report differs from
-what is stored or last_seen is older than SEEN_EVERY, so a window polling with nothing new
-costs no write per poll.
+what is stored, so a window polling with nothing new costs one primary-key read and no write
+(last_seen itself is noted in memory and written in batches: central/seen.py).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from fastapi import HTTPException, Request
 from pydantic import ValidationError
@@ -19,8 +17,6 @@ from central.models import Machine, utc_now
 from wire.validation import spanish_summary
 from wire.window_report import WindowReport
 
-SEEN_EVERY = timedelta(seconds=60)
-
 
 def window_report(request: Request) -> WindowReport | None:
     """FastAPI dependency: the report in the request's headers, None when it carries none."""
@@ -30,22 +26,21 @@ def window_report(request: Request) -> WindowReport | None:
         raise HTTPException(422, f"Informe del equipo inválido: {spanish_summary(exc)}") from exc
 
 
-def report_due(session: Session, machine_id: str, report: WindowReport | None) -> bool:
-    """True when last_seen is due or the report says something the row does not."""
+def _report_changed(session: Session, machine_id: str, report: WindowReport) -> bool:
     row = session.execute(
-        select(Machine.last_seen, Machine.app_version, Machine.config_applied, Machine.pending)
+        select(Machine.app_version, Machine.config_applied, Machine.pending)
         .where(Machine.id == machine_id)).one()
-    if row.last_seen is None or utc_now() - row.last_seen > SEEN_EVERY:
-        return True
-    return report is not None and (
-        (row.app_version, row.config_applied, row.pending)
-        != (report.app_version, report.config_version, report.pending))
+    return (row.app_version, row.config_applied, row.pending) != (
+        report.app_version, report.config_version, report.pending)
 
 
-def note_seen(db: Database, machine_id: str, report: WindowReport | None) -> None:
-    values: dict[str, object] = {"last_seen": utc_now()}
-    if report is not None:
-        values.update(app_version=report.app_version, config_applied=report.config_version,
-                      pending=report.pending)
+def note_report(db: Database, machine_id: str, report: WindowReport) -> None:
+    """Keep the window's report on its row: one primary-key read, and a write (with last_seen,
+    since the row is written anyway) only when the report changed."""
+    with db.read() as session:
+        if not _report_changed(session, machine_id, report):
+            return
     with db.write() as session:
-        session.execute(update(Machine).where(Machine.id == machine_id).values(**values))
+        session.execute(update(Machine).where(Machine.id == machine_id).values(
+            app_version=report.app_version, config_applied=report.config_version,
+            pending=report.pending, last_seen=utc_now()))

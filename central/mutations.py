@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from central import json_text
 from central.attachments import held_by_office
 from central.catalog import TramiteVersion, known_tramite_versions
 from central.changes import PendingChange
@@ -40,7 +41,7 @@ from central.mutation_checks import (
 )
 from central.office_clock import stored_instant
 from central.sanitize import json_has_nul
-from wire.canonical import canonical_json, payload_sha256
+from wire.canonical import canonical_split
 from wire.payloads import (
     AmendPayload,
     CortePayload,
@@ -71,6 +72,8 @@ class ApplyContext:
     blobs: set[str] = field(default_factory=set)  # uploaded attachments among those referenced
     new_rows: list[dict[str, Any]] = field(default_factory=list)
     tramites: frozenset[TramiteVersion] = frozenset()  # published (homoclave, version) pairs
+    json_texts: dict[int, tuple[Any, str]] = field(default_factory=dict)  # central.json_text
+    unhashed: bytes = b""  # canonical text, without content_sha256, of the mutation applied now
 
     @property
     def machine_id(self) -> str:
@@ -114,9 +117,17 @@ class ApplyContext:
         if not self.new_rows:
             return
         rows, self.new_rows = self.new_rows, []
-        stmt = self.db.insert_ignore(table_of(Expediente), "uuid")
-        inserted = set(self.session.execute(stmt, rows).scalars())
-        if len(inserted) != len(rows):
+        if self.db.is_sqlite:
+            stmt = self.db.insert_ignore(table_of(Expediente), "uuid")
+            inserted = len(set(self.session.execute(stmt, rows).scalars()))
+        else:  # an executemany of one prepared statement, then a count of what is ours (the
+            # machine row is locked: only another machine could have stored one of these uuids)
+            self.session.execute(
+                self.db.insert_ignore(table_of(Expediente), "uuid", returning=False), rows)
+            inserted = self.session.scalar(select(func.count()).select_from(Expediente).where(
+                Expediente.uuid.in_([r["uuid"] for r in rows]),
+                Expediente.machine_id == self.machine_id)) or 0
+        if inserted != len(rows):
             raise ConcurrentInsert("an expediente uuid was stored by another transaction")
 
 
@@ -126,8 +137,11 @@ def _attachment_refs(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def apply_mutation(ctx: ApplyContext, mutation: Mutation) -> Outcome:
+    """Hash checks, then the kind's handler (`_HANDLERS`). The payload is encoded once: its
+    canonical text gives the sha256, the content_sha256 (the same entries without that key) and
+    the text the engine stores (central.json_text)."""
     try:
-        content = canonical_json(mutation.payload)
+        content, ctx.unhashed = canonical_split(mutation.payload, "content_sha256")
     except TypeError:  # NaN or Infinity: the request parser accepts them, a hash cannot
         return "rejected", "el contenido tiene NaN o Infinity, que no son JSON"
     if mutation.sha256 != hashlib.sha256(content).hexdigest():
@@ -136,6 +150,7 @@ def apply_mutation(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         return "rejected", "entity_uuid no coincide con el uuid del contenido"
     if json_has_nul(content):
         return "rejected", "el contenido tiene caracteres nulos (U+0000)"
+    json_text.note(ctx.json_texts, mutation.payload, content)
     return _HANDLERS[mutation.kind](ctx, mutation)
 
 
@@ -152,8 +167,7 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
     payload = parse_payload(ExpedientePayload, mutation.payload)
     if isinstance(payload, str):
         return "rejected", payload
-    unhashed = {k: v for k, v in mutation.payload.items() if k != "content_sha256"}
-    if payload_sha256(unhashed) != payload.content_sha256:
+    if hashlib.sha256(ctx.unhashed).hexdigest() != payload.content_sha256:
         return "rejected", "content_sha256 no coincide con el contenido del expediente"
     refusal = create_refusal(payload, ctx.sender, ctx.tramites)
     if refusal is not None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from central import json_text
 from central.changes import append_changes
 from central.db import Database
 from central.machine_auth import MachineIdentity
@@ -58,11 +59,12 @@ class ParsedPush:
 
 
 def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> PushResponse:
-    with db.write() as session:
+    with json_text.reusing() as texts, db.write() as session:
         row = session.scalars(
             db.for_update(select(Machine).where(Machine.id == machine.id))
         ).one()
-        ctx = ApplyContext(db, session, Sender(machine.id, machine.office, machine.ventanilla))
+        ctx = ApplyContext(db, session, Sender(machine.id, machine.office, machine.ventanilla),
+                           json_texts=texts)
         walk = _walk(ctx, sorted(push.items, key=lambda i: i.mutation_id), row.last_mutation_id)
         ctx.flush()
         if walk.log_rows:

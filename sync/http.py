@@ -1,4 +1,5 @@
-"""HTTP to the platform: one requests.Session, timeouts, gzip bodies, bearer token, URL policy.
+"""HTTP to the platform: one requests.Session (its connection kept alive across a run's requests),
+timeouts, gzip bodies, bearer token, URL policy.
 
 Every response is checked before anyone looks at it: a redirect, HTML from a captive portal,
 non-JSON or JSON of the wrong shape becomes `GarbageResponse`, so callers only ever see a
@@ -189,5 +190,17 @@ class PlatformClient:
                                 headers=headers)
         return parse_model(response, model)
 
+    def post_gzip_json(self, path: str, gzipped: bytes, model: type[M]) -> M:
+        """POST a body already JSON-encoded and gzip-compressed; parse the answer as `model`."""
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        return parse_model(self.request("POST", path, data=gzipped, headers=headers), model)
+
     def get_json(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> M:
         return parse_model(self.request("GET", path, params=params), model)
+
+    def get_json_if_changed(self, path: str, model: type[M], params: dict[str, Any],
+                            etag: str) -> M | None:
+        """A conditional GET: None when the platform answers 304 Not Modified for `etag`."""
+        response = self.request("GET", path, params=params, headers={"If-None-Match": etag},
+                                accept=(304,))
+        return None if response.status_code == 304 else parse_model(response, model)

@@ -1,14 +1,19 @@
 """Push the outbox (ARCHITECTURE §7): pending mutations in mutation_id order, ≤ 500 and ≤ 1 MB a
-batch.
+batch, read and encoded set-based (sync.push_batch).
 
 The platform applies each mutation_id at most once, so resending after a lost response is safe:
 it answers "duplicate" and we ack. Rows are marked in ONE local transaction per answer.
+
+A bounded pipeline of two: while the platform applies batch k, this machine marks the answer of
+batch k-1 and reads and compresses batch k+1. Never two batches in flight: the platform applies a
+machine's mutation_ids only in order (a later batch arriving first would find a gap), and batch
+k+1 is sent only after batch k's answer showed no gap.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -31,24 +36,16 @@ from sync.attachments import (
     upload_attachments,
 )
 from sync.errors import OutOfSequence, PlatformUnreachable, SyncError
-from sync.http import APP_VERSION, PlatformClient
-from sync.status import count_pending
+from sync.http import PlatformClient
+from sync.push_batch import Batch, read_batch, request_body
 from wire.protocol import (
     DUPLICATE_SHA256_MISMATCH,
-    MAX_BATCH,
-    MAX_BATCH_BYTES,
-    AuditHead,
-    Mutation,
     MutationResult,
-    PushRequest,
     PushResponse,
 )
 
 log = logging.getLogger(__name__)
 PUSH_PATH = "/v1/sync/push"
-# Room for the request envelope and each mutation's keys around its payload.
-ENVELOPE_BYTES = 4_096
-PER_MUTATION_BYTES = 256
 
 
 @dataclass
@@ -58,24 +55,6 @@ class PushOutcome:
     batches: int = 0
     attachments: int = 0
     attachments_failed: int = 0  # not confirmed before the push; the anexos step retries them
-
-
-def pending_batch(session: Session, max_count: int = MAX_BATCH,
-                  max_bytes: int = MAX_BATCH_BYTES) -> list[Mutation]:
-    """The next pending mutations in order; a single oversized mutation still goes alone."""
-    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.state == OutboxState.PENDING)
-                           .order_by(OutboxEntry.mutation_id).limit(max_count))
-    batch: list[Mutation] = []
-    size = ENVELOPE_BYTES
-    for row in rows:
-        cost = len(row.payload.encode("utf-8")) + PER_MUTATION_BYTES
-        if batch and size + cost > max_bytes:
-            break
-        batch.append(Mutation(mutation_id=row.mutation_id, kind=row.kind,  # type: ignore[arg-type]
-                              entity_uuid=row.entity_uuid, payload=json.loads(row.payload),
-                              sha256=row.sha256))
-        size += cost
-    return batch
 
 
 def _row_outcome(result: MutationResult | None) -> tuple[OutboxState, str | None]:
@@ -93,20 +72,20 @@ def _row_outcome(result: MutationResult | None) -> tuple[OutboxState, str | None
     return OutboxState.ACKED, result.error
 
 
-def mark_results(session: Session, batch: list[Mutation], response: PushResponse) -> PushOutcome:
+def mark_results(session: Session, batch: Batch, response: PushResponse) -> PushOutcome:
     """Mark every sent row up to last_mutation_id, and its expediente's sync_state."""
     by_id = {r.mutation_id: r for r in response.results}
-    ids = [m.mutation_id for m in batch if m.mutation_id <= response.last_mutation_id]
+    ids = [i for i in batch.ids if i <= response.last_mutation_id]
     outcome = PushOutcome(batches=1)
     touched: dict[str, EnvioState] = {}
-    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.mutation_id.in_(ids),
-                                                     OutboxEntry.state == OutboxState.PENDING))
+    rows = session.execute(select(OutboxEntry.mutation_id, OutboxEntry.entity_uuid).where(
+        OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == OutboxState.PENDING)).all()
+    groups: dict[tuple[OutboxState, str | None], list[int]] = {}
     for row in rows:
         result = by_id.get(row.mutation_id)
-        row.state, row.last_error = _row_outcome(result)
-        row.attempts += 1
-        row.next_attempt_at = None
-        if row.state == OutboxState.ACKED:
+        state, error = _row_outcome(result)
+        groups.setdefault((state, error), []).append(row.mutation_id)
+        if state == OutboxState.ACKED:
             outcome.acked += 1
             touched.setdefault(row.entity_uuid, EnvioState.SINCRONIZADO)
             if result is not None and result.missing_attachments:
@@ -114,7 +93,13 @@ def mark_results(session: Session, batch: list[Mutation], response: PushResponse
         else:
             outcome.rejected += 1
             touched[row.entity_uuid] = EnvioState.RECHAZADO
+    for (state, error), group in groups.items():
+        session.execute(update(OutboxEntry).where(OutboxEntry.mutation_id.in_(group)).values(
+            state=state, last_error=error, attempts=OutboxEntry.attempts + 1,
+            next_attempt_at=None))
     _mark_expedientes(session, touched)
+    if batch.head is not None:
+        note_platform_head(session, batch.head)
     return outcome
 
 
@@ -130,28 +115,15 @@ def _mark_expedientes(session: Session, touched: dict[str, EnvioState]) -> None:
                         .values(sync_state=EnvioState.RECHAZADO))
 
 
-def note_failed_attempt(ctx: AppContext, batch: list[Mutation], message: str) -> None:
-    ids = [m.mutation_id for m in batch]
+def note_failed_attempt(ctx: AppContext, ids: list[int], message: str) -> None:
     with ctx.write() as session:
         session.execute(update(OutboxEntry).where(
             OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == OutboxState.PENDING)
             .values(attempts=OutboxEntry.attempts + 1, last_error=message))
 
 
-def _send(ctx: AppContext, client: PlatformClient, machine_id: str, batch: list[Mutation],
-          pending_after: int, head: Head | None) -> PushResponse:
-    audit_head = AuditHead(seq=head.seq, mac=head.mac) if head is not None else None
-    body = PushRequest(machine_id=machine_id, app_version=APP_VERSION, mutations=batch,
-                       pending=pending_after, audit_head=audit_head)
-    try:
-        response = client.post_json(PUSH_PATH, body, PushResponse)
-    except Exception as exc:
-        note_failed_attempt(ctx, batch, getattr(exc, "message", type(exc).__name__))
-        raise
-    if head is not None:
-        with ctx.write() as session:
-            note_platform_head(session, head)
-    return response
+def _post(client: PlatformClient, body: bytes) -> PushResponse:
+    return client.post_gzip_json(PUSH_PATH, body, PushResponse)
 
 
 def _head_unreported(ctx: AppContext) -> Head | None:
@@ -172,47 +144,77 @@ def _anchor_only(ctx: AppContext, client: PlatformClient, machine_id: str) -> No
     if head is None:
         return
     try:
-        _send(ctx, client, machine_id, [], 0, head)
+        _post(client, request_body(machine_id, [], 0, head))
     except SyncError as exc:
         log.info("audit head not delivered (%s); the next run retries", type(exc).__name__)
+        return
+    with ctx.write() as session:
+        note_platform_head(session, head)
 
 
-def _upload_before_push(ctx: AppContext, client: PlatformClient,
-                        batch: list[Mutation]) -> UploadOutcome:
+def _upload_before_push(ctx: AppContext, client: PlatformClient, batch: Batch) -> UploadOutcome:
     """Scans go first, but a scan whose upload loses its connection (a proxy that answers and
     hangs up mid-body) never holds the records back: the push goes on, failing by itself if the
     link is really down, and the anexos step sends the scan again."""
+    if not batch.with_anexos:
+        return UploadOutcome()
     try:
-        return upload_attachments(ctx, client, batch)
+        return upload_attachments(ctx, client, batch.with_anexos)
     except PlatformUnreachable as exc:
         log.warning("anexo upload before the push lost its connection (%s); pushing the "
                     "records anyway", exc.detail)
         return UploadOutcome()
 
 
+def _next_batch(ctx: AppContext, machine_id: str, after: int) -> Batch | None:
+    with ctx.read() as session:
+        return read_batch(session, machine_id, after)
+
+
+def _answer(ctx: AppContext, batch: Batch, sent: Future[PushResponse]) -> PushResponse:
+    try:
+        return sent.result()
+    except Exception as exc:
+        note_failed_attempt(ctx, batch.ids, getattr(exc, "message", type(exc).__name__))
+        raise
+
+
+def _mark(ctx: AppContext, batch: Batch, response: PushResponse, total: PushOutcome) -> None:
+    with ctx.write() as session:
+        outcome = mark_results(session, batch, response)
+    total.acked += outcome.acked
+    total.rejected += outcome.rejected
+    total.batches += 1
+
+
 def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
                  max_batches: int = 1_000) -> PushOutcome:
     """Push until the outbox has nothing pending; raises OutOfSequence at a gap."""
     total = PushOutcome()
-    for _ in range(max_batches):
-        with ctx.write() as session:
-            batch = pending_batch(session)
-            pending_after = count_pending(session) - len(batch)
-            head = chain_head(session)
-        if not batch:
-            _anchor_only(ctx, client, machine_id)
-            break
-        uploads = _upload_before_push(ctx, client, batch)
-        total.attachments += len(uploads.delivered)
-        total.attachments_failed += len(uploads.failed)
-        response = _send(ctx, client, machine_id, batch, pending_after, head)
-        with ctx.write() as session:
-            outcome = mark_results(session, batch, response)
-        total.acked += outcome.acked
-        total.rejected += outcome.rejected
-        total.batches += 1
-        if response.last_mutation_id < batch[-1].mutation_id:
-            log.warning("push stopped at a gap: platform last=%d, batch %d..%d",
-                        response.last_mutation_id, batch[0].mutation_id, batch[-1].mutation_id)
-            raise OutOfSequence(response.last_mutation_id, batch[0].mutation_id)
+    batch = _next_batch(ctx, machine_id, 0)
+    if batch is None:
+        _anchor_only(ctx, client, machine_id)
+        return total
+    answered: tuple[Batch, PushResponse] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
+        for _ in range(max_batches):
+            uploads = _upload_before_push(ctx, client, batch)
+            total.attachments += len(uploads.delivered)
+            total.attachments_failed += len(uploads.failed)
+            in_flight = sender.submit(_post, client, batch.body)
+            if answered is not None:  # while the platform applies `batch`
+                _mark(ctx, *answered, total)
+            following = _next_batch(ctx, machine_id, batch.last_id)
+            response = _answer(ctx, batch, in_flight)
+            answered = (batch, response)
+            if response.last_mutation_id < batch.last_id:
+                _mark(ctx, batch, response, total)
+                log.warning("push stopped at a gap: platform last=%d, batch %d..%d",
+                            response.last_mutation_id, batch.ids[0], batch.last_id)
+                raise OutOfSequence(response.last_mutation_id, batch.ids[0])
+            if following is None:
+                break
+            batch = following
+    assert answered is not None  # the loop ran at least once
+    _mark(ctx, *answered, total)
     return total

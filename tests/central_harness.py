@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from central import admin
@@ -46,13 +47,15 @@ def publish_test_catalog(db: Database) -> None:
 
 
 @contextmanager
-def running_central(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Iterator[str]:
-    """Serve create_app(db_url) on a free 127.0.0.1 port in a thread; yields the base URL."""
+def running_central(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+                    app: FastAPI | None = None) -> Iterator[str]:
+    """Serve create_app(db_url) (or `app`) on a free 127.0.0.1 port in a thread; yields the base
+    URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(db_url, busy_timeout_ms=busy_timeout_ms),
+    config = uvicorn.Config(app or create_app(db_url, busy_timeout_ms=busy_timeout_ms),
                             log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,

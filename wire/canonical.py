@@ -50,3 +50,25 @@ def canonical_json(value: Any) -> bytes:
 def payload_sha256(payload: dict[str, Any]) -> str:
     """Hex sha256 of the canonical bytes: what outbox rows and content hashes carry."""
     return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+
+# One encoder for canonical_split: json.dumps with options builds a new one on every call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                            allow_nan=False)
+
+
+def canonical_split(parsed: dict[str, Any], key: str) -> tuple[bytes, bytes]:
+    """(canonical_json(parsed), canonical_json(parsed without `key`)), encoding each value once,
+    for a dict that json.loads produced (str keys, plain JSON values only: the type walk of
+    canonical_json is skipped, so nothing else may get here). NaN and Infinity still raise
+    TypeError. Sorted keys put the entries before `key` first and those after it last."""
+    try:
+        before = _ENCODER.encode({k: v for k, v in parsed.items() if k < key})[1:-1]
+        after = _ENCODER.encode({k: v for k, v in parsed.items() if k > key})[1:-1]
+        entry = f"{_ENCODER.encode(key)}:{_ENCODER.encode(parsed[key])}" if key in parsed else ""
+    except ValueError as exc:  # NaN or Infinity, which json.loads accepts
+        raise TypeError("canonical_json: NaN or Infinity has no canonical form") from exc
+    full = "{" + ",".join(part for part in (before, entry, after) if part) + "}"
+    without = "{" + ",".join(part for part in (before, after) if part) + "}"
+    return full.encode("utf-8"), without.encode("utf-8")

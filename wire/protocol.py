@@ -121,6 +121,12 @@ class Change(Wire):
     data: dict[str, Any]
 
 
+def poll_tag(epoch: str, cursor: int) -> str:
+    """The entity tag of "nothing after `cursor` in `epoch`": a window sends it as If-None-Match
+    on GET /v1/sync/pull and gets 304 when its office has no newer change (ARCHITECTURE §7)."""
+    return f'"{epoch}:{cursor}"'
+
+
 class PullResponse(Wire):
     changes: list[Change]
     next_cursor: int

@@ -14,7 +14,7 @@ from central.console.auth import ADMIN, OVERSIGHT, allow
 from central.console.machines_view import offices_with_windows
 from central.console.render import page
 from central.console.sessions import ConsoleUser
-from central.machine_auth import database
+from central.machine_auth import database, token_cache
 from central.models import Machine, utc_now
 
 router = APIRouter()
@@ -81,6 +81,7 @@ def revoke(request: Request, machine_id: str,
     if not target:
         return _page(request, user, error="Ese equipo no existe o ya estaba revocado.",
                      status_code=422)
+    token_cache(request).forget_machine(machine_id)  # other workers: within the cache's TTL
     audit.record(db, request, user.username, "equipo.revocar", target)
     return RedirectResponse("/consola/oficinas?ok=revocado", status_code=303)
 

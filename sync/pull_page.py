@@ -1,0 +1,184 @@
+"""One pulled page applied set-based (ARCHITECTURE §7): a handful of statements, same outcome as
+applying its changes one by one (sync.pull_apply).
+
+The expedientes the page names are read in one query, its folios in another, the trámite versions
+in a third; each change is then decided in memory, in version order, against what the store holds
+plus what earlier changes of the page did (a status or payment for a record of the same page lands
+on its new row). The new rows go in with one executemany, the updates with one per set of columns.
+A change that cannot be applied is set aside with the same reason as before, and the later changes
+of its expediente wait behind it. If a batched write still fails (a constraint the store enforces),
+the savepoint is rolled back and the page is applied change by change, each in its own savepoint.
+A page that cancels a recibo is applied change by change too (it can unpay what a payment of the
+same page paid, so its order with them matters; such pages are rare).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.clock import office_zone
+from localdb.models import Expediente, Tramite
+from sync.pull_apply import (
+    MissingTramite,
+    apply_change,
+    parse_payment,
+    parse_record,
+    parse_status,
+    status_values,
+)
+from sync.set_aside import UNAPPLIABLE, WAITS_FOR_EARLIER, reason_of, try_apply
+from wire.protocol import Change
+
+log = logging.getLogger(__name__)
+
+EXPEDIENTE_KINDS = ("expediente.record", "expediente.status", "expediente.payment")
+# Every column a new row may get, so the page's inserts share one statement.
+_OPTIONAL = ("status_note", "status_by", "status_at", "official_folio", "payment_method",
+             "payment_reference", "paid_at", "paid_by")
+
+
+@dataclass
+class _Known:
+    """An expediente as the store has it, or as the page left it so far."""
+
+    paid: bool
+    values: dict[str, Any]  # the new row's columns, or the updates of an existing one
+    new: bool = False
+
+
+@dataclass
+class PagePlan:
+    known: dict[str, _Known]
+    folios: dict[str, str]  # folio → uuid, stored or inserted by the page
+    tramites: set[tuple[str, int]]
+    zone: str  # the office's time zone, for naive times of older windows
+    one_by_one: list[Change] = field(default_factory=list)  # user changes (rare)
+    aside: list[tuple[Change, str]] = field(default_factory=list)
+
+    def inserts(self) -> list[dict[str, Any]]:
+        return [k.values for k in self.known.values() if k.new]
+
+    def updates(self) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+        """Existing rows' updates grouped by the columns they set (one executemany each)."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for uuid, k in self.known.items():
+            if not k.new and k.values:
+                groups.setdefault(tuple(sorted(k.values)), []).append({"b_uuid": uuid, **k.values})
+        return groups
+
+
+def load_plan(session: Session, changes: list[Change]) -> PagePlan:
+    """The three reads the page needs: its expedientes, its records' folios, the trámites."""
+    uuids = {c.entity_uuid for c in changes if c.kind in EXPEDIENTE_KINDS}
+    folios = {str(c.data.get("folio")) for c in changes if c.kind == "expediente.record"}
+    known = {row.uuid: _Known(row.paid_at is not None, {}) for row in session.execute(
+        select(Expediente.uuid, Expediente.paid_at).where(Expediente.uuid.in_(uuids)))}
+    by_folio = {row.folio: row.uuid for row in session.execute(
+        select(Expediente.folio, Expediente.uuid).where(Expediente.folio.in_(folios)))}
+    tramites = {(row.homoclave, row.version) for row in session.execute(
+        select(Tramite.homoclave, Tramite.version))} if folios else set()
+    return PagePlan(known, by_folio, tramites, office_zone(session))
+
+
+def _record(plan: PagePlan, change: Change) -> None:
+    record, values = parse_record(change, plan.zone)
+    if record.uuid in plan.known:
+        return
+    if plan.folios.get(record.folio) not in (None, record.uuid):
+        log.error("record %s skipped: folio already used by another expediente", record.uuid)
+        return
+    if (record.tramite_homoclave, record.tramite_version) not in plan.tramites:
+        raise MissingTramite(record.tramite_homoclave, record.tramite_version)
+    plan.known[record.uuid] = _Known(False, {**dict.fromkeys(_OPTIONAL), **values}, new=True)
+    plan.folios[record.folio] = record.uuid
+
+
+def _status(plan: PagePlan, change: Change) -> None:
+    data = parse_status(change)
+    row = plan.known.get(change.entity_uuid)
+    if row is None:
+        log.info("status change %d for an expediente not on this machine", change.version)
+        return
+    row.values.update(status_values(change, data, plan.zone))
+
+
+def _payment(plan: PagePlan, change: Change) -> None:
+    values = parse_payment(change, plan.zone)
+    row = plan.known.get(change.entity_uuid)
+    if row is None or row.paid:
+        log.info("payment change %d skipped: expediente absent or already paid", change.version)
+        return
+    row.values.update(values)
+    row.paid = True
+
+
+_PLANNERS: dict[str, Callable[[PagePlan, Change], None]] = {
+    "expediente.record": _record,
+    "expediente.status": _status,
+    "expediente.payment": _payment,
+}
+
+
+def plan_page(session: Session, changes: list[Change], blocked: set[str]) -> PagePlan:
+    """Decide every change of the page in memory; `blocked` grows with what is set aside."""
+    plan = load_plan(session, changes)
+    for change in changes:
+        if change.entity_uuid in blocked:
+            plan.aside.append((change, WAITS_FOR_EARLIER))
+            continue
+        planner = _PLANNERS.get(change.kind)
+        if planner is None:
+            plan.one_by_one.append(change)  # user.changed, or a kind apply_change skips
+            continue
+        try:
+            planner(plan, change)
+        except UNAPPLIABLE as exc:
+            log.warning("change %d (%s) not applied: %s", change.version, change.kind,
+                        type(exc).__name__)
+            plan.aside.append((change, reason_of(exc)))
+            blocked.add(change.entity_uuid)
+    return plan
+
+
+def write_plan(session: Session, plan: PagePlan) -> None:
+    """The page's inserts and updates, batched (Core executemany: the keys are column names);
+    raises what the store refuses."""
+    table = cast(Table, Expediente.__table__)
+    rows = plan.inserts()
+    if rows:
+        session.execute(insert(table), rows)
+    by_uuid = update(table).where(table.c.uuid == bindparam("b_uuid"))
+    for group in plan.updates().values():
+        session.execute(by_uuid, group)
+
+
+def apply_set_based(session: Session, changes: list[Change],
+                    blocked: set[str]) -> list[tuple[Change, str]] | None:
+    """Apply the page; the changes to set aside with their reasons, or None when a batched
+    write failed and nothing of the page was written (the caller goes one by one)."""
+    if any(change.kind == "recibo.cancel" for change in changes):
+        return None  # order-sensitive with the page's payments: change by change (rare)
+    trial = set(blocked)
+    plan = plan_page(session, changes, trial)
+    try:
+        with session.begin_nested():
+            write_plan(session, plan)
+    except UNAPPLIABLE as exc:
+        log.warning("set-based page refused by the store (%s); applying change by change",
+                    type(exc).__name__)
+        return None
+    blocked |= trial
+    aside = list(plan.aside)
+    for change in plan.one_by_one:
+        reason = WAITS_FOR_EARLIER if change.entity_uuid in blocked else try_apply(
+            session, change, apply_change)
+        if reason is not None:
+            aside.append((change, reason))
+            blocked.add(change.entity_uuid)
+    return aside
