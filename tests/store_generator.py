@@ -270,7 +270,7 @@ class StoreWriter:
             "answers": answers, "requisitos": template.requisitos, "cobros": template.cobros,
             "total": template.total, "nombre": person["nombre"],
             "curp": person["curp"], "rfc": person["rfc"] if "rfc" in answers else None,
-            "created_by": rng.choice(OPERADORES), "captured_at": at.isoformat(),
+            "created_by": rng.choice(OPERADORES), "captured_at": f"{at:%Y-%m-%dT%H:%M:%S}Z",
             "origin_machine": self.machine if own else OTHER_MACHINE,
             "oficina": self.oficina, "ventanilla": ventanilla, "attachments": [],
         }
@@ -288,7 +288,7 @@ class StoreWriter:
         expedientes, outbox, audit, acked = [], [], [], []
         for row, is_own, is_pending in zip(rows, own, pending, strict=True):
             c = row["content"]
-            at = datetime.fromisoformat(c["captured_at"])
+            at = datetime.fromisoformat(c["captured_at"]).replace(tzinfo=None)  # naive UTC
             stamp = at.strftime(SQLA_DATETIME)
             expedientes.append((
                 c["uuid"], c["folio"], c["tramite_homoclave"], c["tramite_version"],

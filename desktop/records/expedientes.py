@@ -111,6 +111,11 @@ def _filtered(query: Select[Any], search: str, status: str | None,
     return query
 
 
+def _fts_search(search: str) -> bool:
+    """A search the FTS index answers: text that is not a línea de captura (those find a folio)."""
+    return bool(search.strip()) and not looks_like_referencia(search)
+
+
 # Only what a list row shows: the answers, requisitos and cobros JSON stay on disk.
 _ROW_COLUMNS = (Expediente.uuid, Expediente.folio, Expediente.nombre, Expediente.curp,
                 Tramite.nombre, Expediente.captured_at, Expediente.total_centavos,
@@ -131,7 +136,7 @@ def count_expedientes(session: Session, search: str = "", status: str | None = N
     status, sync_state = status or None, sync_state or None  # "": no filter, as in the pages
     if not search.strip():
         return _counted(session, status, sync_state)
-    if status is None and sync_state is None:
+    if status is None and sync_state is None and _fts_search(search):
         return session.scalar(text("SELECT count(*) FROM expedientes_fts WHERE expedientes_fts "
                                    "MATCH :q").bindparams(q=fts_query(search))) or 0
     query = _filtered(select(Expediente.uuid), search, status, sync_state).subquery()
@@ -178,7 +183,7 @@ def page_expedientes(session: Session, search: str = "", offset: int = 0, limit:
     # The uuid tie-break runs the same way as the column, so (captured_at, uuid) is one index scan.
     keys = (column, Expediente.uuid)
     query = _filtered(_base(), search, status, sync_state)
-    if search.strip() and column is Expediente.captured_at and descending and not (
+    if _fts_search(search) and column is Expediente.captured_at and descending and not (
             status or sync_state):
         # The newest matches first: read off the FTS index in rowid order, stopping early.
         rowids = newest_matches(session, fts_query(search), offset + limit)

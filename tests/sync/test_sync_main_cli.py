@@ -70,7 +70,8 @@ def test_enroll_sync_and_status_from_the_command_line(central: CentralServer,
     machines = run("-m", "central", "machines", "--db", central.db_url)
     row = next(line.split() for line in machines.stdout.splitlines()
                if line.startswith(ok["machine_id"]))
-    assert row[2:5] == ["V07", "3", "0"]  # window, last mutation id, outbox lag
+    # window, last mutation id, configuration applied; what the window reported pending
+    assert row[2:5] == ["V07", "3", "1"] and row[6] == "0"
     status = run("-m", "central", "set-status", folio, "validado", "--note", "Completo",
                  "--official-folio", "TES-9", "--db", central.db_url)
     assert status.returncode == 0, status.stderr

@@ -5,7 +5,7 @@ in its list, in the detail and in the devueltos count at login."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -84,8 +84,9 @@ def test_devolucion_at_one_window_reaches_the_operadors_window(
         known_as = session.get_one(User, SUPERVISOR.username).full_name  # as V02 knows them
     assert (row.folio, status_label(row.status)) == (folio, "Devuelto")
     assert decision is not None
-    assert (decision.status, decision.note, decision.by, decision.at) == (
-        "devuelto", NOTE, known_as, at)
+    assert (decision.status, decision.note, decision.by) == ("devuelto", NOTE, known_as)
+    assert decision.at is not None and decision.at.astimezone(UTC).replace(tzinfo=None) == at
+    assert decision.at.utcoffset() == timedelta(hours=-7)  # shown on Hermosillo's clock
     assert returned == 1
 
 
