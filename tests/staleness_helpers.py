@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from desktop.context import AppContext
-from desktop.records.staleness import CONTACT_SETTING, write_setting
+from desktop.records.staleness import CONTACT_SETTING, setting_instant, write_setting
 from localdb.models import AuditEntry
 from wire.times import utc_now
 
@@ -19,5 +19,5 @@ def set_last_contact(ctx: AppContext, days_ago: float, *, at: datetime | None = 
     when = (at or utc_now() - timedelta(days=days_ago)).replace(microsecond=0)
     with ctx.write() as session:
         seq = session.scalar(select(func.max(AuditEntry.id))) or 0
-        write_setting(session, CONTACT_SETTING, {"at": when.isoformat(), "audit_seq": seq})
+        write_setting(session, CONTACT_SETTING, {"at": setting_instant(when), "audit_seq": seq})
     return when

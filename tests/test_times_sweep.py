@@ -30,11 +30,13 @@ from desktop.records.corte import close_caja, closed_cajas, corte_document, cort
 from desktop.records.payments import register_payment
 from desktop.records.review_queue import QueueFilter, count_queue, page_queue
 from desktop.records.staleness import (
+    CONTACT_SETTING,
     banner_text,
     clock_now,
     effective_now,
     record_contact,
     stale_status,
+    write_setting,
 )
 from desktop.support.diagnostics import collect
 from desktop.support.scrub import Scrubber
@@ -161,8 +163,12 @@ def test_staleness_counts_in_utc_and_the_banner_shows_the_office_clock(
         record_contact(session, AT_23_30)
     with demo_ctx.read() as session:
         status = stale_status(session, now=AT_23_30 + timedelta(days=8))
-    assert status.days == 8
+    assert status.days == 8 and status.last_contact == AT_23_30
     assert "(última sincronización: 15/07/2026 23:30)" in banner_text(status)
+    with demo_ctx.write() as session:  # an older release wrote the machine's clock, no offset
+        write_setting(session, CONTACT_SETTING, {"at": "2026-07-16T15:30:00", "audit_seq": 0})
+    with demo_ctx.read() as session:
+        assert stale_status(session, now=AT_23_30).last_contact == AT_23_30
 
 
 def test_audit_rows_before_utc_from_are_read_as_the_machines_clock(

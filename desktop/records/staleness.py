@@ -32,7 +32,7 @@ from desktop.records.audit import UTC_FROM_SETTING
 from formatting import format_datetime
 from localdb.models import AuditEntry, ConfigBundleRecord, Setting, SyncState
 from wire.staleness import Staleness, Umbrales, thresholds_of_payload
-from wire.times import DEFAULT_ZONE, from_machine_clock, office_time, utc_now
+from wire.times import DEFAULT_ZONE, as_utc, from_machine_clock, office_time, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -99,17 +99,28 @@ def write_setting(session: Session, key: str, value: dict[str, object]) -> None:
         row.value = text
 
 
+def setting_instant(at: datetime) -> str:
+    """A stored instant (naive UTC) as these settings keep it: marked UTC ("…+00:00")."""
+    return as_utc(at.replace(microsecond=0)).isoformat()
+
+
+def _read_instant(text: object) -> datetime:
+    """A setting's instant as naive UTC; one without an offset was written by an older release
+    with the machine's local clock."""
+    return from_machine_clock(datetime.fromisoformat(str(text)))
+
+
 def record_contact(session: Session, at: datetime) -> None:
     """The platform was reached at `at` (naive UTC: a complete sync run, or the enrollment)."""
     seq = session.scalar(select(func.max(AuditEntry.id))) or 0
     write_setting(session, CONTACT_SETTING,
-                  {"at": at.replace(microsecond=0).isoformat(), "audit_seq": seq})
+                  {"at": setting_instant(at), "audit_seq": seq})
 
 
 def _contact(stored: dict[str, object] | None, state: SyncState) -> tuple[datetime, int] | None:
     if stored is not None:
         try:
-            return datetime.fromisoformat(str(stored["at"])), int(str(stored.get("audit_seq", 0)))
+            return _read_instant(stored["at"]), int(str(stored.get("audit_seq", 0)))
         except (KeyError, ValueError):
             log.warning("last contact setting is unreadable; using last_success_at")
     if state.last_success_at is not None:  # a store from before this setting existed
@@ -136,8 +147,8 @@ def _extension(stored: dict[str, object] | None, now: datetime) -> Extension | N
     if stored is None:
         return None
     try:
-        extension = Extension(datetime.fromisoformat(str(stored["hasta"])), str(stored["por"]),
-                              datetime.fromisoformat(str(stored["concedida"])))
+        extension = Extension(_read_instant(stored["hasta"]), str(stored["por"]),
+                              _read_instant(stored["concedida"]))
     except (KeyError, ValueError):
         log.warning("extension setting is unreadable; ignored")
         return None
