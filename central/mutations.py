@@ -319,7 +319,7 @@ def _recibo_cancel(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         return "rejected", f"el recibo {cancel.recibo_folio} no es de este equipo y expediente"
     if recibo.cancelled_at is not None:
         return "duplicate", "el recibo ya estaba cancelado"
-    recibo.cancelled_at = cancel.cancelled_at.replace(tzinfo=None)
+    recibo.cancelled_at = stored_instant(ctx.session, cancel.cancelled_at)
     recibo.cancelled_by, recibo.cancel_reason = cancel.cancelled_by, cancel.reason
     row.payment_method = row.payment_reference = row.paid_by = None
     row.paid_at = None
@@ -349,8 +349,8 @@ def _corte(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         return "rejected", f"el recibo {foreign} es de otro equipo"
     ctx.session.add(Corte(
         caja_uuid=corte.uuid, office=ctx.office, machine_id=ctx.machine_id,
-        ventanilla=corte.ventanilla, opened_at=corte.opened_at.replace(tzinfo=None),
-        closed_at=corte.closed_at.replace(tzinfo=None), fondo=corte.fondo,
+        ventanilla=corte.ventanilla, opened_at=stored_instant(ctx.session, corte.opened_at),
+        closed_at=stored_instant(ctx.session, corte.closed_at), fondo=corte.fondo,
         expected=corte.expected, counted=corte.counted, difference=corte.difference,
         counted_by=corte.counted_by, signed_by=corte.signed_by, payload=mutation.payload))
     return "applied", None

@@ -35,8 +35,8 @@ class CierreVentanilla:
 class CierreData:
     municipio: str
     oficina_nombre: str
-    day: date
-    made_at: datetime
+    day: date  # the office's calendar day
+    made_at: datetime  # the office's wall clock (aware)
     made_by: str
     ventanillas: list[CierreVentanilla]
     warnings: list[str]

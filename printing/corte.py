@@ -23,7 +23,7 @@ from printing.styles import Styles, build_styles
 class CorteReciboLine:
     folio: str
     expediente_folio: str
-    issued_at: datetime
+    issued_at: datetime  # the office's wall clock (desktop/records/corte.py converts)
     method_label: str
     amount: Decimal
     cancelled_reason: str | None = None  # set: cancelled, not counted in any total
@@ -36,7 +36,7 @@ class CorteData:
     ventanilla: str
     caja_uuid: str
     opened_by: str
-    opened_at: datetime
+    opened_at: datetime  # opened_at, closed_at: the office's wall clock (aware)
     closed_at: datetime
     fondo: Decimal
     expected: Decimal

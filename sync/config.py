@@ -47,7 +47,7 @@ class _Fetched:
 
 def _published_at(value: str | None) -> datetime | None:
     """The platform's publication time (header `X-Ventanilla-Published-At`, ISO 8601 UTC) as
-    this machine's local naive time, like `applied_at`; None when absent or unreadable."""
+    stored, naive UTC like `applied_at` (ARCHITECTURE §6); None when absent or unreadable."""
     if not value:
         return None
     try:
@@ -56,7 +56,7 @@ def _published_at(value: str | None) -> datetime | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().replace(tzinfo=None, microsecond=0)
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _fetch(client: PlatformClient, etag: str | None) -> _Fetched | None:

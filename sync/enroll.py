@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import socket
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
@@ -36,6 +35,7 @@ from sync.errors import MachineNotAuthorized, RequestRefused, SyncError
 from sync.http import APP_VERSION, PlatformClient, check_server_url
 from sync.machine_token import save_machine_token
 from wire.protocol import EnrollRequest, EnrollResponse
+from wire.times import utc_now
 
 log = logging.getLogger(__name__)
 ENROLL_PATH = "/v1/enroll"
@@ -145,7 +145,7 @@ def enroll(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollRes
             "server_url": base_url, "oficina": answer.oficina, "ventanilla": answer.ventanilla,
             "discarded_demo_mutations": discarded, "retired_demo_config_version": retired,
         })
-        record_contact(session, datetime.now())  # staleness counts from here (§7)
+        record_contact(session, utc_now())  # staleness counts from here (§7)
     log.info("enrolled as %s (%s/%s)", answer.machine_id, answer.oficina, answer.ventanilla)
     config_version, config_problem = _first_config(ctx, base_url, answer.machine_token)
     return EnrollResult(answer.machine_id, answer.oficina, answer.oficina_nombre,

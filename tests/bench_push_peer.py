@@ -103,9 +103,9 @@ def test_push_against_pouchdb(tmp_path: Path) -> None:
     enrolling = CentralServer(db_url).start()
     window = enrolled_context(tmp_path / "v01", enrolling, "V01")
     capture_many(window, 10)
+    records = _records(window)  # before the sync: the store empties what the platform confirmed
     assert SyncEngine(window).run_once(force=True).ok
     enrolling.close()
-    records = _records(window)
     _queue(window, records)
     records_path = tmp_path / "records.json"
     records_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

@@ -6,7 +6,6 @@ recibos; a reprint says REIMPRESIÓN; every action is in the audit log."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -28,9 +27,10 @@ from desktop.records.recibos import cancel_recibo
 from localdb.models import AuditEntry, Caja, OutboxEntry, ReciboCounter
 from tests.document_fixtures import FOLIO, TOTAL, Office, pdf_text
 from wire.payloads import CortePayload
+from wire.times import office_date, utc_now
 
 SUPERVISOR = CurrentUser("super", "Rosa Elena Duarte", Role.SUPERVISOR)
-YEAR = date.today().year
+YEAR = office_date(utc_now(), "America/Hermosillo").year  # the demo office's year
 
 
 def _recibo(n: int) -> str:

@@ -5,13 +5,13 @@ naming the window, on screen (the data) and on paper (the PDF read back); superv
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from desktop.access.permissions import CurrentUser, Role
+from desktop.clock import office_today
 from desktop.context import AppContext
 from desktop.errors import PermissionDenied
 from desktop.records.cierre import cierre_data, save_cierre_pdf
@@ -46,7 +46,7 @@ def _day(ctx: AppContext) -> list[str]:
 
 def test_cierre_per_window_with_warnings_on_screen_and_paper(demo_ctx: AppContext) -> None:
     folios = _day(demo_ctx)
-    data = cierre_data(demo_ctx, SUPERVISOR, date.today())
+    data = cierre_data(demo_ctx, SUPERVISOR, office_today(demo_ctx))
     by_name = {v.ventanilla: v for v in data.ventanillas}
     assert set(by_name) == {"V01", "V02"}
     v01, v02 = by_name["V01"], by_name["V02"]
@@ -81,7 +81,7 @@ def test_no_warning_once_the_caja_is_closed_and_everything_sent(demo_ctx: AppCon
             row.sync_state = EnvioState.SINCRONIZADO
         for entry in session.scalars(select(OutboxEntry)):
             entry.state = OutboxState.ACKED
-    data = cierre_data(demo_ctx, SUPERVISOR, date.today())
+    data = cierre_data(demo_ctx, SUPERVISOR, office_today(demo_ctx))
     assert data.warnings == []
     assert "DEMOSTRACIÓN" in pdf_text(save_cierre_pdf(demo_ctx, SUPERVISOR,
                                                       replace(data, demo=True)).read_bytes())
@@ -92,6 +92,6 @@ def test_only_a_supervisor_or_admin_closes_the_day(demo_ctx: AppContext, role: R
     user = CurrentUser(role.value, role.value, role)
     if role == Role.OPERADOR:
         with pytest.raises(PermissionDenied, match="hacer el cierre del día"):
-            cierre_data(demo_ctx, user, date.today())
+            cierre_data(demo_ctx, user, office_today(demo_ctx))
     else:
-        assert cierre_data(demo_ctx, user, date.today()).warnings == []
+        assert cierre_data(demo_ctx, user, office_today(demo_ctx)).warnings == []

@@ -107,7 +107,7 @@ def test_a_capture_at_23_30_in_hermosillo_is_that_local_date_on_screen_and_paper
         assert "Fecha compromiso 24 de julio de 2026" in acuse
 
         monkeypatch.setattr("desktop.records.payments.utc_now", lambda: LATE_IN_HERMOSILLO)
-        ensure_open_caja(ctx)
+        ensure_open_caja(ctx)  # payments are cashed in an open caja (desktop/records/cajas.py)
         register_payment(ctx, OPERADOR, folio, "efectivo")
         paid_at = payment_info(ctx, folio).paid_at
         assert paid_at is not None and f"{paid_at:%d/%m/%Y %H:%M}" == "15/07/2026 23:30"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -28,7 +28,7 @@ def _by_name(ctx: AppContext) -> dict[str, UserInfo]:
 
 def test_admin_sees_local_and_platform_users_with_their_last_login_here(
         demo_ctx: AppContext) -> None:
-    before = datetime.now().replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     login(demo_ctx, "operador", "operador123")
     login(demo_ctx, "lucia", "clave-de-lucia", platform=lambda u, p: _platform(u, "supervisor"))
     login(demo_ctx, "raul", "clave-de-raul", platform=lambda u, p: _platform(u, "operador"))

@@ -19,7 +19,6 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from desktop.access.permissions import CurrentUser
+from desktop.clock import office_today
 from desktop.context import AppContext
 from desktop.records.cajas import CajaInfo, open_caja
 from desktop.records.cierre import cierre_data, save_cierre_pdf
@@ -284,8 +284,7 @@ class CierreDialog(TaskDialog):
         self.confirm.setEnabled(False)
         self.lay_out_form((self.warnings, self.summary, self.message), width=560)
         self.confirm.clicked.connect(self.submit)
-        today = date.today()
-        runner.run(Lane.LOCAL, lambda: cierre_data(ctx, user, today), self._loaded,
+        runner.run(Lane.LOCAL, lambda: cierre_data(ctx, user, office_today(ctx)), self._loaded,
                    self._refused, owner=self)
 
     def _loaded(self, data: CierreData) -> None:

@@ -5,7 +5,7 @@ kept here. Read-only: platform users are managed on the platform, and the view s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -38,6 +38,7 @@ def source_text(user: UserInfo) -> str:
 
 
 def state_text(user: UserInfo, now: datetime) -> str:
+    """`now` aware; the user's times are the office's wall clock (aware)."""
     if not user.active:
         return "Inactivo"
     if user.locked_until is not None and user.locked_until > now:
@@ -97,7 +98,7 @@ class UsersView(QWidget):
 
     def _show(self, users: list[UserInfo]) -> None:
         self.loading = False
-        now = datetime.now()
+        now = datetime.now(UTC)  # compared with the office's aware times: same instant
         self.table.setRowCount(len(users))
         for r, user in enumerate(users):
             for c, text in enumerate(user_cells(user, now)):

@@ -169,7 +169,7 @@ def _clear_attempts(ctx: AppContext, name: str) -> None:
 def _succeed(session: Session, user: User, password: str) -> CurrentUser:
     user.failed_attempts = 0
     user.locked_until = None
-    user.last_login_at = datetime.now().replace(microsecond=0)
+    user.last_login_at = utc_now()
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     append_audit(session, user.username, "auth.login", user.username)

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from localdb.models import User
 from localdb.states import Role
@@ -22,12 +23,12 @@ class UserInfo:
     username: str
     full_name: str
     role: Role
-    last_login_at: datetime | None  # at this window; None: never logged in here
+    last_login_at: datetime | None  # at this window, office's wall clock; None: never here
     from_platform: bool
     demo: bool
     active: bool
     password_cached: bool  # False: the next login asks the platform (reset, or never cached)
-    locked_until: datetime | None
+    locked_until: datetime | None  # office's wall clock (aware)
 
     @property
     def read_only(self) -> bool:
@@ -40,6 +41,7 @@ def list_users(ctx: AppContext, actor: CurrentUser) -> list[UserInfo]:
     require(actor, Permission.MANAGE_USERS)
     with ctx.read() as session:
         users = session.scalars(select(User).order_by(User.active.desc(), User.username)).all()
-        return [UserInfo(u.username, u.full_name, Role(u.role), u.last_login_at,
+        zone = office_zone(session)  # stored UTC; the view shows the office's wall clock
+        return [UserInfo(u.username, u.full_name, Role(u.role), shown(u.last_login_at, zone),
                          u.from_platform, u.is_demo, u.active, bool(u.password_hash),
-                         u.locked_until) for u in users]
+                         shown(u.locked_until, zone)) for u in users]

@@ -2,6 +2,7 @@
 signed and applied it, and its impact report; the admin's configuration view reads it here.
 
 Reading it is for administrators only (`Permission.IMPORT_CONFIG`), refused in this service.
+Times are stored UTC and handed to the view on the office's wall clock (ARCHITECTURE §6).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from catalogo.impact_text import report_from_json, summary_line
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import current_bundle
 from desktop.bundles.impact_inputs import SOURCE_DEMO, SOURCE_FILE, SOURCE_PLATFORM
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from desktop.errors import NotFound
 from localdb.models import ConfigBundleRecord
+from wire.times import office_time
 
 SOURCE_LABELS = {SOURCE_PLATFORM: "Plataforma (sincronización)",
                  SOURCE_FILE: "Archivo importado", SOURCE_DEMO: "Demostración"}
@@ -47,13 +50,14 @@ class ConfigOverview:
     history: list[AppliedBundle]  # newest first
 
 
-def _applied(record: ConfigBundleRecord) -> AppliedBundle:
+def _applied(record: ConfigBundleRecord, zone: str) -> AppliedBundle:
     summary = (record.impact or {}).get("summary", "—")
     return AppliedBundle(
         version=record.version, sha256=record.sha256,
         source=SOURCE_LABELS.get(record.source or "", "—"),
-        applied_by=record.applied_by or "—", applied_at=record.applied_at,
-        published_at=record.published_at, key_id=record.key_id or "—", summary=str(summary),
+        applied_by=record.applied_by or "—", applied_at=office_time(record.applied_at, zone),
+        published_at=shown(record.published_at, zone), key_id=record.key_id or "—",
+        summary=str(summary),
         has_report=record.impact is not None,
     )
 
@@ -63,7 +67,8 @@ def config_overview(ctx: AppContext, user: CurrentUser) -> ConfigOverview:
     with ctx.read() as session:
         records = list(session.scalars(
             select(ConfigBundleRecord).order_by(ConfigBundleRecord.version.desc())))
-        history = [_applied(r) for r in records]
+        zone = office_zone(session)
+        history = [_applied(r, zone) for r in records]
         bundle = current_bundle(session) if records else None
     return ConfigOverview(history[0] if history else None,
                           bundle.valid_from if bundle else None,

@@ -10,7 +10,6 @@ wholly under the new version, with the UMA in force (`desktop.bundles.uma`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from desktop.context import AppContext
 from desktop.errors import NotFound, VentanillaError
 from desktop.records.audit import append_audit
 from localdb.models import Draft
+from wire.times import utc_now
 
 GONE = "el campo ya no existe en la versión vigente"
 
@@ -130,7 +130,7 @@ def move_draft(ctx: AppContext, user: CurrentUser, plan: DraftMovePlan) -> Draft
                                   "vuelva a abrir el borrador para ver qué datos se conservan.")
         kept = set(plan.requisitos_dropped)
         row.tramite_version, row.answers = plan.to_version, dict(plan.answers)
-        row.updated_at = datetime.now().replace(microsecond=0)
+        row.updated_at = utc_now()
         row.requisitos = [r for r in row.requisitos if r["clave"] not in kept]
         row.attachments = [f for f in row.attachments
                            if f["filename"] not in plan.anexos_dropped or not f.get("campo")]

@@ -15,12 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.ids import uuid7
 from desktop.records.audit import append_audit
 from formatting import format_datetime, format_money
 from localdb.models import Caja, SyncState
+from wire.times import office_time, utc_now
 
 OPEN_ACTION = "caja.abierta"
 MAX_FONDO = Decimal("1000000.00")
@@ -30,6 +32,8 @@ NO_OPEN_CAJA = ("No hay una caja abierta en esta ventanilla: abra la caja con su
 
 @dataclass(frozen=True)
 class CajaInfo:
+    """A caja as screens show it: its times on the office's wall clock (ARCHITECTURE §6)."""
+
     uuid: str
     ventanilla: str
     opened_by: str
@@ -48,9 +52,10 @@ class CajaInfo:
                 f"fondo {format_money(self.fondo)}")
 
 
-def caja_info(row: Caja) -> CajaInfo:
-    return CajaInfo(row.uuid, row.ventanilla, row.opened_by, row.opened_at,
-                    Decimal(row.fondo_centavos) / 100, row.closed_at, row.signed_by)
+def caja_info(row: Caja, zone: str) -> CajaInfo:
+    """The stored caja (UTC) as the office in `zone` reads it."""
+    return CajaInfo(row.uuid, row.ventanilla, row.opened_by, office_time(row.opened_at, zone),
+                    Decimal(row.fondo_centavos) / 100, shown(row.closed_at, zone), row.signed_by)
 
 
 def open_caja_row(session: Session) -> Caja | None:
@@ -68,7 +73,7 @@ def require_open_caja(session: Session) -> Caja:
 def current_caja(ctx: AppContext) -> CajaInfo | None:
     with ctx.read() as session:
         row = open_caja_row(session)
-        return caja_info(row) if row is not None else None
+        return caja_info(row, office_zone(session)) if row is not None else None
 
 
 def parse_fondo(text: str | Decimal) -> Decimal:
@@ -88,12 +93,13 @@ def open_caja(ctx: AppContext, user: CurrentUser, fondo: str | Decimal) -> CajaI
     """Open this window's caja with `fondo` in cash; refused while another is open."""
     require(user, Permission.OPEN_CAJA)
     amount = parse_fondo(fondo)
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
+        zone = office_zone(session)
         already = open_caja_row(session)
         if already is not None:
             raise VentanillaError(
-                f"Ya hay una caja abierta ({caja_info(already).describe()}); haga su corte "
+                f"Ya hay una caja abierta ({caja_info(already, zone).describe()}); haga su corte "
                 "antes de abrir otra.")
         state = session.get_one(SyncState, 1)
         row = Caja(uuid=uuid7(), ventanilla=state.ventanilla, opened_by=user.username,
@@ -101,4 +107,4 @@ def open_caja(ctx: AppContext, user: CurrentUser, fondo: str | Decimal) -> CajaI
         session.add(row)
         session.flush()
         append_audit(session, user.username, OPEN_ACTION, row.uuid, {"fondo": f"{amount:.2f}"})
-        return caja_info(row)
+        return caja_info(row, zone)

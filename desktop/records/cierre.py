@@ -4,7 +4,9 @@ those pulled from the office's other windows — per window: captures by trámit
 its cajas still open. It warns, naming the window, when records are unsent or a caja is open; the
 window shows the warnings before printing, and the paper repeats them.
 
-The window of an expediente is read from its folio (OFICINA-VENTANILLA-AÑO-NNNNNN).
+The window of an expediente is read from its folio (OFICINA-VENTANILLA-AÑO-NNNNNN). The day is
+the office's calendar day: its bounds are the office's midnights in UTC, as instants are stored
+(ARCHITECTURE §6), and the paper shows times on the office's wall clock.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.records.audit import append_audit
 from desktop.records.expedientes import SYNC_FILTERS
@@ -27,6 +30,7 @@ from formatting import format_datetime
 from localdb.models import Caja, Expediente, OutboxEntry, SyncState, Tramite
 from localdb.states import EnvioState, ExpedienteStatus, OutboxState
 from printing.cierre import CierreData, CierreVentanilla, render_cierre
+from wire.times import office_time, to_utc, utc_now
 
 CIERRE_ACTION = "oficina.cierre_del_dia"
 
@@ -44,13 +48,14 @@ def _ventanilla_of(folio: str, oficina: str) -> str:
     return prefix[len(oficina) + 1:] if prefix.startswith(f"{oficina}-") else prefix
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min)
-    return start, start + timedelta(days=1)
+def _day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
+    """The office's day `day` in `zone` as stored instants (naive UTC): [start, end)."""
+    return (to_utc(datetime.combine(day, time.min), zone),
+            to_utc(datetime.combine(day + timedelta(days=1), time.min), zone))
 
 
-def _touched_that_day(session: Session, day: date) -> list[tuple[Expediente, str]]:
-    start, end = _day_bounds(day)
+def _touched_that_day(session: Session, start: datetime,
+                      end: datetime) -> list[tuple[Expediente, str]]:
     rows = session.execute(
         select(Expediente, Tramite.nombre).join(Tramite, and_(
             Tramite.homoclave == Expediente.tramite_homoclave,
@@ -62,8 +67,9 @@ def _touched_that_day(session: Session, day: date) -> list[tuple[Expediente, str
     return [(e, n) for e, n in rows.tuples()]
 
 
-def _collect(rows: list[tuple[Expediente, str]], oficina: str, day: date) -> dict[str, _Window]:
-    start, end = _day_bounds(day)
+def _collect(rows: list[tuple[Expediente, str]], oficina: str,
+             bounds: tuple[datetime, datetime]) -> dict[str, _Window]:
+    start, end = bounds
     windows: dict[str, _Window] = defaultdict(_Window)
     for row, tramite in rows:
         window = windows[_ventanilla_of(row.folio, oficina)]
@@ -82,32 +88,36 @@ def _count(session: Session, where: ColumnElement[bool]) -> int:
     return session.scalar(select(func.count()).select_from(Expediente).where(where)) or 0
 
 
-def _own_standing(session: Session, ventanilla: str) -> tuple[int, int, list[str]]:
+def _own_standing(session: Session, ventanilla: str,
+                  zone: str) -> tuple[int, int, list[str]]:
     """This window's pending and rejected envíos (expedientes, and cortes waiting to be sent),
     and its open cajas."""
     pending = _count(session, SYNC_FILTERS[EnvioState.PENDIENTE]())
     pending += session.scalar(select(func.count()).select_from(OutboxEntry).where(
         OutboxEntry.state == OutboxState.PENDING, OutboxEntry.kind == "caja.corte")) or 0
     rejected = _count(session, SYNC_FILTERS[EnvioState.RECHAZADO]())
-    open_cajas = [f"abierta por {c.opened_by} el {format_datetime(c.opened_at)}"
+    open_cajas = [f"abierta por {c.opened_by} el {format_datetime(office_time(c.opened_at, zone))}"
                   for c in session.scalars(select(Caja).where(Caja.closed_at.is_(None),
                                                               Caja.ventanilla == ventanilla))]
     return pending, rejected, open_cajas
 
 
 def cierre_data(ctx: AppContext, user: CurrentUser, day: date) -> CierreData:
-    """The cierre of `day` as this store knows it; its warnings are what the screen shows."""
+    """The cierre of the office's day `day` as this store knows it; its warnings are what the
+    screen shows."""
     require(user, Permission.CIERRE_DIA)
     with ctx.read() as session:
         state = session.get_one(SyncState, 1)
-        windows = _collect(_touched_that_day(session, day), state.oficina, day)
+        zone = office_zone(session)
+        bounds = _day_bounds(day, zone)
+        windows = _collect(_touched_that_day(session, *bounds), state.oficina, bounds)
         windows.setdefault(state.ventanilla, _Window())
-        pending, rejected, open_cajas = _own_standing(session, state.ventanilla)
+        pending, rejected, open_cajas = _own_standing(session, state.ventanilla, zone)
         ventanillas = [_summary(name, windows[name], state.ventanilla,
                                 (pending, rejected, open_cajas)) for name in sorted(windows)]
         return CierreData(
             municipio=state.municipio, oficina_nombre=state.oficina_nombre or state.oficina,
-            day=day, made_at=datetime.now().replace(microsecond=0), made_by=user.username,
+            day=day, made_at=office_time(utc_now(), zone), made_by=user.username,
             ventanillas=ventanillas, warnings=_warnings(ventanillas), demo=state.demo)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
@@ -28,6 +29,7 @@ from localdb.models import Caja, Expediente, Recibo, SyncState
 from printing.corte import CorteData, CorteReciboLine, render_corte
 from printing.recibo import PAYMENT_METHODS
 from wire.payloads import CortePayload, CorteRecibo
+from wire.times import as_utc, office_time, utc_now
 
 CORTE_ACTION = "caja.corte"
 REPRINT_ACTION = "caja.corte_reimpreso"
@@ -69,7 +71,8 @@ def counted_total(counts: Mapping[str, int]) -> Decimal:
 
 @dataclass(frozen=True)
 class CorteState:
-    """What the corte dialog shows before the count: the open caja and what it should hold."""
+    """What the corte dialog shows before the count: the open caja (opened on the office's wall
+    clock) and what it should hold."""
 
     caja_uuid: str
     opened_by: str
@@ -108,7 +111,8 @@ def corte_state(ctx: AppContext) -> CorteState:
             raise VentanillaError(NO_OPEN_CAJA)
         recibos = _recibos_of(session, caja.uuid)
         cancelled = sum(1 for r, _e in recibos if r.cancelled_at is not None)
-        return CorteState(caja.uuid, caja.opened_by, caja.opened_at, _cents(caja.fondo_centavos),
+        opened_at = office_time(caja.opened_at, office_zone(session))
+        return CorteState(caja.uuid, caja.opened_by, opened_at, _cents(caja.fondo_centavos),
                           _efectivo(recibos), len(recibos) - cancelled, cancelled)
 
 
@@ -119,7 +123,7 @@ def close_caja(ctx: AppContext, user: CurrentUser, counts: Mapping[str, int],
     require(user, Permission.COUNT_CORTE)
     require(supervisor, Permission.SIGN_CORTE)
     counted = counted_total(counts)
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         caja = open_caja_row(session)
         if caja is None:
@@ -146,7 +150,8 @@ def _payload(state: SyncState, caja: Caja,
     assert caja.closed_at is not None and caja.counted_by and caja.signed_by
     return CortePayload(
         uuid=caja.uuid, oficina=state.oficina, ventanilla=state.ventanilla,
-        opened_by=caja.opened_by, opened_at=caja.opened_at, closed_at=caja.closed_at,
+        opened_by=caja.opened_by, opened_at=as_utc(caja.opened_at),
+        closed_at=as_utc(caja.closed_at),
         fondo=f"{_cents(caja.fondo_centavos):.2f}", expected=f"{expected:.2f}",
         counted=f"{counted:.2f}", difference=f"{counted - expected:.2f}",
         denominations=dict(caja.denominations or {}),
@@ -159,7 +164,7 @@ def _payload(state: SyncState, caja: Caja,
 
 @dataclass(frozen=True)
 class CorteSummary:
-    """A closed caja, as the window lists it for a reprint."""
+    """A closed caja, as the window lists it for a reprint (office's wall clock)."""
 
     caja_uuid: str
     opened_at: datetime
@@ -172,7 +177,9 @@ def closed_cajas(ctx: AppContext, limit: int = 50) -> list[CorteSummary]:
     with ctx.read() as session:
         rows = session.scalars(select(Caja).where(Caja.closed_at.is_not(None))
                                .order_by(Caja.closed_at.desc()).limit(limit))
-        return [CorteSummary(c.uuid, c.opened_at, c.closed_at, c.signed_by or "",
+        zone = office_zone(session)
+        return [CorteSummary(c.uuid, office_time(c.opened_at, zone),
+                             office_time(c.closed_at, zone), c.signed_by or "",
                              _cents((c.counted_centavos or 0) - (c.expected_centavos or 0)))
                 for c in rows if c.closed_at is not None]
 
@@ -226,13 +233,15 @@ def _corte_data(session: Session, caja: Caja, reprint: int) -> CorteData:
             by_concepto[key] = by_concepto.get(key, Decimal("0")) + Decimal(line["importe"])
     counts = caja.denominations or {}
     assert caja.closed_at is not None
+    zone = office_zone(session)  # the paper shows the office's wall clock
     return CorteData(
         municipio=state.municipio, oficina_nombre=state.oficina_nombre or state.oficina,
         ventanilla=state.ventanilla, caja_uuid=caja.uuid, opened_by=caja.opened_by,
-        opened_at=caja.opened_at, closed_at=caja.closed_at, fondo=_cents(caja.fondo_centavos),
+        opened_at=office_time(caja.opened_at, zone), closed_at=office_time(caja.closed_at, zone),
+        fondo=_cents(caja.fondo_centavos),
         expected=_cents(caja.expected_centavos or 0), counted=_cents(caja.counted_centavos or 0),
         counted_by=caja.counted_by or "", signed_by=caja.signed_by or "",
-        recibos=[CorteReciboLine(r.folio, e.folio, r.issued_at,
+        recibos=[CorteReciboLine(r.folio, e.folio, office_time(r.issued_at, zone),
                                  PAYMENT_METHODS.get(r.method, r.method),
                                  _cents(r.amount_centavos), r.cancel_reason)
                  for r, e in recibos],

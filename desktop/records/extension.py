@@ -19,6 +19,7 @@ from desktop.records.staleness import (
     EXTENSION_SETTING,
     Extension,
     clock_now,
+    setting_instant,
     stale_status,
     write_setting,
 )
@@ -44,8 +45,8 @@ def grant_extension(ctx: AppContext, username: str, password: str) -> Extension:
         extension = Extension(granted + timedelta(hours=EXTENSION_HOURS), confirmed.username,
                               granted)
         write_setting(session, EXTENSION_SETTING, {
-            "hasta": extension.until.isoformat(), "por": extension.granted_by,
-            "concedida": granted.isoformat()})
+            "hasta": setting_instant(extension.until), "por": extension.granted_by,
+            "concedida": setting_instant(granted)})
         append_audit(session, confirmed.username, "sync.prorroga_concedida", "", {
             "hasta": extension.until.isoformat(), "dias_sin_comunicacion": status.days})
     return extension

@@ -10,7 +10,6 @@ mutation (ARCHITECTURE §6, §7). Confirmed by the supervisor's password (deskto
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from desktop.records.payments import current_recibo
 from localdb.models import Caja, Expediente
 from localdb.states import EnvioState
 from wire.payloads import ReciboCancelPayload
+from wire.times import as_utc, utc_now
 
 CANCEL_RECIBO_ACTION = "recibo.cancelado"
 
@@ -50,7 +50,7 @@ def cancel_recibo(ctx: AppContext, user: CurrentUser, folio: str,
     """Cancel the recibo oficial of expediente `folio`'s payment, with `reason`."""
     require(user, Permission.CANCEL_RECIBO)
     cleaned = require_recibo_reason(reason)
-    now = datetime.now().replace(microsecond=0)
+    now = utc_now()
     with ctx.write() as session:
         row = get_expediente(session, folio)
         recibo = current_recibo(session, row.uuid)
@@ -64,7 +64,7 @@ def cancel_recibo(ctx: AppContext, user: CurrentUser, folio: str,
         if row.sync_state != EnvioState.DEMO:
             queue_mutation(session, "recibo.cancel", row.uuid, ReciboCancelPayload(
                 uuid=row.uuid, folio=row.folio, recibo_folio=recibo.folio, reason=cleaned,
-                cancelled_by=user.username, cancelled_at=now), now)
+                cancelled_by=user.username, cancelled_at=as_utc(now)), now)
         append_audit(session, user.username, CANCEL_RECIBO_ACTION, recibo.folio,
                      {"folio": row.folio, "motivo": cleaned})
         return CancelledRecibo(recibo.folio, row.folio,

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone
 from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
 from desktop.records.outbox_sequence import (
@@ -34,7 +35,9 @@ from desktop.records.outbox_sequence import (
     outbox_sequence,
     recibo_counters,
 )
+from formatting import format_datetime
 from localdb.models import Setting
+from wire.times import as_utc, from_machine_clock, office_time, utc_now
 
 RESTORE_KEY = "sync.copia_restaurada"
 SYSTEM_ACTOR = "sistema"
@@ -117,13 +120,26 @@ def restore_summary(session: Session) -> str:
     record = _record(session)
     if record is None:
         return "no"
-    detected = record["detectado_at"]
+    zone = office_zone(session)
+    detected = _shown(record["detectado_at"], zone)
     if record.get("resincronizado_at") is None:
         return (f"sí, detectada el {detected}: captura bloqueada hasta que sincronice "
                 f"({record['envios_renumerados']} envío(s) renumerado(s))")
-    return (f"detectada el {detected} y resincronizada el {record['resincronizado_at']} "
+    return (f"detectada el {detected} y resincronizada el "
+            f"{_shown(record['resincronizado_at'], zone)} "
             f"({record['envios_renumerados']} envío(s) renumerado(s))")
 
 
 def _now() -> str:
-    return datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    """Now in UTC, marked so ("…+00:00"; ARCHITECTURE §6)."""
+    return as_utc(utc_now()).isoformat(sep=" ")
+
+
+def _shown(stamp: object, zone: str) -> str:
+    """A stamp of `_now` on the office's wall clock; one without an offset was written by an
+    older release with the machine's local clock."""
+    try:
+        at = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    return format_datetime(office_time(at if at.tzinfo else from_machine_clock(at), zone))

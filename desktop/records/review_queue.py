@@ -9,6 +9,9 @@ envío filters, its order) with the queue's own conditions added; each condition
 start `OFICINA-VENTANILLA-`), the dates as a range of `(captured_at, uuid)`. The choices the
 filters offer are read the same way: ventanillas and operadores by skipping through an index
 (one seek per distinct value), never by reading every row.
+
+The dates are the office's calendar days: their bounds are the office's midnights in UTC, as
+`captured_at` is stored, and the rows show the office's wall clock (ARCHITECTURE §6).
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from sqlalchemy import ColumnElement, Select, String, func, literal_column, sele
 from sqlalchemy.orm import Session
 
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.clock import office_zone, shown
 from desktop.context import AppContext
 from desktop.office import office_info
 from desktop.records.expedientes import SORTABLE, ExpedienteRow, _base, _filtered
 from desktop.states import REVIEW_GROUPS
 from localdb.models import Dependencia, Expediente, Tramite
+from wire.times import office_time, to_utc
 
 # The character after "-": every folio of a ventanilla sorts in [prefix-, prefix.).
 _AFTER_DASH = chr(ord("-") + 1)
@@ -48,8 +53,8 @@ class QueueFilter:
     ventanilla: str | None = None  # the window's code, e.g. "V02"
     operador: str | None = None  # the username that captured it
     dependencia: str | None = None  # a dependencia clave
-    desde: date | None = None  # capture date, inclusive
-    hasta: date | None = None  # capture date, inclusive
+    desde: date | None = None  # capture date (the office's), inclusive
+    hasta: date | None = None  # capture date (the office's), inclusive
     search: str = ""
     sync_state: str | None = None  # an envío queue (desktop.records.expedientes.SYNC_FILTERS)
 
@@ -96,12 +101,18 @@ def _conditions(session: Session, f: QueueFilter, *,
     if f.dependencia:
         where.append(Expediente.tramite_homoclave.in_(
             select(Tramite.homoclave).where(Tramite.dependencia_clave == f.dependencia)))
-    if f.desde:
-        where.append(Expediente.captured_at >= datetime.combine(f.desde, time.min))
-    if f.hasta:
-        where.append(Expediente.captured_at
-                     < datetime.combine(f.hasta + timedelta(days=1), time.min))
+    if f.desde or f.hasta:
+        zone = office_zone(session)
+        if f.desde:
+            where.append(Expediente.captured_at >= _midnight(f.desde, zone))
+        if f.hasta:
+            where.append(Expediente.captured_at < _midnight(f.hasta + timedelta(days=1), zone))
     return where
+
+
+def _midnight(day: date, zone: str) -> datetime:
+    """The start of the office's day `day` in `zone`, as `captured_at` is stored (UTC)."""
+    return to_utc(datetime.combine(day, time.min), zone)
 
 
 def _query(session: Session, f: QueueFilter, query: Select[Any], *,
@@ -117,8 +128,10 @@ def page_queue(session: Session, f: QueueFilter, offset: int = 0, limit: int = 1
     query = _query(session, f, _base().add_columns(Expediente.created_by)).order_by(
         *(key.desc() if descending else key.asc() for key in keys))
     rows = session.execute(query.offset(offset).limit(limit)).all()
-    return [QueueRow(uuid, folio, nombre, curp, tramite, captured_at, Decimal(centavos) / 100,
-                     status, sync_state, paid_at, method, operador)
+    zone = office_zone(session)  # rows show the office's wall clock
+    return [QueueRow(uuid, folio, nombre, curp, tramite, office_time(captured_at, zone),
+                     Decimal(centavos) / 100, status, sync_state, shown(paid_at, zone), method,
+                     operador)
             for (uuid, folio, nombre, curp, tramite, captured_at, centavos, status, sync_state,
                  paid_at, method, operador) in rows]
 

@@ -5,7 +5,9 @@ The last contact is the end of the last complete sync run (or the enrollment), k
 setting CONTACT_SETTING together with the audit log's last id at that moment. The days counted
 are whole days from it to "now", where now is never earlier than the newest of the last 200
 audit entries written after the contact: turning the clock back does not give days back. A
-contact recorded in the future (the clock was ahead then) counts as now, and is logged.
+contact recorded in the future (the clock was ahead then) counts as now, and is logged. All of
+these are UTC (ARCHITECTURE §6; audit rows before `audit.utc_from` are read as the machine's
+local clock); the banner shows them on the office's wall clock.
 
 The thresholds come from the bundle in force (`sin_conexion`, wire.staleness): at `aviso_dias` the
 window shows a banner; at `bloqueo_dias` capture is refused in the service until the next
@@ -23,11 +25,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.errors import VentanillaError
+from desktop.records.audit import UTC_FROM_SETTING
 from formatting import format_datetime
 from localdb.models import AuditEntry, ConfigBundleRecord, Setting, SyncState
 from wire.staleness import Staleness, Umbrales, thresholds_of_payload
+from wire.times import DEFAULT_ZONE, as_utc, from_machine_clock, office_time, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,7 @@ class StaleStatus:
     extension: Extension | None = None  # only while it lasts
     exempt: bool = False  # a demo office
     at: datetime | None = None  # the "now" the days were counted to
+    zone: str = DEFAULT_ZONE  # the office's, for the banner's times
 
     @property
     def blocks_capture(self) -> bool:
@@ -64,7 +70,8 @@ class StaleStatus:
 
 
 def clock_now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    """Now as the contact and the audit rows keep it: naive UTC."""
+    return utc_now()
 
 
 def _read_both(session: Session) -> dict[str, dict[str, object]]:
@@ -92,17 +99,28 @@ def write_setting(session: Session, key: str, value: dict[str, object]) -> None:
         row.value = text
 
 
+def setting_instant(at: datetime) -> str:
+    """A stored instant (naive UTC) as these settings keep it: marked UTC ("…+00:00")."""
+    return as_utc(at.replace(microsecond=0)).isoformat()
+
+
+def _read_instant(text: object) -> datetime:
+    """A setting's instant as naive UTC; one without an offset was written by an older release
+    with the machine's local clock."""
+    return from_machine_clock(datetime.fromisoformat(str(text)))
+
+
 def record_contact(session: Session, at: datetime) -> None:
-    """The platform was reached at `at` (a complete sync run, or the enrollment)."""
+    """The platform was reached at `at` (naive UTC: a complete sync run, or the enrollment)."""
     seq = session.scalar(select(func.max(AuditEntry.id))) or 0
     write_setting(session, CONTACT_SETTING,
-                  {"at": at.replace(microsecond=0).isoformat(), "audit_seq": seq})
+                  {"at": setting_instant(at), "audit_seq": seq})
 
 
 def _contact(stored: dict[str, object] | None, state: SyncState) -> tuple[datetime, int] | None:
     if stored is not None:
         try:
-            return datetime.fromisoformat(str(stored["at"])), int(str(stored.get("audit_seq", 0)))
+            return _read_instant(stored["at"]), int(str(stored.get("audit_seq", 0)))
         except (KeyError, ValueError):
             log.warning("last contact setting is unreadable; using last_success_at")
     if state.last_success_at is not None:  # a store from before this setting existed
@@ -112,19 +130,25 @@ def _contact(stored: dict[str, object] | None, state: SyncState) -> tuple[dateti
 
 def effective_now(session: Session, now: datetime, since_seq: int) -> datetime:
     """`now`, but never earlier than the newest of the last FLOOR_ROWS audit entries written
-    after the contact (a bounded read: capture pays it on every save)."""
-    recent = (select(AuditEntry.at).where(AuditEntry.id > since_seq)
+    after the contact (a bounded read: capture pays it on every save). Rows before
+    `audit.utc_from` hold the machine's local clock and are converted."""
+    recent = (select(AuditEntry.id, AuditEntry.at).where(AuditEntry.id > since_seq)
               .order_by(AuditEntry.id.desc()).limit(FLOOR_ROWS).subquery())
-    newest = session.scalar(select(func.max(recent.c.at)))
-    return max(now, newest) if newest is not None else now
+    boundary = session.get(Setting, UTC_FROM_SETTING)
+    utc_from = int(boundary.value) if boundary is not None else 0
+    newest = session.scalar(select(func.max(recent.c.at)).where(recent.c.id >= utc_from))
+    legacy = session.scalar(select(func.max(recent.c.at)).where(recent.c.id < utc_from))
+    floors: list[datetime] = [now, *([newest] if newest is not None else []),
+              *([from_machine_clock(legacy)] if legacy is not None else [])]
+    return max(floors)
 
 
 def _extension(stored: dict[str, object] | None, now: datetime) -> Extension | None:
     if stored is None:
         return None
     try:
-        extension = Extension(datetime.fromisoformat(str(stored["hasta"])), str(stored["por"]),
-                              datetime.fromisoformat(str(stored["concedida"])))
+        extension = Extension(_read_instant(stored["hasta"]), str(stored["por"]),
+                              _read_instant(stored["concedida"]))
     except (KeyError, ValueError):
         log.warning("extension setting is unreadable; ignored")
         return None
@@ -155,10 +179,11 @@ def stale_status(session: Session, umbrales: Umbrales | None = None,
     if state is None or state.demo:
         return StaleStatus(Staleness.AL_DIA, 0, None, umbrales or Umbrales(), exempt=True)
     umbrales = umbrales or thresholds(session, state.oficina)
+    zone = office_zone(session)
     stored = _read_both(session)
     contact = _contact(stored.get(CONTACT_SETTING), state)
     if contact is None:
-        return StaleStatus(Staleness.AL_DIA, 0, None, umbrales)
+        return StaleStatus(Staleness.AL_DIA, 0, None, umbrales, zone=zone)
     last, seq = contact
     current = effective_now(session, now or clock_now(), seq)
     if last > current:
@@ -167,7 +192,8 @@ def stale_status(session: Session, umbrales: Umbrales | None = None,
         current = last
     days = (current - last) // timedelta(days=1)
     extension = _extension(stored.get(EXTENSION_SETTING), current)
-    return StaleStatus(umbrales.level(days), days, last, umbrales, extension, at=current)
+    return StaleStatus(umbrales.level(days), days, last, umbrales, extension, at=current,
+                       zone=zone)
 
 
 def capture_refused_message(status: StaleStatus) -> str:
@@ -199,11 +225,12 @@ def banner_text(status: StaleStatus) -> str:
     if not status.shows_banner or status.last_contact is None:
         return ""
     head = (f"Esta ventanilla no se ha comunicado con la plataforma desde hace {status.days} "
-            f"días (última sincronización: {format_datetime(status.last_contact)}).")
+            f"días (última sincronización: "
+            f"{format_datetime(office_time(status.last_contact, status.zone))}).")
     if status.extension is not None:
         return (f"{head} Prórroga concedida por {status.extension.granted_by} hasta el "
-                f"{format_datetime(status.extension.until)}; conecte el equipo y sincronice "
-                "antes de que termine.")
+                f"{format_datetime(office_time(status.extension.until, status.zone))}; conecte "
+                "el equipo y sincronice antes de que termine.")
     if status.level is Staleness.BLOQUEO:
         return (f"{head} La captura está bloqueada: conecte el equipo y use «Sincronizar "
                 f"ahora», o pida al supervisor una prórroga de {EXTENSION_HOURS} horas.")

@@ -35,6 +35,7 @@ from localdb.models import (
     SyncState,
     User,
 )
+from wire.times import as_utc, utc_now
 
 LOG_LINES = 300
 LAST_ERRORS = 20
@@ -62,7 +63,7 @@ def _versions(session: Session, state: SyncState) -> dict[str, Any]:
 
 def _sync(state: SyncState, scrub: Scrubber) -> dict[str, Any]:
     def iso(value: datetime | None) -> str | None:
-        return value.isoformat() if value else None
+        return as_utc(value).isoformat() if value else None  # stored UTC, marked so
 
     return {"enrolado": not state.demo and bool(state.server_url), "demo": state.demo,
             "equipo": state.machine_id, "oficina": state.oficina, "ventanilla": state.ventanilla,
@@ -77,8 +78,10 @@ def _staleness(session: Session) -> dict[str, Any]:
     return {"nivel": status.level.value, "dias": status.days, "exenta": status.exempt,
             "aviso_dias": status.umbrales.aviso_dias,
             "bloqueo_dias": status.umbrales.bloqueo_dias,
-            "ultimo_contacto": status.last_contact.isoformat() if status.last_contact else None,
-            "prorroga_hasta": status.extension.until.isoformat() if status.extension else None}
+            "ultimo_contacto": as_utc(status.last_contact).isoformat()
+            if status.last_contact else None,
+            "prorroga_hasta": as_utc(status.extension.until).isoformat()
+            if status.extension else None}
 
 
 def _errors(session: Session, scrub: Scrubber) -> dict[str, list[dict[str, Any]]]:
@@ -101,7 +104,7 @@ def collect(session: Session, scrub: Scrubber) -> dict[str, Any]:
     """Everything but the log, ready for JSON; free text already scrubbed."""
     state = session.get_one(SyncState, 1)
     return {
-        "generado": datetime.now().replace(microsecond=0).isoformat(),
+        "generado": as_utc(utc_now()).isoformat(),  # every instant here is UTC (+00:00)
         "versiones": _versions(session, state),
         "sincronizacion": _sync(state, scrub),
         "sin_conexion": _staleness(session),

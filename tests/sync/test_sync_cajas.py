@@ -4,6 +4,7 @@ when the answer to the push is lost; central keeps the corte of a caja only from
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -123,3 +124,19 @@ def test_the_other_window_learns_the_recibo_was_cancelled(
     assert report.ok and report.pulled == 1
     seen = payment_info(other_window, folio)
     assert not seen.paid and seen.payable
+
+
+def test_the_corte_and_the_cancellation_reach_central_in_utc(
+        window: AppContext, central: CentralServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened, cancelled_at, closed = (datetime(2026, 7, 16, 1, 0), datetime(2026, 7, 16, 2, 0),
+                                    datetime(2026, 7, 16, 6, 30))  # naive UTC, as stored
+    for module, instant in (("cajas", opened), ("recibos", cancelled_at), ("corte", closed)):
+        monkeypatch.setattr(f"desktop.records.{module}.utc_now", lambda i=instant: i,
+                            raising=False)
+    _caja, _uuids, recibo = _cash_day(window)
+    assert SyncEngine(window, retry=ONE_ATTEMPT).run_once(force=True).ok
+    with central.db.read() as session:
+        [corte] = session.scalars(select(Corte)).all()
+        assert (corte.opened_at, corte.closed_at) == (opened, closed)
+        assert session.get_one(Recibo, recibo).cancelled_at == cancelled_at
+    assert corte.payload["opened_at"].startswith("2026-07-16T01:00:00")

@@ -131,11 +131,11 @@ def test_a_supervisor_grants_24_hours_with_their_password_and_it_is_audited(
     with pytest.raises(VentanillaError, match=REFUSED):
         capture_many(online, 1)
 
-    before = datetime.now().replace(microsecond=0)
+    before = utc_now().replace(microsecond=0)
     extension = grant_extension(online, "caro", GOOD)
     assert extension.granted_by == "caro"
     assert extension.until - extension.granted_at == timedelta(hours=24)
-    assert before <= extension.granted_at <= datetime.now()
+    assert before <= extension.granted_at <= utc_now()
     capture_many(online, 1)  # the extension lets capture go on
     assert "Prórroga concedida por caro hasta el" in banner_text(status(online))
 
@@ -180,9 +180,9 @@ def test_clock_going_back_neither_unlocks_nor_locks(window: AppContext,
     back = status(window, now=contact + timedelta(days=1))
     # The clock set back to one day after the contact: the entry written since says otherwise.
     assert back.days == 6 and back.level is Staleness.AVISO
-    assert status(window, now=datetime.now() + timedelta(days=1)).blocks_capture
+    assert status(window, now=utc_now() + timedelta(days=1)).blocks_capture
 
-    set_last_contact(window, 0, at=datetime.now() + timedelta(days=3))  # a contact "in the future"
+    set_last_contact(window, 0, at=utc_now() + timedelta(days=3))  # a contact "in the future"
     with caplog.at_level(logging.WARNING, logger="desktop.records.staleness"):
         ahead = status(window)
     assert ahead.days == 0 and not ahead.shows_banner

@@ -6,9 +6,11 @@ operador), and the supervisor's Cierre del día (Ctrl+Shift+E; refused to an ope
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
@@ -233,4 +235,28 @@ def test_supervisor_cierre_del_dia_warns_then_saves_by_keyboard_an_operador_is_r
     assert dialog.pdf_path is not None
     text = " ".join(pdf_text(dialog.pdf_path.read_bytes()).split())
     assert "Cierre del día" in text and "Ventanilla V01: la caja sigue abierta" in text
+    settle(qtbot, runner)
+
+
+def test_the_caja_dialogs_keep_the_office_clock_and_date(
+    qtbot: QtBot, make_window: WindowFactory, ctx: AppContext, runner: TaskRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 23:30 on 15 July 2026 in Hermosillo (the demo office, UTC-7) is already the 16th in UTC.
+    late = datetime(2026, 7, 16, 6, 30)
+    monkeypatch.setattr("desktop.records.cajas.utc_now", lambda: late, raising=False)
+    monkeypatch.setattr("desktop.clock.utc_now", lambda: late)
+    ensure_open_caja(ctx)
+    window = make_window(user=SUPERVISOR)
+    corte = window.open_corte()
+    assert corte is not None
+    qtbot.waitUntil(lambda: corte.state is not None, timeout=10_000)
+    assert "Caja abierta por cajero el 15/07/2026 23:30." in corte.summary.text()
+    corte.reject()
+    cierre = window.open_cierre()
+    assert cierre is not None
+    qtbot.waitUntil(lambda: cierre.data is not None, timeout=10_000)
+    assert cierre.data is not None and cierre.data.day == date(2026, 7, 15)  # the office's day
+    assert "abierta por cajero el 15/07/2026 23:30" in cierre.warnings.text()
+    cierre.reject()
     settle(qtbot, runner)

@@ -3,8 +3,6 @@ recibo turns into a "Recibo de pago" with the method, and printing it is offered
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
@@ -23,6 +21,7 @@ from ui.expediente_dialog import ExpedienteDialog
 from ui.payment_dialog import PaymentDialog
 from ui.saved_view import SavedView
 from ui.tasks import TaskRunner
+from wire.times import office_date, utc_now
 
 from .conftest import needs_printer, settle
 from .test_documents_ui import _capture, _saved_view
@@ -72,7 +71,8 @@ def test_registering_a_payment_shows_it_paid_and_the_recibo_de_pago(
     offer = _pay(qtbot, view, runner, "tarjeta", "AUT 448812")
 
     assert view.payment.state.text().startswith("Pagado con Tarjeta de débito o crédito el ")
-    recibo = f"R-HMO-V01-{date.today().year}-000001"  # the window's first recibo oficial
+    year = office_date(utc_now(), "America/Hermosillo").year  # the demo office's
+    recibo = f"R-HMO-V01-{year}-000001"  # the window's first recibo oficial
     assert view.payment.state.text().endswith(f" · Ref. AUT 448812 · Recibo {recibo}")
     assert not view.payment.button.isVisible()
     assert view.total_label.text().startswith("Total pagado:")
