@@ -25,6 +25,8 @@ from desktop.capture.blobs import BlobStore
 from desktop.errors import StorageError
 from desktop.paths import DB_FILENAME, ensure_data_dir
 from desktop.records.audit_key import AUDIT_KEYS, AuditKeys
+from desktop.records.copy_at_open import check_at_open
+from desktop.records.high_water import install as install_high_water
 from localdb.at_rest import encrypt_in_place, is_encrypted
 from localdb.engine import make_engine, make_session_factory, reader
 from localdb.migrate import NotEnoughSpace, upgrade_to_head
@@ -52,6 +54,8 @@ class AppContext:
         self._reader = reader(self.engine)
         # Every session reaches the audit chain's key (held outside the database) through this.
         self.sessions.configure(info={AUDIT_KEYS: AuditKeys(self.data_dir)})
+        # ...and every transaction that hands out a number raises the folder's high-water mark.
+        install_high_water(self.sessions, self.data_dir)
 
     @property
     def blob_dir(self) -> Path:
@@ -82,7 +86,8 @@ class AppContext:
 
 
 def open_context(data_dir: Path) -> AppContext:
-    """Open the store in `data_dir`, creating and migrating it if needed; nothing else.
+    """Open the store in `data_dir`, creating and migrating it if needed, and check it against
+    its high-water mark (a folder put back from an older copy; desktop/records/copy_at_open.py).
 
     An empty folder yields an empty store: no office, no users. Setting one up is the
     composition root's decision (main.py creates the demo office on `init` and on the window).
@@ -102,8 +107,10 @@ def open_context(data_dir: Path) -> AppContext:
         if "file is not a database" in str(exc):  # what SQLCipher says to a wrong key
             raise StoreKeyWrong() from exc
         raise
-    return AppContext(data_dir, db_path, engine, make_session_factory(engine), keys,
-                      credentials.warning)
+    ctx = AppContext(data_dir, db_path, engine, make_session_factory(engine), keys,
+                     credentials.warning)
+    check_at_open(ctx)  # a folder put back from an older copy: counters past its mark
+    return ctx
 
 
 def _say(message: str) -> None:

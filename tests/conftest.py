@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VENTANILLA_CREDENTIALS", "file")
+# The high-water marks of the tests' data folders (desktop/records/high_water.py), never the
+# user's own state folder.
+os.environ.setdefault("VENTANILLA_STATE_DIR", tempfile.mkdtemp(prefix="ventanilla-state-"))
 
 
 @pytest.fixture

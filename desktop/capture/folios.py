@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from desktop.records.high_water import FOLIOS, RECIBOS, note_number
 from localdb.models import FolioCounter, ReciboCounter
 
 RECIBO_PREFIX = "R-"
@@ -32,6 +33,7 @@ def _next_number(session: Session, series: type[Counter], year: int) -> int:
     counter.last_number += 1
     session.flush()
     number: int = counter.last_number
+    note_number(session, FOLIOS if series is FolioCounter else RECIBOS, year, number)
     return number
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from desktop.records.high_water import note_mutation
 from localdb.models import OutboxEntry
 from wire.base import Wire
 from wire.canonical import canonical_json, payload_sha256
@@ -19,3 +20,4 @@ def queue_mutation(session: Session, kind: MutationKind, entity_uuid: str, paylo
     session.add(OutboxEntry(kind=kind, entity_uuid=entity_uuid,
                             payload=canonical_json(data).decode(),
                             sha256=payload_sha256(data), created_at=now))
+    note_mutation(session)
