@@ -51,7 +51,7 @@ from wire.payloads import (
     ReviewPayload,
     VoidPayload,
 )
-from wire.protocol import Mutation, ResultStatus
+from wire.protocol import FOLIO_TAKEN, Mutation, ResultStatus
 from wire.times import as_utc
 
 Outcome = tuple[ResultStatus, str | None]
@@ -193,7 +193,7 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
 def _clash(ctx: ApplyContext, payload: ExpedientePayload) -> Outcome | None:
     owner = ctx.folios.get(payload.folio)
     if owner is not None and owner != payload.uuid:
-        return "rejected", f"el folio {payload.folio} ya está registrado con otro expediente"
+        return "rejected", f"el folio {payload.folio} {FOLIO_TAKEN}"
     stored = ctx.known.get(payload.uuid)
     if stored is None:
         return None

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from desktop.context import AppContext
 from desktop.records.audit_verify import tail_warning
 from desktop.records.counts import count_by_status
+from desktop.records.refolio import refolio_summary
 from desktop.records.restored_copy import restore_summary
 from desktop.records.staleness import stale_status, status_line
 from localdb.models import OutboxEntry, SyncState
@@ -29,6 +30,7 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "config_version": state.config_version,
             "expedientes": sum(by_status.values()), "expedientes_by_status": by_status,
             "pending_mutations": pending, "copia_restaurada": restore_summary(session),
+            "folios_nuevos": refolio_summary(session),
             "sin_conexion": status_line(stale_status(session)),
             "bitacora": tail_warning(session) or "íntegra (últimos registros y anclas)",
             "credentials_warning": ctx.credentials_warning,

@@ -84,6 +84,10 @@ def _success_message(push: PushOutcome, pull: PullOutcome, config: ConfigOutcome
     parts = [f"{push.acked} enviado(s)", f"{pull.changes} cambio(s) recibido(s)"]
     if push.rejected:
         parts.append(f"{push.rejected} rechazado(s) por la plataforma")
+    if push.refolioed:
+        pairs = "; ".join(f"{old} ahora es {new}" for old, new in push.refolioed)
+        parts.append(f"{len(push.refolioed)} expediente(s) con folio nuevo porque la plataforma "
+                     f"ya tenía el suyo (reimprima el acuse: {pairs})")
     if config.applied_version:
         parts.append(f"configuración versión {config.applied_version} aplicada")
     return "Sincronizado: " + ", ".join(parts) + "."

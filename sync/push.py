@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from desktop.records.audit import (
     note_platform_head,
     read_head,
 )
+from desktop.records.refolio import refolio_refused_creates
 from localdb.models import Expediente, OutboxEntry
 from localdb.states import EnvioState, OutboxState
 from sync.attachments import (
@@ -40,6 +41,7 @@ from sync.http import PlatformClient
 from sync.push_batch import Batch, read_batch, request_body
 from wire.protocol import (
     DUPLICATE_SHA256_MISMATCH,
+    FOLIO_TAKEN,
     MutationResult,
     PushResponse,
 )
@@ -55,6 +57,7 @@ class PushOutcome:
     batches: int = 0
     attachments: int = 0
     attachments_failed: int = 0  # not confirmed before the push; the anexos step retries them
+    refolioed: list[tuple[str, str]] = field(default_factory=list)  # (acuse's folio, new folio)
 
 
 def _row_outcome(result: MutationResult | None) -> tuple[OutboxState, str | None]:
@@ -81,7 +84,13 @@ def mark_results(session: Session, batch: Batch, response: PushResponse) -> Push
     rows = session.execute(select(OutboxEntry.mutation_id, OutboxEntry.entity_uuid).where(
         OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == OutboxState.PENDING)).all()
     groups: dict[tuple[OutboxState, str | None], list[int]] = {}
+    taken = [i for i in ids if (r := by_id.get(i)) is not None and r.status == "rejected"
+             and (r.error or "").endswith(FOLIO_TAKEN)]
+    refolioed = refolio_refused_creates(session, taken) if taken else {}
+    outcome.refolioed = list(refolioed.values())
     for row in rows:
+        if row.mutation_id in refolioed:
+            continue  # given a new folio and queued again (desktop/records/refolio.py)
         result = by_id.get(row.mutation_id)
         state, error = _row_outcome(result)
         groups.setdefault((state, error), []).append(row.mutation_id)
@@ -184,6 +193,7 @@ def _mark(ctx: AppContext, batch: Batch, response: PushResponse, total: PushOutc
         outcome = mark_results(session, batch, response)
     total.acked += outcome.acked
     total.rejected += outcome.rejected
+    total.refolioed += outcome.refolioed
     total.batches += 1
 
 

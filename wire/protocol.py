@@ -30,6 +30,10 @@ ResultStatus = Literal["applied", "duplicate", "rejected"]
 # MutationResult.error of a "duplicate" whose sha256 differs from the one the platform recorded for
 # that mutation_id: this content is NOT on the platform, so the client must not ack it.
 DUPLICATE_SHA256_MISMATCH = "sha256 distinto del registrado para esta mutación"
+# The end of MutationResult.error of an expediente.create refused because another expediente of
+# the machine holds its folio ("el folio X ya está registrado con otro expediente"): a window
+# restored from a copy gives that expediente a new folio and sends it again.
+FOLIO_TAKEN = "ya está registrado con otro expediente"
 
 
 class EnrollRequest(Wire):

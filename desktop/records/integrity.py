@@ -26,13 +26,16 @@ from wire.payloads import ExpedienteContent
 from wire.times import as_utc
 
 CAPTURE_ACTION = "expediente.capturado"
+CONTENT_ACTIONS = (CAPTURE_ACTION, "expediente.refoliado")
 
 
 def _captured_here(session: Session) -> dict[str, tuple[str, str]]:
-    """uuid → (folio, content sha256), from the capture entries of the audit chain."""
+    """uuid → (folio, content sha256), from the capture entries of the audit chain; a later
+    re-folio entry (desktop/records/refolio.py) records the new folio and hash."""
     found: dict[str, tuple[str, str]] = {}
     for folio, detail in session.execute(select(AuditEntry.entity, AuditEntry.detail)
-                                         .where(AuditEntry.action == CAPTURE_ACTION)):
+                                         .where(AuditEntry.action.in_(CONTENT_ACTIONS))
+                                         .order_by(AuditEntry.id)):
         if isinstance(detail, dict) and "uuid" in detail:
             found[str(detail["uuid"])] = (folio, str(detail.get("sha256", "")))
     return found

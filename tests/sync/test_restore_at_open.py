@@ -10,14 +10,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
+from central.models import Expediente as CentralExpediente
 from central.models import Recibo
 from desktop.context import AppContext, open_context
 from desktop.records.copy_at_open import ACTION
 from desktop.records.high_water import ENV_STATE_DIR, HighWaterFile
+from desktop.records.integrity import altered_folios
 from desktop.records.outbox_sequence import folio_counters, recibo_counters
 from desktop.records.payments import register_payment
+from desktop.records.refolio import ACTION as REFOLIO
+from desktop.status import local_status
 from localdb.models import AuditEntry, Expediente
 from sync.engine import SyncEngine
 from tests.cajas import ensure_open_caja
@@ -25,17 +30,22 @@ from tests.sync.central_server import CentralServer
 from tests.sync.machines import OPERADOR, capture_many, outbox_states
 
 
-def _put_back_copy(window: AppContext, tmp_path: Path,
-                   after_copy: Callable[[AppContext], None]) -> AppContext:
-    """Copy the closed folder, let the original go on with `after_copy`, put the copy back."""
+def _put_back_copy(window: AppContext, tmp_path: Path, after_copy: Callable[[AppContext], None],
+                   *, whole_disk: bool = False) -> AppContext:
+    """Copy the closed folder, let the original go on with `after_copy`, put the copy back; a
+    whole disk brings its high-water mark back with it."""
     folder = window.data_dir
     window.close()
     shutil.copytree(folder, tmp_path / "copia")
+    mark = HighWaterFile(folder).path
+    shutil.copy(mark, tmp_path / "marca.json")
     original = open_context(folder)
     after_copy(original)
     original.close()
     shutil.rmtree(folder)
     shutil.copytree(tmp_path / "copia", folder)
+    if whole_disk:
+        shutil.copy(tmp_path / "marca.json", mark)
     return open_context(folder)
 
 
@@ -140,3 +150,52 @@ def test_a_mark_that_cannot_be_written_never_stops_a_capture(
         assert len(capture_many(ctx, 1)) == 1
     finally:
         ctx.close()
+
+
+def _synced_later_captures(original: AppContext) -> None:
+    capture_many(original, 2, prefix="Después")
+    assert SyncEngine(original).run_once(force=True).ok
+
+
+def _folio(ctx: AppContext, uuid: str) -> str:
+    with ctx.read() as session:
+        return session.get_one(Expediente, uuid).folio
+
+
+def test_a_whole_disk_restore_gives_the_early_capture_a_new_folio_and_loses_nothing(
+        window: AppContext, central: CentralServer, tmp_path: Path) -> None:
+    """The mark came back with the disk, so the copy hands out a folio the platform holds for
+    another expediente: central refuses it, the window gives it the next free folio, sends it
+    again, and says that the citizen's acuse carries the original one."""
+    capture_many(window, 3, prefix="Antes")
+    assert SyncEngine(window).run_once(force=True).ok
+    restored = _put_back_copy(window, tmp_path, _synced_later_captures, whole_disk=True)
+    try:
+        assert _open_actions(restored) == []  # the mark says nothing: the disk is all old
+        [early] = capture_many(restored, 1, prefix="Temprana")
+        on_paper = _folio(restored, early)
+        assert on_paper.endswith("-000004")  # the platform holds it for "Después Número 0"
+
+        first = SyncEngine(restored).run_once(force=True)
+        SyncEngine(restored).run_once(force=True)
+
+        new = _folio(restored, early)
+        assert new.endswith("-000006")
+        assert f"{on_paper} ahora es {new}" in first.message
+        assert outbox_states(restored).get("rejected", 0) == 0
+        with central.db.read() as session:
+            rows = dict(session.execute(select(CentralExpediente.folio,
+                                               CentralExpediente.uuid)).tuples().all())
+        assert rows[new] == early and rows[on_paper] != early  # the other record untouched
+        assert len(rows) == 6
+        with restored.read() as session:
+            entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action == REFOLIO)))
+            assert [(e.entity, e.detail["folio_original"]) for e in entries] == [(new, on_paper)]
+            assert altered_folios(session)[1] == []  # verify-audit accepts the new content hash
+        assert local_status(restored)["folios_nuevos"] == [
+            f"{new} (el acuse impreso dice {on_paper}; reimprímalo)"]
+        with pytest.raises(IntegrityError, match="immutable"), restored.write() as session:
+            session.execute(update(Expediente).where(Expediente.uuid == early)
+                            .values(folio=on_paper))  # the trigger is back
+    finally:
+        restored.close()
