@@ -11,14 +11,12 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,22 +27,20 @@ from desktop.bundles.history import applied_report, latest_notice
 from desktop.capture.drafts import DraftInput
 from desktop.context import AppContext
 from desktop.office import OfficeInfo
-from desktop.records.corte import reprint_last_corte
 from desktop.records.expedientes import ExpedienteRow
-from desktop.states import ROLE_LABELS, Role
+from desktop.states import Role
 from sync.engine import SyncEngine
-from ui.caja_dialogs import CierreDialog, CorteDialog, OpenCajaDialog
 from ui.capture_host import CaptureHost
 from ui.catalog_view import CatalogView
 from ui.config_dialog import ConfigDialog
 from ui.config_notice import ConfigNotice
-from ui.diagnostics_export import ACTION as DIAGNOSTICS_ACTION
 from ui.diagnostics_export import DiagnosticsExport
 from ui.drafts_view import DraftsView
 from ui.enroll_dialog import EnrollDialog
 from ui.error_dialog import show_error, show_exception
 from ui.expediente_dialog import ExpedienteDialog
 from ui.expedientes_view import ExpedientesView
+from ui.header_actions import HeaderActions
 from ui.idle_lock import DEFAULT_IDLE_MS, IdleWatcher, LockScreen
 from ui.impact_view import ImpactDialog
 from ui.navigation import NavigationList
@@ -69,7 +65,7 @@ def window_title(office: OfficeInfo) -> str:
     return f"Ventanilla — {office.oficina_nombre} · Ventanilla {office.ventanilla}"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(HeaderActions, QMainWindow):
     machine_enrolled = Signal(object)
 
     def __init__(self, ctx: AppContext, user: CurrentUser, office: OfficeInfo,
@@ -148,67 +144,9 @@ class MainWindow(QMainWindow):
         self.outer.addWidget(self.lock_screen)
         return self.outer
 
-    def _header(self) -> QFrame:
-        header = QFrame()
-        header.setObjectName("header")
-        title = QLabel("Ventanilla")
-        title.setObjectName("headerTitle")
-        where = QLabel(f"{self.office.municipio} · {self.office.oficina_nombre} · "
-                       f"Ventanilla {self.office.ventanilla}")
-        where.setObjectName("headerSubtitle")
-        who = QLabel(f"{self.user.full_name}\n{ROLE_LABELS[self.user.role]}")
-        who.setObjectName("headerSubtitle")
-        who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        lock = QPushButton("Bloquear   Ctrl+L")
-        lock.setObjectName("lockButton")
-        lock.clicked.connect(lambda: self.lock())
-        layout = QHBoxLayout(header)
-        layout.setContentsMargins(24, 12, 24, 12)
-        layout.setSpacing(16)
-        layout.addWidget(title)
-        layout.addWidget(where, 1)
-        layout.addWidget(who)
-        if self.user.can(Permission.OPEN_CAJA):
-            for text, name, slot in (("Abrir caja   Ctrl+Shift+A", "openCajaButton",
-                                      self.open_caja),
-                                     ("Corte de caja   Ctrl+Shift+K", "corteButton",
-                                      self.open_corte)):
-                button = QPushButton(text)
-                button.setObjectName(name)
-                button.clicked.connect(slot)
-                layout.addWidget(button)
-        if self.user.can(Permission.IMPORT_CONFIG):
-            config = QPushButton("Configuración…")
-            config.setObjectName("configButton")
-            config.clicked.connect(self.open_config)
-            layout.addWidget(config)
-        if self.user.can(Permission.CIERRE_DIA):
-            cierre = QPushButton("Cierre del día   Ctrl+Shift+E")
-            cierre.setObjectName("cierreButton")
-            cierre.clicked.connect(self.open_cierre)
-            layout.addWidget(cierre)
-        if self.office.demo and self.user.can(Permission.ENROLL):
-            enroll = QPushButton("Enrolar con la plataforma…")
-            enroll.setObjectName("enrollButton")
-            enroll.clicked.connect(self.open_enroll)
-            layout.addWidget(enroll)
-        if self.user.can(Permission.EXPORT_DIAGNOSTICS):
-            diagnostics = QPushButton(DIAGNOSTICS_ACTION)
-            diagnostics.setObjectName("diagnosticsButton")
-            diagnostics.clicked.connect(self.diagnostics.ask)
-            layout.addWidget(diagnostics)
-        layout.addWidget(lock)
-        return header
-
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._page_chosen)
-        for index, (_name, key) in enumerate(self.page_entries):
-            QShortcut(QKeySequence(key), self, lambda i=index: self.go(i))
-        QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
-        QShortcut(QKeySequence("Ctrl+Shift+A"), self, lambda: self.open_caja())
-        QShortcut(QKeySequence("Ctrl+Shift+K"), self, lambda: self.open_corte())
-        QShortcut(QKeySequence("Ctrl+Shift+R"), self, lambda: self.reprint_corte())
-        QShortcut(QKeySequence("Ctrl+Shift+E"), self, lambda: self.open_cierre())
+        self._install_shortcuts()
         self.catalog.capture_requested.connect(self.start_capture)
         self.drafts.resume_requested.connect(self.resume_draft)
         self.capture.catalog_requested.connect(lambda: self.go(CATALOG))
@@ -225,48 +163,6 @@ class MainWindow(QMainWindow):
         self.idle.idle_timed_out.connect(lambda: self.lock(idle=True))
         self.lock_screen.unlocked.connect(self.unlock)
         self.config_notice.report_requested.connect(self.open_config_report)
-
-    # -- caja ---------------------------------------------------------------------------
-
-    def open_caja(self) -> OpenCajaDialog | None:
-        """Abrir caja (Ctrl+Shift+A); the service refuses a role without the permission."""
-        if self.is_locked():
-            return None
-        dialog = OpenCajaDialog(self.ctx, self.user, self.runner, self)
-        dialog.caja_opened.connect(
-            lambda info: self.status.showMessage(info.describe(), 8000))
-        dialog.open()
-        return dialog
-
-    def open_corte(self) -> CorteDialog | None:
-        """Corte de caja (Ctrl+Shift+K): count, compare, a supervisor signs, the caja closes."""
-        if self.is_locked():
-            return None
-        dialog = CorteDialog(self.ctx, self.user, self.runner, self)
-        dialog.corte_signed.connect(lambda _uuid: self.status.showMessage(
-            f"Caja cerrada; corte guardado en {dialog.pdf_path}", 15000))
-        dialog.open()
-        return dialog
-
-    def open_cierre(self) -> CierreDialog | None:
-        """Cierre del día (Ctrl+Shift+E, supervisors): warnings first, then the PDF."""
-        if self.is_locked():
-            return None
-        dialog = CierreDialog(self.ctx, self.user, self.runner, self)
-        dialog.cierre_saved.connect(
-            lambda path: self.status.showMessage(f"Cierre del día guardado en {path}", 15000))
-        dialog.open()
-        return dialog
-
-    def reprint_corte(self) -> None:
-        """Ctrl+Shift+R: the last corte again, marked REIMPRESIÓN n; never edited."""
-        if self.is_locked():
-            return
-        ctx, user = self.ctx, self.user
-        self.runner.run(Lane.LOCAL, lambda: reprint_last_corte(ctx, user),
-                        lambda path: self.status.showMessage(
-                            f"Corte reimpreso en {path}", 15000),
-                        lambda exc: self.status.showMessage(str(exc), 15000), owner=self)
 
     # -- navigation ---------------------------------------------------------------------
 
