@@ -55,8 +55,8 @@ def parse_size(argv: list[str] | None = None) -> tuple[Size, Path | None]:
                                                                               "90")))
     parser.add_argument("--restore-capture", choices=("after-sync", "immediately"),
                         default=os.environ.get("SOAK_RESTORE_CAPTURE", "after-sync"),
-                        help="when the restored window captures again (immediately: the known "
-                             "folio gap of a copy that has not synced yet)")
+                        help="when the restored window captures again (immediately: before "
+                             "its first sync, as the high-water mark allows)")
     parser.add_argument("--dir", type=Path, default=None, help="keep the run's folders here")
     args = parser.parse_args(argv)
     return Size(args.records, args.kills, args.windows, args.seed, args.minutes,

@@ -63,7 +63,8 @@ class Chaos:
     kills_wanted: int
     records_wanted: int
     # "after-sync": the restored window captures once it has synced (as CAPTURE_REFUSED asks);
-    # "immediately": it captures at once, before its first sync (the known folio gap).
+    # "immediately": it captures at once, before its first sync (the high-water mark at open
+    # moves its counters past the folios it handed out after the copy).
     restore_capture: str = "after-sync"
     kills: Counter[str] = field(default_factory=Counter)
     restore: dict[str, float] = field(default_factory=dict)
