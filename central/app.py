@@ -29,6 +29,7 @@ from central import (
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
 from central.machine_auth import TokenCache
+from central.poll_front import PollFront
 from central.seen import SeenRecorder
 from wire.protocol import MAX_BATCH_BYTES
 
@@ -57,6 +58,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     app.add_middleware(
         GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(tokens)
     )
+    app.add_middleware(PollFront, db=db, seen=seen)  # outermost: a plain poll stops here
     return app
 
 
