@@ -66,7 +66,7 @@ class PollReader:
             f'"data":{_json_text(r[3])}}}' for r in rows[:limit])
         body = (f'{{"changes":[{changes}],"next_cursor":{next_cursor},'
                 f'"has_more":{"true" if has_more else "false"},'
-                f'"epoch":{json.dumps(poller.epoch)}}}').encode("utf-8")
+                f'"epoch":{json.dumps(poller.epoch)}}}').encode()
         return body, None if has_more else poll_tag(poller.epoch, next_cursor)
 
     def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
