@@ -6,9 +6,10 @@ without the app's dependency injection, ORM session or thread hops: one indexed 
 token against the database (a revoked machine's next poll is refused) and gives the machine, its
 stored report, the epoch and its office's counter (central.poll_read). Then, by the route's rules
 (`central.pull.is_quiet`, `central.pull.page_end`), it answers 304 when nothing is new, or the
-page of changes. It passes the request on to `GET /v1/sync/pull` — which validates, answers and
-writes as always — for anything else: an unknown or revoked token (401 there), another epoch
-(410), a report that changed (written there), a database fault. It writes nothing itself;
+page of changes; an unknown or revoked token gets the route's 401 at once (the route's token
+cache is not consulted). It passes the request on to `GET /v1/sync/pull` — which validates,
+answers and writes as always — for anything else: another epoch (410 there), a report that
+changed (written there), a database fault. It writes nothing itself;
 `last_seen` is noted in memory (central.seen). On SQLite the reads run on the event loop (a
 primary-key read in WAL mode takes microseconds and never waits for a writer); on PostgreSQL, in
 the thread pool.
@@ -16,6 +17,7 @@ the thread pool.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -23,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from central.db import Database
+from central.machine_auth import INVALID_TOKEN
 from central.machine_report import report_matches
 from central.poll_ask import PollAsk, poll_ask
 from central.poll_read import Poller, PollReader
@@ -31,6 +34,7 @@ from central.security import sha256_hex
 from central.seen import SeenRecorder
 
 T = TypeVar("T")
+_JSON = ((b"content-type", b"application/json"),)
 
 
 class PollFront:
@@ -47,7 +51,11 @@ class PollFront:
     async def _answered(self, ask: PollAsk, send: Send) -> bool:
         try:
             poller = await self._run(self.reader.poller, sha256_hex(ask.token))
-            if poller is None or not _answerable(ask, poller):
+            if poller is None:  # unknown, or revoked by now: refused at once, whatever is cached
+                body = json.dumps({"detail": INVALID_TOKEN}).encode()
+                await _send(send, 401, [*_JSON, (b"www-authenticate", b"Bearer")], body)
+                return True
+            if not _answerable(ask, poller):
                 return False
             self.seen.note(poller.machine_id)
             if is_quiet(poller.epoch, poller.version, ask.epoch, ask.cursor):
@@ -56,8 +64,7 @@ class PollFront:
             body, tag = await self._run(self.reader.page, poller, ask.cursor, ask.limit)
         except self._db_error:
             return False  # the route reads again and answers a fault its usual way
-        headers = [(b"content-type", b"application/json"),
-                   (b"content-length", str(len(body)).encode())]
+        headers = list(_JSON)
         if tag is not None:
             headers.append((b"etag", tag.encode("latin-1")))
         await _send(send, 200, headers, body)
@@ -74,5 +81,7 @@ def _answerable(ask: PollAsk, poller: Poller) -> bool:
 
 
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    if body:
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import requests
@@ -18,7 +17,7 @@ from central import admin
 from central.app import create_app
 from central.db import Database
 from central.expediente_status import StatusChange, change_status
-from central.machine_auth import TOKEN_CACHE_SECONDS
+from central.machine_auth import INVALID_TOKEN, TOKEN_CACHE_SECONDS
 from central.models import Machine, utc_now
 from central.poll_ask import poll_ask
 from tests.central.central_client import CounterMachine, enroll, enroll_at, mutation
@@ -87,9 +86,9 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    """Central on SQLite with a hand-driven clock for its token cache."""
-    url = f"sqlite:///{tmp_path / 'central.db'}"
+def served(central_db_url: str) -> Iterator[Served]:
+    """Central (SQLite, then PostgreSQL) with a hand-driven clock for its token cache."""
+    url = central_db_url
     db = Database(url)
     admin.init_platform(db)
     publish_test_catalog(db)
@@ -179,10 +178,17 @@ def test_a_quiet_poll_is_answered_in_front_with_the_token_read_from_the_database
 
     assert _quiet(machine, page.next_cursor) == 304
     assert not _token_cached(served, machine)  # answered before the route (it caches tokens)
-    with served.db.write() as session:  # revoked by another process: the next poll is refused
+    assert _poll(machine, page.next_cursor, None)[0] == 200  # the route: now cached
+    with served.db.write() as session:  # revoked by another process
         session.execute(update(Machine).where(Machine.id == machine.machine_id)
                         .values(revoked_at=utc_now()))
-    assert _quiet(machine, page.next_cursor) == 401
+    refused = machine.http.get(machine.base_url + "/v1/sync/pull", timeout=30, params={
+        "cursor": str(page.next_cursor), "epoch": machine.epoch},
+        headers={"If-None-Match": poll_tag(machine.epoch, page.next_cursor)})
+    assert refused.status_code == 401  # the next poll, whatever the route's cache holds
+    assert refused.json()["detail"] == INVALID_TOKEN
+    assert refused.headers["WWW-Authenticate"] == "Bearer"
+    assert _poll(machine, page.next_cursor, None)[0] == 200  # the route: cached for a while
 
 
 def test_a_change_written_by_another_process_reaches_the_next_quiet_poll(
