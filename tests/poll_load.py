@@ -30,12 +30,16 @@ import uvloop
 class Results:
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.push_latencies: list[float] = []
+        self.poll_latencies: list[float] = []
         self.lag: list[float] = []
         self.statuses: dict[int, int] = {}
         self.errors: list[str] = []
 
-    def record(self, status: int, due: float) -> None:
-        self.latencies.append(time.perf_counter() - due)
+    def record(self, status: int, due: float, push: bool = False) -> None:
+        latency = time.perf_counter() - due
+        self.latencies.append(latency)
+        (self.push_latencies if push else self.poll_latencies).append(latency)
         self.statuses[status] = self.statuses.get(status, 0) + 1
 
 
@@ -80,7 +84,7 @@ class Visitor:
                 status, _ = await _exchange(self.port, _request_bytes(
                     "POST", "/v1/sync/push", {**auth, "Content-Type": "application/json",
                                               "Content-Encoding": "gzip"}, push))
-                self.results.record(status, due)
+                self.results.record(status, due, push=True)
                 due = time.perf_counter()  # the poll is due once the push is answered
             cursor = visit["cursor"]
             path = f"/v1/sync/pull?cursor={cursor}&limit=1000&epoch={self.epoch}"
@@ -123,7 +127,9 @@ def main(plan_path: str, result_path: str) -> int:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (usage.ru_utime - cpu_before.ru_utime) + (usage.ru_stime - cpu_before.ru_stime)
     Path(result_path).write_text(json.dumps({
-        "latencies": results.latencies, "lag": results.lag,
+        "latencies": results.latencies, "push_latencies": results.push_latencies,
+        "poll_latencies": results.poll_latencies,
+        "lag": results.lag,
         "statuses": results.statuses, "errors": results.errors[:20],
         "wall": wall, "cpu": cpu}))
     return 0
