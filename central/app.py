@@ -21,6 +21,7 @@ from central import (
     console,
     enroll,
     error_handlers,
+    poll_front,
     pull,
     push,
     sync_state,
@@ -29,7 +30,6 @@ from central import (
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
 from central.machine_auth import TokenCache
-from central.poll_front import PollFront
 from central.seen import SeenRecorder
 from wire.protocol import MAX_BATCH_BYTES
 
@@ -38,12 +38,14 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     """The app over `db_url` (the database must have been set up by `python -m central init`)."""
     db = Database(db_url, busy_timeout_ms=busy_timeout_ms)
     tokens, seen = TokenCache(db), SeenRecorder(db)
+    front_db = poll_front.own_database(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         seen.start()
         yield
         seen.stop()
+        front_db.dispose()
         db.dispose()
 
     app = FastAPI(
@@ -58,7 +60,8 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     app.add_middleware(
         GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(tokens)
     )
-    app.add_middleware(PollFront, db=db, seen=seen)  # outermost: a plain poll stops here
+    # Outermost: a window's plain poll is answered there (central/poll_front.py).
+    app.add_middleware(poll_front.PollFront, db=front_db, seen=seen)
     return app
 
 

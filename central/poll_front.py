@@ -10,9 +10,10 @@ page of changes; an unknown or revoked token gets the route's 401 at once (the r
 cache is not consulted). It passes the request on to `GET /v1/sync/pull` — which validates,
 answers and writes as always — for anything else: another epoch (410 there), a report that
 changed (written there), a database fault. It writes nothing itself;
-`last_seen` is noted in memory (central.seen). On SQLite the reads run on the event loop (a
-primary-key read in WAL mode takes microseconds and never waits for a writer); on PostgreSQL, in
-the thread pool.
+`last_seen` is noted in memory (central.seen). On SQLite the reads run on the event loop (an
+indexed read in WAL mode takes microseconds and does not wait for writers) on the front's own
+connection, so they never wait for the pool the routes' threads hold, with a short busy timeout
+(a read that would wait goes to the route instead); on PostgreSQL, in the thread pool.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -35,6 +37,15 @@ from central.seen import SeenRecorder
 
 T = TypeVar("T")
 _JSON = ((b"content-type", b"application/json"),)
+
+
+FRONT_BUSY_TIMEOUT_MS = 100
+
+
+def own_database(db: Database) -> Database:
+    """The database the front reads: on SQLite its own engine (only the event loop uses it, one
+    connection), elsewhere `db` itself (read from the thread pool)."""
+    return Database(db.url, busy_timeout_ms=FRONT_BUSY_TIMEOUT_MS) if db.is_sqlite else db
 
 
 class PollFront:
@@ -62,7 +73,7 @@ class PollFront:
                 await _send(send, 304, [(b"etag", ask.tag.encode("latin-1"))], b"")
                 return True
             body, tag = await self._run(self.reader.page, poller, ask.cursor, ask.limit)
-        except self._db_error:
+        except (self._db_error, SQLAlchemyError):
             return False  # the route reads again and answers a fault its usual way
         headers = list(_JSON)
         if tag is not None:

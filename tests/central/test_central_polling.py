@@ -3,15 +3,18 @@ written in batches off the request path, machine tokens cached for a bounded tim
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import requests
 from fastapi import FastAPI
 from sqlalchemy import select, update
-from starlette.types import Scope
+from starlette.types import Message, Receive, Scope, Send
 
 from central import admin
 from central.app import create_app
@@ -20,6 +23,8 @@ from central.expediente_status import StatusChange, change_status
 from central.machine_auth import INVALID_TOKEN, TOKEN_CACHE_SECONDS
 from central.models import Machine, utc_now
 from central.poll_ask import poll_ask
+from central.poll_front import PollFront
+from central.seen import SeenRecorder
 from tests.central.central_client import CounterMachine, enroll, enroll_at, mutation
 from tests.central_harness import CentralServer, publish_test_catalog, running_central
 from wire.canonical import payload_sha256
@@ -290,3 +295,31 @@ def test_a_page_answered_in_front_is_the_routes_page(served: Served) -> None:
         assert front.json() == route.json()
         assert front.headers.get("ETag") == route.headers.get("ETag")
         assert front.headers["Content-Type"] == route.headers["Content-Type"]
+
+
+def test_a_database_fault_in_front_passes_the_poll_on_to_the_route(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'central.db'}")
+    passed_on: list[Scope] = []
+
+    async def route(scope: Scope, _receive: Receive, _send: Send) -> None:
+        passed_on.append(scope)
+
+    def locked(_token_sha256: str) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    front = PollFront(route, db=db, seen=SeenRecorder(db))
+    front.reader.poller = locked  # type: ignore[method-assign,assignment]
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = _scope("cursor=5&epoch=e", {"Authorization": "Bearer t", "If-None-Match": '"e:5"'})
+    try:
+        asyncio.run(front(scope, receive, send))
+    finally:
+        db.dispose()
+    assert passed_on == [scope] and sent == []
