@@ -192,6 +192,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--ssl-keyfile", help="llave PEM del certificado")
     p.add_argument("--allow-plain-http", action="store_true",
                    help="permite HTTP sin cifrar en una dirección que no es local (solo pruebas)")
+    p.add_argument("--no-access-log", action="store_true",
+                   help="no escribe una línea por solicitud (una plataforma muy concurrida)")
     sub.add_parser("reset-epoch", parents=[common], help="fuerza 410 en los clientes (pruebas)")
     return parser
 
@@ -245,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from central.serve import Listen, serve
 
         return serve(args.db, Listen(args.host, args.port, args.workers, args.ssl_certfile,
-                                     args.ssl_keyfile, args.allow_plain_http))
+                                     args.ssl_keyfile, args.allow_plain_http,
+                                     access_log=not args.no_access_log))
     db = Database(args.db)
     try:
         HANDLERS[args.command](db, args)

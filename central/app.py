@@ -21,6 +21,7 @@ from central import (
     console,
     enroll,
     error_handlers,
+    poll_front,
     pull,
     push,
     sync_state,
@@ -37,12 +38,14 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     """The app over `db_url` (the database must have been set up by `python -m central init`)."""
     db = Database(db_url, busy_timeout_ms=busy_timeout_ms)
     tokens, seen = TokenCache(db), SeenRecorder(db)
+    front_db = poll_front.own_database(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         seen.start()
         yield
         seen.stop()
+        front_db.dispose()
         db.dispose()
 
     app = FastAPI(
@@ -57,6 +60,8 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     app.add_middleware(
         GzipRequestBody, limit_for_path=_inflated_limit, token_check=_token_check(tokens)
     )
+    # Outermost: a window's plain poll is answered there (central/poll_front.py).
+    app.add_middleware(poll_front.PollFront, db=front_db, seen=seen)
     return app
 
 

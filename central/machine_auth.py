@@ -22,6 +22,7 @@ from central.models import Machine
 from central.security import sha256_hex
 
 TOKEN_CACHE_SECONDS = 30.0
+INVALID_TOKEN = "El token del equipo no es válido: vuelva a dar de alta el equipo."
 MAX_CACHED_TOKENS = 100_000
 
 
@@ -104,5 +105,5 @@ def current_machine(request: Request) -> MachineIdentity:
     """The machine the bearer token belongs to; 401 when the token is unknown or revoked."""
     machine = token_cache(request).machine(bearer_token(request))
     if machine is None:
-        raise unauthorized("El token del equipo no es válido: vuelva a dar de alta el equipo.")
+        raise unauthorized(INVALID_TOKEN)
     return machine

@@ -30,8 +30,13 @@ def _report_changed(session: Session, machine_id: str, report: WindowReport) -> 
     row = session.execute(
         select(Machine.app_version, Machine.config_applied, Machine.pending)
         .where(Machine.id == machine_id)).one()
-    return (row.app_version, row.config_applied, row.pending) != (
-        report.app_version, report.config_version, report.pending)
+    return not report_matches((row.app_version, row.config_applied, row.pending), report)
+
+
+def report_matches(stored: tuple[str | None, int | None, int | None],
+                   report: WindowReport) -> bool:
+    """Whether the row's (app_version, config_applied, pending) already say what `report` says."""
+    return stored == (report.app_version, report.config_version, report.pending)
 
 
 def note_report(db: Database, machine_id: str, report: WindowReport) -> None:

@@ -8,8 +8,9 @@ once, to get back what it captured and sent after the copy was taken (sync/resto
 
 A poll is conditional (ARCHITECTURE §7): a window that sends `If-None-Match: poll_tag(epoch,
 cursor)` gets `304 Not Modified` when its office has nothing after the cursor, answered from one
-primary-key read of the office's counter. The poll writes nothing: `last_seen` is noted in memory
-and written in batches (central.seen).
+primary-key read of the office's counter. Most polls are answered before they reach this route,
+by the same rules (`is_quiet`, `page_end`) in central.poll_front; it passes on the rest. The poll
+writes nothing: `last_seen` is noted in memory and written in batches (central.seen).
 """
 
 from __future__ import annotations
@@ -80,7 +81,13 @@ def nothing_after(db: Database, office: str, epoch: str, cursor: int) -> bool:
             .outerjoin(ScopeCounter, ScopeCounter.scope == office)
             .where(Platform.id == 1)
         ).one()
-    return bool(row.epoch == epoch and (row.version or 0) <= cursor)
+    return is_quiet(row.epoch, row.version or 0, epoch, cursor)
+
+
+def is_quiet(current_epoch: str, office_version: int, epoch: str, cursor: int) -> bool:
+    """The 304 rule: the window's epoch is the platform's and its office's counter is at or
+    below the window's cursor (also applied in front of the app: central.poll_front)."""
+    return current_epoch == epoch and office_version <= cursor
 
 
 @dataclass(frozen=True)
@@ -110,9 +117,17 @@ def read_changes(session: Session, machine: MachineIdentity, cursor: int, limit:
                                    data=r.data)
         for r in rows[:limit]
     ]
-    if len(rows) > limit:
-        return Page(changes, changes[-1].version, True)
-    return Page(changes, max(top, cursor), False)
+    next_cursor, has_more = page_end([r.version for r in rows], limit, top, cursor)
+    return Page(changes, next_cursor, has_more)
+
+
+def page_end(versions: list[int], limit: int, top: int, cursor: int) -> tuple[int, bool]:
+    """`next_cursor` and `has_more` of a page read as up to `limit + 1` rows after `cursor` up
+    to the office's counter `top`: past the last row sent when there are more, else past `top`
+    (the machine's own changes, skipped, included)."""
+    if len(versions) > limit:
+        return versions[limit - 1], True
+    return max(top, cursor), False
 
 
 def page_json(page: Page, epoch: str) -> bytes:

@@ -42,6 +42,7 @@ class Listen:
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
     allow_plain_http: bool = False
+    access_log: bool = True
 
     @property
     def tls(self) -> bool:
@@ -79,11 +80,13 @@ def serve(db_url: str, listen: Listen) -> int:
     _upgrade_schema(db_url)  # once, before any worker starts
     if listen.workers <= 1:
         uvicorn.run(create_app(db_url), host=listen.host, port=listen.port, log_level="info",
+                    access_log=listen.access_log,
                     ssl_certfile=listen.ssl_certfile, ssl_keyfile=listen.ssl_keyfile)
         return 0
     # Each worker process builds its own app (and engine) from the environment.
     os.environ[DB_URL_ENV] = db_url
     uvicorn.run("central.app:app_from_env", factory=True, workers=listen.workers,
                 host=listen.host, port=listen.port, log_level="info",
+                access_log=listen.access_log,
                 ssl_certfile=listen.ssl_certfile, ssl_keyfile=listen.ssl_keyfile)
     return 0

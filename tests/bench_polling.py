@@ -5,14 +5,17 @@ pushing").
     BENCH_POLL_MACHINES=10000 BENCH_POLL_SECONDS=60 BENCH_POLL_PUSHING=0.10 (defaults)
     BENCH_CENTRAL_DIR=/path/to/another/checkout runs that checkout's central (a before/after).
 
-A real `python -m central serve` (SQLite, one worker) on loopback. The machines are enrolled
-straight into its database with real random tokens (as /v1/enroll makes them), 20 windows an
-office. Each machine polls once per period at its own offset (open loop, spread over the period):
-GET /v1/sync/pull with its cursor, epoch and If-None-Match, on a new connection each time (a
-window's keep-alive connection has long closed after a minute); a share of the machines first
-pushes one expediente.create (so the other windows of its office have something to pull). The
-benchmark prints p50/p99 of every request's latency, the 304 share, and central's CPU per request
-(its process CPU time over the run / requests).
+A real `python -m central serve` (SQLite, one worker, no access log) on loopback. The machines
+are enrolled straight into its database with real random tokens (as /v1/enroll makes them), 20
+windows an office, each already up to date (its report stored, its cursor at the office's head).
+Each machine polls once per period at its own offset (open loop, spread over the period): GET
+/v1/sync/pull with its cursor, epoch, If-None-Match and report headers, on a new connection each
+time (a window's keep-alive connection has long closed after a minute); a share of the machines
+first pushes one expediente.create (so the other windows of its office have something to pull).
+The load comes from tests/poll_load.py in its own process (asyncio, raw HTTP/1.1), latencies
+counted from each request's due moment. The benchmark prints p50/p95/p99 (and p99 of the polls
+and of the pushes apart), the statuses (304: a quiet poll), central's CPU per request (its
+process CPU time over the run / requests), and the generator's own CPU and lag.
 """
 
 from __future__ import annotations
@@ -21,12 +24,10 @@ import gzip
 import http.client
 import json
 import os
-import queue
 import random
 import secrets
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ SECONDS = float(os.environ.get("BENCH_POLL_SECONDS", "60"))
 PUSHING = float(os.environ.get("BENCH_POLL_PUSHING", "0.10"))
 CENTRAL_DIR = os.environ.get("BENCH_CENTRAL_DIR")
 WINDOWS_PER_OFFICE = 20
-THREADS = 64
+# The central under test logs no line per request (as a busy production one would be run).
+SERVE_OPTIONS = [] if CENTRAL_DIR else ["--no-access-log"]
 
 
 @dataclass
@@ -79,6 +81,7 @@ def _enroll_all(db: Database) -> list[Window]:
         rows.append({"id": w.machine_id, "office": w.office, "ventanilla": w.ventanilla,
                      "token_sha256": sha256_hex(token), "receipt_public_key": "",
                      "hostname": "bench", "app_version": "bench", "last_mutation_id": 0,
+                     "config_applied": 0, "pending": 0,
                      "enrolled_at": utc_now(), "last_seen": None})
     with db.write() as session:
         for start in range(0, len(rows), 5000):
@@ -107,70 +110,28 @@ def _create_body(w: Window) -> bytes:
     return gzip.compress(json.dumps(body).encode(), compresslevel=6)
 
 
-class Load:
-    def __init__(self, port: int, epoch: str) -> None:
-        self.port, self.epoch = port, epoch
-        self.latencies: list[float] = []
-        self.statuses: dict[int, int] = {}
-        self.lag: list[float] = []
-        self._lock = threading.Lock()
-
-    def _request(self, method: str, path: str, w: Window, body: bytes | None = None,
-                 headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        all_headers = {"Authorization": f"Bearer {w.token}", **(headers or {})}
-        started = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request(method, path, body=body, headers=all_headers)
-            response = conn.getresponse()
-            data = response.read()
-        finally:
-            conn.close()
-        with self._lock:
-            self.latencies.append(time.perf_counter() - started)
-            self.statuses[response.status] = self.statuses.get(response.status, 0) + 1
-        return response.status, data
-
-    def visit(self, w: Window, push: bool) -> None:
-        if push:
-            self._request("POST", "/v1/sync/push", w, _create_body(w), {
-                "Content-Type": "application/json", "Content-Encoding": "gzip"})
-        tag = f'"{self.epoch}:{w.cursor}"'
-        status, data = self._request(
-            "GET", f"/v1/sync/pull?cursor={w.cursor}&limit=1000&epoch={self.epoch}", w,
-            headers={"If-None-Match": tag})
-        if status == 200:
-            w.cursor = json.loads(data)["next_cursor"]
-
-
-def _run_load(load: Load, windows: list[Window]) -> None:
+def _plan(port: int, epoch: str, windows: list[Window]) -> dict[str, Any]:
+    """Every window's visit: its moment in the period, its token and report, and the push it
+    sends first (one machine in ten, by default)."""
     rng = random.Random(15)
-    plan = sorted((rng.uniform(0, SECONDS), w, rng.random() < PUSHING) for w in windows)
-    jobs: queue.Queue[tuple[float, Window, bool] | None] = queue.Queue()
+    report = {"X-Ventanilla-App": "bench", "X-Ventanilla-Config": "0",
+              "X-Ventanilla-Pendientes": "0"}
+    visits = []
+    for w in windows:
+        at, push = rng.uniform(0, SECONDS), rng.random() < PUSHING
+        visits.append({"at": at, "token": w.token, "cursor": w.cursor, "report": report,
+                       "push": _create_body(w).hex() if push else None})
+    return {"port": port, "epoch": epoch, "seconds": SECONDS, "visits": visits}
 
-    def worker() -> None:
-        while (job := jobs.get()) is not None:
-            due, w, push = job
-            load.lag.append(time.perf_counter() - due)
-            try:
-                load.visit(w, push)
-            except OSError:
-                with load._lock:
-                    load.statuses[0] = load.statuses.get(0, 0) + 1
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    began = time.perf_counter()
-    for at, w, push in plan:
-        delay = began + at - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        jobs.put((began + at, w, push))
-    for _ in threads:
-        jobs.put(None)
-    for t in threads:
-        t.join()
+def _run_load(tmp_path: Path, plan: dict[str, Any]) -> dict[str, Any]:
+    """The generator in its own process (tests/poll_load.py); its results."""
+    plan_path, result_path = tmp_path / "plan.json", tmp_path / "result.json"
+    plan_path.write_text(json.dumps(plan))
+    subprocess.run([sys.executable, "-m", "tests.poll_load", str(plan_path), str(result_path)],
+                   check=True, cwd=Path(__file__).resolve().parent.parent, timeout=SECONDS + 600)
+    result: dict[str, Any] = json.loads(result_path.read_text())
+    return result
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -194,31 +155,40 @@ def test_machines_polling(tmp_path: Path) -> None:
     epoch = _epoch(db)
     db.dispose()
     port = free_port()
+    plan = _plan(port, epoch, windows)
     env = {**os.environ, "PYTHONPATH": CENTRAL_DIR} if CENTRAL_DIR else None
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "central", "serve", "--db", url, "--port",
-                             str(port)], cwd=CENTRAL_DIR, env=env, stdout=log, stderr=log)
+                             str(port), *SERVE_OPTIONS], cwd=CENTRAL_DIR, env=env,
+                            stdout=log, stderr=log)
     try:
         _wait(port)
-        load = Load(port, epoch)
         cpu_before, began = _cpu_seconds(proc.pid), time.perf_counter()
-        _run_load(load, windows)
+        result = _run_load(tmp_path, plan)
         wall, cpu = time.perf_counter() - began, _cpu_seconds(proc.pid) - cpu_before
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
-    n = len(load.latencies)
+    latencies, statuses = result["latencies"], {int(k): v for k, v in result["statuses"].items()}
+    n, pushes = len(latencies), result["push_latencies"] or [0.0]
+    polls = result["poll_latencies"]
+    ms = {q: _percentile(latencies, q / 100) * 1000 for q in (50, 95, 99)}
     print(f"\n[bench polling] {MACHINES} machines / {SECONDS:.0f} s, {PUSHING:.0%} pushing "
           f"({'central of ' + CENTRAL_DIR if CENTRAL_DIR else 'this central'}): {n} requests in "
-          f"{wall:.1f} s ({n / wall:.0f}/s), statuses {dict(sorted(load.statuses.items()))}, "
-          f"p50 {_percentile(load.latencies, 0.5) * 1000:.1f} ms, "
-          f"p99 {_percentile(load.latencies, 0.99) * 1000:.1f} ms, "
-          f"central CPU {cpu * 1000 / n:.2f} ms/request ({cpu / wall:.0%} of a core), "
-          f"generator lag p99 {_percentile(load.lag, 0.99) * 1000:.0f} ms")
+          f"{wall:.1f} s ({n / wall:.0f}/s), statuses {dict(sorted(statuses.items()))}, "
+          f"p50 {ms[50]:.1f} ms, p95 {ms[95]:.1f} ms, p99 {ms[99]:.1f} ms (from each request's "
+          f"due moment; the polls alone p99 {_percentile(polls, 0.99) * 1000:.1f} ms, the "
+          f"pushes alone p50 {_percentile(pushes, 0.5) * 1000:.1f} ms, p99 "
+          f"{_percentile(pushes, 0.99) * 1000:.1f} ms), central CPU {cpu * 1000 / n:.2f} "
+          f"ms/request ({cpu / wall:.0%} of a core); generator CPU "
+          f"{result['cpu'] * 1000 / n:.2f} ms/request "
+          f"({result['cpu'] / result['wall']:.0%} of a core), lag p50 "
+          f"{_percentile(result['lag'], 0.5) * 1000:.1f} ms, p99 "
+          f"{_percentile(result['lag'], 0.99) * 1000:.1f} ms")
     # 503 (busy) and 429 are answers a window retries: counted above, not a failure here.
-    assert n and not load.statuses.get(0) and all(
-        s in (200, 304, 429, 503) for s in load.statuses)
+    assert n and not statuses.get(0), result["errors"]
+    assert all(s in (200, 304, 429, 503) for s in statuses), statuses
 
 
 def _epoch(db: Database) -> str:

@@ -6,10 +6,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from central import admin, migrate
@@ -18,7 +20,7 @@ from central.db import Database
 from central.models import EnrollCode
 from central.premigration import BASELINE_REVISION
 from tests.central.central_client import enroll, enroll_at, mutation
-from tests.central.serve_process import ServeProcess
+from tests.central.serve_process import ServeProcess, free_port
 from tests.central_harness import central_server, publish_test_catalog
 
 
@@ -119,6 +121,39 @@ def test_serve_with_two_workers(central_db_url: str, tmp_path: Path) -> None:
         db.dispose()
     assert sorted(r.last_mutation_id for r in rows) == [20, 20]
     assert stderr.count("Started server process") >= 2  # really two workers
+
+
+@pytest.mark.parametrize("options, logged", [((), True), (("--no-access-log",), False)])
+def test_serve_access_log_option(tmp_path: Path, options: tuple[str, ...], logged: bool) -> None:
+    db_url = f"sqlite:///{tmp_path / 'central.db'}"
+    db = Database(db_url)
+    admin.init_platform(db)
+    db.dispose()
+    port = free_port()
+    with (tmp_path / "serve.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "central", "serve", "--db", db_url,
+                                 "--port", str(port), *options], stdout=log, stderr=log)
+        try:
+            _wait(f"http://127.0.0.1:{port}")
+            answer = requests.get(f"http://127.0.0.1:{port}/v1/sync/state", timeout=10)
+            assert answer.status_code == 401
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    written = (tmp_path / "serve.log").read_text()
+    assert "Started server process" in written
+    assert ('"GET /v1/sync/state HTTP/1.1" 401' in written) is logged
+
+
+def _wait(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url + "/v1/sync/pull", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError("serve did not answer")
 
 
 def test_enroll_code_ttl_option_on_an_older_database(central_db_url: str,
