@@ -69,9 +69,20 @@ class ApplicantInfo:
     answers: dict[str, object]
 
 
+# The pending mutations' expedientes, read off the partial index over pending mutations alone
+# (covering, in uuid order). A bound state cannot prove the index's WHERE, so the planner would
+# take ix_outbox_state instead and read every pending row, payload and all: 5 times slower with a
+# few thousand waiting at 1M stored.
+_PENDING_ENTITIES = text(
+    "SELECT entity_uuid FROM outbox INDEXED BY ix_outbox_pending "
+    f"WHERE state = '{OutboxState.PENDING.value}'").columns(OutboxEntry.entity_uuid)
+
+
 def _with_outbox(state: OutboxState) -> ColumnElement[bool]:
     """The expediente has a mutation in this outbox state (a cancellation, a payment…, not only its
     creation)."""
+    if state == OutboxState.PENDING:
+        return Expediente.uuid.in_(_PENDING_ENTITIES)
     return Expediente.uuid.in_(select(OutboxEntry.entity_uuid).where(OutboxEntry.state == state))
 
 
