@@ -23,6 +23,8 @@ schema, search index and counters the app would have, and opens and lists in the
 
 `cached_store(n)` keeps one generated data folder per size under .deps/bench (BENCH_STORE_DIR
 overrides) and copies it for each use: the second run of a benchmark does not generate again.
+The worker is spawned (a fresh interpreter): a script that calls `generate_store` needs the
+`if __name__ == "__main__":` guard, as multiprocessing requires (pytest has it).
 """
 
 from __future__ import annotations
