@@ -39,7 +39,7 @@ reliability: deps
 
 # tests/bench_scale.py prints the window's table at scale (issue 15) on a generated store, cached
 # under .deps/bench: 100,000 expedientes by default, `make bench BENCH_STORE=1000000` for the
-# million (its first run generates it: about half an hour on a busy 2-core machine).
+# million (its first run generates it: 12 minutes on a busy 2-core machine, load 8-13).
 BENCH_STORE ?= 100000
 bench: deps
 	bash scripts/postgres.sh start

@@ -63,10 +63,15 @@ def test_rows_arrived_out_of_capture_order(store: AppContext) -> None:
     assert late and late > 50  # otherwise the test below proves nothing
 
 
-@pytest.mark.parametrize("max_late", [newest_matches.MAX_LATE, 3])
+@pytest.mark.parametrize(("max_late", "read_ahead"),
+                         [(newest_matches.MAX_LATE, newest_matches.READ_AHEAD),
+                          (newest_matches.MAX_LATE, 1), (3, newest_matches.READ_AHEAD)])
 def test_search_pages_are_the_newest_matches_in_order(store: AppContext, max_late: int,
+                                                      read_ahead: int,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(newest_matches, "MAX_LATE", max_late)  # 3: the fallback runs too
+    # 1: no read ahead, every late row is checked against the index by the second read
+    monkeypatch.setattr(newest_matches, "READ_AHEAD", read_ahead)
     with store.read() as s:
         for search in SEARCHES:
             for offset, limit in ((0, 100), (100, 100), (0, 7), (250, 50)):
