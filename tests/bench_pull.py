@@ -4,21 +4,23 @@
 
 Two processes, as in production (a window and the platform are different machines): central is
 `python -m central serve` (SQLite, one worker) on loopback, holding N `expediente.record` changes
-of another window of the office, written straight into its tables from a few real captures (new
-uuid, folio and hash each) before it starts. The window V02, enrolled beforehand, pulls them all
-with `pull_changes` in a process of its own (tests/pull_window.py, importing only what a window's
-pull needs). The benchmark prints the wall time and rate, the window's CPU time and peak RSS (its
-VmHWM, and what it was before the pull began), and central's CPU time over the pull
-(/proc/<pid>/stat).
+of another window of the office, written straight into its tables from a few real captures before
+it starts: each with its own applicant (tests/store_generator.People), folio and hash, and a v7
+uuid and capture time that follow the version order, as a window's captures have them. The
+window V02, enrolled beforehand, pulls them all with `pull_changes` in a process of its own
+(tests/pull_window.py, importing only what a window's pull needs). The benchmark prints the wall
+time and rate, the window's CPU time and peak RSS (its VmHWM, and what it was before the pull
+began), and central's CPU time over the pull (/proc/<pid>/stat).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
-import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,20 +31,31 @@ from central.db import Database
 from central.models import Change, Machine, ScopeCounter, table_of, utc_now
 from sync.engine import SyncEngine
 from tests.central.serve_process import ServeProcess
+from tests.store_generator import People, _uuid7
 from tests.sync.central_server import OFFICE, CentralServer
 from tests.sync.machines import capture_many, enrolled_context, point_to
 from wire.canonical import payload_sha256
 
 N = int(os.environ.get("BENCH_PULL_N", "100000"))
 CHUNK = 5_000
+FIRST_CAPTURE = datetime(2026, 1, 5, 15, 0)  # UTC
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _variant(template: dict[str, Any], i: int) -> dict[str, Any]:
+def _variant(template: dict[str, Any], i: int, people: People,
+             rng: random.Random) -> dict[str, Any]:
+    """Change i as another window captures it: its uuid (v7) and capture time follow the version
+    order, a folio of its own, an applicant of the store generator's."""
+    at = FIRST_CAPTURE + timedelta(seconds=20 * i)
+    person = people.person()
     payload = dict(template)
-    payload["uuid"] = str(uuid.uuid4())
-    payload["folio"] = f"{template['oficina']}-{template['ventanilla']}-2026-{500_000 + i:06d}"
-    payload["nombre"] = f"Persona {i} Pérez"
+    answers = dict(template["answers"])
+    answers.update({k: person[k] for k in ("nombre", "curp", "rfc") if k in answers})
+    payload.update({"uuid": _uuid7(at, rng), "captured_at": f"{at:%Y-%m-%dT%H:%M:%S}Z",
+                    "folio": f"{template['oficina']}-{template['ventanilla']}-2026-"
+                             f"{500_000 + i:06d}",
+                    "answers": answers, "nombre": person["nombre"], "curp": person["curp"],
+                    "rfc": person["rfc"] if template.get("rfc") else None})
     payload.pop("content_sha256", None)
     payload["content_sha256"] = payload_sha256(payload)
     return payload
@@ -54,10 +67,12 @@ def _fill_central(db: Database, templates: list[dict[str, Any]], origin: str) ->
         start = session.scalar(select(ScopeCounter.version).where(ScopeCounter.scope == OFFICE))
     first = (start or 0) + 1
     now = utc_now()
+    rng = random.Random(15)
+    people = People(rng)
     for base in range(0, N, CHUNK):
         rows = []
         for i in range(base, min(N, base + CHUNK)):
-            payload = _variant(templates[i % len(templates)], i)
+            payload = _variant(templates[i % len(templates)], i, people, rng)
             rows.append({"scope": OFFICE, "version": first + i, "kind": "expediente.record",
                          "entity_uuid": payload["uuid"], "origin_machine": origin,
                          "data": payload, "created_at": now})
