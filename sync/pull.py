@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from localdb.models import SyncState
 from sync.errors import EpochChanged, GarbageResponse
 from sync.http import PlatformClient
 from sync.pull_apply import MissingTramite, UnusableChange, apply_change
 from sync.pull_page import apply_set_based
+from sync.pull_prepare import PreparedRecords, prepare_records
 from sync.set_aside import (
     WAITS_FOR_EARLIER,
     blocked_entities,
@@ -62,7 +64,8 @@ def _apply_one_by_one(session: Session, changes: list[Change],
 
 
 def apply_page(session: Session, page: PullResponse, sent_cursor: int,
-               sent_epoch: str | None, *, set_based: bool = True) -> int:
+               sent_epoch: str | None, *, set_based: bool = True,
+               prepared: PreparedRecords | None = None) -> int:
     """Apply one page and save its cursor, inside the caller's transaction; returns #changes.
 
     If another process moved the cursor meanwhile, the page is dropped (it will be re-read)."""
@@ -71,7 +74,7 @@ def apply_page(session: Session, page: PullResponse, sent_cursor: int,
         log.warning("pull cursor moved during the request; page dropped")
         return 0
     blocked = blocked_entities(session)
-    aside = apply_set_based(session, page.changes, blocked) if set_based else None
+    aside = apply_set_based(session, page.changes, blocked, prepared) if set_based else None
     if aside is None:
         aside = _apply_one_by_one(session, page.changes, blocked)
     for change, reason in aside:
@@ -110,6 +113,13 @@ def _fetch(client: PlatformClient, cursor: int, epoch: str | None,
     return page
 
 
+def _fetch_prepared(client: PlatformClient, cursor: int, epoch: str | None, include_own: bool,
+                    zone: str) -> tuple[PullResponse, PreparedRecords]:
+    """In the fetch thread: the page, and its records parsed (sync.pull_prepare)."""
+    page = _fetch(client, cursor, epoch, include_own)
+    return page, prepare_records(page.changes, zone)
+
+
 def _saved_cursor(ctx: AppContext) -> tuple[int, str | None]:
     with ctx.write() as session:
         state = session.get_one(SyncState, 1)
@@ -128,17 +138,18 @@ def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000
     outcome = PullOutcome()
     with ctx.write() as session:
         outcome.changes += retry_set_aside(session, apply_change)
+        zone = office_zone(session)
     with ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher:
-        ahead: tuple[int, str | None, Future[PullResponse]] | None = None
+        ahead: tuple[int, str | None, Future[tuple[PullResponse, PreparedRecords]]] | None = None
         while outcome.pages < max_pages:
             if ahead is None:
                 cursor, epoch = _saved_cursor(ctx)
-                ahead = cursor, epoch, fetcher.submit(_fetch, client, cursor, epoch,
-                                                      include_own)
+                ahead = cursor, epoch, fetcher.submit(_fetch_prepared, client, cursor, epoch,
+                                                      include_own, zone)
             cursor, epoch, fetching = ahead
             ahead = None
             try:
-                page = fetching.result()
+                page, prepared = fetching.result()
             except EpochChanged as exc:
                 if outcome.epoch_resets:
                     raise
@@ -148,10 +159,11 @@ def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000
             outcome.pages += 1
             if page.has_more and outcome.pages < max_pages:  # asked after the cursor it saves
                 ahead = page.next_cursor, page.epoch, fetcher.submit(
-                    _fetch, client, page.next_cursor, page.epoch, include_own)
+                    _fetch_prepared, client, page.next_cursor, page.epoch, include_own, zone)
             if page.changes or page.next_cursor != cursor or page.epoch != epoch:
                 with ctx.write() as session:
-                    outcome.changes += apply_page(session, page, cursor, epoch)
+                    outcome.changes += apply_page(session, page, cursor, epoch,
+                                                  prepared=prepared)
                     saved = session.get_one(SyncState, 1).pull_cursor == page.next_cursor
                 if not saved:  # dropped (the cursor moved): what was fetched after it goes too
                     ahead = None

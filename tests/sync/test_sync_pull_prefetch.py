@@ -1,5 +1,6 @@
 """The pull fetches page k+1 while page k is applied (ARCHITECTURE §7): pages are still applied in
-order, each with its cursor, and a failed fetch of page k+1 loses nothing of page k."""
+order, each with its cursor, and a failed fetch of page k+1 loses nothing of page k. The records
+parsed in the fetch thread are the rows the store would write, used only under the same zone."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import JSON, select
+from sqlalchemy.dialects import sqlite
 
 from desktop.context import AppContext
 from localdb.models import Expediente, OutboxEntry, SyncState
 from sync.errors import PlatformUnreachable
 from sync.pull import pull_changes
+from sync.pull_apply import parse_record
+from sync.pull_page import load_plan
+from sync.pull_prepare import JSON_COLUMNS, new_row, prepare_records
 from tests.sync.machines import capture_many
 from wire.protocol import Change, PullResponse
 
@@ -123,3 +128,22 @@ def test_a_page_dropped_because_the_cursor_moved_drops_what_was_fetched_after_it
     # from the saved cursor, 3.
     assert [cursor for cursor, _ in platform.asked][-1] == 3
     assert outcome.changes == 1 and _pull_cursor(demo_ctx) == 4
+
+
+def test_prepared_rows_hold_the_json_text_the_store_writes(demo_ctx: AppContext) -> None:
+    pages, _ = _three_pages(demo_ctx)
+    change = pages[0].changes[0]
+    encode = JSON().bind_processor(sqlite.dialect())
+    assert encode is not None
+    _, values = parse_record(change, "America/Hermosillo")
+    row = new_row(change, "America/Hermosillo")
+    assert {c: row[c] for c in JSON_COLUMNS} == {c: encode(values[c]) for c in JSON_COLUMNS}
+
+
+def test_rows_prepared_under_another_zone_are_not_used(demo_ctx: AppContext) -> None:
+    pages, _ = _three_pages(demo_ctx)
+    changes = pages[0].changes
+    with demo_ctx.read() as session:
+        zone = load_plan(session, changes).zone
+        assert load_plan(session, changes, prepare_records(changes, zone)).prepared
+        assert not load_plan(session, changes, prepare_records(changes, "Europe/Madrid")).prepared
