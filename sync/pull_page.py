@@ -18,24 +18,10 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    MetaData,
-    Select,
-    Table,
-    Text,
-    bindparam,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from desktop.clock import office_zone
 from localdb.models import Expediente, Tramite
@@ -46,6 +32,7 @@ from sync.pull_apply import (
     parse_status,
     status_values,
 )
+from sync.pull_insert import insert_expedientes
 from sync.pull_prepare import PreparedRecords, new_row
 from sync.set_aside import UNAPPLIABLE, WAITS_FOR_EARLIER, reason_of, try_apply
 from wire.protocol import Change
@@ -174,28 +161,15 @@ def plan_page(session: Session, changes: list[Change], blocked: set[str],
 
 
 def write_plan(session: Session, plan: PagePlan) -> None:
-    """The page's inserts and updates, batched (Core executemany: the keys are column names);
-    raises what the store refuses."""
+    """The page's inserts (sync.pull_insert) and updates (Core executemany: the keys are column
+    names), batched; raises what the store refuses."""
     table = cast(Table, Expediente.__table__)
     rows = plan.inserts()
     if rows:
-        session.execute(insert(_encoded_json_table()), rows)
+        insert_expedientes(session, rows)
     by_uuid = update(table).where(table.c.uuid == bindparam("b_uuid"))
     for group in plan.updates().values():
         session.execute(by_uuid, group)
-
-
-@cache
-def _encoded_json_table() -> Table:
-    """`expedientes` as the page's inserts see it: the JSON columns take the text new_row
-    encoded (the same text SQLAlchemy's JSON type would write); every other column, its type and
-    its default, as the model declares them."""
-    model = cast(Table, Expediente.__table__)
-    return Table(model.name, MetaData(), *(
-        Column(c.name, Text() if isinstance(c.type, JSON) else c.type,
-               default=c.default.arg if isinstance(c.default, ScalarElementColumnDefault)
-               else None)
-        for c in model.columns))
 
 
 def apply_set_based(session: Session, changes: list[Change], blocked: set[str],
