@@ -17,7 +17,7 @@ from typing import Any
 
 from central.db import Database
 from central.models import Change, Machine, Platform, ScopeCounter
-from central.pull import page_end
+from central.pull import Page, PageChange, page_end, page_json
 from wire.protocol import poll_tag
 
 _POLLER = (
@@ -61,12 +61,8 @@ class PollReader:
         rows = self._fetch(self._page, (poller.office, cursor, poller.version, poller.machine_id,
                                         limit + 1))
         next_cursor, has_more = page_end([r[0] for r in rows], limit, poller.version, cursor)
-        changes = ",".join(
-            f'{{"version":{r[0]},"kind":{json.dumps(r[1])},"entity_uuid":{json.dumps(r[2])},'
-            f'"data":{_json_text(r[3])}}}' for r in rows[:limit])
-        body = (f'{{"changes":[{changes}],"next_cursor":{next_cursor},'
-                f'"has_more":{"true" if has_more else "false"},'
-                f'"epoch":{json.dumps(poller.epoch)}}}').encode()
+        changes = [PageChange(r[0], r[1], r[2], _json_text(r[3])) for r in rows[:limit]]
+        body = page_json(Page(changes, next_cursor, has_more), poller.epoch)
         return body, None if has_more else poll_tag(poller.epoch, next_cursor)
 
     def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:

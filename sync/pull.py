@@ -11,16 +11,19 @@ before pulling.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from desktop.clock import office_zone
 from desktop.context import AppContext
 from localdb.models import SyncState
 from sync.errors import EpochChanged, GarbageResponse
 from sync.http import PlatformClient
 from sync.pull_apply import MissingTramite, UnusableChange, apply_change
 from sync.pull_page import apply_set_based
+from sync.pull_prepare import PreparedRecords, prepare_records
 from sync.set_aside import (
     WAITS_FOR_EARLIER,
     blocked_entities,
@@ -61,7 +64,8 @@ def _apply_one_by_one(session: Session, changes: list[Change],
 
 
 def apply_page(session: Session, page: PullResponse, sent_cursor: int,
-               sent_epoch: str | None, *, set_based: bool = True) -> int:
+               sent_epoch: str | None, *, set_based: bool = True,
+               prepared: PreparedRecords | None = None) -> int:
     """Apply one page and save its cursor, inside the caller's transaction; returns #changes.
 
     If another process moved the cursor meanwhile, the page is dropped (it will be re-read)."""
@@ -70,7 +74,7 @@ def apply_page(session: Session, page: PullResponse, sent_cursor: int,
         log.warning("pull cursor moved during the request; page dropped")
         return 0
     blocked = blocked_entities(session)
-    aside = apply_set_based(session, page.changes, blocked) if set_based else None
+    aside = apply_set_based(session, page.changes, blocked, prepared) if set_based else None
     if aside is None:
         aside = _apply_one_by_one(session, page.changes, blocked)
     for change, reason in aside:
@@ -109,30 +113,62 @@ def _fetch(client: PlatformClient, cursor: int, epoch: str | None,
     return page
 
 
+def _fetch_prepared(client: PlatformClient, cursor: int, epoch: str | None, include_own: bool,
+                    zone: str) -> tuple[PullResponse, PreparedRecords]:
+    """In the fetch thread: the page, and its records parsed (sync.pull_prepare)."""
+    page = _fetch(client, cursor, epoch, include_own)
+    return page, prepare_records(page.changes, zone)
+
+
+def _saved_cursor(ctx: AppContext) -> tuple[int, str | None]:
+    with ctx.write() as session:
+        state = session.get_one(SyncState, 1)
+        return state.pull_cursor, state.epoch
+
+
 def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000,
                  include_own: bool = False) -> PullOutcome:
-    """Pull until has_more is false. A 410 resets the cursor ONCE per run (never loops)."""
+    """Pull until has_more is false. A 410 resets the cursor ONCE per run (never loops).
+
+    Page k+1 is fetched in a background thread while page k is applied (the wait for the
+    platform and SQLite's work both release the GIL). Pages are still applied one at a time, in
+    order, each only if the saved cursor is the one it was asked after (apply_page); the client
+    is used by that one thread alone. A failed fetch surfaces after the page before it was saved.
+    """
     outcome = PullOutcome()
     with ctx.write() as session:
         outcome.changes += retry_set_aside(session, apply_change)
-    while outcome.pages < max_pages:
-        with ctx.write() as session:
-            state = session.get_one(SyncState, 1)
-            cursor, epoch = state.pull_cursor, state.epoch
-        try:
-            page = _fetch(client, cursor, epoch, include_own)
-        except EpochChanged as exc:
-            if outcome.epoch_resets:
-                raise
-            outcome.epoch_resets += 1
-            _reset_cursor(ctx, exc.epoch)
-            continue
-        if page.changes or page.next_cursor != cursor or page.epoch != epoch:
-            with ctx.write() as session:
-                outcome.changes += apply_page(session, page, cursor, epoch)
-        outcome.pages += 1
-        if not page.has_more:
-            break
+        zone = office_zone(session)
+    with ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher:
+        ahead: tuple[int, str | None, Future[tuple[PullResponse, PreparedRecords]]] | None = None
+        while outcome.pages < max_pages:
+            if ahead is None:
+                cursor, epoch = _saved_cursor(ctx)
+                ahead = cursor, epoch, fetcher.submit(_fetch_prepared, client, cursor, epoch,
+                                                      include_own, zone)
+            cursor, epoch, fetching = ahead
+            ahead = None
+            try:
+                page, prepared = fetching.result()
+            except EpochChanged as exc:
+                if outcome.epoch_resets:
+                    raise
+                outcome.epoch_resets += 1
+                _reset_cursor(ctx, exc.epoch)
+                continue
+            outcome.pages += 1
+            if page.has_more and outcome.pages < max_pages:  # asked after the cursor it saves
+                ahead = page.next_cursor, page.epoch, fetcher.submit(
+                    _fetch_prepared, client, page.next_cursor, page.epoch, include_own, zone)
+            if page.changes or page.next_cursor != cursor or page.epoch != epoch:
+                with ctx.write() as session:
+                    outcome.changes += apply_page(session, page, cursor, epoch,
+                                                  prepared=prepared)
+                    saved = session.get_one(SyncState, 1).pull_cursor == page.next_cursor
+                if not saved:  # dropped (the cursor moved): what was fetched after it goes too
+                    ahead = None
+            if not page.has_more:
+                break
     with ctx.write() as session:
         outcome.set_aside = count_set_aside(session)
     return outcome

@@ -14,12 +14,13 @@ same page paid, so its order with them matters; such pages are rare).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.clock import office_zone
@@ -28,10 +29,11 @@ from sync.pull_apply import (
     MissingTramite,
     apply_change,
     parse_payment,
-    parse_record,
     parse_status,
     status_values,
 )
+from sync.pull_insert import insert_expedientes
+from sync.pull_prepare import PreparedRecords, new_row
 from sync.set_aside import UNAPPLIABLE, WAITS_FOR_EARLIER, reason_of, try_apply
 from wire.protocol import Change
 
@@ -58,6 +60,7 @@ class PagePlan:
     folios: dict[str, str]  # folio → uuid, stored or inserted by the page
     tramites: set[tuple[str, int]]
     zone: str  # the office's time zone, for naive times of older windows
+    prepared: dict[int, dict[str, Any]]  # new rows parsed before the transaction (by version)
     one_by_one: list[Change] = field(default_factory=list)  # user changes (rare)
     aside: list[tuple[Change, str]] = field(default_factory=list)
 
@@ -73,30 +76,40 @@ class PagePlan:
         return groups
 
 
-def load_plan(session: Session, changes: list[Change]) -> PagePlan:
+def _each(values: set[str]) -> Select[tuple[Any]]:
+    """`SELECT value FROM json_each(:list)`: a page's thousand keys as ONE bound parameter (an
+    IN list of a thousand parameters costs more to build than the lookup itself)."""
+    return select(func.json_each(json.dumps(sorted(values))).table_valued("value").c.value)
+
+
+def load_plan(session: Session, changes: list[Change],
+              prepared: PreparedRecords | None = None) -> PagePlan:
     """The three reads the page needs: its expedientes, its records' folios, the trámites."""
     uuids = {c.entity_uuid for c in changes if c.kind in EXPEDIENTE_KINDS}
     folios = {str(c.data.get("folio")) for c in changes if c.kind == "expediente.record"}
     known = {row.uuid: _Known(row.paid_at is not None, {}) for row in session.execute(
-        select(Expediente.uuid, Expediente.paid_at).where(Expediente.uuid.in_(uuids)))}
+        select(Expediente.uuid, Expediente.paid_at).where(Expediente.uuid.in_(_each(uuids))))}
     by_folio = {row.folio: row.uuid for row in session.execute(
-        select(Expediente.folio, Expediente.uuid).where(Expediente.folio.in_(folios)))}
+        select(Expediente.folio, Expediente.uuid).where(Expediente.folio.in_(_each(folios))))}
     tramites = {(row.homoclave, row.version) for row in session.execute(
         select(Tramite.homoclave, Tramite.version))} if folios else set()
-    return PagePlan(known, by_folio, tramites, office_zone(session))
+    zone = office_zone(session)
+    rows = prepared.rows if prepared is not None and prepared.zone == zone else {}
+    return PagePlan(known, by_folio, tramites, zone, rows)
 
 
 def _record(plan: PagePlan, change: Change) -> None:
-    record, values = parse_record(change, plan.zone)
-    if record.uuid in plan.known:
+    values = plan.prepared.get(change.version) or new_row(change, plan.zone)
+    uuid, folio = values["uuid"], values["folio"]
+    if uuid in plan.known:
         return
-    if plan.folios.get(record.folio) not in (None, record.uuid):
-        log.error("record %s skipped: folio already used by another expediente", record.uuid)
+    if plan.folios.get(folio) not in (None, uuid):
+        log.error("record %s skipped: folio already used by another expediente", uuid)
         return
-    if (record.tramite_homoclave, record.tramite_version) not in plan.tramites:
-        raise MissingTramite(record.tramite_homoclave, record.tramite_version)
-    plan.known[record.uuid] = _Known(False, {**dict.fromkeys(_OPTIONAL), **values}, new=True)
-    plan.folios[record.folio] = record.uuid
+    if (values["tramite_homoclave"], values["tramite_version"]) not in plan.tramites:
+        raise MissingTramite(values["tramite_homoclave"], values["tramite_version"])
+    plan.known[uuid] = _Known(False, {**dict.fromkeys(_OPTIONAL), **values}, new=True)
+    plan.folios[folio] = uuid
 
 
 def _status(plan: PagePlan, change: Change) -> None:
@@ -125,9 +138,10 @@ _PLANNERS: dict[str, Callable[[PagePlan, Change], None]] = {
 }
 
 
-def plan_page(session: Session, changes: list[Change], blocked: set[str]) -> PagePlan:
+def plan_page(session: Session, changes: list[Change], blocked: set[str],
+              prepared: PreparedRecords | None = None) -> PagePlan:
     """Decide every change of the page in memory; `blocked` grows with what is set aside."""
-    plan = load_plan(session, changes)
+    plan = load_plan(session, changes, prepared)
     for change in changes:
         if change.entity_uuid in blocked:
             plan.aside.append((change, WAITS_FOR_EARLIER))
@@ -147,25 +161,25 @@ def plan_page(session: Session, changes: list[Change], blocked: set[str]) -> Pag
 
 
 def write_plan(session: Session, plan: PagePlan) -> None:
-    """The page's inserts and updates, batched (Core executemany: the keys are column names);
-    raises what the store refuses."""
+    """The page's inserts (sync.pull_insert) and updates (Core executemany: the keys are column
+    names), batched; raises what the store refuses."""
     table = cast(Table, Expediente.__table__)
     rows = plan.inserts()
     if rows:
-        session.execute(insert(table), rows)
+        insert_expedientes(session, rows)
     by_uuid = update(table).where(table.c.uuid == bindparam("b_uuid"))
     for group in plan.updates().values():
         session.execute(by_uuid, group)
 
 
-def apply_set_based(session: Session, changes: list[Change],
-                    blocked: set[str]) -> list[tuple[Change, str]] | None:
+def apply_set_based(session: Session, changes: list[Change], blocked: set[str],
+                    prepared: PreparedRecords | None = None) -> list[tuple[Change, str]] | None:
     """Apply the page; the changes to set aside with their reasons, or None when a batched
     write failed and nothing of the page was written (the caller goes one by one)."""
     if any(change.kind == "recibo.cancel" for change in changes):
         return None  # order-sensitive with the page's payments: change by change (rare)
     trial = set(blocked)
-    plan = plan_page(session, changes, trial)
+    plan = plan_page(session, changes, trial, prepared)
     try:
         with session.begin_nested():
             write_plan(session, plan)

@@ -1,0 +1,47 @@
+"""A pulled page's records parsed before its transaction (ARCHITECTURE §7).
+
+While page k is applied, the fetch thread (sync.pull) parses the records of page k+1: each is
+validated against `ExpedientePayload` and turned into its new row's columns, the JSON columns
+already encoded as the store writes them (`json.dumps`, SQLAlchemy's JSON serialiser), so the
+page's transaction only decides and writes. SQLite releases the GIL while it writes, so on two
+cores this work runs beside it. Only what parsed is kept: a record that does not parse is parsed
+again inside the transaction, where its error sets it aside as before. The rows are used only
+when the office's time zone read in the transaction is the one they were parsed with.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.pull_apply import UnusableChange, parse_record
+from wire.protocol import Change
+
+JSON_COLUMNS = ("answers", "requisitos", "cobros")
+
+
+@dataclass(frozen=True)
+class PreparedRecords:
+    zone: str
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # change version → new row
+
+
+def new_row(change: Change, zone: str) -> dict[str, Any]:
+    """The columns of the row a record change inserts, JSON columns encoded; UnusableChange
+    when it cannot be stored."""
+    _, values = parse_record(change, zone)
+    for name in JSON_COLUMNS:
+        values[name] = json.dumps(values[name])
+    return values
+
+
+def prepare_records(changes: list[Change], zone: str) -> PreparedRecords:
+    prepared = PreparedRecords(zone)
+    for change in changes:
+        if change.kind == "expediente.record":
+            try:
+                prepared.rows[change.version] = new_row(change, zone)
+            except UnusableChange:
+                continue  # parsed again in the transaction, and set aside there
+    return prepared
