@@ -5,7 +5,7 @@
 Two processes, as in production (a window and the platform are different machines): central is
 `python -m central serve` (SQLite, one worker) on loopback, holding N `expediente.record` changes
 of another window of the office, written straight into its tables from a few real captures before
-it starts: each with its own applicant (tests/store_generator.People), folio and hash, and a v7
+it starts: each with its own applicant (tests/store_people.People), folio and hash, and a v7
 uuid and capture time that follow the version order, as a window's captures have them. The
 window V02, enrolled beforehand, pulls them all with `pull_changes` in a process of its own
 (tests/pull_window.py, importing only what a window's pull needs). The benchmark prints the wall
@@ -31,7 +31,8 @@ from central.db import Database
 from central.models import Change, Machine, ScopeCounter, table_of, utc_now
 from sync.engine import SyncEngine
 from tests.central.serve_process import ServeProcess
-from tests.store_generator import People, _uuid7
+from tests.store_people import People
+from tests.store_rows import uuid7
 from tests.sync.central_server import OFFICE, CentralServer
 from tests.sync.machines import capture_many, enrolled_context, point_to
 from wire.canonical import payload_sha256
@@ -51,7 +52,7 @@ def _variant(template: dict[str, Any], i: int, people: People,
     payload = dict(template)
     answers = dict(template["answers"])
     answers.update({k: person[k] for k in ("nombre", "curp", "rfc") if k in answers})
-    payload.update({"uuid": _uuid7(at, rng), "captured_at": f"{at:%Y-%m-%dT%H:%M:%S}Z",
+    payload.update({"uuid": uuid7(at, rng), "captured_at": f"{at:%Y-%m-%dT%H:%M:%S}Z",
                     "folio": f"{template['oficina']}-{template['ventanilla']}-2026-"
                              f"{500_000 + i:06d}",
                     "answers": answers, "nombre": person["nombre"], "curp": person["curp"],

@@ -137,7 +137,7 @@ def _template(tramite: TramiteDef, rng: random.Random, person: dict[str, str], c
 _EPOCH = datetime(1970, 1, 1)
 
 
-def _uuid7(at: datetime, rng: random.Random) -> str:
+def uuid7(at: datetime, rng: random.Random) -> str:
     ms = (at - _EPOCH) // timedelta(milliseconds=1)  # `at` is naive UTC
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rng.getrandbits(12) << 64
     value |= 0b10 << 62 | rng.getrandbits(62)
@@ -246,7 +246,7 @@ class RowMaker:
         answers = dict(template.answers)
         for key in template.applicant_keys:
             answers[key] = person[key]
-        uuid = _uuid7(at, rng)
+        uuid = uuid7(at, rng)
         folio = f"{self.oficina}-{ventanilla}-{at.year}-{self.folio[which]:06d}"
         created_by, rfc = rng.choice(OPERADORES), person["rfc"] if "rfc" in answers else None
         content = {
