@@ -79,9 +79,10 @@ def _with_outbox(state: OutboxState) -> ColumnElement[bool]:
 # Keyed by the envío state each queue is named after (labels: desktop.states.ENVIO_QUEUE_LABELS).
 SYNC_FILTERS: dict[EnvioState, Callable[[], ColumnElement[bool]]] = {
     # faltan_anexos: the platform has the data but has not confirmed every scan yet.
+    # Equalities, not IN: each reads the partial ix_expedientes_sync_state (localdb/models.py).
     EnvioState.PENDIENTE: lambda: or_(
-        Expediente.sync_state.in_((EnvioState.PENDIENTE, EnvioState.FALTAN_ANEXOS)),
-        _with_outbox(OutboxState.PENDING)),
+        Expediente.sync_state == EnvioState.PENDIENTE,
+        Expediente.sync_state == EnvioState.FALTAN_ANEXOS, _with_outbox(OutboxState.PENDING)),
     EnvioState.RECHAZADO: lambda: or_(Expediente.sync_state == EnvioState.RECHAZADO,
                                       _with_outbox(OutboxState.REJECTED)),
     EnvioState.SINCRONIZADO: lambda: and_(Expediente.sync_state == EnvioState.SINCRONIZADO,
