@@ -46,12 +46,13 @@ from desktop.capture.validation import validate_answers
 from desktop.context import AppContext
 from desktop.records.audit import GENESIS_HASH, HEAD_SETTING, row_hash, row_mac
 from desktop.records.audit_key import keys_of
+from localdb.engine import json_text
 from localdb.models import AuditEntry, SyncState, Tramite
 from tests.demo_office import open_demo_office
 from tests.raw_store import raw_connect
 from wire.canonical import canonical_json, payload_sha256
 
-GENERATOR_VERSION = 1  # bump when the rows change: cached stores of another version are remade
+GENERATOR_VERSION = 2  # bump when the rows change: cached stores of another version are remade
 START = datetime(2024, 1, 2, 8, 0)
 OWN_SHARE = 0.75  # captured at this window; the rest is pulled from V02
 PENDING_NEWEST = 0.005  # the newest captures not pushed yet
@@ -292,7 +293,7 @@ class StoreWriter:
             stamp = at.strftime(SQLA_DATETIME)
             expedientes.append((
                 c["uuid"], c["folio"], c["tramite_homoclave"], c["tramite_version"],
-                json.dumps(c["answers"]), json.dumps(c["requisitos"]), json.dumps(c["cobros"]),
+                json_text(c["answers"]), json_text(c["requisitos"]), json_text(c["cobros"]),
                 round(float(c["total"]) * 100), c["nombre"], c["curp"], c["rfc"], row["status"],
                 "plataforma" if row["status_at"] else None,
                 row["status_at"].strftime(SQLA_DATETIME) if row["status_at"] else None,
@@ -336,7 +337,7 @@ class StoreWriter:
         mac = row_mac(self.key, seq, this, chain.prev_link)
         self.chain = _Chain(this, mac, seq)
         return (seq, at.strftime(SQLA_DATETIME), c["created_by"], "expediente.capturado",
-                c["folio"], json.dumps(detail), chain.prev_hash, this, mac)
+                c["folio"], json_text(detail), chain.prev_hash, this, mac)
 
     def finish(self, raw: Any, years: dict[int, int]) -> None:
         raw.execute("BEGIN")
