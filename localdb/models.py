@@ -138,9 +138,11 @@ class Expediente(Base):
         ),
         # (captured_at, uuid): the Expedientes list's order, read straight off the index.
         Index("ix_expedientes_captured_at_uuid", "captured_at", "uuid"),
-        Index("ix_expedientes_curp", "curp"),
-        # The review queue's filters, each ending in the list's order (revision 0010).
-        Index("ix_expedientes_status_captured_at", "status", "captured_at", "uuid"),
+        # The review queue's filters, each ending in the list's order (revision 0010); the
+        # homoclave last (revision 0016), so the counts per state under a dependencia read the
+        # index alone. A CURP is looked up through the FTS index (no index of its own).
+        Index("ix_expedientes_status_captured_at", "status", "captured_at", "uuid",
+              "tramite_homoclave"),
         Index("ix_expedientes_created_by_captured_at", "created_by", "captured_at", "uuid"),
         # the envío queues (pendientes, rechazados…) in list order; partial (revision 0016):
         # only the few rows not confirmed by the platform, which the queues look up by equality

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -165,5 +165,37 @@ def test_acknowledged_mutations_keep_their_rows_and_give_their_pages_back(
         assert by_state["acked"] == (1800, 0, 1, 1800)
         assert by_state["pending"][0] == 200 and by_state["pending"][1] > 1000
         assert _pages_in_use(ctx) - used_before < 350  # ~200; emptied in place: ~700
+    finally:
+        ctx.close()
+
+
+def test_a_curp_is_found_without_its_index_and_dependencia_counts_read_an_index(
+        tmp_path: Path) -> None:
+    """Revision 0016 dropped ix_expedientes_curp (the FTS index holds the CURP) and put the
+    homoclave in the status index: the counts per state under a dependencia read no row."""
+    from desktop.records.expedientes import find_applicant_by_curp
+    from desktop.records.review_queue import QueueFilter, _query
+
+    generate_store(tmp_path / "d", 120)
+    ctx = open_context(tmp_path / "d")
+    try:
+        with ctx.read() as session:
+            curp, nombre = session.execute(text(  # the newest: its CURP's newest too
+                "SELECT curp, nombre FROM expedientes ORDER BY captured_at DESC LIMIT 1")).one()
+            found = find_applicant_by_curp(session, f" {curp.lower()} ")
+            assert found is not None and (found.curp, found.nombre) == (curp, nombre)
+            assert find_applicant_by_curp(session, 'X" OR curp : "A') is None
+            assert find_applicant_by_curp(session, curp[:-1] + "Ñ") is None
+            dependencia = session.scalar(text("SELECT dependencia_clave FROM tramites LIMIT 1"))
+            query = _query(session, QueueFilter(dependencia=dependencia),
+                           select(Expediente.status, func.count()),
+                           with_group=False).group_by(Expediente.status)
+            compiled = query.compile(dialect=sqlite.dialect())
+            params = [compiled.params[k] for k in compiled.positiontup or ()]
+            raw = session.connection().connection.driver_connection
+            assert raw is not None
+            plan = " | ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {compiled}",
+                                                        params))
+            assert "COVERING INDEX ix_expedientes_status_captured_at" in plan, plan
     finally:
         ctx.close()

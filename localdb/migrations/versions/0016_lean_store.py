@@ -16,6 +16,10 @@ for ~125 bytes of rows. From here:
   nearly every row, walks the list's (captured_at, uuid) index and stops at the page;
 - `ix_outbox_state` only over pending and rejected mutations: nothing looks up acknowledged
   rows by state;
+- `ix_expedientes_curp` dropped: the applicant look-up by CURP reads the FTS index's curp
+  column (a CURP is one token), which already held it;
+- `ix_expedientes_status_captured_at` ends in the trámite's homoclave: the review queue's counts
+  per state under a dependencia (its trámites' homoclaves) read the index alone, not every row;
 - `expedientes_fts` rebuilt with `columnsize=0` (the sizes serve only ranking, which no search
   uses); same tokenizer, same columns, positions kept (a folio is a phrase of tokens);
 - the expedientes' JSON (answers, requisitos, cobros) stored compactly, as the engine now writes
@@ -58,6 +62,8 @@ IN_PLACE_TRIGGER = """CREATE TRIGGER IF NOT EXISTS outbox_compact_acked AFTER UP
     END"""
 
 ARCHIVO = "uq_expedientes_archivo"
+CURP = "ix_expedientes_curp"
+BY_STATUS = "ix_expedientes_status_captured_at"
 # (name, table, columns, the partial index's WHERE)
 PARTIAL = (
     ("ix_expedientes_sync_state", "expedientes", "sync_state, captured_at, uuid",
@@ -141,6 +147,10 @@ def upgrade() -> None:
     for name, table, columns, where in PARTIAL:
         op.execute(f"DROP INDEX IF EXISTS {name}")
         op.execute(f"CREATE INDEX {name} ON {table} ({columns}) WHERE {where}")
+    op.execute(f"DROP INDEX IF EXISTS {CURP}")
+    op.execute(f"DROP INDEX IF EXISTS {BY_STATUS}")
+    op.execute(f"CREATE INDEX {BY_STATUS} ON expedientes "
+               "(status, captured_at, uuid, tramite_homoclave)")
     if "columnsize=0" not in _fts_sql():  # a new store's revision 0001 already made it so
         _rebuild_fts(f"{FTS_OPTIONS}, columnsize=0")
     _rewrite_json(_compact)
@@ -148,6 +158,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute(f"DROP INDEX IF EXISTS {BY_STATUS}")
+    op.execute(f"CREATE INDEX {BY_STATUS} ON expedientes (status, captured_at, uuid)")
+    op.execute(f"CREATE INDEX IF NOT EXISTS {CURP} ON expedientes (curp)")
     _rewrite_json(_spaced)
     _rebuild_fts(FTS_OPTIONS)
     for name, table, columns, _where in PARTIAL:
