@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from wire.staleness import DEFAULT_SIN_CONEXION, SinConexion
+from wire.sin_conexion import DEFAULT_SIN_CONEXION, SinConexion
 from wire.times import DEFAULT_ZONE, zone_info
 
 BUNDLE_FORMAT = "ventanilla-bundle/1"
@@ -135,7 +135,8 @@ class Bundle(_Strict):
     # The municipality's own días inhábiles, besides weekends and the LFT art. 74 rest days.
     # Optional, and left out of the payload when empty: bundles signed before it keep their bytes.
     dias_inhabiles: list[date] = Field(default=[], exclude_if=lambda value: not value)
-    # Days without reaching the platform before the banner and the capture block (wire.staleness).
+    # Days without reaching the platform before the banner and the capture block
+    # (wire.sin_conexion).
     # Optional, and left out of the payload when it is the default: older bundles keep their bytes.
     sin_conexion: SinConexion = Field(default=DEFAULT_SIN_CONEXION,
                                       exclude_if=lambda value: value == DEFAULT_SIN_CONEXION)

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.access.credentials import CredentialStore
 from desktop.access.store_keys import StoreKeys, StoreKeyWrong, load_store_keys
-from desktop.capture.blob_upgrade import is_sealed, seal_plain_blobs
-from desktop.capture.blobs import BlobStore
+from desktop.capture.blob_upgrade import is_sealed
 from desktop.errors import StorageError
 from desktop.paths import DB_FILENAME, ensure_data_dir
 from desktop.records.audit_key import AUDIT_KEYS, AuditKeys
@@ -33,6 +32,7 @@ from localdb.migrate import NotEnoughSpace, upgrade_to_head
 
 if TYPE_CHECKING:
     from desktop.access.auth import PlatformCheck
+    from desktop.capture.blobs import BlobStore
 
 
 @dataclass
@@ -64,6 +64,8 @@ class AppContext:
     @property
     def blobs(self) -> BlobStore:
         """The anexos, sealed with the folder's blob key: read them with `read_blob`."""
+        from desktop.capture.blobs import BlobStore
+
         return BlobStore(self.blob_dir, self.keys.blobs)
 
     @contextmanager
@@ -125,7 +127,9 @@ def unlock(credentials: CredentialStore, db_path: Path) -> StoreKeys:
     keys = load_store_keys(credentials, database_encrypted=is_encrypted(db_path),
                            blobs_encrypted=is_sealed(blobs_dir))
     encrypt_in_place(db_path, keys.database)
-    store = BlobStore(blobs_dir, keys.blobs)
-    if not is_sealed(blobs_dir):
-        seal_plain_blobs(store)
+    if not is_sealed(blobs_dir):  # once per folder: the cipher is imported only then
+        from desktop.capture.blob_upgrade import seal_plain_blobs
+        from desktop.capture.blobs import BlobStore
+
+        seal_plain_blobs(BlobStore(blobs_dir, keys.blobs))
     return keys

@@ -4,6 +4,7 @@ the audit chain's tail. Kept apart from desktop/cli.py so the command imports on
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,11 +18,16 @@ from desktop.records.staleness import stale_status, status_line
 from localdb.models import OutboxEntry, SyncState
 from localdb.states import OutboxState
 
+log = logging.getLogger("ventanilla")
+
 
 def local_status(ctx: AppContext) -> dict[str, Any]:
     with ctx.read() as session:
         state = session.get_one(SyncState, 1)
         by_status = count_by_status(session)  # the store's counters, not a scan
+        altered = tail_warning(session)  # the start-up check, done once (main.py skips its own)
+        if altered is not None:
+            log.warning("audit chain check at start-up failed; run verify-audit (%s)", altered)
         pending = session.scalar(select(func.count()).select_from(OutboxEntry)
                                  .where(OutboxEntry.state == OutboxState.PENDING)) or 0
         return {
@@ -32,6 +38,6 @@ def local_status(ctx: AppContext) -> dict[str, Any]:
             "pending_mutations": pending, "copia_restaurada": restore_summary(session),
             "folios_nuevos": refolio_summary(session),
             "sin_conexion": status_line(stale_status(session)),
-            "bitacora": tail_warning(session) or "íntegra (últimos registros y anclas)",
+            "bitacora": altered or "íntegra (últimos registros y anclas)",
             "credentials_warning": ctx.credentials_warning,
         }

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from num2words import num2words
-
 CENTAVO = Decimal("0.01")
 _UNO = re.compile(r"\buno\b")
 _VEINTIUNO = re.compile(r"\bveintiuno\b")
@@ -30,6 +28,8 @@ def format_money(amount: Decimal) -> str:
 
 def _pesos_words(pesos: int) -> str:
     """Integer part in words with the apocope a noun needs: "un peso", "veintiún", "un millón"."""
+    from num2words import num2words  # a large import: only documents write amounts in words
+
     words = str(num2words(pesos, lang="es"))
     words = _VEINTIUNO.sub("veintiún", words)
     words = _UNO.sub("un", words)

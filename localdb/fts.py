@@ -1,6 +1,9 @@
 """FTS5 search index over folio, nombre, CURP and RFC, kept in step by triggers.
 
-The index is external-content on `expedientes` (by rowid), so it costs no duplicate storage.
+The index is external-content on `expedientes` (by rowid), so it costs no duplicate storage, and
+keeps no column sizes (`columnsize=0`, revision 0016: they serve only ranking, which no search
+uses; searches are prefix terms, phrases within a folio, in rowid order). Positions stay
+(`detail=full`): a folio or a hyphenated name is a phrase of several tokens.
 Also: triggers that make captured answers immutable and the audit log append-only.
 """
 
@@ -9,7 +12,7 @@ from __future__ import annotations
 CREATE_STATEMENTS = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS expedientes_fts USING fts5(
         folio, nombre, curp, rfc, content='expedientes', content_rowid='rowid',
-        tokenize='unicode61 remove_diacritics 2')""",
+        tokenize='unicode61 remove_diacritics 2', columnsize=0)""",
     """CREATE TRIGGER IF NOT EXISTS expedientes_fts_ai AFTER INSERT ON expedientes BEGIN
         INSERT INTO expedientes_fts(rowid, folio, nombre, curp, rfc)
         VALUES (new.rowid, new.folio, new.nombre, new.curp, new.rfc);

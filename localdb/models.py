@@ -121,6 +121,14 @@ class ConfigBundleRecord(Base):
     impact: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
+# The rows the partial state indexes hold (revision 0016). A query reads one of them only when its
+# term is one of these equalities (`sync_state = ?`): SQLite proves a partial index usable from an
+# exact term, never from an IN list.
+SYNC_STATE_INDEXED = ("sync_state = 'pendiente' OR sync_state = 'faltan_anexos' "
+                      "OR sync_state = 'rechazado' OR sync_state = 'demo'")
+OUTBOX_STATE_INDEXED = "state = 'pending' OR state = 'rejected'"
+
+
 class Expediente(Base):
     __tablename__ = "expedientes"
     __table_args__ = (
@@ -130,14 +138,21 @@ class Expediente(Base):
         ),
         # (captured_at, uuid): the Expedientes list's order, read straight off the index.
         Index("ix_expedientes_captured_at_uuid", "captured_at", "uuid"),
-        Index("ix_expedientes_curp", "curp"),
-        # The review queue's filters, each ending in the list's order (revision 0010).
-        Index("ix_expedientes_status_captured_at", "status", "captured_at", "uuid"),
+        # The review queue's filters, each ending in the list's order (revision 0010); the
+        # homoclave last (revision 0016), so the counts per state under a dependencia read the
+        # index alone. A CURP is looked up through the FTS index (no index of its own).
+        Index("ix_expedientes_status_captured_at", "status", "captured_at", "uuid",
+              "tramite_homoclave"),
         Index("ix_expedientes_created_by_captured_at", "created_by", "captured_at", "uuid"),
-        # the envío queues (pendientes, rechazados…) in list order
-        Index("ix_expedientes_sync_state", "sync_state", "captured_at", "uuid"),
-        # One expediente per paper of the archive: import-archivo is idempotent by it.
-        Index("uq_expedientes_archivo", "tramite_homoclave", "archivo_folio", unique=True),
+        # the envío queues (pendientes, rechazados…) in list order; partial (revision 0016):
+        # only the few rows not confirmed by the platform, which the queues look up by equality
+        # (SYNC_FILTERS); "confirmados", nearly every row, walks the list's own index
+        Index("ix_expedientes_sync_state", "sync_state", "captured_at", "uuid",
+              sqlite_where=text(SYNC_STATE_INDEXED)),
+        # One expediente per paper of the archive: import-archivo is idempotent by it. Partial
+        # (revision 0016): a counter capture (no archivo_folio) takes no entry.
+        Index("uq_expedientes_archivo", "tramite_homoclave", "archivo_folio", unique=True,
+              sqlite_where=text("archivo_folio IS NOT NULL")),
         one_of("status", ExpedienteStatus),
         one_of("sync_state", EnvioState),
     )
@@ -224,7 +239,8 @@ class OutboxEntry(Base):
     __tablename__ = "outbox"
     # AUTOINCREMENT: a mutation id, once used, is never handed out again, even after deletes.
     __table_args__ = (
-        Index("ix_outbox_state", "state", "mutation_id"),
+        # pending and rejected only (revision 0016): nothing looks acknowledged rows up by state
+        Index("ix_outbox_state", "state", "mutation_id", sqlite_where=text(OUTBOX_STATE_INDEXED)),
         # only the pending rows: what "pendientes de envío" and the push look up
         Index("ix_outbox_pending", "entity_uuid", "mutation_id",
               sqlite_where=text("state = 'pending'")),

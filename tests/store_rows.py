@@ -31,6 +31,7 @@ from desktop.capture.validation import validate_answers
 from desktop.context import AppContext
 from desktop.records.audit import GENESIS_HASH, row_hash, row_mac
 from desktop.records.audit_key import keys_of
+from localdb.engine import json_text
 from localdb.models import AuditEntry, SyncState, Tramite
 from tests.store_people import People
 from wire.canonical import canonical_json, payload_sha256
@@ -66,7 +67,7 @@ class Template:
     def columns(self) -> tuple[str, str, int]:
         """requisitos and cobros as the expedientes row stores them (SQLAlchemy's JSON), and the
         total in centavos."""
-        return (json.dumps(self.requisitos), json.dumps(self.cobros),
+        return (json_text(self.requisitos), json_text(self.cobros),
                 round(float(self.total) * 100))
 
 
@@ -265,7 +266,7 @@ class RowMaker:
             status_at = (at + timedelta(days=rng.randrange(1, 10))).strftime(SQLA_DATETIME)
         stamp = at.strftime(SQLA_DATETIME)
         chunk.expedientes.append((
-            uuid, folio, template.homoclave, template.version, json.dumps(answers), requisitos,
+            uuid, folio, template.homoclave, template.version, json_text(answers), requisitos,
             cobros, centavos, person["nombre"], person["curp"], rfc, status,
             "plataforma" if status_at else None, status_at,
             "Cancelado por el solicitante" if status == "anulado" else None, created_by, stamp,
@@ -294,7 +295,7 @@ class RowMaker:
             assert row_hash(prev_hash, at, actor, CAPTURED, folio, detail) == this
             assert row_mac(self.key, seq, this, prev_link) == mac
         self.prev_hash, self.prev_link, self.seq = this, mac, seq
-        return (seq, stamp, actor, CAPTURED, folio, json.dumps(detail), prev_hash, this, mac)
+        return (seq, stamp, actor, CAPTURED, folio, json_text(detail), prev_hash, this, mac)
 
     def _checked(self, chunk: Chunk) -> Chunk:
         """The chunk, once its first capture's payload and hashes are what wire/canonical.py gives

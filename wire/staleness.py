@@ -4,13 +4,16 @@ The bundle carries the thresholds (`sin_conexion`, optional): the municipality's
 per-office overrides. The window counts days since its last successful sync; at `aviso_dias` it
 shows a banner, at `bloqueo_dias` it refuses capture. Central flags the same machines stale in
 `central machines` with the same rule, so both sides read the thresholds from here.
+
+This module is plain Python: `status` and the window's start read staleness without importing
+pydantic. The bundle's schema for the thresholds (their bounds and order) is
+`wire.sin_conexion`, imported only to read a bundle that sets them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEFAULT_AVISO_DIAS = 3
 DEFAULT_BLOQUEO_DIAS = 7
@@ -22,19 +25,13 @@ class Staleness(StrEnum):
     BLOQUEO = "bloqueo"
 
 
-class Umbrales(BaseModel):
-    """Days without reaching the platform before the banner (aviso) and the capture block."""
+@dataclass(frozen=True)
+class Umbrales:
+    """Days without reaching the platform before the banner (aviso) and the capture block;
+    validated where a bundle is read (wire.sin_conexion)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    aviso_dias: int = Field(default=DEFAULT_AVISO_DIAS, ge=1, le=365)
-    bloqueo_dias: int = Field(default=DEFAULT_BLOQUEO_DIAS, ge=1, le=365)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Umbrales:
-        if self.bloqueo_dias < self.aviso_dias:
-            raise ValueError("bloqueo_dias no puede ser menor que aviso_dias")
-        return self
+    aviso_dias: int = DEFAULT_AVISO_DIAS
+    bloqueo_dias: int = DEFAULT_BLOQUEO_DIAS
 
     def level(self, days: int) -> Staleness:
         if days >= self.bloqueo_dias:
@@ -44,27 +41,15 @@ class Umbrales(BaseModel):
         return Staleness.AL_DIA
 
 
-class SinConexion(Umbrales):
-    """The bundle's `sin_conexion`: the municipality's thresholds and each office's own."""
-
-    por_oficina: dict[str, Umbrales] = Field(default_factory=dict)
-
-    def for_office(self, oficina: str) -> Umbrales:
-        own = self.por_oficina.get(oficina)
-        return own if own is not None else Umbrales(aviso_dias=self.aviso_dias,
-                                                    bloqueo_dias=self.bloqueo_dias)
-
-
-DEFAULT_SIN_CONEXION = SinConexion()
-
-
 def thresholds_of_payload(payload: dict[str, object], oficina: str) -> Umbrales:
     """The thresholds a bundle payload (parsed JSON) sets for `oficina`; defaults when absent
     or unreadable (a bundle the platform published was already checked by the windows)."""
     raw = payload.get("sin_conexion")
     if not isinstance(raw, dict):
-        return DEFAULT_SIN_CONEXION.for_office(oficina)
+        return Umbrales()
+    from wire.sin_conexion import SinConexion  # pydantic: only for a bundle that sets them
+
     try:
         return SinConexion.model_validate(raw).for_office(oficina)
     except ValueError:
-        return DEFAULT_SIN_CONEXION.for_office(oficina)
+        return Umbrales()

@@ -17,13 +17,12 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import PasswordDeleteError
+from typing import TYPE_CHECKING
 
 from desktop.errors import VentanillaError
+
+if TYPE_CHECKING:  # keyring is imported when a keyring is asked for: with the file, never
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +60,8 @@ class CredentialFileError(CredentialError):
 
 def is_secure_backend(backend: KeyringBackend) -> bool:
     """False for keyring's fail/null backends, an empty chainer and keyrings.alt's plain files."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, fail.Keyring | null.Keyring):
         return False
     if isinstance(backend, chainer.ChainerBackend):
@@ -85,7 +86,11 @@ class CredentialStore:
     def _choose_backend(backend: KeyringBackend | None) -> KeyringBackend | None:
         if os.environ.get(ENV_BACKEND, "").lower() == "file":
             return None
-        chosen = backend if backend is not None else keyring.get_keyring()
+        if backend is None:
+            import keyring  # its backend discovery reads every installed package's metadata
+
+            backend = keyring.get_keyring()
+        chosen = backend
         return chosen if is_secure_backend(chosen) else None
 
     @property
@@ -122,6 +127,8 @@ class CredentialStore:
 
     def delete(self, name: str) -> None:
         if self._keyring is not None:
+            from keyring.errors import PasswordDeleteError
+
             try:
                 self._keyring.delete_password(SERVICE, self._key(name))
             except PasswordDeleteError:

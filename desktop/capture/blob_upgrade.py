@@ -12,8 +12,10 @@ import hashlib
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.capture.blobs import BlobDamaged, BlobStore, decrypt_blob, write_blob
+if TYPE_CHECKING:  # the cipher is imported by the walk only: a sealed folder's start skips it
+    from desktop.capture.blobs import BlobStore
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ def is_sealed(root: Path) -> bool:
 
 def _seal_one(store: BlobStore, sha256: str, data: bytes) -> bool:
     """True when the blob was plain and is now sealed."""
+    from desktop.capture.blobs import BlobDamaged, decrypt_blob, write_blob
+
     try:
         decrypt_blob(store, sha256, data)
         return False  # already encrypted with this key

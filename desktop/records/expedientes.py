@@ -102,9 +102,10 @@ def _with_outbox(state: OutboxState) -> ColumnElement[bool]:
 # Keyed by the envío state each queue is named after (labels: desktop.states.ENVIO_QUEUE_LABELS).
 SYNC_FILTERS: dict[EnvioState, Callable[[], ColumnElement[bool]]] = {
     # faltan_anexos: the platform has the data but has not confirmed every scan yet.
+    # Equalities, not IN: each reads the partial ix_expedientes_sync_state (localdb/models.py).
     EnvioState.PENDIENTE: lambda: or_(
-        Expediente.sync_state.in_((EnvioState.PENDIENTE, EnvioState.FALTAN_ANEXOS)),
-        _with_outbox(OutboxState.PENDING)),
+        Expediente.sync_state == EnvioState.PENDIENTE,
+        Expediente.sync_state == EnvioState.FALTAN_ANEXOS, _with_outbox(OutboxState.PENDING)),
     EnvioState.RECHAZADO: lambda: or_(Expediente.sync_state == EnvioState.RECHAZADO,
                                       _with_outbox(OutboxState.REJECTED)),
     EnvioState.SINCRONIZADO: lambda: and_(Expediente.sync_state == EnvioState.SINCRONIZADO,
@@ -248,8 +249,15 @@ def get_expediente(session: Session, folio: str) -> Expediente:
 
 
 def find_applicant_by_curp(session: Session, curp: str) -> ApplicantInfo | None:
-    """The most recent expediente of this CURP, to offer filling the applicant's data."""
-    row = session.scalars(select(Expediente).where(Expediente.curp == curp.strip().upper())
+    """The most recent expediente of this CURP, to offer filling the applicant's data. Found
+    through the FTS index's curp column (a CURP is one token; revision 0016 dropped the B-tree
+    index that duplicated it), then compared exactly."""
+    wanted = curp.strip().upper()
+    if not wanted.isalnum() or not wanted.isascii():  # a stored CURP never is: no match
+        return None
+    in_fts = text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
+                  "WHERE expedientes_fts MATCH :q)").bindparams(q=f'curp : "{wanted}"')
+    row = session.scalars(select(Expediente).where(in_fts, Expediente.curp == wanted)
                           .order_by(Expediente.captured_at.desc()).limit(1)).first()
     if row is None:
         return None
