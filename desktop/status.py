@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from desktop.context import AppContext
 from desktop.records.audit_verify import tail_warning
 from desktop.records.counts import count_by_status
-from desktop.records.refolio import refolio_summary
+from desktop.records.refoliados import refolio_summary
 from desktop.records.restored_copy import restore_summary
 from desktop.records.staleness import stale_status, status_line
 from localdb.models import OutboxEntry, SyncState

@@ -10,7 +10,7 @@ holds is answered "duplicate", never this. So the record is not lost, nor the ot
     counter up to the platform's highest first) replaces it, and the content hash with it;
   - the create is queued again under a new mutation id, the refused one is settled with a note;
   - an audit entry `expediente.refoliado` keeps the original folio and the new content hash
-    (verify-audit re-hashes against it), and the setting `sync.refoliados` lists it for
+    (verify-audit re-hashes against it), and desktop/records/refoliados.py lists it for
     `main.py status`: the acuse handed to the citizen carries the original folio.
 """
 
@@ -25,14 +25,14 @@ from sqlalchemy.orm import Session
 from desktop.capture.folios import allocate_folio
 from desktop.records.audit import append_audit
 from desktop.records.outbox import queue_mutation
-from localdb.models import Expediente, OutboxEntry, Setting, SyncState
+from desktop.records.refoliados import remember_refolio
+from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import EnvioState, OutboxState
 from wire.canonical import payload_sha256
 from wire.payloads import ExpedienteContent, ExpedientePayload
 from wire.times import utc_now
 
 ACTION = "expediente.refoliado"
-SETTING = "sync.refoliados"
 SYSTEM_ACTOR = "sistema"
 IMMUTABLE_TRIGGER = "expedientes_answers_immutable"  # localdb/fts.py
 SETTLED_NOTE = "El folio {old} ya estaba registrado en la plataforma: reenviado como {new}."
@@ -58,7 +58,7 @@ def refolio_refused_creates(session: Session,
         queue_mutation(session, "expediente.create", row.uuid, payload, utc_now())
         append_audit(session, SYSTEM_ACTOR, ACTION, new, {
             "uuid": row.uuid, "folio_original": old, "sha256": payload.content_sha256})
-        _remember(session, row.uuid, old, new)
+        remember_refolio(session, row.uuid, old, new)
         done[entry.mutation_id] = (old, new)
     return done
 
@@ -89,21 +89,3 @@ def _with_folio(sent: dict[str, Any], folio: str) -> ExpedientePayload:
     content = ExpedienteContent.model_validate({**sent, "folio": folio}).model_dump(mode="json")
     return ExpedientePayload.model_validate({**content,
                                              "content_sha256": payload_sha256(content)})
-
-
-def _remember(session: Session, uuid: str, old: str, new: str) -> None:
-    row = session.get(Setting, SETTING)
-    listed = json.loads(row.value) if row is not None else []
-    listed.append({"uuid": uuid, "folio_original": old, "folio": new})
-    if row is None:
-        session.add(Setting(key=SETTING, value=json.dumps(listed)))
-    else:
-        row.value = json.dumps(listed)
-
-
-def refolio_summary(session: Session) -> list[str]:
-    """Spanish lines for `main.py status`: each new folio and the one on the citizen's acuse."""
-    row = session.get(Setting, SETTING)
-    listed = json.loads(row.value) if row is not None else []
-    return [f"{item['folio']} (el acuse impreso dice {item['folio_original']}; reimprímalo)"
-            for item in listed]
