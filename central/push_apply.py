@@ -13,10 +13,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import json_text
+from central.bulk_insert import insert_rows
 from central.changes import append_changes
 from central.db import Database
 from central.machine_auth import MachineIdentity
@@ -67,8 +68,7 @@ def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> Push
                            json_texts=texts)
         walk = _walk(ctx, sorted(push.items, key=lambda i: i.mutation_id), row.last_mutation_id)
         ctx.flush()
-        if walk.log_rows:
-            session.execute(insert(table_of(MutationRecord)), walk.log_rows)
+        insert_rows(session, table_of(MutationRecord), walk.log_rows)
         append_changes(session, machine.office, ctx.changes)
         row.last_mutation_id, row.last_seen = walk.last, utc_now()
         row.app_version = clean(push.app_version, 40) or ""
