@@ -34,20 +34,17 @@ from central.seen import SeenRecorder
 from wire.protocol import MAX_BATCH_BYTES
 
 
-def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-               server_process: bool = False) -> FastAPI:
-    """The app over `db_url` (the database must have been set up by `python -m central init`).
-    `server_process`: this app is what the process serves (`central serve`, a worker), so its
-    startup may tune the process (central.heap)."""
+def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAPI:
+    """The app over `db_url` (the database must have been set up by `python -m central init`)."""
     db = Database(db_url, busy_timeout_ms=busy_timeout_ms)
     tokens, seen = TokenCache(db), SeenRecorder(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         seen.start()
-        if server_process:
-            heap.settle()
+        heap.settle()
         yield
+        heap.release()
         seen.stop()
         db.dispose()
 
@@ -100,4 +97,4 @@ def _inflated_limit(path: str) -> int:
 
 def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory central.app:app_from_env` (used by `serve --workers N`)."""
-    return create_app(os.environ.get(DB_URL_ENV, DEFAULT_DB_URL), server_process=True)
+    return create_app(os.environ.get(DB_URL_ENV, DEFAULT_DB_URL))

@@ -45,9 +45,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name == "sqlite":
-        procs = [table.c[c].type.bind_processor(dialect) for c in columns]
-        values = [tuple(p(r[c]) if p else r[c] for c, p in zip(columns, procs, strict=True))
-                  for r in rows]
+        values = _sqlite_values(table, columns, rows, dialect)
         sql = _sqlite_sql(table, columns, ignore_conflict_on)
         result = connection.exec_driver_sql(sql, values)
     else:
@@ -56,6 +54,18 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         sql = _unnest_sql(table, columns, ignore_conflict_on)
         result = connection.exec_driver_sql(sql, arrays)
     return int(result.rowcount)
+
+
+def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]],
+                   dialect: Dialect) -> list[tuple[Any, ...]]:
+    """Each row's values in column order, through the columns' bind processors (if any)."""
+    processed = [(i, p) for i, c in enumerate(columns)
+                 if (p := table.c[c].type.bind_processor(dialect)) is not None]
+    values = [[r[c] for c in columns] for r in rows]
+    for i, process in processed:
+        for value in values:
+            value[i] = process(value[i])
+    return [tuple(value) for value in values]
 
 
 def _pg_column(column: Column[Any], values: list[Any]) -> list[Any]:

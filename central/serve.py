@@ -78,9 +78,8 @@ def serve(db_url: str, listen: Listen) -> int:
         print(PLAIN_HTTP_WARNING.format(host=listen.host), file=sys.stderr)
     _upgrade_schema(db_url)  # once, before any worker starts
     if listen.workers <= 1:
-        uvicorn.run(create_app(db_url, server_process=True), host=listen.host, port=listen.port,
-                    log_level="info", ssl_certfile=listen.ssl_certfile,
-                    ssl_keyfile=listen.ssl_keyfile)
+        uvicorn.run(create_app(db_url), host=listen.host, port=listen.port, log_level="info",
+                    ssl_certfile=listen.ssl_certfile, ssl_keyfile=listen.ssl_keyfile)
         return 0
     # Each worker process builds its own app (and engine) from the environment.
     os.environ[DB_URL_ENV] = db_url
