@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -75,6 +76,7 @@ class ApplyContext:
     tramites: frozenset[TramiteVersion] = frozenset()  # published (homoclave, version) pairs
     json_texts: dict[int, tuple[Any, str]] = field(default_factory=dict)  # central.json_text
     unhashed: bytes = b""  # canonical text, without content_sha256, of the mutation applied now
+    received_at: datetime = field(default_factory=utc_now)  # the push's instant, for every row
 
     @property
     def machine_id(self) -> str:
@@ -177,7 +179,7 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         "machine_id": ctx.machine_id, "tramite_homoclave": payload.tramite_homoclave,
         "total": payload.total, "payload": mutation.payload,
         "content_sha256": payload.content_sha256, "status": "recibido", "note": None,
-        "official_folio": None, "received_at": utc_now(),
+        "official_folio": None, "received_at": ctx.received_at,
         "archivo_folio": payload.archivo_folio, "archivo_fecha": payload.archivo_fecha,
     })
     ctx.changes.append(

@@ -27,6 +27,7 @@ from desktop.records.audit import (
     note_platform_head,
     read_head,
 )
+from localdb.counters import COMPACTED
 from localdb.models import Expediente, OutboxEntry
 from localdb.states import EnvioState, OutboxState
 from sync.attachments import (
@@ -94,9 +95,12 @@ def mark_results(session: Session, batch: Batch, response: PushResponse) -> Push
             outcome.rejected += 1
             touched[row.entity_uuid] = EnvioState.RECHAZADO
     for (state, error), group in groups.items():
+        # An acknowledged payload is emptied in the same write (the trigger of
+        # localdb/counters.py would otherwise update each row a second time).
+        compacted = {"payload": COMPACTED} if state == OutboxState.ACKED else {}
         session.execute(update(OutboxEntry).where(OutboxEntry.mutation_id.in_(group)).values(
             state=state, last_error=error, attempts=OutboxEntry.attempts + 1,
-            next_attempt_at=None))
+            next_attempt_at=None, **compacted))
     _mark_expedientes(session, touched)
     if batch.head is not None:
         note_platform_head(session, batch.head)
