@@ -7,10 +7,11 @@ central's CPU per push), and on PostgreSQL every row is its own statement on the
 - SQLite: the column bind processors (dates to text, JSON through the engine's serializer,
   central.json_text) run once per value into tuples, then one DBAPI executemany of a cached
   statement; its rowcount counts the rows inserted (ON CONFLICT DO NOTHING skips count as 0).
-- PostgreSQL: one `INSERT … SELECT * FROM unnest(%s::type[], …)` with one array per column, so
+- PostgreSQL: one `INSERT … SELECT * FROM unnest(%b::type[], …)` with one array per column, so
   the server plans and runs a single statement for the whole batch; JSON values travel as text
-  encoded by the same serializer and are cast by the server. Its rowcount counts the inserted
-  rows too.
+  encoded by the same serializer and are cast by the server. The arrays go in binary format
+  (psycopg's text format escapes every element with a regex, in Python). Its rowcount counts the
+  inserted rows too.
 
 Values are those a Core insert would write (same serializer, same processors), so readers see
 no difference. Every row must carry the same keys (the first row names the columns).
