@@ -64,15 +64,15 @@ class Database:
         """Row lock on PostgreSQL; on SQLite the BEGIN IMMEDIATE lock already covers it."""
         return stmt if self.is_sqlite else stmt.with_for_update()
 
-    def insert_ignore(self, table: Table, *index_elements: str, returning: bool = True) -> Any:
+    def insert_ignore(self, table: Table, *index_elements: str) -> Any:
         """INSERT … ON CONFLICT (index_elements) DO NOTHING RETURNING the first key column.
 
         The result has a row only when the insert happened (psycopg reports no rowcount here).
-        Without `returning`, an executemany of it is one statement psycopg prepares once.
+        Many rows at once: central.bulk_insert.
         """
         stmt = sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
         stmt = stmt.on_conflict_do_nothing(index_elements=list(index_elements))
-        return stmt.returning(table.c[index_elements[0]]) if returning else stmt
+        return stmt.returning(table.c[index_elements[0]])
 
     def one_of(self, column: ColumnElement[Any] | InstrumentedAttribute[Any],
                values: Iterable[Any]) -> ColumnElement[bool]:
