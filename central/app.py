@@ -21,6 +21,7 @@ from central import (
     console,
     enroll,
     error_handlers,
+    heap,
     poll_front,
     pull,
     push,
@@ -43,7 +44,9 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         seen.start()
+        heap.settle()
         yield
+        heap.release()
         seen.stop()
         front_db.dispose()
         db.dispose()

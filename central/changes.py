@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from central.bulk_insert import insert_rows
 from central.models import Change, ScopeCounter, table_of, utc_now
 
 
@@ -45,8 +46,8 @@ def append_changes(session: Session, scope: str, changes: list[PendingChange]) -
     ).scalar_one()
     first = last - len(changes) + 1
     now = utc_now()
-    session.execute(
-        insert(table_of(Change)),
+    insert_rows(
+        session, table_of(Change),
         [
             {
                 "scope": scope, "version": first + i, "kind": c.kind,

@@ -9,15 +9,25 @@ central.json_text (the text a push already encoded, when it has it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, Table, create_engine, event
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from central import json_text
 from central.text_fold import SQLITE_FUNCTION, fold_text
@@ -54,15 +64,24 @@ class Database:
         """Row lock on PostgreSQL; on SQLite the BEGIN IMMEDIATE lock already covers it."""
         return stmt if self.is_sqlite else stmt.with_for_update()
 
-    def insert_ignore(self, table: Table, *index_elements: str, returning: bool = True) -> Any:
+    def insert_ignore(self, table: Table, *index_elements: str) -> Any:
         """INSERT … ON CONFLICT (index_elements) DO NOTHING RETURNING the first key column.
 
         The result has a row only when the insert happened (psycopg reports no rowcount here).
-        Without `returning`, an executemany of it is one statement psycopg prepares once.
+        Many rows at once: central.bulk_insert.
         """
         stmt = sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
         stmt = stmt.on_conflict_do_nothing(index_elements=list(index_elements))
-        return stmt.returning(table.c[index_elements[0]]) if returning else stmt
+        return stmt.returning(table.c[index_elements[0]])
+
+    def one_of(self, column: ColumnElement[Any] | InstrumentedAttribute[Any],
+               values: Iterable[Any]) -> ColumnElement[bool]:
+        """`column IN (…)`; on PostgreSQL `column = ANY(array)`, one parameter however many
+        values, so the statement's text (and psycopg's parse of it) is the same every time."""
+        if self.is_sqlite:
+            return column.in_(list(values))
+        array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
+        return column == any_(array)
 
     @contextmanager
     def migration_connection(self) -> Iterator[Connection]:

@@ -19,13 +19,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from central import json_text
 from central.attachments import held_by_office
+from central.bulk_insert import insert_rows
 from central.catalog import TramiteVersion, known_tramite_versions
 from central.changes import PendingChange
 from central.db import Database
@@ -74,6 +76,7 @@ class ApplyContext:
     tramites: frozenset[TramiteVersion] = frozenset()  # published (homoclave, version) pairs
     json_texts: dict[int, tuple[Any, str]] = field(default_factory=dict)  # central.json_text
     unhashed: bytes = b""  # canonical text, without content_sha256, of the mutation applied now
+    received_at: datetime = field(default_factory=utc_now)  # the push's instant, for every row
 
     @property
     def machine_id(self) -> str:
@@ -92,7 +95,8 @@ class ApplyContext:
             self.tramites = known_tramite_versions(self.session)
             rows = self.session.execute(
                 select(Expediente.uuid, Expediente.folio, Expediente.content_sha256).where(
-                    or_(Expediente.uuid.in_(uuids), Expediente.folio.in_(folios))
+                    or_(self.db.one_of(Expediente.uuid, uuids),
+                        self.db.one_of(Expediente.folio, folios))
                 )
             )
             for row in rows:
@@ -113,20 +117,14 @@ class ApplyContext:
         return sorted(sha for sha in named if isinstance(sha, str) and sha not in self.blobs)
 
     def flush(self) -> None:
-        """Write the buffered new expedientes; ON CONFLICT(uuid) DO NOTHING is the second guard."""
+        """Write the buffered new expedientes; ON CONFLICT(uuid) DO NOTHING is the second guard
+        (the machine row is locked: only another machine could have stored one of these uuids
+        since the prefetch, and then fewer rows than ours were inserted)."""
         if not self.new_rows:
             return
         rows, self.new_rows = self.new_rows, []
-        if self.db.is_sqlite:
-            stmt = self.db.insert_ignore(table_of(Expediente), "uuid")
-            inserted = len(set(self.session.execute(stmt, rows).scalars()))
-        else:  # an executemany of one prepared statement, then a count of what is ours (the
-            # machine row is locked: only another machine could have stored one of these uuids)
-            self.session.execute(
-                self.db.insert_ignore(table_of(Expediente), "uuid", returning=False), rows)
-            inserted = self.session.scalar(select(func.count()).select_from(Expediente).where(
-                Expediente.uuid.in_([r["uuid"] for r in rows]),
-                Expediente.machine_id == self.machine_id)) or 0
+        inserted = insert_rows(self.session, table_of(Expediente), rows,
+                               ignore_conflict_on="uuid")
         if inserted != len(rows):
             raise ConcurrentInsert("an expediente uuid was stored by another transaction")
 
@@ -181,7 +179,7 @@ def _create(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         "machine_id": ctx.machine_id, "tramite_homoclave": payload.tramite_homoclave,
         "total": payload.total, "payload": mutation.payload,
         "content_sha256": payload.content_sha256, "status": "recibido", "note": None,
-        "official_folio": None, "received_at": utc_now(),
+        "official_folio": None, "received_at": ctx.received_at,
         "archivo_folio": payload.archivo_folio, "archivo_fecha": payload.archivo_fecha,
     })
     ctx.changes.append(

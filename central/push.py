@@ -50,6 +50,19 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 def parse_push(raw: bytes) -> ParsedPush:
+    """The request, validated in one pass over the raw JSON (pydantic-core) when it is all
+    well-formed; otherwise mutation by mutation, so a malformed one is rejected alone."""
+    try:
+        whole = PushRequest.model_validate_json(raw)
+    except ValidationError:
+        return _parse_each(raw)
+    return ParsedPush(
+        machine_id=whole.machine_id, app_version=whole.app_version, pending=whole.pending,
+        items=list(whole.mutations), audit_head=whole.audit_head,
+    )
+
+
+def _parse_each(raw: bytes) -> ParsedPush:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -13,14 +13,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import json_text
+from central.bulk_insert import insert_rows
 from central.changes import append_changes
 from central.db import Database
 from central.machine_auth import MachineIdentity
-from central.models import Machine, MutationRecord, table_of, utc_now
+from central.models import Machine, MutationRecord, table_of
 from central.mutation_checks import Sender
 from central.mutations import ApplyContext, Outcome, apply_mutation
 from central.sanitize import clean
@@ -67,10 +68,9 @@ def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> Push
                            json_texts=texts)
         walk = _walk(ctx, sorted(push.items, key=lambda i: i.mutation_id), row.last_mutation_id)
         ctx.flush()
-        if walk.log_rows:
-            session.execute(insert(table_of(MutationRecord)), walk.log_rows)
+        insert_rows(session, table_of(MutationRecord), walk.log_rows)
         append_changes(session, machine.office, ctx.changes)
-        row.last_mutation_id, row.last_seen = walk.last, utc_now()
+        row.last_mutation_id, row.last_seen = walk.last, ctx.received_at
         row.app_version = clean(push.app_version, 40) or ""
         if push.pending is not None:
             row.pending = push.pending
@@ -111,7 +111,7 @@ def _walk(ctx: ApplyContext, items: list[PushItem], last: int) -> _Walk:
         status, error = _apply(ctx, item)
         result = MutationResult(mutation_id=item.mutation_id, status=status, error=error)
         walk.results.append(_with_missing(ctx, item, result))
-        walk.log_rows.append(_log_row(ctx.machine_id, item, (status, error)))
+        walk.log_rows.append(_log_row(ctx, item, (status, error)))
         recorded[item.mutation_id] = _Recorded(item.sha256, status, error)
         walk.last = item.mutation_id
     return walk
@@ -166,10 +166,10 @@ def _recorded(session: Session, machine_id: str, ids: list[int]) -> dict[int, _R
     return {row.mutation_id: _Recorded(row.sha256, row.status, row.error) for row in rows}
 
 
-def _log_row(machine_id: str, item: PushItem, outcome: Outcome) -> dict[str, object]:
+def _log_row(ctx: ApplyContext, item: PushItem, outcome: Outcome) -> dict[str, object]:
     return {
-        "machine_id": machine_id, "mutation_id": item.mutation_id,
+        "machine_id": ctx.machine_id, "mutation_id": item.mutation_id,
         "kind": clean(item.kind, 40), "entity_uuid": clean(item.entity_uuid, 40),
         "sha256": clean(item.sha256, 64), "status": outcome[0],
-        "error": clean(outcome[1], 2000), "received_at": utc_now(),
+        "error": clean(outcome[1], 2000), "received_at": ctx.received_at,
     }
