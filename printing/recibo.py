@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from formatting import amount_in_words, format_datetime_long, format_money
+from formatting.payment_methods import PAYMENT_METHODS
 from printing.blocks import (
     aside_width,
     fields,
@@ -25,13 +26,6 @@ from printing.layouts import Layout, LayoutName, get_layout
 from printing.linea_captura import pay_here
 from printing.pages import build_pdf
 from printing.styles import Styles, build_styles
-
-PAYMENT_METHODS = {
-    "efectivo": "Efectivo",
-    "tarjeta": "Tarjeta de débito o crédito",
-    "transferencia": "Transferencia electrónica",
-    "cheque": "Cheque",
-}
 
 
 def recibo_title(data: DocumentData) -> str:

@@ -25,9 +25,9 @@ from desktop.errors import VentanillaError
 from desktop.records.audit import append_audit
 from desktop.records.cajas import NO_OPEN_CAJA, open_caja_row
 from desktop.records.outbox import queue_mutation
+from formatting.payment_methods import PAYMENT_METHODS
 from localdb.models import Caja, Expediente, Recibo, SyncState
 from printing.corte import CorteData, CorteReciboLine, render_corte
-from printing.recibo import PAYMENT_METHODS
 from wire.payloads import CortePayload, CorteRecibo
 from wire.times import as_utc, office_time, utc_now
 

@@ -27,9 +27,9 @@ from desktop.records.cajas import require_open_caja
 from desktop.records.expedientes import get_expediente
 from desktop.records.outbox import queue_mutation
 from formatting import format_datetime
+from formatting.payment_methods import PAYMENT_METHODS
 from localdb.models import Expediente, Recibo, SyncState
 from localdb.states import EnvioState, ExpedienteStatus
-from printing.recibo import PAYMENT_METHODS
 from wire.payloads import PaymentPayload
 from wire.protocol import MutationKind
 from wire.times import as_utc, office_date, utc_now
