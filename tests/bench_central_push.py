@@ -2,10 +2,12 @@
 
     .venv/bin/python -m pytest tests/bench_central_push.py -m bench -s   (BENCH_N=10000 default)
 
-The push path goes over real HTTP on loopback (gzip bodies, batches of 500, one server thread),
-and does everything the protocol needs (machine lock, hash checks, folio check, mutation log,
-pull changes). The baseline writes the same rows (expedientes, mutation log, changes, counter)
-with one SQLAlchemy Core executemany per table in a single transaction.
+The push path goes over real HTTP on loopback (gzip bodies, batches of 500) to `python -m central
+serve` in its own process, as in production (central is another machine: a server thread in this
+process would share the GIL with the client), and does everything the protocol needs (machine
+lock, hash checks, folio check, mutation log, pull changes). The baseline writes the same rows
+(expedientes, mutation log, changes, counter) with one SQLAlchemy Core executemany per table in a
+single transaction, in this process.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from central.models import (
     table_of,
     utc_now,
 )
-from tests.central_harness import central_server, fresh_pg_schema, pg_base_url
+from tests.central.serve_process import ServeProcess
+from tests.central_harness import fresh_pg_schema, pg_base_url, publish_test_catalog
 from wire.canonical import payload_sha256
 from wire.protocol import MAX_BATCH
 
@@ -129,13 +132,27 @@ def _bulk_insert(db: Database, machine_id: str, payloads: list[dict[str, Any]]) 
 @pytest.mark.timeout(1800)
 def test_bench_push_vs_bulk_insert(bench_db_urls: tuple[str, str]) -> None:
     push_url, bulk_url = bench_db_urls
-    with central_server(push_url) as server:
-        code = server.enroll_code(OFFICE, WINDOW)
-        enrolled = requests.post(server.url + "/v1/enroll", json={"code": code}, timeout=10)
+    push_db = Database(push_url)
+    try:
+        admin.init_platform(push_db)
+        publish_test_catalog(push_db)
+        admin.create_office(push_db, OFFICE, "Oficina de benchmark")
+        code = admin.create_enroll_code(push_db, OFFICE, WINDOW)
+    finally:
+        push_db.dispose()
+    serve = ServeProcess(push_url).wait_ready()
+    try:
+        enrolled = requests.post(serve.url + "/v1/enroll", json={"code": code}, timeout=10)
         machine_id, token = enrolled.json()["machine_id"], enrolled.json()["machine_token"]
         payloads = _payloads(machine_id)
-        push_seconds = _push_all(server.url, token, machine_id, payloads)
-        assert admin.list_machines(server.db)[0].last_mutation_id == N
+        push_seconds = _push_all(serve.url, token, machine_id, payloads)
+    finally:
+        serve.stop()
+    push_db = Database(push_url)
+    try:
+        assert admin.list_machines(push_db)[0].last_mutation_id == N
+    finally:
+        push_db.dispose()
 
     bulk_db = Database(bulk_url)
     try:
