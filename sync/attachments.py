@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.capture.blobs import BlobDamaged, read_blob
 from desktop.context import AppContext
+from localdb.bound_list import NO_SYNC, each
 from localdb.models import Attachment, Expediente
 from localdb.states import EnvioState
 from sync.errors import (
@@ -137,13 +138,13 @@ def settle_synced(session: Session, uuids: Iterable[str]) -> None:
     if not wanted:
         return
     lacking = set(session.scalars(select(Attachment.expediente_uuid).where(
-        Attachment.expediente_uuid.in_(wanted), Attachment.uploaded.is_(False))))
+        Attachment.expediente_uuid.in_(each(wanted)), Attachment.uploaded.is_(False))))
     for state, group in ((EnvioState.FALTAN_ANEXOS, lacking),
                          (EnvioState.SINCRONIZADO, set(wanted) - lacking)):
         if group:
             session.execute(update(Expediente).where(
-                Expediente.uuid.in_(group), Expediente.sync_state != EnvioState.RECHAZADO)
-                .values(sync_state=state))
+                Expediente.uuid.in_(each(group)), Expediente.sync_state != EnvioState.RECHAZADO)
+                .values(sync_state=state), execution_options=NO_SYNC)
 
 
 @dataclass

@@ -14,16 +14,16 @@ same page paid, so its order with them matters; such pages are rare).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from desktop.clock import office_zone
+from localdb.bound_list import each
 from localdb.models import Expediente, Tramite
 from sync.pull_apply import (
     MissingTramite,
@@ -76,21 +76,17 @@ class PagePlan:
         return groups
 
 
-def _each(values: set[str]) -> Select[tuple[Any]]:
-    """`SELECT value FROM json_each(:list)`: a page's thousand keys as ONE bound parameter (an
-    IN list of a thousand parameters costs more to build than the lookup itself)."""
-    return select(func.json_each(json.dumps(sorted(values))).table_valued("value").c.value)
-
-
 def load_plan(session: Session, changes: list[Change],
               prepared: PreparedRecords | None = None) -> PagePlan:
     """The three reads the page needs: its expedientes, its records' folios, the trámites."""
     uuids = {c.entity_uuid for c in changes if c.kind in EXPEDIENTE_KINDS}
     folios = {str(c.data.get("folio")) for c in changes if c.kind == "expediente.record"}
     known = {row.uuid: _Known(row.paid_at is not None, {}) for row in session.execute(
-        select(Expediente.uuid, Expediente.paid_at).where(Expediente.uuid.in_(_each(uuids))))}
+        select(Expediente.uuid, Expediente.paid_at).where(
+            Expediente.uuid.in_(each(sorted(uuids)))))}
     by_folio = {row.folio: row.uuid for row in session.execute(
-        select(Expediente.folio, Expediente.uuid).where(Expediente.folio.in_(_each(folios))))}
+        select(Expediente.folio, Expediente.uuid).where(
+            Expediente.folio.in_(each(sorted(folios)))))}
     tramites = {(row.homoclave, row.version) for row in session.execute(
         select(Tramite.homoclave, Tramite.version))} if folios else set()
     zone = office_zone(session)

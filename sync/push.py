@@ -12,11 +12,12 @@ k+1 is sent only after batch k's answer showed no gap.
 
 from __future__ import annotations
 
+import json
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from desktop.context import AppContext
@@ -28,6 +29,7 @@ from desktop.records.audit import (
     read_head,
 )
 from desktop.records.refolio import refolio_refused_creates
+from localdb.bound_list import NO_SYNC, each
 from localdb.models import Expediente, OutboxEntry
 from localdb.states import EnvioState, OutboxState
 from sync.attachments import (
@@ -82,7 +84,7 @@ def mark_results(session: Session, batch: Batch, response: PushResponse) -> Push
     outcome = PushOutcome(batches=1)
     touched: dict[str, EnvioState] = {}
     rows = session.execute(select(OutboxEntry.mutation_id, OutboxEntry.entity_uuid).where(
-        OutboxEntry.mutation_id.in_(ids), OutboxEntry.state == OutboxState.PENDING)).all()
+        OutboxEntry.mutation_id.in_(each(ids)), OutboxEntry.state == OutboxState.PENDING)).all()
     groups: dict[tuple[OutboxState, str | None], list[int]] = {}
     taken = [i for i in ids if (r := by_id.get(i)) is not None and r.status == "rejected"
              and (r.error or "").endswith(FOLIO_TAKEN)]
@@ -106,9 +108,9 @@ def mark_results(session: Session, batch: Batch, response: PushResponse) -> Push
         # An acknowledged payload is emptied by the trigger of localdb/counters.py, which
         # deletes and re-inserts the row so its pages come back (emptied here, in place, they
         # would stay a tenth full).
-        session.execute(update(OutboxEntry).where(OutboxEntry.mutation_id.in_(group)).values(
+        session.execute(update(OutboxEntry).where(OutboxEntry.mutation_id.in_(each(group))).values(
             state=state, last_error=error, attempts=OutboxEntry.attempts + 1,
-            next_attempt_at=None))
+            next_attempt_at=None), execution_options=NO_SYNC)
     _mark_expedientes(session, touched)
     if batch.head is not None:
         note_platform_head(session, batch.head)
@@ -120,19 +122,20 @@ def mark_results(session: Session, batch: Batch, response: PushResponse) -> Push
 # first push), and the index is usable only with the literal state its WHERE names.
 _STILL_PENDING = text(
     "SELECT entity_uuid FROM outbox INDEXED BY ix_outbox_pending "
-    f"WHERE state = '{OutboxState.PENDING.value}' AND entity_uuid IN :uuids"
-).bindparams(bindparam("uuids", expanding=True))
+    f"WHERE state = '{OutboxState.PENDING.value}' "
+    "AND entity_uuid IN (SELECT value FROM json_each(:uuids))"
+)
 
 
 def _mark_expedientes(session: Session, touched: dict[str, EnvioState]) -> None:
-    still_pending = set(session.scalars(_STILL_PENDING, {"uuids": list(touched)}))
+    still_pending = set(session.scalars(_STILL_PENDING, {"uuids": json.dumps(list(touched))}))
     rejected = [u for u, s in touched.items() if s == EnvioState.RECHAZADO]
     synced = [u for u, s in touched.items()
               if s == EnvioState.SINCRONIZADO and u not in still_pending]
     settle_synced(session, synced)
     if rejected:
-        session.execute(update(Expediente).where(Expediente.uuid.in_(rejected))
-                        .values(sync_state=EnvioState.RECHAZADO))
+        session.execute(update(Expediente).where(Expediente.uuid.in_(each(rejected)))
+                        .values(sync_state=EnvioState.RECHAZADO), execution_options=NO_SYNC)
 
 
 def note_failed_attempt(ctx: AppContext, ids: list[int], message: str) -> None:
