@@ -1,11 +1,12 @@
 """A pulled page's new expediente rows, inserted through the driver's executemany (ARCHITECTURE §7).
 
 SQLAlchemy's Core executemany builds a parameter dict per row and runs each value through it: a
-quarter of a page's write time. Here the statement is written once, each column's own bind
-processor (the model's types: a row is stored exactly as the ORM stores it) is applied into one
-tuple per row, and the rows go to the driver's executemany inside the page's transaction. JSON
-columns take the text sync.pull_prepare encoded; a column a row leaves out gets the model's scalar
-default, else NULL.
+quarter of a page's write time. Here the statement is written once, and each row becomes one list
+of values: the columns read in one comprehension, then only the columns whose type converts a
+value (the dialect's own bind processors: datetimes as the ORM writes them, the state enums) run
+their processor, and the rows (tuples) go to the driver's executemany inside the page's
+transaction. JSON columns take the text sync.pull_prepare encoded; a column a row leaves out gets
+the model's scalar default, else NULL.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class _Column:
 def _columns(dialect: Dialect) -> tuple[_Column, ...]:
     table = cast(Table, Expediente.__table__)
     return tuple(
-        _Column(c.name, None if isinstance(c.type, JSON) else c.type.bind_processor(dialect),
+        _Column(c.name, None if isinstance(c.type, JSON)
+                else c.type.dialect_impl(dialect).bind_processor(dialect),
                 c.default.arg if isinstance(c.default, ScalarElementColumnDefault) else None)
         for c in table.columns)
 
@@ -46,9 +48,19 @@ def _statement(dialect: Dialect) -> str:
             f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})")
 
 
-def _value(column: _Column, row: dict[str, Any]) -> Any:
-    value = row.get(column.name, column.default)
-    return value if column.process is None or value is None else column.process(value)
+def _bound(columns: tuple[_Column, ...], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each row's values in column order, converted as the ORM binds them (a tuple: the
+    executemany form SQLAlchemy passes to the driver)."""
+    reads = [(c.name, c.default) for c in columns]
+    converts = [(i, c.process) for i, c in enumerate(columns) if c.process is not None]
+    bound = []
+    for row in rows:
+        values = [row.get(name, default) for name, default in reads]
+        for i, process in converts:
+            if values[i] is not None:
+                values[i] = process(values[i])
+        bound.append(tuple(values))
+    return bound
 
 
 def insert_expedientes(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -58,5 +70,4 @@ def insert_expedientes(session: Session, rows: list[dict[str, Any]]) -> None:
     unknown = set().union(*rows) - {c.name for c in columns}
     if unknown:  # what Core's insert would refuse too
         raise ValueError(f"not columns of expedientes: {sorted(unknown)}")
-    connection.exec_driver_sql(_statement(connection.dialect),
-                               [tuple(_value(c, row) for c in columns) for row in rows])
+    connection.exec_driver_sql(_statement(connection.dialect), _bound(columns, rows))

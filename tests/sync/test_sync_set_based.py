@@ -10,9 +10,10 @@ from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+import sync.pull
 import sync.push
 from central.models import Machine, MutationRecord
 from desktop.context import AppContext
@@ -112,8 +113,12 @@ def _store(ctx: AppContext, page: PullResponse, set_based: bool) -> tuple[Any, .
             aside = session.execute(select(
                 SetAsideChange.version, SetAsideChange.entity_uuid, SetAsideChange.reason)
                 .order_by(SetAsideChange.version)).all()
+            # the instants as stored (text): a pulled row's as the ORM writes them, so the
+            # list's keyset order and equality hold across captured and pulled rows
+            stored = [tuple(r) for r in session.execute(text(
+                "SELECT uuid, captured_at, status_at, paid_at FROM expedientes ORDER BY uuid"))]
             found = (expedientes, [tuple(r) for r in aside],
-                     session.get_one(SyncState, 1).pull_cursor)
+                     session.get_one(SyncState, 1).pull_cursor, stored)
             raise _RolledBack
     except _RolledBack:
         pass
@@ -124,9 +129,15 @@ def test_a_mixed_page_set_based_leaves_the_same_store(demo_ctx: AppContext,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     page = _mixed_page(demo_ctx)
     one_by_one = _store(demo_ctx, page, set_based=False)
-    set_based = _store(demo_ctx, page, set_based=True)
 
-    expedientes, aside, cursor = one_by_one
+    def fell_back(*_args: Any) -> None:
+        raise AssertionError("the set-based write was refused")
+
+    with monkeypatch.context() as patch:  # the batched write itself must succeed
+        patch.setattr(sync.pull, "_apply_one_by_one", fell_back)
+        set_based = _store(demo_ctx, page, set_based=True)
+
+    expedientes, aside, cursor, _ = one_by_one
     assert len(expedientes) == 3 and cursor == len(page.changes)
     assert [v for v, _, _ in aside] == [8, 9, 10, 11, 13, 14]  # 14: behind 8
     new = next(e for e in expedientes if e["folio"] == "HMO-V09-2026-000001")
