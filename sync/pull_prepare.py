@@ -2,8 +2,8 @@
 
 While page k is applied, the fetch thread (sync.pull) parses the records of page k+1: each is
 validated against `ExpedientePayload` and turned into its new row's columns, the JSON columns
-already encoded as the store writes them (`json.dumps`, SQLAlchemy's JSON serialiser), so the
-page's transaction only decides and writes. SQLite releases the GIL while it writes, so on two
+already encoded as the store writes them (`localdb.engine.json_text`, the engine's JSON
+serialiser), so the page's transaction only decides and writes. SQLite releases the GIL while it writes, so on two
 cores this work runs beside it. Only what parsed is kept: a record that does not parse is parsed
 again inside the transaction, where its error sets it aside as before. The rows are used only
 when the office's time zone read in the transaction is the one they were parsed with.
@@ -11,10 +11,10 @@ when the office's time zone read in the transaction is the one they were parsed 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from localdb.engine import json_text
 from sync.pull_apply import UnusableChange, parse_record
 from wire.protocol import Change
 
@@ -32,7 +32,7 @@ def new_row(change: Change, zone: str) -> dict[str, Any]:
     when it cannot be stored."""
     _, values = parse_record(change, zone)
     for name in JSON_COLUMNS:
-        values[name] = json.dumps(values[name])
+        values[name] = json_text(values[name])
     return values
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import JSON, select
-from sqlalchemy.dialects import sqlite
 
 from desktop.context import AppContext
 from localdb.models import Expediente, OutboxEntry, SyncState
@@ -133,11 +132,12 @@ def test_a_page_dropped_because_the_cursor_moved_drops_what_was_fetched_after_it
 def test_prepared_rows_hold_the_json_text_the_store_writes(demo_ctx: AppContext) -> None:
     pages, _ = _three_pages(demo_ctx)
     change = pages[0].changes[0]
-    encode = JSON().bind_processor(sqlite.dialect())
+    encode = JSON().bind_processor(demo_ctx.engine.dialect)  # the store's own serialiser
     assert encode is not None
     _, values = parse_record(change, "America/Hermosillo")
     row = new_row(change, "America/Hermosillo")
     assert {c: row[c] for c in JSON_COLUMNS} == {c: encode(values[c]) for c in JSON_COLUMNS}
+    assert all(", " not in row[c] and "\\u" not in row[c] for c in JSON_COLUMNS)  # compact
 
 
 def test_rows_prepared_under_another_zone_are_not_used(demo_ctx: AppContext) -> None:
