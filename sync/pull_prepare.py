@@ -3,10 +3,11 @@
 While page k is applied, the fetch thread (sync.pull) parses the records of page k+1: each is
 validated against `ExpedientePayload` and turned into its new row's columns, the JSON columns
 already encoded as the store writes them (`localdb.engine.json_text`, the engine's JSON
-serialiser), so the page's transaction only decides and writes. SQLite releases the GIL while it writes, so on two
-cores this work runs beside it. Only what parsed is kept: a record that does not parse is parsed
-again inside the transaction, where its error sets it aside as before. The rows are used only
-when the office's time zone read in the transaction is the one they were parsed with.
+serialiser), so the page's transaction only decides and writes. SQLite releases the GIL while it
+writes, so on two cores this work runs beside it. Only what parsed is kept: a record that does
+not parse is parsed again inside the transaction, where its error sets it aside as before. The
+rows are used only when the office's time zone read in the transaction is the one they were
+parsed with.
 """
 
 from __future__ import annotations
