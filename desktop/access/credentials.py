@@ -14,12 +14,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.errors import VentanillaError
+from desktop.json_file import replace_json
 
 if TYPE_CHECKING:  # keyring is imported when a keyring is asked for: with the file, never
     from keyring.backend import KeyringBackend
@@ -174,17 +174,7 @@ class CredentialStore:
 
     def _write_file(self, secrets: dict[str, str]) -> None:
         """Atomic replace of a file that is 0600 from its first byte."""
-        try:
-            # mkstemp creates the file 0600, so the secret is never readable by others.
-            fd, tmp = tempfile.mkstemp(prefix=".credentials-", dir=self.data_dir)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(secrets, handle, sort_keys=True)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, self.file_path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+        try:  # created 0600, so the secret is never readable by others
+            replace_json(self.file_path, secrets, sort_keys=True)
         except OSError as exc:
             raise CredentialFileError(self.file_path) from exc

@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import platformdirs
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.json_file import replace_json
 from desktop.paths import APP_NAME
 from desktop.records.outbox_sequence import outbox_sequence
 
@@ -93,16 +93,7 @@ class HighWaterFile:
         with self._lock:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd, tmp = tempfile.mkstemp(prefix=".marca-", dir=self.path.parent)
-                try:
-                    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                        json.dump(data, handle)
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                    os.replace(tmp, self.path)
-                finally:
-                    if os.path.exists(tmp):
-                        os.unlink(tmp)
+                replace_json(self.path, data)
             except OSError:
                 log.exception("high-water mark %s not written", self.path)
 

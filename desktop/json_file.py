@@ -1,0 +1,25 @@
+"""A JSON file replaced atomically: written to a temporary file beside it (mkstemp: mode 0600
+from its first byte), fsync'd, then renamed over the old one, so a crash leaves the old file or
+the new one, never half of either. Used for the credentials file and the high-water mark."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def replace_json(path: Path, data: Any, *, sort_keys: bool = False) -> None:
+    """Write `data` to `path` atomically; OSError when it cannot be written."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, sort_keys=sort_keys)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
