@@ -27,7 +27,7 @@ from desktop.records.audit_key import AUDIT_KEYS, AuditKeys
 from desktop.records.copy_at_open import check_at_open
 from desktop.records.high_water import install as install_high_water
 from localdb.at_rest import encrypt_in_place, is_encrypted
-from localdb.engine import make_engine, make_session_factory, reader
+from localdb.engine import deferred_flush, make_engine, make_session_factory, reader
 from localdb.migrate import NotEnoughSpace, upgrade_to_head
 
 if TYPE_CHECKING:
@@ -49,9 +49,11 @@ class AppContext:
     # user this store cannot vouch for. None: logins are local only (tests, scripts).
     platform_login: Callable[[AppContext], PlatformCheck | None] | None = None
     _reader: Engine = field(init=False, repr=False)
+    _deferred: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._reader = reader(self.engine)
+        self._deferred = deferred_flush(self.engine)
         # Every session reaches the audit chain's key (held outside the database) through this.
         self.sessions.configure(info={AUDIT_KEYS: AuditKeys(self.data_dir)})
         # ...and every transaction that hands out a number raises the folder's high-water mark.
@@ -69,11 +71,13 @@ class AppContext:
         return BlobStore(self.blob_dir, self.keys.blobs)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
         """One session per user action or job that changes the store: BEGIN IMMEDIATE (it
         waits for another writer, up to the busy timeout), commit on success, roll back on any
-        error."""
-        with self.sessions() as session, session.begin():
+        error. `durable=False` commits without waiting for the disk (localdb.engine's
+        deferred_flush): only for writes that doing again repairs, never for a capture."""
+        bind = self.engine if durable else self._deferred
+        with self.sessions(bind=bind) as session, session.begin():
             yield session
 
     @contextmanager

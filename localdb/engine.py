@@ -60,21 +60,43 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 READ_ONLY_OPTION = "ventanilla_read_only"
+DEFERRED_FLUSH_OPTION = "ventanilla_deferred_flush"
+_SYNCHRONOUS = "ventanilla_synchronous"  # the level last set on this DBAPI connection
 
 
 def _begin(conn: Any) -> None:
     # query_only is per connection and the pool reuses connections: set it on every BEGIN.
-    if conn.get_execution_options().get(READ_ONLY_OPTION, False):
+    options = conn.get_execution_options()
+    if options.get(READ_ONLY_OPTION, False):
         conn.exec_driver_sql("PRAGMA query_only=ON")
         conn.exec_driver_sql("BEGIN DEFERRED")
     else:
+        _set_synchronous(conn, "NORMAL" if options.get(DEFERRED_FLUSH_OPTION, False) else "FULL")
         conn.exec_driver_sql("PRAGMA query_only=OFF")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _set_synchronous(conn: Any, level: str) -> None:
+    """synchronous is per connection and SQLite refuses to change it inside a transaction: set
+    before BEGIN when it differs from what this connection last had (FULL from the connect
+    hook; the pool clears `info` whenever it opens a connection again)."""
+    if conn.info.get(_SYNCHRONOUS, "FULL") != level:
+        conn.exec_driver_sql(f"PRAGMA synchronous={level}")
+        conn.info[_SYNCHRONOUS] = level
 
 
 def reader(engine: Engine) -> Engine:
     """The same engine (same pool), whose transactions are deferred and read-only."""
     return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+def deferred_flush(engine: Engine) -> Engine:
+    """The same engine (same pool), whose write transactions commit with synchronous=NORMAL:
+    under WAL the commit is in the log, in order, but not flushed to the disk until a later
+    FULL commit (or a checkpoint) flushes the log. A power cut can lose it, never reorder or
+    tear it: only for a transaction that is repaired by doing it again (the push's marks of the
+    platform's answer, sync/push.py). Everything else commits FULL."""
+    return engine.execution_options(**{DEFERRED_FLUSH_OPTION: True})
 
 
 def make_engine(db_path: Path, key: bytes | None) -> Engine:

@@ -77,17 +77,27 @@ def _row_outcome(result: MutationResult | None) -> tuple[OutboxState, str | None
     return OutboxState.ACKED, result.error
 
 
+def _answered(batch: Batch, response: PushResponse) -> list[int]:
+    return [i for i in batch.ids if i <= response.last_mutation_id]
+
+
+def _folio_taken(ids: list[int], response: PushResponse) -> list[int]:
+    """The creates refused because the platform holds their folio for another expediente."""
+    by_id = {r.mutation_id: r for r in response.results if r.status == "rejected"}
+    return [i for i in ids if (r := by_id.get(i)) is not None
+            and (r.error or "").endswith(FOLIO_TAKEN)]
+
+
 def mark_results(session: Session, batch: Batch, response: PushResponse) -> PushOutcome:
     """Mark every sent row up to last_mutation_id, and its expediente's sync_state."""
     by_id = {r.mutation_id: r for r in response.results}
-    ids = [i for i in batch.ids if i <= response.last_mutation_id]
+    ids = _answered(batch, response)
     outcome = PushOutcome(batches=1)
     touched: dict[str, EnvioState] = {}
     rows = session.execute(select(OutboxEntry.mutation_id, OutboxEntry.entity_uuid).where(
         OutboxEntry.mutation_id.in_(each(ids)), OutboxEntry.state == OutboxState.PENDING)).all()
     groups: dict[tuple[OutboxState, str | None], list[int]] = {}
-    taken = [i for i in ids if (r := by_id.get(i)) is not None and r.status == "rejected"
-             and (r.error or "").endswith(FOLIO_TAKEN)]
+    taken = _folio_taken(ids, response)
     refolioed = refolio_refused_creates(session, taken) if taken else {}
     outcome.refolioed = list(refolioed.values())
     for row in rows:
@@ -203,7 +213,16 @@ def _answer(ctx: AppContext, batch: Batch, sent: Future[PushResponse]) -> PushRe
 
 
 def _mark(ctx: AppContext, batch: Batch, response: PushResponse, total: PushOutcome) -> None:
-    with ctx.write() as session:
+    """The marks commit without waiting for the disk (synchronous=NORMAL) unless a folio is
+    given again: lost on a power cut, they only make the rows pending again, and resending them
+    gets the same verdicts — "duplicate" for what the platform applied, the recorded rejection
+    for what it refused, with `missing_attachments` on every answer (central/push_apply.py) — so
+    marking them again repairs the loss. A refolio is not repaired that way: it hands out a
+    folio and queues a new mutation the next batch may carry, so it commits FULL. Under WAL a
+    later FULL commit (a capture, the next refolio, a pull page) flushes these marks with it,
+    in order."""
+    durable = bool(_folio_taken(_answered(batch, response), response))
+    with ctx.write(durable=durable) as session:
         outcome = mark_results(session, batch, response)
     total.acked += outcome.acked
     total.rejected += outcome.rejected
