@@ -32,11 +32,13 @@ from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
 from central.machine_auth import TokenCache
 from central.seen import SeenRecorder
-from wire.protocol import MAX_BATCH_BYTES
+from wire.protocol import MAX_BATCH, MAX_BATCH_BYTES
 
 
-def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAPI:
-    """The app over `db_url` (the database must have been set up by `python -m central init`)."""
+def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+               max_batch: int = MAX_BATCH) -> FastAPI:
+    """The app over `db_url` (the database must have been set up by `python -m central init`).
+    `max_batch`: the mutations a push may carry (a smaller one plays an older platform)."""
     db = Database(db_url, busy_timeout_ms=busy_timeout_ms)
     tokens, seen = TokenCache(db), SeenRecorder(db)
     front_db = poll_front.own_database(db)
@@ -56,6 +58,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> FastAP
         docs_url=None, redoc_url=None, openapi_url=None,
     )
     app.state.db, app.state.tokens, app.state.seen = db, tokens, seen
+    app.state.max_batch = min(max_batch, MAX_BATCH)
     for module in (enroll, push, pull, sync_state, config_api, attachments, verify_page):
         app.include_router(module.router)
     console.mount(app)

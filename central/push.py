@@ -22,7 +22,13 @@ from wire.validation import spanish_summary
 
 router = APIRouter()
 
-TOO_LARGE = f"El lote excede el máximo de {MAX_BATCH} mutaciones o {MAX_BATCH_BYTES} bytes."
+
+
+def too_large(max_batch: int) -> str:
+    return f"El lote excede el máximo de {max_batch} mutaciones o {MAX_BATCH_BYTES} bytes."
+
+
+TOO_LARGE = too_large(MAX_BATCH)
 
 
 @router.post("/v1/sync/push", response_model=PushResponse)
@@ -32,7 +38,7 @@ async def push(
     db: Annotated[Database, Depends(database)],
 ) -> PushResponse:
     raw = await _read_body(request, MAX_BATCH_BYTES)
-    parsed = parse_push(raw)
+    parsed = parse_push(raw, request.app.state.max_batch)
     if parsed.machine_id != machine.id:
         raise HTTPException(403, "El token pertenece a otro equipo.")
     return await run_in_threadpool(apply_push, db, machine, parsed)
@@ -49,20 +55,23 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_push(raw: bytes) -> ParsedPush:
+def parse_push(raw: bytes, max_batch: int = MAX_BATCH) -> ParsedPush:
     """The request, validated in one pass over the raw JSON (pydantic-core) when it is all
-    well-formed; otherwise mutation by mutation, so a malformed one is rejected alone."""
+    well-formed; otherwise mutation by mutation, so a malformed one is rejected alone. More than
+    `max_batch` mutations (this platform's limit, at most the protocol's) → 413."""
     try:
         whole = PushRequest.model_validate_json(raw)
     except ValidationError:
-        return _parse_each(raw)
+        return _parse_each(raw, max_batch)
+    if len(whole.mutations) > max_batch:
+        raise HTTPException(413, too_large(max_batch))
     return ParsedPush(
         machine_id=whole.machine_id, app_version=whole.app_version, pending=whole.pending,
         items=list(whole.mutations), audit_head=whole.audit_head,
     )
 
 
-def _parse_each(raw: bytes) -> ParsedPush:
+def _parse_each(raw: bytes, max_batch: int) -> ParsedPush:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -70,8 +79,8 @@ def _parse_each(raw: bytes) -> ParsedPush:
     if not isinstance(data, dict) or not isinstance(data.get("mutations", []), list):
         raise HTTPException(422, "Se esperaba un objeto con la lista «mutations».")
     mutations: list[Any] = data.get("mutations", [])
-    if len(mutations) > MAX_BATCH:
-        raise HTTPException(413, TOO_LARGE)
+    if len(mutations) > max_batch:
+        raise HTTPException(413, too_large(max_batch))
     try:
         header = PushRequest.model_validate({**data, "mutations": []})
     except ValidationError as exc:

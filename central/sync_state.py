@@ -3,7 +3,7 @@
 A window restored from a copy has an older outbox and folio counter than what it already sent;
 it asks this at the start of each sync run and compares (sync/restore.py). The answer: the last
 mutation id acknowledged, the highest folio and recibo oficial numbers received per year, and for
-the mutation ids given in `ids` (at most MAX_BATCH) the sha256 recorded for each, so the window
+the mutation ids given in `ids` (at most MAX_STATE_IDS) the sha256 recorded for each, so the window
 can tell a retry (same content) from a capture made on the restored copy (other content under a
 used id). It also answers the highest audit chain head the machine pushed, the anchor the window
 checks its audit log against for rows cut off the end (desktop/records/audit_verify.py).
@@ -22,7 +22,7 @@ from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
 from central.models import Expediente, Machine, MutationRecord, Recibo
 from central.mutation_checks import folio_number
-from wire.protocol import MAX_BATCH, AuditHead, SyncStateResponse
+from wire.protocol import MAX_STATE_IDS, AuditHead, SyncStateResponse
 
 router = APIRouter()
 
@@ -31,7 +31,7 @@ router = APIRouter()
 def sync_state(
     machine: Annotated[MachineIdentity, Depends(current_machine)],
     db: Annotated[Database, Depends(database)],
-    ids: Annotated[str, Query(max_length=MAX_BATCH * 21)] = "",
+    ids: Annotated[str, Query(max_length=MAX_STATE_IDS * 21)] = "",
 ) -> SyncStateResponse:
     wanted = _ids(ids)
     with db.read() as session:
@@ -57,8 +57,8 @@ def _audit_head(row: Machine) -> AuditHead | None:
 
 def _ids(text: str) -> list[int]:
     parts = [p for p in text.split(",") if p.strip()]
-    if len(parts) > MAX_BATCH or not all(p.strip().isdigit() for p in parts):
-        raise HTTPException(422, f"«ids» debe ser una lista de hasta {MAX_BATCH} enteros.")
+    if len(parts) > MAX_STATE_IDS or not all(p.strip().isdigit() for p in parts):
+        raise HTTPException(422, f"«ids» debe ser una lista de hasta {MAX_STATE_IDS} enteros.")
     return [int(p) for p in parts]
 
 

@@ -41,6 +41,7 @@ from sync.attachments import (
 from sync.errors import OutOfSequence, PlatformUnreachable, SyncError
 from sync.http import PlatformClient
 from sync.push_batch import Batch, read_batch, request_body
+from sync.push_size import batch_size, fall_back, too_many
 from wire.protocol import (
     DUPLICATE_SHA256_MISMATCH,
     FOLIO_TAKEN,
@@ -199,15 +200,19 @@ def _upload_before_push(ctx: AppContext, client: PlatformClient, batch: Batch) -
         return UploadOutcome()
 
 
-def _next_batch(ctx: AppContext, machine_id: str, after: int) -> Batch | None:
+def _next_batch(ctx: AppContext, machine_id: str, after: int, size: int) -> Batch | None:
     with ctx.read() as session:
-        return read_batch(session, machine_id, after)
+        return read_batch(session, machine_id, after, max_count=size)
 
 
-def _answer(ctx: AppContext, batch: Batch, sent: Future[PushResponse]) -> PushResponse:
+def _answer(ctx: AppContext, batch: Batch, sent: Future[PushResponse]) -> PushResponse | None:
+    """The platform's answer; None when it refused the batch as too many mutations (an older
+    platform, sync.push_size): nothing was applied, the rows go again in smaller batches."""
     try:
         return sent.result()
     except Exception as exc:
+        if too_many(exc, len(batch.sent)):
+            return None
         note_failed_attempt(ctx, batch.ids, getattr(exc, "message", type(exc).__name__))
         raise
 
@@ -234,7 +239,8 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
                  max_batches: int = 1_000) -> PushOutcome:
     """Push until the outbox has nothing pending; raises OutOfSequence at a gap."""
     total = PushOutcome()
-    batch = _next_batch(ctx, machine_id, 0)
+    size = batch_size(client.base_url)
+    batch = _next_batch(ctx, machine_id, 0, size)
     if batch is None:
         _anchor_only(ctx, client, machine_id)
         return total
@@ -247,17 +253,22 @@ def push_pending(ctx: AppContext, client: PlatformClient, machine_id: str,
             in_flight = sender.submit(_post, client, batch.body)
             if answered is not None:  # while the platform applies `batch`
                 _mark(ctx, *answered, total)
-            following = _next_batch(ctx, machine_id, batch.last_id)
+                answered = None
+            following = _next_batch(ctx, machine_id, batch.last_id, size)
             response = _answer(ctx, batch, in_flight)
-            answered = (batch, response)
-            if response.last_mutation_id < batch.last_id:
-                _mark(ctx, batch, response, total)
-                log.warning("push stopped at a gap: platform last=%d, batch %d..%d",
-                            response.last_mutation_id, batch.ids[0], batch.last_id)
-                raise OutOfSequence(response.last_mutation_id, batch.ids[0])
+            if response is None:  # too many for this platform: the same rows, fewer at a time
+                size = fall_back(client.base_url, len(batch.sent))
+                following = _next_batch(ctx, machine_id, batch.ids[0] - 1, size)
+            else:
+                answered = (batch, response)
+                if response.last_mutation_id < batch.last_id:
+                    _mark(ctx, batch, response, total)
+                    log.warning("push stopped at a gap: platform last=%d, batch %d..%d",
+                                response.last_mutation_id, batch.ids[0], batch.last_id)
+                    raise OutOfSequence(response.last_mutation_id, batch.ids[0])
             if following is None:
                 break
             batch = following
-    assert answered is not None  # the loop ran at least once
-    _mark(ctx, *answered, total)
+    if answered is not None:
+        _mark(ctx, *answered, total)
     return total

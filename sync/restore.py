@@ -27,7 +27,7 @@ from desktop.records.restored_copy import (
 from localdb.models import OutboxEntry
 from localdb.states import OutboxState
 from sync.http import PlatformClient, parse_model
-from wire.protocol import MAX_BATCH, SyncStateResponse
+from wire.protocol import MAX_STATE_IDS, SyncStateResponse
 
 log = logging.getLogger(__name__)
 STATE_PATH = "/v1/sync/state"
@@ -81,7 +81,7 @@ def _first_reused_id(ctx: AppContext, client: PlatformClient, platform_last: int
         pending = dict(session.execute(
             select(OutboxEntry.mutation_id, OutboxEntry.sha256).where(
                 OutboxEntry.state == OutboxState.PENDING, OutboxEntry.mutation_id <= platform_last)
-            .order_by(OutboxEntry.mutation_id).limit(MAX_BATCH)).tuples().all())
+            .order_by(OutboxEntry.mutation_id).limit(MAX_STATE_IDS)).tuples().all())
     if not pending:
         return None
     ids = ",".join(str(i) for i in pending)

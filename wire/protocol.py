@@ -10,8 +10,13 @@ from pydantic import Field
 from wire.base import Wire
 
 PROTOCOL_VERSION = 1
-MAX_BATCH = 500
+# A push carries at most MAX_BATCH mutations and MAX_BATCH_BYTES of JSON. Platforms before issue
+# 15's second round took 500 (V1_MAX_BATCH): a window that gets 413 for more sends that many.
+MAX_BATCH = 1000
+V1_MAX_BATCH = 500
 MAX_BATCH_BYTES = 1_000_000
+# GET /v1/sync/state?ids=: at most this many mutation ids (every platform takes 500).
+MAX_STATE_IDS = 500
 MAX_PULL_LIMIT = 1000
 
 # Mutation kinds the counter sends; the model of each payload is wire.payloads.MUTATION_PAYLOADS.

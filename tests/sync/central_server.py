@@ -30,6 +30,7 @@ from central.db import Database
 from desktop.demo import DEMO_BUNDLE_PATH
 from tests.central_harness import REQUIRE_PG_ENV, fresh_pg_schema, pg_base_url
 from wire.canonical import canonical_json
+from wire.protocol import MAX_BATCH
 
 OFFICE = "HMO"
 OFFICE_NAME = "Oficina Centro"
@@ -54,8 +55,9 @@ def publish_bundle(db: Database, version: int, extra_tramite: str | None = None)
 
 
 class CentralServer:
-    def __init__(self, db_url: str, *, catalog: bool = True) -> None:
+    def __init__(self, db_url: str, *, catalog: bool = True, max_batch: int = MAX_BATCH) -> None:
         self.db_url = db_url
+        self.max_batch = max_batch  # below the protocol's: a platform from before it was raised
         self.db = Database(self.db_url)
         admin.init_platform(self.db)
         admin.create_office(self.db, OFFICE, OFFICE_NAME, MUNICIPIO)
@@ -74,7 +76,8 @@ class CentralServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.db_url), log_level="warning", lifespan="on",
+        app = create_app(self.db_url, max_batch=self.max_batch)
+        config = uvicorn.Config(app, log_level="warning", lifespan="on",
                                 timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},

@@ -105,7 +105,8 @@ def test_marks_lost_on_a_power_cut_are_repaired_by_the_next_run(
         assert report.ok and report.acked == 3 and report.rejected == 1
         assert outbox_states(again) == {"acked": 3, "rejected": 1}
         with again.read() as session:
-            states = dict(session.execute(select(Expediente.uuid, Expediente.sync_state)).tuples())
+            rows = session.execute(select(Expediente.uuid, Expediente.sync_state))
+            states = dict(rows.tuples().all())
         assert [states[u] for u in uuids] == ["sincronizado", "rechazado", "sincronizado",
                                               "sincronizado"]
     finally:

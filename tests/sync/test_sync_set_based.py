@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from functools import partial
 from typing import Any
 
 import pytest
@@ -23,7 +22,6 @@ from sync.engine import SyncEngine
 from sync.http import PlatformClient
 from sync.machine_token import load_machine_token
 from sync.pull import apply_page, pull_changes
-from sync.push_batch import read_batch
 from sync.run_steps import ONE_ATTEMPT
 from tests.sync.central_server import CentralServer
 from tests.sync.fault_proxy import FaultProxy
@@ -181,7 +179,7 @@ def proxy(central: CentralServer) -> Any:
 def test_a_lost_answer_in_the_push_pipeline_is_exactly_once(
         window: AppContext, central: CentralServer, proxy: FaultProxy, fault: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sync.push, "read_batch", partial(read_batch, max_count=5))
+    monkeypatch.setattr(sync.push, "batch_size", lambda _url: 5)
     capture_many(window, 12)
     point_to(window, proxy.url)
     proxy.arm(fault, skip=1)  # the second batch: central commits it, its answer is lost
