@@ -7,9 +7,10 @@ instead of counting a million. A revision that rebuilds `expedientes` drops its 
 CREATE_STATEMENTS again (IF NOT EXISTS), and BACKFILL if it changed rows.
 
 Also the outbox's compaction (the lean store): once the platform acknowledged a mutation, its
-payload is no longer needed — the expediente row holds the data, the audit log the history, and
-a restore compares only pending mutations (sync/restore.py) — so a trigger empties it (by a
-delete and an insert of the row without it: COMPACT_TRIGGER).
+payload and sha256 are no longer needed — the expediente row holds the data and its content
+hash, the audit log the history, and a restore compares only pending mutations (sync/restore.py)
+— so a trigger empties both (by a delete and an insert of the row without them:
+COMPACT_TRIGGER; the sha256 since revision 0017).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ _ADD = """INSERT INTO expediente_counts (status, sync_state, n)
 _SUBTRACT = """UPDATE expediente_counts SET n = n - 1
         WHERE status = {s}.status AND sync_state = {s}.sync_state"""
 
-COMPACTED = ""  # the payload of an acknowledged mutation
+COMPACTED = ""  # the payload and the sha256 of an acknowledged mutation
 
 # The acknowledged row is deleted and inserted again without its payload (same mutation_id, same
 # columns), not updated in place: shrinking rows in place leaves their pages ~10 % full for good
@@ -34,10 +35,11 @@ COMPACTED = ""  # the payload of an acknowledged mutation
 OUTBOX_COLUMNS = ("mutation_id, kind, entity_uuid, payload, sha256, state, attempts, last_error, "
                   "next_attempt_at, created_at")
 COMPACT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS outbox_compact_acked AFTER UPDATE OF state
-        ON outbox WHEN new.state = 'acked' AND new.payload <> '{COMPACTED}' BEGIN
+        ON outbox WHEN new.state = 'acked'
+        AND (new.payload <> '{COMPACTED}' OR new.sha256 <> '{COMPACTED}') BEGIN
         DELETE FROM outbox WHERE mutation_id = new.mutation_id;
         INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES (new.mutation_id, new.kind,
-            new.entity_uuid, '{COMPACTED}', new.sha256, new.state, new.attempts, new.last_error,
+            new.entity_uuid, '{COMPACTED}', '{COMPACTED}', new.state, new.attempts, new.last_error,
             new.next_attempt_at, new.created_at);
     END"""
 

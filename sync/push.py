@@ -28,7 +28,7 @@ from desktop.records.audit import (
     note_platform_head,
     read_head,
 )
-from desktop.records.refolio import refolio_refused_creates
+from desktop.records.refolio import Refolios, refolio_refused_creates
 from localdb.bound_list import NO_SYNC, each
 from localdb.models import Expediente, OutboxEntry
 from localdb.states import EnvioState, OutboxState
@@ -99,10 +99,10 @@ def mark_results(session: Session, batch: Batch, response: PushResponse) -> Push
         OutboxEntry.mutation_id.in_(each(ids)), OutboxEntry.state == OutboxState.PENDING)).all()
     groups: dict[tuple[OutboxState, str | None], list[int]] = {}
     taken = _folio_taken(ids, response)
-    refolioed = refolio_refused_creates(session, taken) if taken else {}
-    outcome.refolioed = list(refolioed.values())
+    refolios = refolio_refused_creates(session, taken) if taken else Refolios()
+    outcome.refolioed = refolios.folios
     for row in rows:
-        if row.mutation_id in refolioed:
+        if row.mutation_id in refolios.settled:
             continue  # given a new folio and queued again (desktop/records/refolio.py)
         result = by_id.get(row.mutation_id)
         state, error = _row_outcome(result)

@@ -22,6 +22,7 @@ from typing import Any
 from desktop.records.audit import HEAD_SETTING
 from localdb.engine import connect
 from tests.store_rows import Chunk, Finish
+from wire.protocol import MAX_BATCH as PUSH_BATCH  # what one push acknowledges at once
 
 CACHE_KIB = 512 * 1024
 
@@ -76,14 +77,23 @@ class BulkLoader:
         raw = self.raw
         raw.execute("BEGIN")
         raw.executemany(_EXPEDIENTES, chunk.expedientes)
-        raw.executemany(_OUTBOX, chunk.outbox)
         raw.executemany(_AUDIT, chunk.audit)
-        if chunk.acked:  # acknowledged as the push marks them (the store's triggers compact)
-            last = raw.execute("SELECT max(mutation_id) FROM outbox").fetchone()[0]
-            first = last - len(chunk.outbox) + 1
-            raw.execute("UPDATE outbox SET state = 'acked' WHERE mutation_id BETWEEN ? AND ?",
-                        (first, first + chunk.acked - 1))
+        for start in range(0, len(chunk.outbox), PUSH_BATCH):
+            self._queue_and_push(chunk.outbox[start:start + PUSH_BATCH], chunk.acked - start)
         raw.execute("COMMIT")
+
+    def _queue_and_push(self, outbox: list[Any], acked: int) -> None:
+        """Mutations queued, then the first `acked` of them acknowledged as the push marks a
+        batch (the store's triggers compact them): the pages a batch frees are taken by the next
+        one's payloads, as in a window that pushes while it captures, so the file ends with
+        only the last batch's pages free (one UPDATE per chunk left a chunk's worth, ~6 % of a
+        100,000 store)."""
+        self.raw.executemany(_OUTBOX, outbox)
+        if acked > 0:
+            last = self.raw.execute("SELECT max(mutation_id) FROM outbox").fetchone()[0]
+            first = last - len(outbox) + 1
+            self.raw.execute("UPDATE outbox SET state = 'acked' WHERE mutation_id BETWEEN ? AND ?",
+                             (first, first + min(acked, len(outbox)) - 1))
 
     def finish(self, done: Finish) -> None:
         raw = self.raw

@@ -42,7 +42,7 @@ from tests.demo_office import open_demo_office
 from tests.store_bulk_load import BulkLoader
 from tests.store_rows import Chunk, Finish, RowMaker
 
-GENERATOR_VERSION = 3  # bump when the rows change: cached stores of another version are remade
+GENERATOR_VERSION = 4  # bump when the rows change: cached stores of another version are remade
 CHUNK = 20_000
 _WAIT_S = 5
 

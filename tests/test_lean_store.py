@@ -53,8 +53,8 @@ def _snapshot(ctx: AppContext) -> dict[str, Any]:
         assert report.ok and altered == [] and checked > N // 2, (report.problem, altered)
         rows = {e.uuid: (e.folio, e.answers, e.requisitos, e.cobros, e.content_sha256, e.status,
                          e.sync_state) for e in session.scalars(select(Expediente))}
-        outbox = [(o.mutation_id, o.kind, o.entity_uuid, o.sha256, o.state, o.attempts,
-                   o.payload if o.state == "pending" else "")
+        outbox = [(o.mutation_id, o.kind, o.entity_uuid, o.state, o.attempts,
+                   (o.payload, o.sha256) if o.state == "pending" else ("", ""))
                   for o in session.scalars(select(OutboxEntry).order_by(OutboxEntry.mutation_id))]
         audit = session.execute(text("SELECT id, hash, mac FROM audit_log ORDER BY id")).all()
         return {"rows": rows, "outbox": outbox, "audit": audit, "searches": _searches(session)}
@@ -137,9 +137,9 @@ def _pages_in_use(ctx: AppContext) -> int:
 
 def test_acknowledged_mutations_keep_their_rows_and_give_their_pages_back(
         tmp_path: Path) -> None:
-    """2,000 mutations of ~1 KB each, acknowledged: each row stays (id, kind, sha256, state) with
-    its payload emptied, and the outbox packs again (revision 0013's in-place emptying left it
-    in ~600 pages a tenth full)."""
+    """2,000 mutations of ~1 KB each, acknowledged: each row stays (id, kind, state) with its
+    payload and sha256 emptied (revision 0017), and the outbox packs again (revision 0013's
+    in-place emptying left it in ~600 pages a tenth full)."""
     ctx = open_context(tmp_path / "d")
     try:
         used_before = _pages_in_use(ctx)
@@ -162,8 +162,9 @@ def test_acknowledged_mutations_keep_their_rows_and_give_their_pages_back(
             ids = session.scalars(text("SELECT mutation_id FROM outbox ORDER BY mutation_id"))
             assert list(ids) == list(range(1, 2001))
         by_state = {r[0]: r[1:] for r in rows}
-        assert by_state["acked"] == (1800, 0, 1, 1800)
+        assert by_state["acked"] == (1800, 0, 1, 1)  # every sha256 emptied
         assert by_state["pending"][0] == 200 and by_state["pending"][1] > 1000
+        assert by_state["pending"][3] == 200
         assert _pages_in_use(ctx) - used_before < 350  # ~200; emptied in place: ~700
     finally:
         ctx.close()
@@ -197,5 +198,49 @@ def test_a_curp_is_found_without_its_index_and_dependencia_counts_read_an_index(
             plan = " | ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {compiled}",
                                                         params))
             assert "COVERING INDEX ix_expedientes_status_captured_at" in plan, plan
+    finally:
+        ctx.close()
+
+
+def test_a_store_at_0016_upgrades_to_acknowledged_rows_without_sha256(tmp_path: Path) -> None:
+    """Revision 0017: the acknowledged rows lose their sha256 (the pending ones keep it, a
+    restore compares them), the audit log's folio index names the folio alone, the store is
+    packed, and a folio's history is still read through an index."""
+    data = tmp_path / "d"
+    generate_store(data, N)
+    ctx = open_context(data)
+    downgrade(ctx.engine, "0016")
+    with ctx.read() as session:
+        assert session.scalar(text("SELECT count(*) FROM outbox WHERE state = 'acked' "
+                                   "AND length(sha256) = 64")) == 0  # emptied stay empty
+    with ctx.write() as session:  # as revision 0016 kept them
+        session.execute(text("UPDATE outbox SET sha256 = printf('%064d', mutation_id) "
+                             "WHERE state = 'acked'"))
+    with ctx.read() as session:
+        pending = dict(session.execute(text(
+            "SELECT mutation_id, sha256 FROM outbox WHERE state = 'pending'")).tuples().all())
+    assert pending and all(len(sha) == 64 for sha in pending.values())
+    assert "ix_audit_log_entity_action" in _schema(ctx, "ix_audit_log_entity_action")
+    ctx.close()
+
+    ctx = open_context(data)
+    try:
+        with ctx.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM outbox WHERE state = 'acked' "
+                                       "AND sha256 <> ''")) == 0
+            assert dict(session.execute(text(
+                "SELECT mutation_id, sha256 FROM outbox WHERE state = 'pending'"
+            )).tuples().all()) == pending
+            assert session.scalar(text("SELECT count(*) FROM settings "
+                                       "WHERE key = 'store.vacuum_wanted'")) == 0
+            folio = session.scalar(text("SELECT entity FROM audit_log "
+                                        "WHERE action = 'expediente.capturado' LIMIT 1"))
+            raw = session.connection().connection.driver_connection
+            assert raw is not None
+            plan = " ".join(r[3] for r in raw.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM audit_log WHERE entity = ? AND action = ?",
+                (folio, "expediente.cancelado")))
+            assert "INDEX ix_audit_log_entity" in plan, plan
+        assert _schema(ctx, "ix_audit_log_entity_action") == "None"
     finally:
         ctx.close()

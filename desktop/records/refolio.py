@@ -9,6 +9,9 @@ holds is answered "duplicate", never this. So the record is not lost, nor the ot
   - a folio past the highest this machine has seen (the sync run's restore check moved the
     counter up to the platform's highest first) replaces it, and the content hash with it;
   - the create is queued again under a new mutation id, the refused one is settled with a note;
+  - so is every mutation of that expediente queued after it (a payment, a cancellation made
+    before the first sync: the platform refused them too, the expediente being unknown there),
+    in their order and naming the new folio, so they follow the create they need;
   - an audit entry `expediente.refoliado` keeps the original folio and the new content hash
     (verify-audit re-hashes against it), and desktop/records/refoliados.py lists it for
     `main.py status`: the acuse handed to the citizen carries the original folio.
@@ -17,7 +20,8 @@ holds is answered "duplicate", never this. So the record is not lost, nor the ot
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
@@ -28,8 +32,10 @@ from desktop.records.outbox import queue_mutation
 from desktop.records.refoliados import remember_refolio
 from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import EnvioState, OutboxState
+from wire.base import Wire
 from wire.canonical import payload_sha256
-from wire.payloads import ExpedienteContent, ExpedientePayload
+from wire.payloads import MUTATION_PAYLOADS, ExpedienteContent, ExpedientePayload
+from wire.protocol import MutationKind
 from wire.times import utc_now
 
 ACTION = "expediente.refoliado"
@@ -38,13 +44,18 @@ IMMUTABLE_TRIGGER = "expedientes_answers_immutable"  # localdb/fts.py
 SETTLED_NOTE = "El folio {old} ya estaba registrado en la plataforma: reenviado como {new}."
 
 
-def refolio_refused_creates(session: Session,
-                            mutation_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Give each refused, still pending create a new folio and queue it again; mutation id →
-    (old folio, new folio) of those done."""
+@dataclass
+class Refolios:
+    folios: list[tuple[str, str]] = field(default_factory=list)  # (old folio, new folio)
+    settled: set[int] = field(default_factory=set)  # mutation ids settled and queued again
+
+
+def refolio_refused_creates(session: Session, mutation_ids: list[int]) -> Refolios:
+    """Give each refused, still pending create a new folio and queue it again, with the
+    mutations of its expediente that followed it."""
     state = session.get_one(SyncState, 1)
     own = f"{state.oficina}-{state.ventanilla}-"
-    done: dict[int, tuple[str, str]] = {}
+    done = Refolios()
     for entry in session.scalars(select(OutboxEntry).where(
             OutboxEntry.mutation_id.in_(mutation_ids), OutboxEntry.state == OutboxState.PENDING,
             OutboxEntry.kind == "expediente.create").order_by(OutboxEntry.mutation_id)):
@@ -54,13 +65,36 @@ def refolio_refused_creates(session: Session,
         old, new = row.folio, _new_folio(session, state, row.folio)
         payload = _with_folio(json.loads(entry.payload), new)
         _change_folio(session, row, new, payload.content_sha256)
-        entry.state, entry.last_error = OutboxState.ACKED, SETTLED_NOTE.format(old=old, new=new)
+        followers = _followers(session, entry)
+        again = [(cast(MutationKind, f.kind), _renamed(f, old, new)) for f in followers]
+        for settled in (entry, *followers):
+            settled.state = OutboxState.ACKED
+            settled.last_error = SETTLED_NOTE.format(old=old, new=new)
+            done.settled.add(settled.mutation_id)
         queue_mutation(session, "expediente.create", row.uuid, payload, utc_now())
+        for kind, follower in again:
+            queue_mutation(session, kind, row.uuid, follower, utc_now())
         append_audit(session, SYSTEM_ACTOR, ACTION, new, {
             "uuid": row.uuid, "folio_original": old, "sha256": payload.content_sha256})
         remember_refolio(session, row.uuid, old, new)
-        done[entry.mutation_id] = (old, new)
+        done.folios.append((old, new))
     return done
+
+
+def _followers(session: Session, create: OutboxEntry) -> list[OutboxEntry]:
+    """The expediente's mutations queued after its create and not yet settled, in order."""
+    return list(session.scalars(select(OutboxEntry).where(
+        OutboxEntry.entity_uuid == create.entity_uuid, OutboxEntry.state == OutboxState.PENDING,
+        OutboxEntry.mutation_id > create.mutation_id).order_by(OutboxEntry.mutation_id)))
+
+
+def _renamed(entry: OutboxEntry, old: str, new: str) -> Wire:
+    """A follower's payload naming the expediente's new folio (a payment, a recibo's
+    cancellation name it; the others carry only the uuid)."""
+    data = json.loads(entry.payload)
+    if data.get("folio") == old:
+        data["folio"] = new
+    return MUTATION_PAYLOADS[entry.kind].model_validate(data)
 
 
 def _new_folio(session: Session, state: SyncState, folio: str) -> str:

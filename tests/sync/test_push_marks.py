@@ -16,6 +16,7 @@ import sync.push
 from central.models import MutationRecord
 from desktop.context import AppContext, open_context
 from desktop.paths import DB_FILENAME
+from desktop.records.refolio import Refolios
 from localdb.models import Expediente
 from sync.engine import SyncEngine
 from sync.push_batch import Batch, Sent
@@ -56,9 +57,9 @@ def test_marks_commit_normal_and_a_refolio_full(window: AppContext,
 
     refolio_levels: list[int] = []
 
-    def refolio(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    def refolio(session: Session, ids: list[int]) -> Refolios:
         refolio_levels.append(_synchronous(session))
-        return {}
+        return Refolios()
 
     monkeypatch.setattr(sync.push, "refolio_refused_creates", refolio)
     batch = Batch([Sent(7, "u")], [], b"", None)

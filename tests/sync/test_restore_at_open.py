@@ -199,3 +199,31 @@ def test_a_whole_disk_restore_gives_the_early_capture_a_new_folio_and_loses_noth
                             .values(folio=on_paper))  # the trigger is back
     finally:
         restored.close()
+
+
+def test_a_payment_made_before_the_first_sync_follows_its_expediente_to_the_new_folio(
+        window: AppContext, central: CentralServer, tmp_path: Path) -> None:
+    """The early capture was also paid before the first sync: the platform refused the payment
+    with the create (the expediente was unknown there). Both are sent again, in order, the
+    payment naming the new folio; nothing stays rejected."""
+    capture_many(window, 3, prefix="Antes")
+    assert SyncEngine(window).run_once(force=True).ok
+    restored = _put_back_copy(window, tmp_path, _synced_later_captures, whole_disk=True)
+    try:
+        [early] = capture_many(restored, 1, prefix="Temprana")
+        recibo = _pay(restored, early)
+
+        SyncEngine(restored).run_once(force=True)
+        SyncEngine(restored).run_once(force=True)
+
+        new = _folio(restored, early)
+        assert new.endswith("-000006")
+        # 3 before the copy; the refused create and payment settled; both sent again
+        assert outbox_states(restored) == {"acked": 7}
+    finally:
+        restored.close()
+    with central.db.read() as session:
+        paid = session.get_one(Recibo, recibo)
+        assert paid.expediente_uuid == early and paid.cancelled_at is None
+        on_platform = session.get_one(CentralExpediente, early)
+        assert (on_platform.folio, on_platform.payment_method) == (new, "efectivo")
