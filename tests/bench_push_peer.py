@@ -9,7 +9,7 @@ with `_id` = its uuid). The peer is installed from the npm registry by this benc
 skipped with a message when npm or node is not there, or with BENCH_PEER=0 (make bench-smoke).
 Ours: a window whose outbox holds the same records pushes them (sync.push.push_pending, real
 HTTP) to `python -m central serve` on SQLite, a separate process as in production. Prints both
-rates and the ratio.
+rates and the ratio, and the CPU time the window and central spent on our push.
 """
 
 from __future__ import annotations
@@ -80,6 +80,16 @@ def _queue(ctx: AppContext, records: list[dict[str, Any]]) -> None:
         session.execute(insert(OutboxEntry), outbox)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc; 0 elsewhere): on a shared machine
+    the CPU each side spent says more than the wall clock which side is the bottleneck."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _peer(records_path: Path) -> dict[str, Any] | None:
     if os.environ.get("BENCH_PEER") == "0":
         print("\n[bench push peer] BENCH_PEER=0 (make bench-smoke): PouchDB peer skipped")
@@ -115,10 +125,12 @@ def test_push_against_pouchdb(tmp_path: Path) -> None:
         point_to(window, serve.url)
         with window.read() as session:
             machine_id = session.get_one(SyncState, 1).machine_id
-        began = time.perf_counter()
+        central_cpu = _cpu_seconds(serve.proc.pid)
+        began, window_cpu = time.perf_counter(), time.process_time()
         with PlatformClient(serve.url, load_machine_token(window.data_dir)) as client:
             outcome = push_pending(window, client, machine_id)
-        ours_s = time.perf_counter() - began
+        ours_s, window_cpu = time.perf_counter() - began, time.process_time() - window_cpu
+        central_cpu = _cpu_seconds(serve.proc.pid) - central_cpu
     finally:
         serve.stop()
         window.close()
@@ -126,7 +138,8 @@ def test_push_against_pouchdb(tmp_path: Path) -> None:
     ours = N / ours_s
     avg = sum(len(canonical_json(r)) for r in records) / N
     line = (f"\n[bench push peer] N={N}: ours {ours:,.0f} rec/s ({ours_s:.2f} s, payload "
-            f"{avg:.0f} B, batches of 500, central serve on SQLite)")
+            f"{avg:.0f} B, {outcome.batches} batches, central serve on SQLite; CPU: window "
+            f"{window_cpu:.2f} s, central {central_cpu:.2f} s)")
     peer = _peer(records_path)
     if peer is not None:
         line += (f" | PouchDB→express-pouchdb {peer['rate']:,.0f} docs/s ({peer['seconds']:.2f} s,"

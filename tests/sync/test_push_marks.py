@@ -20,6 +20,7 @@ from desktop.records.refolio import Refolios
 from localdb.models import Expediente
 from sync.engine import SyncEngine
 from sync.push_batch import Batch, Sent
+from tests.raw_store import raw_connect, raw_store
 from tests.sync.central_server import CentralServer
 from tests.sync.machines import capture_many, outbox_states, server_count, server_hashes
 from tests.sync.test_sync_faults import _poison
@@ -116,3 +117,32 @@ def test_marks_lost_on_a_power_cut_are_repaired_by_the_next_run(
         uuids[0], uuids[2], uuids[3]}
     with central.db.read() as session:  # each mutation recorded once
         assert session.scalar(select(func.count()).select_from(MutationRecord)) == 4
+
+
+def _outbox(raw: Any) -> list[tuple[Any, ...]]:
+    return list(raw.execute("SELECT * FROM outbox ORDER BY mutation_id"))
+
+
+def test_the_push_compacts_what_it_acknowledges_as_the_trigger_does(
+        tmp_path: Path, window: AppContext, central: CentralServer) -> None:
+    """What the push's marks leave of the rows it sent is what the compaction trigger of
+    localdb/counters.py leaves (payload and sha256 emptied, attempts counted, nothing else
+    changed), whatever the marking statements are."""
+    capture_many(window, 6)
+    before = tmp_path / "before"
+    shutil.copytree(window.data_dir, before)
+    assert SyncEngine(window).run_once(force=True).ok
+    pushed = raw_connect(window)
+    try:
+        rows = _outbox(pushed)
+    finally:
+        pushed.close()
+    by_trigger = raw_store(before)
+    try:
+        by_trigger.execute("UPDATE outbox SET state = 'acked', attempts = attempts + 1, "
+                           "last_error = NULL, next_attempt_at = NULL WHERE state = 'pending'")
+        expected = _outbox(by_trigger)
+    finally:
+        by_trigger.close()
+    assert rows == expected
+    assert [(r[3], r[4], r[5]) for r in rows] == [("", "", "acked")] * 6
