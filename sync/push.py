@@ -1,8 +1,10 @@
-"""Push the outbox (ARCHITECTURE §7): pending mutations in mutation_id order, ≤ 500 and ≤ 1 MB a
-batch, read and encoded set-based (sync.push_batch).
+"""Push the outbox (ARCHITECTURE §7): pending mutations in mutation_id order, ≤ 1,000 and ≤ 1 MB
+a batch (fewer for an older platform that refuses that many, sync.push_size), read and encoded
+set-based (sync.push_batch).
 
 The platform applies each mutation_id at most once, so resending after a lost response is safe:
-it answers "duplicate" and we ack. Rows are marked in ONE local transaction per answer.
+it answers "duplicate" and we ack. Rows are marked in ONE local transaction per answer, which
+commits without waiting for the disk (see _mark).
 
 A bounded pipeline of two: while the platform applies batch k, this machine marks the answer of
 batch k-1 and reads and compresses batch k+1. Never two batches in flight: the platform applies a
