@@ -6,7 +6,8 @@ of values: the columns read in one comprehension, then only the columns whose ty
 value (the dialect's own bind processors: datetimes as the ORM writes them, the state enums) run
 their processor, and the rows (tuples) go to the driver's executemany inside the page's
 transaction. JSON columns take the text sync.pull_prepare encoded; a column a row leaves out gets
-the model's scalar default, else NULL.
+the model's scalar default, else NULL. The rows enter the search index together, after the
+executemany (localdb.fts.indexed_as_a_batch), not through the index's per-row trigger.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import JSON, Dialect, Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
+from localdb.fts import indexed_as_a_batch
 from localdb.models import Expediente
 
 
@@ -70,4 +72,6 @@ def insert_expedientes(session: Session, rows: list[dict[str, Any]]) -> None:
     unknown = set().union(*rows) - {c.name for c in columns}
     if unknown:  # what Core's insert would refuse too
         raise ValueError(f"not columns of expedientes: {sorted(unknown)}")
-    connection.exec_driver_sql(_statement(connection.dialect), _bound(columns, rows))
+    bound = _bound(columns, rows)
+    with indexed_as_a_batch(connection):
+        connection.exec_driver_sql(_statement(connection.dialect), bound)
