@@ -94,6 +94,22 @@ def indexed_as_a_batch(connection: Any) -> Iterator[None]:
         connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (BATCH_SETTING,))
 
 
+def mend_interrupted_batch(connection: Any) -> bool:
+    """True when it found the batch setting committed and repaired the index.
+
+    indexed_as_a_batch never lets the setting outlive its transaction, but a setting written by
+    hand, or by a future bug, would silence the trigger for good: every later capture missing
+    from search. At open (desktop.context) the store is checked, one primary-key read; if the
+    setting stands, the index is rebuilt from `expedientes` and the setting removed."""
+    found = connection.exec_driver_sql("SELECT 1 FROM settings WHERE key = ?",
+                                       (BATCH_SETTING,)).first()
+    if found is None:
+        return False
+    connection.exec_driver_sql("INSERT INTO expedientes_fts(expedientes_fts) VALUES ('rebuild')")
+    connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (BATCH_SETTING,))
+    return True
+
+
 def fts_query(text: str) -> str:
     """Turn free text into a safe FTS5 prefix query ("ana lop" -> '"ana"* "lop"*')."""
     terms = [t.replace('"', "") for t in text.split()]

@@ -163,3 +163,23 @@ def test_revision_0018_puts_the_condition_on_the_trigger_and_takes_it_off(tmp_pa
     upgrade_to_head(engine, db, key)
     assert BATCH_SETTING in trigger()
     engine.dispose()
+
+
+def test_a_batch_setting_left_committed_is_mended_at_open(demo_ctx: AppContext) -> None:
+    with demo_ctx.write() as session:  # never done by the app: by hand, or a bug
+        session.add(Setting(key=BATCH_SETTING, value="1"))
+    capture_many(demo_ctx, 1)  # the trigger steps aside: not indexed
+    with demo_ctx.read() as session:
+        nombre = session.scalars(select(Expediente.nombre)).one()
+        assert count_expedientes(session, search=nombre) == 0
+    data_dir = demo_ctx.data_dir
+    demo_ctx.close()
+    ctx = open_context(data_dir)
+    try:
+        with ctx.read() as session:
+            assert count_expedientes(session, search=nombre) == 1
+        _index_is_whole(ctx)
+        capture_many(ctx, 1)  # the trigger is back
+        _index_is_whole(ctx)
+    finally:
+        ctx.close()
