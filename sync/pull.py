@@ -20,6 +20,7 @@ from desktop.clock import office_zone
 from desktop.context import AppContext
 from localdb.models import SyncState
 from sync.errors import EpochChanged, GarbageResponse
+from sync.gc_pace import fewer_collections
 from sync.http import PlatformClient
 from sync.pull_apply import MissingTramite, UnusableChange, apply_change
 from sync.pull_page import apply_set_based
@@ -134,12 +135,13 @@ def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000
     platform and SQLite's work both release the GIL). Pages are still applied one at a time, in
     order, each only if the saved cursor is the one it was asked after (apply_page); the client
     is used by that one thread alone. A failed fetch surfaces after the page before it was saved.
+    The garbage collector runs less often meanwhile (sync.gc_pace).
     """
     outcome = PullOutcome()
     with ctx.write() as session:
         outcome.changes += retry_set_aside(session, apply_change)
         zone = office_zone(session)
-    with ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher:
+    with fewer_collections(), ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher:
         ahead: tuple[int, str | None, Future[tuple[PullResponse, PreparedRecords]]] | None = None
         while outcome.pages < max_pages:
             if ahead is None:

@@ -92,8 +92,9 @@ def parse_payment(change: Change, zone: str) -> dict[str, Any]:
             "paid_at": to_utc(paid.paid_at, zone), "paid_by": paid.paid_by}
 
 
-def parse_record(change: Change, zone: str) -> tuple[ExpedientePayload, dict[str, Any]]:
-    """The record and the columns of its new row; UnusableChange when it cannot be stored."""
+def validate_record(change: Change) -> tuple[ExpedientePayload, int]:
+    """The record, validated once against its schema, and its total in centavos;
+    UnusableChange when it cannot be stored."""
     try:
         record = ExpedientePayload.model_validate(change.data)
         total = int((Decimal(record.total) * 100).to_integral_value())
@@ -101,18 +102,32 @@ def parse_record(change: Change, zone: str) -> tuple[ExpedientePayload, dict[str
         raise UnusableChange(change, spanish_summary(exc)) from exc
     except (ArithmeticError, ValueError) as exc:
         raise UnusableChange(change, "importe no válido") from exc
-    return record, {
+    return record, total
+
+
+def record_columns(record: ExpedientePayload, total: int, zone: str, requisitos: Any,
+                   cobros: Any) -> dict[str, Any]:
+    """The columns of a validated record's new row, its requisitos and cobros as the caller
+    gives them (lists of dicts for the ORM, or their JSON text, sync.pull_prepare)."""
+    return {
         "uuid": record.uuid, "folio": record.folio,
         "tramite_homoclave": record.tramite_homoclave,
         "tramite_version": record.tramite_version, "answers": record.answers,
-        "requisitos": [r.model_dump() for r in record.requisitos],
-        "cobros": [c.model_dump() for c in record.cobros], "total_centavos": total,
+        "requisitos": requisitos, "cobros": cobros, "total_centavos": total,
         "nombre": record.nombre, "curp": record.curp, "rfc": record.rfc,
         "created_by": record.created_by, "captured_at": to_utc(record.captured_at, zone),
         "origin_machine": record.origin_machine, "content_sha256": record.content_sha256,
         "archivo_folio": record.archivo_folio, "archivo_fecha": record.archivo_fecha,
         "status": ExpedienteStatus.CAPTURADO, "sync_state": EnvioState.SINCRONIZADO,
     }
+
+
+def parse_record(change: Change, zone: str) -> tuple[ExpedientePayload, dict[str, Any]]:
+    """The record and the columns of its new row; UnusableChange when it cannot be stored."""
+    record, total = validate_record(change)
+    return record, record_columns(record, total, zone,
+                                  [r.model_dump() for r in record.requisitos],
+                                  [c.model_dump() for c in record.cobros])
 
 
 def _apply_status(session: Session, change: Change) -> None:

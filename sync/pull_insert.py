@@ -6,7 +6,8 @@ of values: the columns read in one comprehension, then only the columns whose ty
 value (the dialect's own bind processors: datetimes as the ORM writes them, the state enums) run
 their processor, and the rows (tuples) go to the driver's executemany inside the page's
 transaction. JSON columns take the text sync.pull_prepare encoded; a column a row leaves out gets
-the model's scalar default, else NULL.
+the model's scalar default, else NULL. The rows enter the search index together, after the
+executemany (localdb.fts.indexed_as_a_batch), not through the index's per-row trigger.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import JSON, Dialect, Table
+from sqlalchemy import JSON, Column, Dialect, Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
+from localdb.fts import indexed_as_a_batch
 from localdb.models import Expediente
 
 
@@ -30,14 +33,26 @@ class _Column:
     default: Any
 
 
+def _default(column: Column[Any]) -> Any:
+    return column.default.arg if isinstance(column.default, ScalarElementColumnDefault) else None
+
+
 @cache
 def _columns(dialect: Dialect) -> tuple[_Column, ...]:
     table = cast(Table, Expediente.__table__)
     return tuple(
         _Column(c.name, None if isinstance(c.type, JSON)
-                else c.type.dialect_impl(dialect).bind_processor(dialect),
-                c.default.arg if isinstance(c.default, ScalarElementColumnDefault) else None)
+                else c.type.dialect_impl(dialect).bind_processor(dialect), _default(c))
         for c in table.columns)
+
+
+_EMPTY_ROW = {c.name: _default(c) for c in cast(Table, Expediente.__table__).columns}
+
+
+def with_every_column(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` and every other column of a new row, with the model's scalar default or None:
+    such a row is bound by one itemgetter (`_bound`)."""
+    return _EMPTY_ROW | values
 
 
 @cache
@@ -50,15 +65,29 @@ def _statement(dialect: Dialect) -> str:
 
 def _bound(columns: tuple[_Column, ...], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Each row's values in column order, converted as the ORM binds them (a tuple: the
-    executemany form SQLAlchemy passes to the driver)."""
-    reads = [(c.name, c.default) for c in columns]
+    executemany form SQLAlchemy passes to the driver). A row with every column
+    (with_every_column) is read by one itemgetter; a string value (the state enums) is
+    converted once per page."""
+    take = itemgetter(*(c.name for c in columns))
     converts = [(i, c.process) for i, c in enumerate(columns) if c.process is not None]
+    converted: dict[tuple[int, str], Any] = {}
     bound = []
     for row in rows:
-        values = [row.get(name, default) for name, default in reads]
+        try:
+            values = list(take(row))
+        except KeyError:
+            values = [row.get(c.name, c.default) for c in columns]
         for i, process in converts:
-            if values[i] is not None:
-                values[i] = process(values[i])
+            value = values[i]
+            if value is None:
+                continue
+            if isinstance(value, str):
+                key = (i, value)
+                if key not in converted:
+                    converted[key] = process(value)
+                values[i] = converted[key]
+            else:
+                values[i] = process(value)
         bound.append(tuple(values))
     return bound
 
@@ -67,7 +96,10 @@ def insert_expedientes(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert `rows` (column name → value, JSON columns already encoded) in one executemany."""
     connection = session.connection()
     columns = _columns(connection.dialect)
-    unknown = set().union(*rows) - {c.name for c in columns}
+    known = {c.name for c in columns}
+    unknown = set().union(*(row.keys() - known for row in rows if not row.keys() <= known))
     if unknown:  # what Core's insert would refuse too
         raise ValueError(f"not columns of expedientes: {sorted(unknown)}")
-    connection.exec_driver_sql(_statement(connection.dialect), _bound(columns, rows))
+    bound = _bound(columns, rows)
+    with indexed_as_a_batch(connection):
+        connection.exec_driver_sql(_statement(connection.dialect), bound)

@@ -32,7 +32,7 @@ from sync.pull_apply import (
     parse_status,
     status_values,
 )
-from sync.pull_insert import insert_expedientes
+from sync.pull_insert import insert_expedientes, with_every_column
 from sync.pull_prepare import PreparedRecords, new_row
 from sync.set_aside import UNAPPLIABLE, WAITS_FOR_EARLIER, reason_of, try_apply
 from wire.protocol import Change
@@ -40,9 +40,6 @@ from wire.protocol import Change
 log = logging.getLogger(__name__)
 
 EXPEDIENTE_KINDS = ("expediente.record", "expediente.status", "expediente.payment")
-# Every column a new row may get, so the page's inserts share one statement.
-_OPTIONAL = ("status_note", "status_by", "status_at", "official_folio", "payment_method",
-             "payment_reference", "paid_at", "paid_by")
 
 
 @dataclass
@@ -104,7 +101,7 @@ def _record(plan: PagePlan, change: Change) -> None:
         return
     if (values["tramite_homoclave"], values["tramite_version"]) not in plan.tramites:
         raise MissingTramite(values["tramite_homoclave"], values["tramite_version"])
-    plan.known[uuid] = _Known(False, {**dict.fromkeys(_OPTIONAL), **values}, new=True)
+    plan.known[uuid] = _Known(False, with_every_column(values), new=True)
     plan.folios[folio] = uuid
 
 

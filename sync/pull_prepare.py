@@ -1,9 +1,12 @@
 """A pulled page's records parsed before its transaction (ARCHITECTURE §7).
 
 While page k is applied, the fetch thread (sync.pull) parses the records of page k+1: each is
-validated against `ExpedientePayload` and turned into its new row's columns, the JSON columns
-already encoded as the store writes them (`localdb.engine.json_text`, the engine's JSON
-serialiser), so the page's transaction only decides and writes. SQLite releases the GIL while it
+validated once against `ExpedientePayload` and turned into its new row's columns, the JSON columns
+already encoded as the store writes them, so the page's transaction only decides and writes. The
+answers go through the engine's own serialiser (`localdb.engine.json_text`); the requisitos and
+cobros, validated models of strings and booleans only, are written by pydantic's serialiser
+straight from the models (compact, UTF-8: the same text, at a third of the cost of dumping them
+to dicts and encoding those). SQLite releases the GIL while it
 writes, so on two cores this work runs beside it. Only what parsed is kept: a record that does
 not parse is parsed again inside the transaction, where its error sets it aside as before. The
 rows are used only when the office's time zone read in the transaction is the one they were
@@ -15,11 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from localdb.engine import json_text
-from sync.pull_apply import UnusableChange, parse_record
+from sync.pull_apply import UnusableChange, record_columns, validate_record
+from wire.payloads import CobroLinePayload, RequisitoPayload
 from wire.protocol import Change
 
 JSON_COLUMNS = ("answers", "requisitos", "cobros")
+_REQUISITOS = TypeAdapter(list[RequisitoPayload])
+_COBROS = TypeAdapter(list[CobroLinePayload])
 
 
 @dataclass(frozen=True)
@@ -31,9 +39,11 @@ class PreparedRecords:
 def new_row(change: Change, zone: str) -> dict[str, Any]:
     """The columns of the row a record change inserts, JSON columns encoded; UnusableChange
     when it cannot be stored."""
-    _, values = parse_record(change, zone)
-    for name in JSON_COLUMNS:
-        values[name] = json_text(values[name])
+    record, total = validate_record(change)
+    values = record_columns(record, total, zone,
+                            _REQUISITOS.dump_json(record.requisitos).decode(),
+                            _COBROS.dump_json(record.cobros).decode())
+    values["answers"] = json_text(values["answers"])
     return values
 
 
