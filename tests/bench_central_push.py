@@ -2,12 +2,12 @@
 
     .venv/bin/python -m pytest tests/bench_central_push.py -m bench -s   (BENCH_N=10000 default)
 
-The push path goes over real HTTP on loopback (gzip bodies, batches of 500) to `python -m central
-serve` in its own process, as in production (central is another machine: a server thread in this
-process would share the GIL with the client), and does everything the protocol needs (machine
-lock, hash checks, folio check, mutation log, pull changes). The baseline writes the same rows
-(expedientes, mutation log, changes, counter) with one SQLAlchemy Core executemany per table in a
-single transaction, in this process.
+The push path goes over real HTTP on loopback (gzip bodies, batches of MAX_BATCH) to
+`python -m central serve` in its own process, as in production (central is another machine: a
+server thread in this process would share the GIL with the client), and does everything the
+protocol needs (machine lock, hash checks, folio check, mutation log, pull changes). The baseline
+writes the same rows (expedientes, mutation log, changes, counter) with one SQLAlchemy Core
+executemany per table in a single transaction, in this process.
 """
 
 from __future__ import annotations
