@@ -28,7 +28,7 @@ from desktop.records.copy_at_open import check_at_open
 from desktop.records.high_water import install as install_high_water
 from localdb.at_rest import encrypt_in_place, is_encrypted
 from localdb.engine import deferred_flush, make_engine, make_session_factory, reader
-from localdb.fts import mend_interrupted_batch
+from localdb.fts import batch_left_committed, mend_interrupted_batch
 from localdb.migrate import NotEnoughSpace, upgrade_to_head
 
 if TYPE_CHECKING:
@@ -114,9 +114,12 @@ def open_context(data_dir: Path) -> AppContext:
         if "file is not a database" in str(exc):  # what SQLCipher says to a wrong key
             raise StoreKeyWrong() from exc
         raise
-    with engine.begin() as connection:  # a search index left without its trigger: rebuilt
-        if mend_interrupted_batch(connection):
-            print("Índice de búsqueda reconstruido.", file=sys.stderr, flush=True)
+    with reader(engine).connect() as connection:  # a read: no write lock at every open
+        left = batch_left_committed(connection)
+    if left:  # a search index left without its trigger: rebuilt
+        with engine.begin() as connection:
+            mend_interrupted_batch(connection)
+        print("Índice de búsqueda reconstruido.", file=sys.stderr, flush=True)
     ctx = AppContext(data_dir, db_path, engine, make_session_factory(engine), keys,
                      credentials.warning)
     check_at_open(ctx)  # a folder put back from an older copy: counters past its mark

@@ -94,20 +94,22 @@ def indexed_as_a_batch(connection: Any) -> Iterator[None]:
         connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (BATCH_SETTING,))
 
 
-def mend_interrupted_batch(connection: Any) -> bool:
-    """True when it found the batch setting committed and repaired the index.
+def batch_left_committed(connection: Any) -> bool:
+    """Whether the batch setting stands outside a batch: one primary-key read, at open."""
+    return connection.exec_driver_sql("SELECT 1 FROM settings WHERE key = ?",
+                                      (BATCH_SETTING,)).first() is not None
+
+
+def mend_interrupted_batch(connection: Any) -> None:
+    """Rebuild the index from `expedientes` and remove the batch setting, in the caller's write
+    transaction.
 
     indexed_as_a_batch never lets the setting outlive its transaction, but a setting written by
     hand, or by a future bug, would silence the trigger for good: every later capture missing
-    from search. At open (desktop.context) the store is checked, one primary-key read; if the
-    setting stands, the index is rebuilt from `expedientes` and the setting removed."""
-    found = connection.exec_driver_sql("SELECT 1 FROM settings WHERE key = ?",
-                                       (BATCH_SETTING,)).first()
-    if found is None:
-        return False
+    from search. desktop.context checks for it at open (batch_left_committed, a read) and only
+    then takes a write transaction for this."""
     connection.exec_driver_sql("INSERT INTO expedientes_fts(expedientes_fts) VALUES ('rebuild')")
     connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (BATCH_SETTING,))
-    return True
 
 
 def fts_query(text: str) -> str:

@@ -3,12 +3,11 @@ state the docs show, then saved."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from render_document_samples import write_png
 from screenshot_kit import (
     SIZE,
     save,
@@ -76,11 +75,7 @@ def shoot_corte(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     dialog.submit()
     settle(runner, lambda: dialog.pdf_path is None)
     assert dialog.pdf_path is not None
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile",
-                        str(dialog.pdf_path), str(Path(folder) / "corte")], check=True)
-        shutil.copyfile(Path(folder) / "corte.png", out / "corte-carta.png")
-    print(f"  {out / 'corte-carta.png'}")
+    write_png(dialog.pdf_path.read_bytes(), out / "corte-carta.png", dpi=100)
     window.close()
     shoot_cierre(ctx, runner, out)
 
@@ -98,11 +93,7 @@ def shoot_cierre(ctx: AppContext, runner: TaskRunner, out: Path) -> None:
     dialog.submit()
     settle(runner, lambda: dialog.pdf_path is None)
     assert dialog.pdf_path is not None
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile",
-                        str(dialog.pdf_path), str(Path(folder) / "cierre")], check=True)
-        shutil.copyfile(Path(folder) / "cierre.png", out / "cierre-carta.png")
-    print(f"  {out / 'cierre-carta.png'}")
+    write_png(dialog.pdf_path.read_bytes(), out / "cierre-carta.png", dpi=100)
     window.close()
 
 

@@ -71,6 +71,13 @@ def _cursor(ctx: AppContext) -> int:
         return session.get_one(SyncState, 1).pull_cursor
 
 
+def _copy_of_first_row(values: dict[str, str]) -> str:
+    """An INSERT copying the first expediente, with `values` (column → SQL literal) instead."""
+    columns = [c.name for c in Expediente.__table__.columns]
+    return (f"INSERT INTO expedientes ({', '.join(columns)}) SELECT "
+            + ", ".join(values.get(c, c) for c in columns) + " FROM expedientes LIMIT 1")
+
+
 def test_pulled_rows_are_indexed_once_and_found(demo_ctx: AppContext) -> None:
     pages = _pages(demo_ctx, 3)
     outcome = pull_changes(demo_ctx, FilePages(pages), max_pages=10)  # type: ignore[arg-type]
@@ -87,11 +94,8 @@ def test_the_trigger_steps_aside_only_inside_a_batch(demo_ctx: AppContext) -> No
     capture_many(demo_ctx, 1)
     with demo_ctx.write() as session:
         connection = session.connection()
-        columns = [c.name for c in Expediente.__table__.columns]
-        copy = (f"INSERT INTO expedientes ({', '.join(columns)}) SELECT "
-                + ", ".join("'u-copy'" if c == "uuid" else "'HMO-V09-2026-999999'"
-                            if c == "folio" else "'Copiada Batchina'" if c == "nombre" else c
-                            for c in columns) + " FROM expedientes LIMIT 1")
+        copy = _copy_of_first_row({"uuid": "'u-copy'", "folio": "'HMO-V09-2026-999999'",
+                                   "nombre": "'Copiada Batchina'"})
         with indexed_as_a_batch(connection):
             connection.exec_driver_sql(copy)
             hits = connection.exec_driver_sql(
@@ -107,11 +111,8 @@ def test_a_refused_insert_leaves_what_the_batch_inserted_indexed(demo_ctx: AppCo
     capture_many(demo_ctx, 1)
     with demo_ctx.write() as session:
         connection = session.connection()
-        columns = [c.name for c in Expediente.__table__.columns]
-        copy = (f"INSERT INTO expedientes ({', '.join(columns)}) SELECT "
-                + ", ".join(f"'{{0}}-{c}'" if c in ("uuid", "folio") else "'Refusada {0}'"
-                            if c == "nombre" else c for c in columns)
-                + " FROM expedientes LIMIT 1")
+        copy = _copy_of_first_row({"uuid": "'{0}-uuid'", "folio": "'{0}-folio'",
+                                   "nombre": "'Refusada {0}'"})
         with pytest.raises(Exception, match="UNIQUE"), indexed_as_a_batch(connection):
             connection.exec_driver_sql(copy.format("primera"))
             connection.exec_driver_sql(copy.format("primera"))  # the same uuid again: refused
