@@ -18,15 +18,30 @@ from desktop.context import AppContext
 from localdb.models import ConfigBundleRecord
 from wire.times import DEFAULT_ZONE, office_date, office_time, utc_now
 
+_ZONES: dict[str, str] = {}  # a bundle's sha256 → its zone
+_ZONES_KEPT = 16
+
 
 def office_zone(session: Session) -> str:
     """The IANA zone of the bundle in force (validated when the bundle was applied); the default
-    zone before any bundle."""
-    content = session.scalars(select(ConfigBundleRecord.content)
-                              .order_by(ConfigBundleRecord.version.desc()).limit(1)).first()
-    if content is None:
+    zone before any bundle. Read from the bundle's text once per process: a bundle's sha256
+    names its content, so the zone found for a hash never changes."""
+    newest = session.execute(select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
+                             .order_by(ConfigBundleRecord.version.desc()).limit(1)).first()
+    if newest is None:
         return DEFAULT_ZONE
-    zone = json.loads(content).get("zona_horaria", DEFAULT_ZONE)
+    zone = _ZONES.get(newest.sha256)
+    if zone is None:
+        zone = _zone_of(session.scalar(select(ConfigBundleRecord.content)
+                                       .where(ConfigBundleRecord.version == newest.version)))
+        if len(_ZONES) >= _ZONES_KEPT:
+            _ZONES.clear()
+        _ZONES[newest.sha256] = zone
+    return zone
+
+
+def _zone_of(content: bytes | None) -> str:
+    zone = json.loads(content).get("zona_horaria", DEFAULT_ZONE) if content else DEFAULT_ZONE
     return zone if isinstance(zone, str) else DEFAULT_ZONE
 
 

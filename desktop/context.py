@@ -27,6 +27,7 @@ from desktop.records.audit_key import AUDIT_KEYS, AuditKeys
 from desktop.records.copy_at_open import check_at_open
 from desktop.records.high_water import install as install_high_water
 from localdb.at_rest import encrypt_in_place, is_encrypted
+from localdb.checkpoints import Checkpointer
 from localdb.engine import deferred_flush, make_engine, make_session_factory, reader
 from localdb.fts import batch_left_committed, mend_interrupted_batch
 from localdb.migrate import NotEnoughSpace, upgrade_to_head
@@ -51,10 +52,12 @@ class AppContext:
     platform_login: Callable[[AppContext], PlatformCheck | None] | None = None
     _reader: Engine = field(init=False, repr=False)
     _deferred: Engine = field(init=False, repr=False)
+    _checkpointer: Checkpointer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._reader = reader(self.engine)
         self._deferred = deferred_flush(self.engine)
+        self._checkpointer = Checkpointer(self.engine, self.db_path)  # no commit waits for one
         # Every session reaches the audit chain's key (held outside the database) through this.
         self.sessions.configure(info={AUDIT_KEYS: AuditKeys(self.data_dir)})
         # ...and every transaction that hands out a number raises the folder's high-water mark.
@@ -80,6 +83,7 @@ class AppContext:
         bind = self.engine if durable else self._deferred
         with self.sessions(bind=bind) as session, session.begin():
             yield session
+        self._checkpointer.committed()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -89,6 +93,7 @@ class AppContext:
             yield session
 
     def close(self) -> None:
+        self._checkpointer.close()
         self.engine.dispose()
 
 

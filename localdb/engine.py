@@ -23,6 +23,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
+# The automatic WAL checkpoint only as a backstop: a thread checkpoints at 1,000 pages, off the
+# committing thread (localdb/checkpoints.py); a connection checkpoints itself past this.
+BACKSTOP_PAGES = 4000
 KEY_BYTES = 32
 
 
@@ -55,6 +58,7 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
     cursor.close()
     dbapi_connection.isolation_level = None  # our BEGINs (below), never the driver's
 

@@ -11,8 +11,10 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop import heap
 from desktop.access.permissions import CurrentUser
 from desktop.context import AppContext
 from desktop.office import OfficeInfo, load_office
@@ -79,6 +81,7 @@ class _Session:
         self.window.show()
         if self.scheduler is not None and not self.scheduler.running:
             self.scheduler.start()
+        QTimer.singleShot(0, heap.settle)  # once the window has painted
 
     def end_session(self) -> None:
         """Re-read the office (now enrolled) and log in again; then close the old window."""
@@ -101,6 +104,7 @@ class _Session:
         if self.scheduler is not None:
             self.scheduler.stop(wait=True)
         self.runner.wait_for_done()
+        heap.release()
 
 
 def run_gui(ctx: AppContext, argv: list[str] | None = None, *,

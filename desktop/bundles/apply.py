@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -327,17 +326,36 @@ def preview_bundle(session: Session, payload: bytes, signature: bytes) -> tuple[
     return bundle, bundle_impact(session, bundle)
 
 
-@lru_cache(maxsize=4)
-def parse_stored(content: bytes) -> Bundle:
-    return parse_payload(content)
+_PARSED: dict[str, Bundle] = {}  # a bundle's sha256 → the bundle
+_PARSED_KEPT = 8
+
+
+def applied_bundles(session: Session) -> list[tuple[int, str]]:
+    """(version, sha256) of every applied bundle, the newest first; reads no bundle's text."""
+    return [(v, h) for v, h in session.execute(
+        select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
+        .order_by(ConfigBundleRecord.version.desc()))]
+
+
+def stored_bundle(session: Session, version: int, sha256: str) -> Bundle:
+    """An applied bundle, parsed once per process: its sha256 names its content, so the text is
+    read and parsed only the first time that hash is asked for."""
+    bundle = _PARSED.get(sha256)
+    if bundle is None:
+        content = session.scalar(select(ConfigBundleRecord.content)
+                                 .where(ConfigBundleRecord.version == version))
+        bundle = parse_payload(content or b"")
+        if len(_PARSED) >= _PARSED_KEPT:
+            _PARSED.clear()
+        _PARSED[sha256] = bundle
+    return bundle
 
 
 def current_bundle(session: Session) -> Bundle:
     """The bundle in force (the newest applied); NotFound when none was ever applied."""
-    record = session.scalars(
-        select(ConfigBundleRecord).order_by(ConfigBundleRecord.version.desc()).limit(1)
-    ).first()
-    if record is None:
+    newest = session.execute(select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
+                             .order_by(ConfigBundleRecord.version.desc()).limit(1)).first()
+    if newest is None:
         raise NotFound("Este equipo todavía no tiene configuración de trámites: sincronice con "
                        "la plataforma o importe un paquete de configuración.")
-    return parse_stored(record.content)
+    return stored_bundle(session, newest.version, newest.sha256)

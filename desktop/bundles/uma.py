@@ -7,22 +7,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.bundles.apply import current_bundle, parse_stored
-from localdb.models import ConfigBundleRecord
+from desktop.bundles.apply import applied_bundles, current_bundle, stored_bundle
 
 
 def uma_for(session: Session, homoclave: str, version: int) -> Decimal:
     """The daily UMA for fees of `homoclave` version `version`; the UMA in force when no applied
     bundle carries it (e.g. a demo version left behind at enrollment)."""
-    versions = session.scalars(select(ConfigBundleRecord.version)
-                               .order_by(ConfigBundleRecord.version.desc())).all()
-    for bundle_version in versions:
-        content = session.scalar(select(ConfigBundleRecord.content)
-                                 .where(ConfigBundleRecord.version == bundle_version))
-        bundle = parse_stored(content or b"")
+    for version_in_bundle, sha256 in applied_bundles(session):
+        bundle = stored_bundle(session, version_in_bundle, sha256)
         if any(t.homoclave == homoclave and t.version == version for t in bundle.tramites):
             return bundle.uma_diaria
     return current_bundle(session).uma_diaria
