@@ -57,7 +57,7 @@ class AppContext:
     def __post_init__(self) -> None:
         self._reader = reader(self.engine)
         self._deferred = deferred_flush(self.engine)
-        self._checkpointer = Checkpointer(self.engine, self.db_path)  # no commit waits for one
+        self._checkpointer = Checkpointer(self.engine)  # checkpoints in the pauses
         # Every session reaches the audit chain's key (held outside the database) through this.
         self.sessions.configure(info={AUDIT_KEYS: AuditKeys(self.data_dir)})
         # ...and every transaction that hands out a number raises the folder's high-water mark.

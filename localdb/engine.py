@@ -23,8 +23,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
-# The automatic WAL checkpoint only as a backstop: a thread checkpoints at 1,000 pages, off the
-# committing thread (localdb/checkpoints.py); a connection checkpoints itself past this.
+# The automatic WAL checkpoint only as a backstop: a thread checkpoints when the writes pause
+# (localdb/checkpoints.py); a connection checkpoints itself only past this (16 MB of log).
 BACKSTOP_PAGES = 4000
 KEY_BYTES = 32
 
