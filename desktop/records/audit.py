@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from desktop.records.audit_key import ChainKey, keys_of
@@ -60,7 +60,7 @@ def row_mac(key: ChainKey, seq: int, row_hash: str, prev_link: str) -> str:
 def append_audit(session: Session, actor: str, action: str, entity: str = "",
                  detail: dict[str, Any] | None = None) -> AuditEntry:
     """Append one entry inside the caller's transaction (which holds the write lock)."""
-    last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = _last_row(session)
     prev = last.hash if last else GENESIS_HASH
     seq = (last.id if last else 0) + 1
     key = keys_of(session).load_or_create(seq)
@@ -77,8 +77,14 @@ def append_audit(session: Session, actor: str, action: str, entity: str = "",
 
 
 def chain_head(session: Session) -> Head | None:
-    last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = _last_row(session)
     return Head(last.id, last.mac) if last is not None and last.mac else None
+
+
+def _last_row(session: Session) -> Row[tuple[int, str, str | None]] | None:
+    """The newest entry's id, hash and MAC: the links the next entry needs (not its detail)."""
+    return session.execute(select(AuditEntry.id, AuditEntry.hash, AuditEntry.mac)
+                           .order_by(AuditEntry.id.desc()).limit(1)).first()
 
 
 def read_head(session: Session, name: str) -> Head | None:
