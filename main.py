@@ -17,16 +17,16 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.context import AppContext, open_context
 from desktop.errors import VentanillaError
-from desktop.office import office_is_set_up
+from desktop.heap import collector_paused
 from desktop.paths import ensure_data_dir, resolve_data_dir
 
 if TYPE_CHECKING:
     from desktop.access.auth import PlatformCheck
+    from desktop.context import AppContext
 
 log = logging.getLogger("ventanilla")
-Handler = Callable[[AppContext, argparse.Namespace], int]
+Handler = Callable[["AppContext", argparse.Namespace], int]
 
 
 def positive_int(text: str) -> int:
@@ -298,6 +298,8 @@ def close_logging(handler: logging.Handler) -> None:
 
 
 def _is_set_up(ctx: AppContext) -> bool:
+    from desktop.office import office_is_set_up
+
     with ctx.read() as session:
         return office_is_set_up(session)
 
@@ -331,7 +333,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, data_dir: Path) -> int:
     try:
-        ctx = open_context(data_dir)
+        with collector_paused():  # start-up: the store's modules, its open (desktop/heap.py)
+            from desktop.context import open_context
+
+            ctx = open_context(data_dir)
         ctx.platform_login = platform_login
     except VentanillaError as exc:
         print(exc.message, file=sys.stderr)
