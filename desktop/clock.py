@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.bundle_in_force import bundle_in_force, bundle_text
 from desktop.context import AppContext
-from localdb.models import ConfigBundleRecord
 from wire.times import DEFAULT_ZONE, office_date, office_time, utc_now
 
 _ZONES: dict[str, str] = {}  # a bundle's sha256 → its zone
@@ -24,19 +23,18 @@ _ZONES_KEPT = 16
 
 def office_zone(session: Session) -> str:
     """The IANA zone of the bundle in force (validated when the bundle was applied); the default
-    zone before any bundle. Read from the bundle's text once per process: a bundle's sha256
-    names its content, so the zone found for a hash never changes."""
-    newest = session.execute(select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
-                             .order_by(ConfigBundleRecord.version.desc()).limit(1)).first()
+    zone before any bundle. Read from the bundle's text once per process and hash
+    (desktop/bundle_in_force.py)."""
+    newest = bundle_in_force(session)
     if newest is None:
         return DEFAULT_ZONE
-    zone = _ZONES.get(newest.sha256)
+    version, sha256 = newest
+    zone = _ZONES.get(sha256)
     if zone is None:
-        zone = _zone_of(session.scalar(select(ConfigBundleRecord.content)
-                                       .where(ConfigBundleRecord.version == newest.version)))
+        zone = _zone_of(bundle_text(session, version))
         if len(_ZONES) >= _ZONES_KEPT:
             _ZONES.clear()
-        _ZONES[newest.sha256] = zone
+        _ZONES[sha256] = zone
     return zone
 
 

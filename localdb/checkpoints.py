@@ -5,7 +5,8 @@ one capture waited 30–80 ms while the log's pages were copied into the databas
 fsync'd. Here the connections keep the automatic checkpoint only as a backstop (`localdb.engine`
 sets BACKSTOP_PAGES on each), and a daemon thread checkpoints once the writes pause: each write
 transaction that commits (`committed()`, called by `AppContext.write`) wakes it, and after
-QUIET_S without another commit it runs `PRAGMA wal_checkpoint(PASSIVE)` on a pooled connection.
+QUIET_S without another commit it runs `PRAGMA wal_checkpoint(PASSIVE)` on a connection of its
+own (a pool made like the engine's: the app's pool keeps the connections and page caches it had).
 PASSIVE never waits for a reader or a writer and never blocks one, and copies nothing when the
 log has nothing new; the commits are already durable in the log. A counter that captures now and
 then thus never waits for a checkpoint, and the log starts over after each pause; only a long
@@ -32,7 +33,7 @@ class Checkpointer:
     """Checkpoints `engine`'s database off the committing thread, when its writes pause."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        self._pool = engine.pool.recreate()  # same connect, key and pragmas; its own connection
         self._wake = threading.Event()
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -66,7 +67,7 @@ class Checkpointer:
 
     def _checkpoint(self) -> None:
         try:
-            raw = self._engine.raw_connection()
+            raw = self._pool.connect()
             try:
                 raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             finally:
@@ -81,3 +82,4 @@ class Checkpointer:
         self._wake.set()
         if self._thread is not None:
             self._thread.join()
+        self._pool.dispose()

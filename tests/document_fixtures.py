@@ -3,6 +3,7 @@ document tests do not depend on the capture service's rules."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,9 +77,9 @@ def seed_office(data_dir: Path, *, nombre: str = "José Peña Núñez",
         s.add(Dependencia(clave="DDUE", nombre="Desarrollo Urbano y Ecología"))
         s.add(User(username=OPERADOR.username, full_name=OPERADOR.full_name,
                    role=OPERADOR.role.value, password_hash="x"))
-        s.add(ConfigBundleRecord(version=1, sha256="0" * 64,
-                                 content=canonical_json(bundle.model_dump(mode="json")),
-                                 signature=b"", applied_at=datetime(2026, 1, 1)))
+        content = canonical_json(bundle.model_dump(mode="json"))
+        s.add(ConfigBundleRecord(version=1, sha256=hashlib.sha256(content).hexdigest(),
+                                 content=content, signature=b"", applied_at=datetime(2026, 1, 1)))
         s.flush()
         s.add(Tramite(homoclave=tramite.homoclave, version=1, dependencia_clave="DDUE",
                       nombre=tramite.nombre, plazo_dias=15, bundle_version=1,

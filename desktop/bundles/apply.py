@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from catalogo.impact import ImpactReport, impact_report
 from catalogo.impact_text import report_json
 from desktop.access.permissions import CurrentUser, Permission, require
+from desktop.bundle_in_force import bundle_in_force, bundle_text
 from desktop.bundles.checks import check_bundle
 from desktop.bundles.impact_inputs import SOURCE_FILE, draft_refs, pinned_key_id
 from desktop.bundles.schema import Bundle, TramiteDef
@@ -330,21 +331,12 @@ _PARSED: dict[str, Bundle] = {}  # a bundle's sha256 → the bundle
 _PARSED_KEPT = 8
 
 
-def applied_bundles(session: Session) -> list[tuple[int, str]]:
-    """(version, sha256) of every applied bundle, the newest first; reads no bundle's text."""
-    return [(v, h) for v, h in session.execute(
-        select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
-        .order_by(ConfigBundleRecord.version.desc()))]
-
-
 def stored_bundle(session: Session, version: int, sha256: str) -> Bundle:
     """An applied bundle, parsed once per process: its sha256 names its content, so the text is
     read and parsed only the first time that hash is asked for."""
     bundle = _PARSED.get(sha256)
     if bundle is None:
-        content = session.scalar(select(ConfigBundleRecord.content)
-                                 .where(ConfigBundleRecord.version == version))
-        bundle = parse_payload(content or b"")
+        bundle = parse_payload(bundle_text(session, version) or b"")
         if len(_PARSED) >= _PARSED_KEPT:
             _PARSED.clear()
         _PARSED[sha256] = bundle
@@ -353,9 +345,8 @@ def stored_bundle(session: Session, version: int, sha256: str) -> Bundle:
 
 def current_bundle(session: Session) -> Bundle:
     """The bundle in force (the newest applied); NotFound when none was ever applied."""
-    newest = session.execute(select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
-                             .order_by(ConfigBundleRecord.version.desc()).limit(1)).first()
+    newest = bundle_in_force(session)
     if newest is None:
         raise NotFound("Este equipo todavía no tiene configuración de trámites: sincronice con "
                        "la plataforma o importe un paquete de configuración.")
-    return stored_bundle(session, newest.version, newest.sha256)
+    return stored_bundle(session, *newest)

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from desktop.bundles.apply import applied_bundles, current_bundle, stored_bundle
+from desktop.bundle_in_force import applied_bundles
+from desktop.bundles.apply import current_bundle, stored_bundle
 
 
 def uma_for(session: Session, homoclave: str, version: int) -> Decimal:

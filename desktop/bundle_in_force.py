@@ -1,0 +1,33 @@
+"""Which applied bundle is in force, named by its (version, sha256), without reading its text.
+
+A bundle's sha256 names its content, so whatever is derived from the text (the parsed bundle,
+`desktop/bundles/apply.stored_bundle`; the office's zone, `desktop/clock.office_zone`) can be
+kept per process under that hash. It imports no bundle schema (`status` uses it), so it lives
+outside `desktop.bundles`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from localdb.models import ConfigBundleRecord
+
+
+def applied_bundles(session: Session) -> list[tuple[int, str]]:
+    """(version, sha256) of every applied bundle, the newest first."""
+    return [(v, h) for v, h in session.execute(
+        select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
+        .order_by(ConfigBundleRecord.version.desc()))]
+
+
+def bundle_in_force(session: Session) -> tuple[int, str] | None:
+    """(version, sha256) of the newest applied bundle; None before any."""
+    newest = session.execute(select(ConfigBundleRecord.version, ConfigBundleRecord.sha256)
+                             .order_by(ConfigBundleRecord.version.desc()).limit(1)).first()
+    return None if newest is None else (newest.version, newest.sha256)
+
+
+def bundle_text(session: Session, version: int) -> bytes | None:
+    return session.scalar(select(ConfigBundleRecord.content)
+                          .where(ConfigBundleRecord.version == version))
