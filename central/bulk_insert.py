@@ -59,14 +59,25 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
 
 def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]],
                    dialect: Dialect) -> list[tuple[Any, ...]]:
-    """Each row's values in column order, through the columns' bind processors (if any)."""
-    processed = [(i, p) for i, c in enumerate(columns)
-                 if (p := table.c[c].type.bind_processor(dialect)) is not None]
+    """Each row's values in column order, through the bind processors the dialect gives the
+    column (its own type's: SQLite's DateTime formats text in Python, where the generic type has
+    none and sqlite3's deprecated default adapter would write another text). A value that is the
+    very object of the row before (a batch's one `received_at`) is processed once."""
     values = [[r[c] for c in columns] for r in rows]
-    for i, process in processed:
+    for i, c in enumerate(columns):
+        process = table.c[c].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is None:
+            continue
+        last: Any = _NOTHING
+        done: Any = None
         for value in values:
-            value[i] = process(value[i])
+            if value[i] is not last:
+                last, done = value[i], process(value[i])
+            value[i] = done
     return [tuple(value) for value in values]
+
+
+_NOTHING = object()
 
 
 def _pg_column(column: Column[Any], values: list[Any]) -> list[Any]:
