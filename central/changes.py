@@ -33,17 +33,16 @@ def ensure_scope(session: Session, scope: str) -> None:
 
 
 def append_changes(session: Session, scope: str, changes: list[PendingChange]) -> int:
-    """Write `changes` with consecutive versions; returns the scope's new version (0 if none)."""
+    """Write `changes` with consecutive versions; returns the scope's new version (0 if none).
+    The counter row is bumped first and made only when the bump found none (an office's first
+    change): no look-up before every batch."""
     if not changes:
         return 0
-    ensure_scope(session, scope)
-    counters = table_of(ScopeCounter).c
-    last = session.execute(
-        update(table_of(ScopeCounter))
-        .where(counters.scope == scope)
-        .values(version=counters.version + len(changes))
-        .returning(counters.version)
-    ).scalar_one()
+    last = _bump(session, scope, len(changes))
+    if last is None:
+        ensure_scope(session, scope)
+        last = _bump(session, scope, len(changes))
+    assert last is not None
     first = last - len(changes) + 1
     now = utc_now()
     insert_rows(
@@ -57,4 +56,16 @@ def append_changes(session: Session, scope: str, changes: list[PendingChange]) -
             for i, c in enumerate(changes)
         ],
     )
-    return int(last)
+    return last
+
+
+def _bump(session: Session, scope: str, count: int) -> int | None:
+    """The scope's counter moved on by `count` (its row locked until commit); None: no row."""
+    counters = table_of(ScopeCounter).c
+    last = session.execute(
+        update(table_of(ScopeCounter))
+        .where(counters.scope == scope)
+        .values(version=counters.version + count)
+        .returning(counters.version)
+    ).scalar_one_or_none()
+    return None if last is None else int(last)

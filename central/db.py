@@ -9,6 +9,7 @@ central.json_text (the text a push already encoded, when it has it).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,8 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    func,
+    select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -81,10 +84,13 @@ class Database:
 
     def one_of(self, column: ColumnElement[Any] | InstrumentedAttribute[Any],
                values: Iterable[Any]) -> ColumnElement[bool]:
-        """`column IN (…)`; on PostgreSQL `column = ANY(array)`, one parameter however many
-        values, so the statement's text (and psycopg's parse of it) is the same every time."""
+        """`column IN (…)` bound as ONE parameter however many values, so the statement's text
+        never changes and no long list of parameters is built and compiled each time: on
+        PostgreSQL `column = ANY(array)`, on SQLite `column IN (SELECT value FROM json_each(?))`
+        (the JSON text of the values: strings or integers)."""
         if self.is_sqlite:
-            return column.in_(list(values))
+            listed = func.json_each(json.dumps(list(values))).table_valued("value")
+            return column.in_(select(listed.c.value))
         array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
         return column == any_(array)
 

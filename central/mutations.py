@@ -111,7 +111,7 @@ class ApplyContext:
 
     def missing_attachments(self, mutation: Mutation) -> list[str]:
         """sha256 of the anexos an expediente.create names that this office has not uploaded."""
-        if mutation.kind != "expediente.create":
+        if mutation.kind != "expediente.create" or not mutation.payload.get("attachments"):
             return []
         named = {a.get("sha256") for a in _attachment_refs(mutation.payload)}
         return sorted(sha for sha in named if isinstance(sha, str) and sha not in self.blobs)
@@ -203,6 +203,8 @@ def _clash(ctx: ApplyContext, payload: ExpedientePayload) -> Outcome | None:
 def _missing_attachments(ctx: ApplyContext, payload: ExpedientePayload) -> str | None:
     """The warning of an expediente applied without all its anexos (for people and old windows;
     windows act on MutationResult.missing_attachments)."""
+    if not payload.attachments:
+        return None
     missing = sorted({a.sha256 for a in payload.attachments} - ctx.blobs)
     if not missing:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -36,12 +36,19 @@ async def push(
     request: Request,
     machine: Annotated[MachineIdentity, Depends(current_machine)],
     db: Annotated[Database, Depends(database)],
-) -> PushResponse:
+) -> Response:
     raw = await _read_body(request, MAX_BATCH_BYTES)
     parsed = parse_push(raw, request.app.state.max_batch)
     if parsed.machine_id != machine.id:
         raise HTTPException(403, "El token pertenece a otro equipo.")
-    return await run_in_threadpool(apply_push, db, machine, parsed)
+    return await run_in_threadpool(_answer, db, machine, parsed)
+
+
+def _answer(db: Database, machine: MachineIdentity, parsed: ParsedPush) -> Response:
+    """The push applied and its answer encoded by the model itself, in the worker thread:
+    returned as a Response, FastAPI does not dump, validate and encode it again (3 ms a batch)."""
+    answer = apply_push(db, machine, parsed)
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central import json_text
@@ -60,31 +60,34 @@ class ParsedPush:
 
 
 def apply_push(db: Database, machine: MachineIdentity, push: ParsedPush) -> PushResponse:
+    machines = table_of(Machine)
     with json_text.reusing() as texts, db.write() as session:
-        row = session.scalars(
-            db.for_update(select(Machine).where(Machine.id == machine.id))
-        ).one()
+        row = session.execute(db.for_update(
+            select(machines.c.last_mutation_id, machines.c.audit_head_seq)
+            .where(machines.c.id == machine.id))).one()
         ctx = ApplyContext(db, session, Sender(machine.id, machine.office, machine.ventanilla),
                            json_texts=texts)
         walk = _walk(ctx, sorted(push.items, key=lambda i: i.mutation_id), row.last_mutation_id)
         ctx.flush()
         insert_rows(session, table_of(MutationRecord), walk.log_rows)
         append_changes(session, machine.office, ctx.changes)
-        row.last_mutation_id, row.last_seen = walk.last, ctx.received_at
-        row.app_version = clean(push.app_version, 40) or ""
+        noted = {"last_mutation_id": walk.last, "last_seen": ctx.received_at,
+                 "app_version": clean(push.app_version, 40) or ""}
         if push.pending is not None:
-            row.pending = push.pending
-        _note_audit_head(row, push.audit_head)
+            noted["pending"] = push.pending
+        noted.update(_audit_head(row.audit_head_seq, push.audit_head))
+        session.execute(update(machines).where(machines.c.id == machine.id).values(noted))
     return PushResponse(
         last_mutation_id=walk.last, results=walk.results, server_time=datetime.now(UTC)
     )
 
 
-def _note_audit_head(row: Machine, head: AuditHead | None) -> None:
+def _audit_head(stored_seq: int | None, head: AuditHead | None) -> dict[str, object]:
     """Keep the highest head seen: a lower one later (a restored copy, a cut chain) never
     lowers the anchor the window is checked against."""
-    if head is not None and head.seq > (row.audit_head_seq or 0):
-        row.audit_head_seq, row.audit_head_mac = head.seq, head.mac
+    if head is not None and head.seq > (stored_seq or 0):
+        return {"audit_head_seq": head.seq, "audit_head_mac": head.mac}
+    return {}
 
 
 @dataclass

@@ -80,16 +80,6 @@ def _queue(ctx: AppContext, records: list[dict[str, Any]]) -> None:
         session.execute(insert(OutboxEntry), outbox)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (Linux /proc; 0 elsewhere): on a shared machine
-    the CPU each side spent says more than the wall clock which side is the bottleneck."""
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
-        return 0.0
-    fields = stat.read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _peer(records_path: Path) -> dict[str, Any] | None:
     if os.environ.get("BENCH_PEER") == "0":
         print("\n[bench push peer] BENCH_PEER=0 (make bench-smoke): PouchDB peer skipped")
@@ -125,12 +115,12 @@ def test_push_against_pouchdb(tmp_path: Path) -> None:
         point_to(window, serve.url)
         with window.read() as session:
             machine_id = session.get_one(SyncState, 1).machine_id
-        central_cpu = _cpu_seconds(serve.proc.pid)
+        central_cpu = serve.cpu_seconds()
         began, window_cpu = time.perf_counter(), time.process_time()
         with PlatformClient(serve.url, load_machine_token(window.data_dir)) as client:
             outcome = push_pending(window, client, machine_id)
         ours_s, window_cpu = time.perf_counter() - began, time.process_time() - window_cpu
-        central_cpu = _cpu_seconds(serve.proc.pid) - central_cpu
+        central_cpu = serve.cpu_seconds() - central_cpu
     finally:
         serve.stop()
         window.close()

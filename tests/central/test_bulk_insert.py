@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import String, cast, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from central import admin
@@ -59,6 +59,20 @@ def test_rows_read_back_as_a_core_insert_writes_them(db: Database) -> None:
             a.pop(key), b.pop(key)
         assert a == b
     assert dict(zip(columns, ours[0], strict=True))["payload"] == _row(1)["payload"]
+    db.dispose()
+
+
+def test_instants_are_stored_as_the_same_text_a_core_insert_stores(db: Database) -> None:
+    """A whole second (no microseconds) too: sqlite3's own adapter would drop the fraction."""
+    whole = datetime(2026, 3, 2, 10, 30, 0)
+    with db.write() as session:
+        insert_rows(session, table_of(Expediente), [_row(1, received_at=whole),
+                                                     _row(2, received_at=whole)])
+        session.execute(insert(table_of(Expediente)), [_row(3, received_at=whole)])
+    text = cast(table_of(Expediente).c.received_at, String)
+    with db.read() as session:
+        stored = session.scalars(select(text).order_by(Expediente.uuid)).all()
+    assert stored[0] == stored[1] == stored[2]
     db.dispose()
 
 
