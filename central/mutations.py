@@ -142,6 +142,8 @@ def apply_mutation(ctx: ApplyContext, mutation: Mutation) -> Outcome:
         content, ctx.unhashed = canonical_split(mutation.payload, "content_sha256")
     except TypeError:  # NaN or Infinity: the request parser accepts them, a hash cannot
         return "rejected", "el contenido tiene NaN o Infinity, que no son JSON"
+    except UnicodeEncodeError:  # "\ud800": JSON's parser accepts a lone surrogate, UTF-8 cannot
+        return "rejected", "el contenido tiene un carácter inválido (un sustituto UTF-16 suelto)"
     if mutation.sha256 != hashlib.sha256(content).hexdigest():
         return "rejected", "sha256 no coincide con el contenido de la mutación"
     if mutation.payload.get("uuid") != mutation.entity_uuid:

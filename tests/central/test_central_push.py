@@ -245,3 +245,21 @@ def test_nan_in_a_payload_is_rejected_not_a_server_error(central_server: Central
     results = response.json()["results"]
     assert [r["status"] for r in results] == ["rejected", "applied"]
     assert "NaN" in results[0]["error"]
+
+
+def test_a_lone_surrogate_in_a_payload_is_rejected_not_a_server_error(
+        central_server: CentralServer) -> None:
+    """JSON may escape half a UTF-16 pair ("\\ud800"); Python's parser accepts it, but it has no
+    UTF-8 form to hash or store: that mutation is refused, the next one applied, and sending
+    the batch again gives the same answers (the machine's queue is never stuck on it)."""
+    machine = enroll(central_server)
+    payload = {**machine.payload(), "nombre": "Ana \ud800 Pérez"}
+    batch = [mutation(1, payload, sha256="0" * 64), mutation(2, machine.payload())]
+    for _ in range(2):
+        response = machine.push(batch)
+        assert response.status_code == 200
+        results = response.json()["results"]
+        assert [r["status"] for r in results][0] == "rejected"
+        assert "sustituto" in results[0]["error"]
+    assert [r["status"] for r in results] == ["rejected", "duplicate"]
+
