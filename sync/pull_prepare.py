@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter
+from pydantic_core import from_json
 
 from localdb.engine import json_text
 from sync.pull_apply import UnusableChange, record_columns, validate_record
@@ -34,6 +35,22 @@ _COBROS = TypeAdapter(list[CobroLinePayload])
 class PreparedRecords:
     zone: str
     rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # change version → new row
+    # change version → the record's data as JSON text, for the changes that came without it
+    # from the pull's worker process (sync.pull_fetch): decoded only if it is needed
+    texts: dict[int, bytes] = field(default_factory=dict)
+
+    def full(self, change: Change) -> Change:
+        """`change` with its data: what is set aside, or applied change by change."""
+        text = self.texts.get(change.version)
+        if text is None:
+            return change
+        return Change.model_construct(version=change.version, kind=change.kind,
+                                      entity_uuid=change.entity_uuid, data=from_json(text))
+
+    def folio(self, change: Change) -> str:
+        """The folio of a record change."""
+        row = self.rows.get(change.version)
+        return str(row["folio"] if row is not None else self.full(change).data.get("folio"))
 
 
 def new_row(change: Change, zone: str) -> dict[str, Any]:
