@@ -237,3 +237,20 @@ def test_a_page_crosses_back_thin_and_keeps_every_change_s_data(demo_ctx: AppCon
         assert [(a.version, a.data) for a in aside] == [(2, page.changes[1].data)]
         first = session.get_one(Expediente, page.changes[0].entity_uuid)
         assert first.status == "en_revision" and first.folio == "HMO-V09-2026-000001"
+
+
+def test_a_thin_page_prepared_under_another_zone_is_parsed_again_in_full(
+        demo_ctx: AppContext) -> None:
+    page, zone = _page(demo_ctx)
+    crossed = pickle.loads(pickle.dumps(PulledPage(page, prepare_records(page.changes,
+                                                                         "Europe/Madrid"))))
+    assert crossed.page.changes[0].data == {}
+    expected = prepare_records(page.changes, zone).rows[1]
+    with demo_ctx.write() as session:
+        session.get_one(SyncState, 1).epoch = "e1"
+    with demo_ctx.write() as session:
+        assert apply_page(session, crossed.page, 0, "e1", prepared=crossed.prepared) == 4
+    with demo_ctx.read() as session:
+        first = session.get_one(Expediente, page.changes[0].entity_uuid)
+        assert first.captured_at == expected["captured_at"] and first.folio == expected["folio"]
+        assert first.nombre == expected["nombre"] and first.status == "en_revision"
