@@ -11,8 +11,10 @@ The worker starts only when a pull has a second page to fetch (never at the app'
 a sync run's usual poll of one page), talks to the platform with a client rebuilt from the
 window's (`PlatformClient.settings`: address, token, report headers, timeouts), and is shut down
 when the pull ends, however it ends; it ends by itself if the window's process dies. A client
-that cannot be rebuilt (a test's stand-in, a caller's own HTTP session) keeps every page in the
-thread. Errors cross back as they are (`SyncError` pickles whole); should the worker die, the
+that cannot be rebuilt (a test's stand-in, a caller's own HTTP session), or a machine with one
+usable core, keeps every page in the thread: the worker costs more CPU in all (its start-up,
+~0.7 s; each page encoded for the trip back), and pays only with a core free beside the
+writer. Errors cross back as they are (`SyncError` pickles whole); should the worker die, the
 pages left are fetched in the thread.
 """
 
@@ -36,6 +38,14 @@ from wire.protocol import MAX_PULL_LIMIT
 log = logging.getLogger(__name__)
 
 _client: PlatformClient | None = None  # the worker process's own, kept alive across pages
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: with one, a worker would only add its own cost."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def _end_with_the_window() -> None:
@@ -70,7 +80,8 @@ class PageFetcher:
                  limit: int = MAX_PULL_LIMIT) -> None:
         self._client, self._include_own, self._zone, self._limit = (client, include_own, zone,
                                                                     limit)
-        self._settings = client.settings() if isinstance(client, PlatformClient) else None
+        self._settings = (client.settings() if isinstance(client, PlatformClient)
+                          and usable_cores() > 1 else None)
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="pull-fetch")
         self._worker: ProcessPoolExecutor | None = None
 

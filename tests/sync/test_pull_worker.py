@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+import sync.pull_worker
 from desktop.clock import office_zone
 from desktop.context import AppContext
 from localdb.models import Expediente, OutboxEntry, SetAsideChange, SyncState
@@ -109,6 +110,16 @@ def test_a_long_pull_goes_through_a_worker_and_stores_what_the_thread_stores(
         assert WORKER_STARTED not in caplog.text
     finally:
         third.close()
+
+
+def test_with_one_usable_core_every_page_stays_in_the_thread(
+        window: AppContext, seven_records: AppContext, central: CentralServer,
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    caplog.set_level(logging.INFO, logger="sync.pull_worker")
+    monkeypatch.setattr(sync.pull_worker, "usable_cores", lambda: 1)
+    with _client(window, central.url) as client:
+        assert pull_changes(window, client, page_size=PAGE).changes == 7
+    assert WORKER_STARTED not in caplog.text and len(_rows(window)) == 7
 
 
 @pytest.mark.parametrize("fault", ["middlebox", "garbage"])
