@@ -15,11 +15,11 @@ parsed with.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter
-from pydantic_core import from_json
 
 from localdb.engine import json_text
 from sync.pull_apply import UnusableChange, record_columns, validate_record
@@ -35,17 +35,22 @@ _COBROS = TypeAdapter(list[CobroLinePayload])
 class PreparedRecords:
     zone: str
     rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # change version → new row
-    # change version → the record's data as JSON text, for the changes that came without it
-    # from the pull's worker process (sync.pull_fetch): decoded only if it is needed
-    texts: dict[int, bytes] = field(default_factory=dict)
+    # The data of the record changes that came without it from the pull's worker process
+    # (sync.pull_fetch), as one pickled list in the order of `thin` (their versions): unpickled
+    # only if one of them is needed.
+    thin: tuple[int, ...] = ()
+    packed: bytes = b""
+    _data: dict[int, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def full(self, change: Change) -> Change:
         """`change` with its data: what is set aside, or applied change by change."""
-        text = self.texts.get(change.version)
-        if text is None:
+        if self.packed and not self._data:
+            self._data.update(zip(self.thin, pickle.loads(self.packed), strict=True))
+        data = self._data.get(change.version)
+        if data is None:
             return change
         return Change.model_construct(version=change.version, kind=change.kind,
-                                      entity_uuid=change.entity_uuid, data=from_json(text))
+                                      entity_uuid=change.entity_uuid, data=data)
 
     def folio(self, change: Change) -> str:
         """The folio of a record change."""
