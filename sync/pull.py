@@ -117,8 +117,8 @@ def pull_changes(ctx: AppContext, client: PlatformClient | PullSource, max_pages
     with ctx.write() as session:
         outcome.changes += retry_set_aside(session, apply_change)
         zone = office_zone(session)
-    with fewer_collections(), PageFetcher(client, include_own, zone,
-                                                  page_size) as fetcher:
+    fetcher = PageFetcher(client, include_own, zone, page_size)
+    with fewer_collections(), fetcher:
         ahead: tuple[int, str | None, Future[PulledPage]] | None = None
         while outcome.pages < max_pages:
             if ahead is None:
