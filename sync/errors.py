@@ -11,10 +11,24 @@ from desktop.errors import VentanillaError
 KEPT_LOCALLY = "los expedientes quedan guardados en este equipo y se enviarán después."
 
 
+def _rebuilt(cls: type[SyncError], args: tuple[object, ...],
+             state: dict[str, object]) -> SyncError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class SyncError(VentanillaError):
     """Base of sync failures; nothing local was changed by the failed step."""
 
     transient = True
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as it is (its message and attributes), whatever its constructor takes: a pull
+        page's fetch fails in a worker process and is raised again in the window's
+        (sync.pull_worker)."""
+        return _rebuilt, (type(self), self.args, dict(self.__dict__))
 
 
 class ServerUrlRefused(SyncError):

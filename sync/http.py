@@ -12,6 +12,7 @@ import gzip
 import ipaddress
 import json
 import logging
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -145,6 +146,16 @@ def _never_connected(exc: requests.RequestException) -> bool:
     return isinstance(reason, NewConnectionError | ConnectTimeoutError)
 
 
+@dataclass(frozen=True)
+class ClientSettings:
+    """What another process needs to talk to the platform as this client does (sync.pull_worker):
+    address, headers (token and the window's report included) and timeouts."""
+
+    base_url: str
+    headers: dict[str, str]
+    timeout: tuple[float, float]
+
+
 class PlatformClient:
     """A connection to one platform; not thread-safe, build one per sync run."""
 
@@ -153,6 +164,7 @@ class PlatformClient:
                  session: requests.Session | None = None) -> None:
         self.base_url = check_server_url(base_url)
         self.timeout = timeout
+        self._own_session = session is None  # a caller's session may carry its own adapters
         self._http = session or requests.Session()
         self._http.headers["User-Agent"] = f"Ventanilla/{APP_VERSION}"
         self._http.headers["Accept"] = "application/json"
@@ -162,6 +174,20 @@ class PlatformClient:
     def report(self, report: WindowReport) -> None:
         """Carry `report` as headers on every later request (wire.window_report)."""
         self._http.headers.update(report.headers())
+
+    def settings(self) -> ClientSettings | None:
+        """This client's settings for another process, or None when it was given a session of
+        the caller's (which another process could not rebuild)."""
+        if not self._own_session:
+            return None
+        return ClientSettings(self.base_url, {k: str(v) for k, v in self._http.headers.items()},
+                              self.timeout)
+
+    @classmethod
+    def from_settings(cls, settings: ClientSettings) -> PlatformClient:
+        client = cls(settings.base_url, timeout=settings.timeout)
+        client._http.headers.update(settings.headers)
+        return client
 
     def __enter__(self) -> PlatformClient:
         return self

@@ -11,7 +11,7 @@ before pulling.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from desktop.clock import office_zone
 from desktop.context import AppContext
 from localdb.models import SyncState
-from sync.errors import EpochChanged, GarbageResponse
+from sync.errors import EpochChanged
 from sync.gc_pace import fewer_collections
 from sync.http import PlatformClient
 from sync.pull_apply import MissingTramite, UnusableChange, apply_change
+from sync.pull_fetch import PulledPage, PullSource
 from sync.pull_page import apply_set_based
-from sync.pull_prepare import PreparedRecords, prepare_records
+from sync.pull_prepare import PreparedRecords
+from sync.pull_worker import PageFetcher
 from sync.set_aside import (
     WAITS_FOR_EARLIER,
     blocked_entities,
@@ -34,13 +36,12 @@ from sync.set_aside import (
     set_aside,
     try_apply,
 )
-from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse, poll_tag
+from wire.protocol import MAX_PULL_LIMIT, Change, PullResponse
 
 __all__ = ["MissingTramite", "PullOutcome", "UnusableChange", "apply_change", "apply_page",
            "pull_changes"]
 
 log = logging.getLogger(__name__)
-PULL_PATH = "/v1/sync/pull"
 
 
 @dataclass
@@ -75,11 +76,12 @@ def apply_page(session: Session, page: PullResponse, sent_cursor: int,
         log.warning("pull cursor moved during the request; page dropped")
         return 0
     blocked = blocked_entities(session)
+    records = prepared or PreparedRecords("")
     aside = apply_set_based(session, page.changes, blocked, prepared) if set_based else None
     if aside is None:
-        aside = _apply_one_by_one(session, page.changes, blocked)
+        aside = _apply_one_by_one(session, [records.full(c) for c in page.changes], blocked)
     for change, reason in aside:
-        set_aside(session, change, page.epoch, reason)
+        set_aside(session, records.full(change), page.epoch, reason)
     state.pull_cursor = page.next_cursor
     state.epoch = page.epoch
     return len(page.changes)
@@ -94,78 +96,53 @@ def _reset_cursor(ctx: AppContext, epoch: str | None) -> None:
         forget_set_aside(session)  # the pull starts over: they will come again
 
 
-def _fetch(client: PlatformClient, cursor: int, epoch: str | None,
-           include_own: bool = False) -> PullResponse:
-    params: dict[str, str | int] = {"cursor": cursor, "limit": MAX_PULL_LIMIT}
-    if include_own:  # a restored copy getting back what it sent after the copy (sync/restore.py)
-        params["include_own"] = "true"
-    if epoch:
-        params["epoch"] = epoch
-    if epoch and not include_own:  # a conditional poll: 304 when nothing came after the cursor
-        found = client.get_json_if_changed(PULL_PATH, PullResponse, params,
-                                           poll_tag(epoch, cursor))
-        page = found or PullResponse(changes=[], next_cursor=cursor, has_more=False, epoch=epoch)
-    else:
-        page = client.get_json(PULL_PATH, PullResponse, params=params)
-    if page.has_more and page.next_cursor <= cursor:
-        raise GarbageResponse(f"pull cursor does not advance ({cursor} -> {page.next_cursor})")
-    if epoch and page.epoch != epoch:
-        raise EpochChanged(page.epoch)
-    return page
-
-
-def _fetch_prepared(client: PlatformClient, cursor: int, epoch: str | None, include_own: bool,
-                    zone: str) -> tuple[PullResponse, PreparedRecords]:
-    """In the fetch thread: the page, and its records parsed (sync.pull_prepare)."""
-    page = _fetch(client, cursor, epoch, include_own)
-    return page, prepare_records(page.changes, zone)
-
-
 def _saved_cursor(ctx: AppContext) -> tuple[int, str | None]:
     with ctx.write() as session:
         state = session.get_one(SyncState, 1)
         return state.pull_cursor, state.epoch
 
 
-def pull_changes(ctx: AppContext, client: PlatformClient, max_pages: int = 1_000,
-                 include_own: bool = False) -> PullOutcome:
-    """Pull until has_more is false. A 410 resets the cursor ONCE per run (never loops).
+def pull_changes(ctx: AppContext, client: PlatformClient | PullSource, max_pages: int = 1_000,
+                 include_own: bool = False, page_size: int = MAX_PULL_LIMIT) -> PullOutcome:
+    """Pull until has_more is false, in pages of at most `page_size` changes (the platform's
+    cap). A 410 resets the cursor ONCE per run (never loops).
 
-    Page k+1 is fetched in a background thread while page k is applied (the wait for the
-    platform and SQLite's work both release the GIL). Pages are still applied one at a time, in
-    order, each only if the saved cursor is the one it was asked after (apply_page); the client
-    is used by that one thread alone. A failed fetch surfaces after the page before it was saved.
-    The garbage collector runs less often meanwhile (sync.gc_pace).
+    Page k+1 is fetched and parsed while page k is applied: in a thread, and once the platform
+    says more pages follow, in a worker process (sync.pull_worker). Pages are still applied one
+    at a time, in order, each only if the saved cursor is the one it was asked after
+    (apply_page); one page is asked for at a time. A failed fetch surfaces after the page before
+    it was saved. The garbage collector runs less often meanwhile (sync.gc_pace).
     """
     outcome = PullOutcome()
     with ctx.write() as session:
         outcome.changes += retry_set_aside(session, apply_change)
         zone = office_zone(session)
-    with fewer_collections(), ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher:
-        ahead: tuple[int, str | None, Future[tuple[PullResponse, PreparedRecords]]] | None = None
+    fetcher = PageFetcher(client, include_own, zone, page_size)
+    with fewer_collections(), fetcher:
+        ahead: tuple[int, str | None, Future[PulledPage]] | None = None
         while outcome.pages < max_pages:
             if ahead is None:
                 cursor, epoch = _saved_cursor(ctx)
-                ahead = cursor, epoch, fetcher.submit(_fetch_prepared, client, cursor, epoch,
-                                                      include_own, zone)
+                ahead = cursor, epoch, fetcher.ask(cursor, epoch)
             cursor, epoch, fetching = ahead
             ahead = None
             try:
-                page, prepared = fetching.result()
+                pulled = fetcher.take(fetching, cursor, epoch)
             except EpochChanged as exc:
                 if outcome.epoch_resets:
                     raise
                 outcome.epoch_resets += 1
                 _reset_cursor(ctx, exc.epoch)
                 continue
+            page = pulled.page
             outcome.pages += 1
             if page.has_more and outcome.pages < max_pages:  # asked after the cursor it saves
-                ahead = page.next_cursor, page.epoch, fetcher.submit(
-                    _fetch_prepared, client, page.next_cursor, page.epoch, include_own, zone)
+                ahead = page.next_cursor, page.epoch, fetcher.ask(page.next_cursor, page.epoch,
+                                                                  more=True)
             if page.changes or page.next_cursor != cursor or page.epoch != epoch:
                 with ctx.write() as session:
                     outcome.changes += apply_page(session, page, cursor, epoch,
-                                                  prepared=prepared)
+                                                  prepared=pulled.prepared)
                     saved = session.get_one(SyncState, 1).pull_cursor == page.next_cursor
                 if not saved:  # dropped (the cursor moved): what was fetched after it goes too
                     ahead = None

@@ -58,6 +58,7 @@ class PagePlan:
     tramites: set[tuple[str, int]]
     zone: str  # the office's time zone, for naive times of older windows
     prepared: dict[int, dict[str, Any]]  # new rows parsed before the transaction (by version)
+    records: PreparedRecords  # gives back the data of a change that came without it
     one_by_one: list[Change] = field(default_factory=list)  # user changes (rare)
     aside: list[tuple[Change, str]] = field(default_factory=list)
 
@@ -76,8 +77,10 @@ class PagePlan:
 def load_plan(session: Session, changes: list[Change],
               prepared: PreparedRecords | None = None) -> PagePlan:
     """The three reads the page needs: its expedientes, its records' folios, the trámites."""
+    zone = office_zone(session)
+    records = prepared if prepared is not None else PreparedRecords(zone)
     uuids = {c.entity_uuid for c in changes if c.kind in EXPEDIENTE_KINDS}
-    folios = {str(c.data.get("folio")) for c in changes if c.kind == "expediente.record"}
+    folios = {records.folio(c) for c in changes if c.kind == "expediente.record"}
     known = {row.uuid: _Known(row.paid_at is not None, {}) for row in session.execute(
         select(Expediente.uuid, Expediente.paid_at).where(
             Expediente.uuid.in_(each(sorted(uuids)))))}
@@ -86,13 +89,12 @@ def load_plan(session: Session, changes: list[Change],
             Expediente.folio.in_(each(sorted(folios)))))}
     tramites = {(row.homoclave, row.version) for row in session.execute(
         select(Tramite.homoclave, Tramite.version))} if folios else set()
-    zone = office_zone(session)
-    rows = prepared.rows if prepared is not None and prepared.zone == zone else {}
-    return PagePlan(known, by_folio, tramites, zone, rows)
+    rows = records.rows if records.zone == zone else {}
+    return PagePlan(known, by_folio, tramites, zone, rows, records)
 
 
 def _record(plan: PagePlan, change: Change) -> None:
-    values = plan.prepared.get(change.version) or new_row(change, plan.zone)
+    values = plan.prepared.get(change.version) or new_row(plan.records.full(change), plan.zone)
     uuid, folio = values["uuid"], values["folio"]
     if uuid in plan.known:
         return

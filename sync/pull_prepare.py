@@ -15,6 +15,7 @@ parsed with.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,27 @@ _COBROS = TypeAdapter(list[CobroLinePayload])
 class PreparedRecords:
     zone: str
     rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # change version → new row
+    # The data of the record changes that came without it from the pull's worker process
+    # (sync.pull_fetch), as one pickled list in the order of `thin` (their versions): unpickled
+    # only if one of them is needed.
+    thin: tuple[int, ...] = ()
+    packed: bytes = b""
+    _data: dict[int, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def full(self, change: Change) -> Change:
+        """`change` with its data: what is set aside, or applied change by change."""
+        if self.packed and not self._data:
+            self._data.update(zip(self.thin, pickle.loads(self.packed), strict=True))
+        data = self._data.get(change.version)
+        if data is None:
+            return change
+        return Change.model_construct(version=change.version, kind=change.kind,
+                                      entity_uuid=change.entity_uuid, data=data)
+
+    def folio(self, change: Change) -> str:
+        """The folio of a record change."""
+        row = self.rows.get(change.version)
+        return str(row["folio"] if row is not None else self.full(change).data.get("folio"))
 
 
 def new_row(change: Change, zone: str) -> dict[str, Any]:

@@ -10,7 +10,8 @@ uuid and capture time that follow the version order, as a window's captures have
 window V02, enrolled beforehand, pulls them all with `pull_changes` in a process of its own
 (tests/pull_window.py, importing only what a window's pull needs). The benchmark prints the wall
 time and rate, the window's CPU time and peak RSS (its VmHWM, and what it was before the pull
-began), and central's CPU time over the pull (/proc/<pid>/stat).
+began), its pull worker's CPU time and peak RSS (sync.pull_worker, a child process), and
+central's CPU time over the pull (/proc/<pid>/stat).
 """
 
 from __future__ import annotations
@@ -138,4 +139,5 @@ def test_pull_of_many_changes(tmp_path: Path) -> None:
     seconds = found["seconds"]
     print(f"\n[bench pull] N={N}: {seconds:.2f} s ({N / seconds:,.0f} changes/s); window CPU "
           f"{found['cpu']:.1f} s, peak RSS {found['rss_peak']:.0f} MB (before the pull "
-          f"{found['rss_before']:.0f} MB); central serve CPU {central_cpu:.1f} s")
+          f"{found['rss_before']:.0f} MB); its pull worker: CPU {found['worker_cpu']:.1f} s, "
+          f"peak RSS {found['worker_rss_peak']:.0f} MB; central serve CPU {central_cpu:.1f} s")

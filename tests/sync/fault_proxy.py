@@ -72,10 +72,11 @@ class _Link:
         """Answer as the proxy, then close cleanly once the client has read it (no RST that
         could destroy the answer in flight)."""
         self.answered = True
+        with contextlib.suppress(OSError):  # before the server goes: its closing wakes the
+            self.client.sendall(response)   # downstream thread, which then closes the client
+            self.client.shutdown(socket.SHUT_WR)
         _hard_close(self.server)
         with contextlib.suppress(OSError):
-            self.client.sendall(response)
-            self.client.shutdown(socket.SHUT_WR)
             self.client.settimeout(5)
             while self.client.recv(65536):  # the rest of the request, until the client closes
                 pass
