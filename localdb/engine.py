@@ -13,7 +13,6 @@ SQLite refuses any write made in it. Reads go through `reader(engine)`; everythi
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,13 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from localdb.json_columns import json_text
+
 BUSY_TIMEOUT_MS = 5000
 # The automatic WAL checkpoint only as a backstop: a thread checkpoints when the writes pause
 # (localdb/checkpoints.py); a connection checkpoints itself only past this (16 MB of log).
 BACKSTOP_PAGES = 4000
 KEY_BYTES = 32
-
-
-def json_text(value: Any) -> str:
-    """How a JSON column is stored: compact, UTF-8 (revision 0016; Python's default spacing and
-    \\u escapes took ~9 % of an expediente's row). Readers parse it, so only the bytes change."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def key_pragma(key: bytes) -> str:

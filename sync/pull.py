@@ -22,10 +22,11 @@ from localdb.models import SyncState
 from sync.errors import EpochChanged
 from sync.gc_pace import fewer_collections
 from sync.http import PlatformClient
-from sync.pull_apply import MissingTramite, UnusableChange, apply_change
+from sync.pull_apply import MissingTramite, apply_change
 from sync.pull_fetch import PulledPage, PullSource
 from sync.pull_page import apply_set_based
 from sync.pull_prepare import PreparedRecords
+from sync.pull_records import UnusableChange
 from sync.pull_worker import PageFetcher
 from sync.set_aside import (
     WAITS_FOR_EARLIER,

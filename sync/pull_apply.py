@@ -13,7 +13,6 @@ older window's naive ones are read on the office's clock) and are stored as naiv
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,11 +22,11 @@ from sqlalchemy.orm import Session
 from desktop.clock import office_zone
 from desktop.records.payments import current_recibo
 from localdb.models import Expediente, Recibo, Tramite
-from localdb.states import EnvioState, ExpedienteStatus
+from localdb.states import ExpedienteStatus
 from sync.errors import SyncError
+from sync.pull_records import UnusableChange, parse_record
 from sync.user_changes import apply_user_change
 from wire.payloads import (
-    ExpedientePayload,
     PaymentPayload,
     ReciboCancelPayload,
     StatusChange,
@@ -38,14 +37,6 @@ from wire.times import to_utc, utc_now
 from wire.validation import spanish_summary
 
 log = logging.getLogger(__name__)
-
-
-class UnusableChange(SyncError):
-    """A change whose data this machine cannot use (malformed, or from a newer platform)."""
-
-    def __init__(self, change: Change, detail: str) -> None:
-        super().__init__(f"El cambio {change.version} ({change.kind}) trae datos que este equipo "
-                         f"no puede usar: {detail}")
 
 
 class MissingTramite(SyncError):
@@ -90,44 +81,6 @@ def parse_payment(change: Change, zone: str) -> dict[str, Any]:
         raise UnusableChange(change, spanish_summary(exc)) from exc
     return {"payment_method": paid.method, "payment_reference": paid.reference,
             "paid_at": to_utc(paid.paid_at, zone), "paid_by": paid.paid_by}
-
-
-def validate_record(change: Change) -> tuple[ExpedientePayload, int]:
-    """The record, validated once against its schema, and its total in centavos;
-    UnusableChange when it cannot be stored."""
-    try:
-        record = ExpedientePayload.model_validate(change.data)
-        total = int((Decimal(record.total) * 100).to_integral_value())
-    except ValidationError as exc:
-        raise UnusableChange(change, spanish_summary(exc)) from exc
-    except (ArithmeticError, ValueError) as exc:
-        raise UnusableChange(change, "importe no válido") from exc
-    return record, total
-
-
-def record_columns(record: ExpedientePayload, total: int, zone: str, requisitos: Any,
-                   cobros: Any) -> dict[str, Any]:
-    """The columns of a validated record's new row, its requisitos and cobros as the caller
-    gives them (lists of dicts for the ORM, or their JSON text, sync.pull_prepare)."""
-    return {
-        "uuid": record.uuid, "folio": record.folio,
-        "tramite_homoclave": record.tramite_homoclave,
-        "tramite_version": record.tramite_version, "answers": record.answers,
-        "requisitos": requisitos, "cobros": cobros, "total_centavos": total,
-        "nombre": record.nombre, "curp": record.curp, "rfc": record.rfc,
-        "created_by": record.created_by, "captured_at": to_utc(record.captured_at, zone),
-        "origin_machine": record.origin_machine, "content_sha256": record.content_sha256,
-        "archivo_folio": record.archivo_folio, "archivo_fecha": record.archivo_fecha,
-        "status": ExpedienteStatus.CAPTURADO, "sync_state": EnvioState.SINCRONIZADO,
-    }
-
-
-def parse_record(change: Change, zone: str) -> tuple[ExpedientePayload, dict[str, Any]]:
-    """The record and the columns of its new row; UnusableChange when it cannot be stored."""
-    record, total = validate_record(change)
-    return record, record_columns(record, total, zone,
-                                  [r.model_dump() for r in record.requisitos],
-                                  [c.model_dump() for c in record.cobros])
 
 
 def _apply_status(session: Session, change: Change) -> None:

@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from localdb.engine import json_text
-from sync.pull_apply import UnusableChange, record_columns, validate_record
+from localdb.json_columns import json_text
+from sync.pull_records import UnusableChange, record_columns, validate_record
 from wire.payloads import CobroLinePayload, RequisitoPayload
 from wire.protocol import Change
 

@@ -33,7 +33,7 @@ from localdb.states import EnvioState
 from sync.engine import SyncEngine
 from sync.http import PlatformClient
 from sync.machine_token import load_machine_token
-from sync.pull_apply import parse_record
+from sync.pull_records import parse_record
 from sync.push import push_pending
 from tests.central.serve_process import ServeProcess
 from tests.sync.central_server import CentralServer

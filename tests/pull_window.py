@@ -14,14 +14,6 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
-
-from desktop.context import open_context
-from localdb.models import Expediente, SyncState
-from sync.http import PlatformClient
-from sync.machine_token import load_machine_token
-from sync.pull import pull_changes
-
 
 def peak_rss_mb(pid: int | str = "self") -> float:
     """A process's peak RSS: VmHWM, its own address space's high-water mark (`ru_maxrss`
@@ -59,6 +51,16 @@ def children_cpu() -> float:
 
 
 def main(data_dir: Path, url: str) -> None:
+    """The imports are here, not at the top: the pull's worker is spawned, so it imports this
+    module as a window's worker imports main.py, whose top imports no store code."""
+    from sqlalchemy import func, select
+
+    from desktop.context import open_context
+    from localdb.models import Expediente, SyncState
+    from sync.http import PlatformClient
+    from sync.machine_token import load_machine_token
+    from sync.pull import pull_changes
+
     ctx = open_context(data_dir)
     rss_before = peak_rss_mb()
     started, cpu, worker_cpu = time.perf_counter(), time.process_time(), children_cpu()

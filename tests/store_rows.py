@@ -31,7 +31,7 @@ from desktop.capture.validation import validate_answers
 from desktop.context import AppContext
 from desktop.records.audit import GENESIS_HASH, row_hash, row_mac
 from desktop.records.audit_key import keys_of
-from localdb.engine import json_text
+from localdb.json_columns import json_text
 from localdb.models import AuditEntry, SyncState, Tramite
 from tests.store_people import People
 from wire.canonical import canonical_json, payload_sha256

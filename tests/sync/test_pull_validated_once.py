@@ -11,8 +11,8 @@ from sqlalchemy import JSON
 
 from desktop.context import AppContext
 from sync.pull import pull_changes
-from sync.pull_apply import parse_record
 from sync.pull_prepare import JSON_COLUMNS, new_row
+from sync.pull_records import parse_record
 from tests.sync.pull_killed import FilePages
 from tests.sync.test_pull_fts_batch import PER_PAGE, _pages
 from wire.payloads import ExpedientePayload

@@ -17,9 +17,9 @@ from desktop.context import AppContext
 from localdb.models import Expediente, OutboxEntry, SyncState
 from sync.errors import PlatformUnreachable
 from sync.pull import pull_changes
-from sync.pull_apply import parse_record
 from sync.pull_page import load_plan
 from sync.pull_prepare import JSON_COLUMNS, new_row, prepare_records
+from sync.pull_records import parse_record
 from tests.sync.machines import capture_many
 from wire.protocol import Change, PullResponse
 
