@@ -60,3 +60,15 @@ def test_status_json_imports_only_what_it_reports(store: Path) -> None:
     modules = done.stderr.splitlines()
     assert '"expedientes": 0' in done.stdout and "desktop.status" in modules
     assert _offenders(modules, NOT_FOR_STATUS) == [], _offenders(modules, NOT_FOR_STATUS)
+
+
+def test_the_pull_worker_imports_no_store_code() -> None:
+    """The pull's worker process (sync/pull_worker.py) is spawned and imports what it runs: no
+    SQLAlchemy, no store, which would double a long pull's memory (ARCHITECTURE §7)."""
+    done = subprocess.run([sys.executable, "-c", "import sys, sync.pull_worker; "
+                           "print('\\n'.join(sorted(sys.modules)))"], env=_env(), cwd=ROOT,
+                          check=True, capture_output=True, text=True, timeout=120)
+    modules = done.stdout.splitlines()
+    assert "sync.pull_fetch" in modules and "sync.pull_records" in modules
+    assert _offenders(modules, ("sqlalchemy", "sqlcipher3", "localdb.models", "localdb.engine",
+                                "desktop.context", "desktop.records")) == []
