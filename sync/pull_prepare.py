@@ -3,10 +3,10 @@
 While page k is applied, the fetch thread (sync.pull) parses the records of page k+1: each is
 validated once against `ExpedientePayload` and turned into its new row's columns, the JSON columns
 already encoded as the store writes them, so the page's transaction only decides and writes. The
-answers go through the engine's own serialiser (`localdb.engine.json_text`); the requisitos and
-cobros, validated models of strings and booleans only, are written by pydantic's serialiser
-straight from the models (compact, UTF-8: the same text, at a third of the cost of dumping them
-to dicts and encoding those). SQLite releases the GIL while it
+answers go through the engine's own serialiser (`localdb.json_columns.json_text`); the
+requisitos and cobros, validated models of strings and booleans only, are written by pydantic's
+serialiser straight from the models (compact, UTF-8: the same text, at a third of the cost of
+dumping them to dicts and encoding those). SQLite releases the GIL while it
 writes, so on two cores this work runs beside it. Only what parsed is kept: a record that does
 not parse is parsed again inside the transaction, where its error sets it aside as before. The
 rows are used only when the office's time zone read in the transaction is the one they were
