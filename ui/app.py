@@ -81,7 +81,7 @@ class _Session:
         self.window.show()
         if self.scheduler is not None and not self.scheduler.running:
             self.scheduler.start()
-        QTimer.singleShot(0, heap.settle)  # once the window has painted
+        QTimer.singleShot(0, heap.settle)  # at the event loop's next turn, after the show
 
     def end_session(self) -> None:
         """Re-read the office (now enrolled) and log in again; then close the old window."""
