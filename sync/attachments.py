@@ -157,13 +157,18 @@ def complete_attachments(ctx: AppContext, client: PlatformClient) -> AnexosOutco
     """The anexos step: deliver what `faltan_anexos` expedientes lack, then settle them. Raises
     the first failure after trying every blob, so the run retries and reports the step."""
     with ctx.write() as session:
-        rows = session.execute(select(Attachment.expediente_uuid, Attachment.sha256)
+        settling = set(session.scalars(select(Expediente.uuid).where(
+            Expediente.sync_state == EnvioState.FALTAN_ANEXOS)))
+        rows = session.execute(select(Attachment.sha256)
                                .join(Expediente, Expediente.uuid == Attachment.expediente_uuid)
                                .where(Expediente.sync_state == EnvioState.FALTAN_ANEXOS,
                                       Attachment.uploaded.is_(False))).all()
-    uploads = upload_blobs(ctx, client, {sha for _, sha in rows})
+    uploads = upload_blobs(ctx, client, {sha for (sha,) in rows})
     with ctx.write() as session:
-        settle_synced(session, {uuid for uuid, _ in rows})
+        # Every expediente waiting, not only those with a blob sent now: a run stopped between
+        # the receipts and this step (a kill, a power cut) left some whose anexos are all
+        # confirmed and that nothing else would settle.
+        settle_synced(session, settling)
         waiting = count_missing_anexos(session)
     failure = uploads.first_failure()
     if failure is not None:

@@ -81,6 +81,27 @@ def test_a_middlebox_200_html_never_counts_as_an_uploaded_scan(
     assert _sync_state_of(window, uuid) == "sincronizado"
 
 
+def test_an_expediente_whose_anexos_were_all_confirmed_before_a_kill_is_settled(
+        window: AppContext, central: CentralServer, tmp_path: Path) -> None:
+    """A run killed after the platform's receipts were marked but before the expediente was
+    settled leaves it `faltan_anexos` with every anexo confirmed (the soak found 9 so): the
+    next run settles it, it is not stranded."""
+    [uuid] = capture_many(window, 1, tmp_path / "anexos", with_attachments=1)
+    sha, content = _scan(window, uuid)
+    assert SyncEngine(window).run_once(force=True).ok  # delivers the scan and settles
+    with window.write() as session:  # as the kill left it: receipt marked, not settled
+        session.execute(update(Expediente).where(Expediente.uuid == uuid)
+                        .values(sync_state="faltan_anexos"))
+        assert session.scalar(select(Attachment.uploaded).where(
+            Attachment.expediente_uuid == uuid)) is True
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert report.ok and report.missing_anexos == 0, report.message
+    assert _on_central(central, sha) == content
+    assert _sync_state_of(window, uuid) == "sincronizado"
+
+
 def test_one_middlebox_answer_is_retried_within_the_run(
         window: AppContext, central: CentralServer, proxy: FaultProxy, tmp_path: Path) -> None:
     [uuid] = capture_many(window, 1, tmp_path / "anexos", with_attachments=1)
