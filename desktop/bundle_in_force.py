@@ -8,10 +8,17 @@ outside `desktop.bundles`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from localdb.models import ConfigBundleRecord
+
+T = TypeVar("T")
+_DERIVED: dict[tuple[Callable[[bytes | None], Any], str], Any] = {}  # (derive, sha256) → value
+_DERIVED_KEPT = 32
 
 
 def applied_bundles(session: Session) -> list[tuple[int, str]]:
@@ -31,3 +38,15 @@ def bundle_in_force(session: Session) -> tuple[int, str] | None:
 def bundle_text(session: Session, version: int) -> bytes | None:
     return session.scalar(select(ConfigBundleRecord.content)
                           .where(ConfigBundleRecord.version == version))
+
+
+def derived(session: Session, version: int, sha256: str, derive: Callable[[bytes | None], T]) -> T:
+    """`derive(text)` of an applied bundle, computed once per process and hash: the text is read
+    only the first time."""
+    key = (derive, sha256)
+    if key not in _DERIVED:
+        value = derive(bundle_text(session, version))
+        if len(_DERIVED) >= _DERIVED_KEPT:
+            _DERIVED.clear()
+        _DERIVED[key] = value
+    return _DERIVED[key]  # type: ignore[no-any-return]

@@ -13,12 +13,9 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from desktop.bundle_in_force import bundle_in_force, bundle_text
+from desktop.bundle_in_force import bundle_in_force, derived
 from desktop.context import AppContext
 from wire.times import DEFAULT_ZONE, office_date, office_time, utc_now
-
-_ZONES: dict[str, str] = {}  # a bundle's sha256 → its zone
-_ZONES_KEPT = 16
 
 
 def office_zone(session: Session) -> str:
@@ -26,16 +23,7 @@ def office_zone(session: Session) -> str:
     zone before any bundle. Read from the bundle's text once per process and hash
     (desktop/bundle_in_force.py)."""
     newest = bundle_in_force(session)
-    if newest is None:
-        return DEFAULT_ZONE
-    version, sha256 = newest
-    zone = _ZONES.get(sha256)
-    if zone is None:
-        zone = _zone_of(bundle_text(session, version))
-        if len(_ZONES) >= _ZONES_KEPT:
-            _ZONES.clear()
-        _ZONES[sha256] = zone
-    return zone
+    return DEFAULT_ZONE if newest is None else derived(session, *newest, _zone_of)
 
 
 def _zone_of(content: bytes | None) -> str:

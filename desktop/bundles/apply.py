@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from catalogo.impact import ImpactReport, impact_report
 from catalogo.impact_text import report_json
 from desktop.access.permissions import CurrentUser, Permission, require
-from desktop.bundle_in_force import bundle_in_force, bundle_text
+from desktop.bundle_in_force import bundle_in_force, derived
 from desktop.bundles.checks import check_bundle
 from desktop.bundles.impact_inputs import SOURCE_FILE, draft_refs, pinned_key_id
 from desktop.bundles.schema import Bundle, TramiteDef
@@ -327,20 +327,13 @@ def preview_bundle(session: Session, payload: bytes, signature: bytes) -> tuple[
     return bundle, bundle_impact(session, bundle)
 
 
-_PARSED: dict[str, Bundle] = {}  # a bundle's sha256 → the bundle
-_PARSED_KEPT = 8
-
-
 def stored_bundle(session: Session, version: int, sha256: str) -> Bundle:
-    """An applied bundle, parsed once per process: its sha256 names its content, so the text is
-    read and parsed only the first time that hash is asked for."""
-    bundle = _PARSED.get(sha256)
-    if bundle is None:
-        bundle = parse_payload(bundle_text(session, version) or b"")
-        if len(_PARSED) >= _PARSED_KEPT:
-            _PARSED.clear()
-        _PARSED[sha256] = bundle
-    return bundle
+    """An applied bundle, parsed once per process and hash (desktop/bundle_in_force.py)."""
+    return derived(session, version, sha256, _parsed)
+
+
+def _parsed(content: bytes | None) -> Bundle:
+    return parse_payload(content or b"")
 
 
 def current_bundle(session: Session) -> Bundle:

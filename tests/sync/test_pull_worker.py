@@ -237,7 +237,7 @@ def test_a_page_crosses_back_thin_and_keeps_every_change_s_data(demo_ctx: AppCon
     crossed = pickle.loads(pickle.dumps(pulled))
     assert crossed.prepared.rows == pulled.prepared.rows
     assert [crossed.prepared.full(c) for c in crossed.page.changes] == page.changes
-    assert crossed.page.changes[0].data == {}  # a record whose row came along: data as text
+    assert crossed.page.changes[0].data == {}  # a record whose row came along: data packed apart
     assert crossed.page.changes[3] == page.changes[3]
     with demo_ctx.write() as session:
         session.get_one(SyncState, 1).epoch = "e1"
