@@ -18,7 +18,13 @@ $(APT_STAMP): scripts/system-deps.sh
 	bash scripts/system-deps.sh
 	mkdir -p .deps && touch $(APT_STAMP)
 
+# The project's bytecode, written ahead: where PYTHONDONTWRITEBYTECODE is set (as on the CI
+# machine) no process writes it, so each one would compile every module it imports again (about
+# 50 ms of `status --json`). compileall rewrites only what changed since.
+PACKAGES := desktop ui sync localdb printing wire central catalogo formatting tests main.py
+
 deps: $(STAMP) $(APT_STAMP)
+	$(BIN)/python -m compileall -q -j 0 $(PACKAGES) > /dev/null
 
 run: deps
 	$(BIN)/python main.py $(ARGS)

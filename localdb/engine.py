@@ -60,28 +60,31 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 READ_ONLY_OPTION = "ventanilla_read_only"
 DEFERRED_FLUSH_OPTION = "ventanilla_deferred_flush"
-_SYNCHRONOUS = "ventanilla_synchronous"  # the level last set on this DBAPI connection
+_PRAGMAS = "ventanilla_pragmas"  # the per-transaction pragmas last set on this DBAPI connection
+_CONNECT_PRAGMAS = {"synchronous": "FULL", "query_only": "OFF"}  # as _set_sqlite_pragmas leaves
 
 
 def _begin(conn: Any) -> None:
-    # query_only is per connection and the pool reuses connections: set it on every BEGIN.
     options = conn.get_execution_options()
     if options.get(READ_ONLY_OPTION, False):
-        conn.exec_driver_sql("PRAGMA query_only=ON")
+        _set_pragma(conn, "query_only", "ON")
         conn.exec_driver_sql("BEGIN DEFERRED")
     else:
-        _set_synchronous(conn, "NORMAL" if options.get(DEFERRED_FLUSH_OPTION, False) else "FULL")
-        conn.exec_driver_sql("PRAGMA query_only=OFF")
+        _set_pragma(conn, "synchronous",
+                    "NORMAL" if options.get(DEFERRED_FLUSH_OPTION, False) else "FULL")
+        _set_pragma(conn, "query_only", "OFF")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _set_synchronous(conn: Any, level: str) -> None:
-    """synchronous is per connection and SQLite refuses to change it inside a transaction: set
-    before BEGIN when it differs from what this connection last had (FULL from the connect
-    hook; the pool clears `info` whenever it opens a connection again)."""
-    if conn.info.get(_SYNCHRONOUS, "FULL") != level:
-        conn.exec_driver_sql(f"PRAGMA synchronous={level}")
-        conn.info[_SYNCHRONOUS] = level
+def _set_pragma(conn: Any, name: str, value: str) -> None:
+    """query_only and synchronous are per connection and the pool reuses connections, so each
+    BEGIN sets what its transaction needs, before it starts (SQLite refuses to change
+    synchronous inside a transaction) — when it differs from what this connection last had.
+    The connect hook's values are the starting point; the pool clears `info` whenever it opens
+    a connection again, and only this function changes them afterwards."""
+    if conn.info.get(_PRAGMAS, _CONNECT_PRAGMAS).get(name) != value:
+        conn.exec_driver_sql(f"PRAGMA {name}={value}")
+        conn.info[_PRAGMAS] = {**conn.info.get(_PRAGMAS, _CONNECT_PRAGMAS), name: value}
 
 
 def reader(engine: Engine) -> Engine:

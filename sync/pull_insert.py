@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import JSON, Column, Dialect, Table
+from sqlalchemy import JSON, Column, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from localdb.fts import indexed_as_a_batch
-from localdb.models import Expediente
+from localdb.models import Expediente, table_of
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,14 @@ def _default(column: Column[Any]) -> Any:
 
 @cache
 def _columns(dialect: Dialect) -> tuple[_Column, ...]:
-    table = cast(Table, Expediente.__table__)
+    table = table_of(Expediente)
     return tuple(
         _Column(c.name, None if isinstance(c.type, JSON)
                 else c.type.dialect_impl(dialect).bind_processor(dialect), _default(c))
         for c in table.columns)
 
 
-_EMPTY_ROW = {c.name: _default(c) for c in cast(Table, Expediente.__table__).columns}
+_EMPTY_ROW = {c.name: _default(c) for c in table_of(Expediente).columns}
 
 
 def with_every_column(values: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def with_every_column(values: dict[str, Any]) -> dict[str, Any]:
 def _statement(dialect: Dialect) -> str:
     quote = dialect.identifier_preparer.quote
     names = [c.name for c in _columns(dialect)]
-    return (f"INSERT INTO {quote(cast(Table, Expediente.__table__).name)} "
+    return (f"INSERT INTO {quote(table_of(Expediente).name)} "
             f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})")
 
 

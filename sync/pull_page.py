@@ -17,14 +17,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from desktop.clock import office_zone
 from localdb.bound_list import each
-from localdb.models import Expediente, Tramite
+from localdb.models import Expediente, Tramite, table_of
 from sync.pull_apply import (
     MissingTramite,
     apply_change,
@@ -158,7 +158,7 @@ def plan_page(session: Session, changes: list[Change], blocked: set[str],
 def write_plan(session: Session, plan: PagePlan) -> None:
     """The page's inserts (sync.pull_insert) and updates (Core executemany: the keys are column
     names), batched; raises what the store refuses."""
-    table = cast(Table, Expediente.__table__)
+    table = table_of(Expediente)
     rows = plan.inserts()
     if rows:
         insert_expedientes(session, rows)

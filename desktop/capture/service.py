@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,6 @@ from desktop.capture.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_
 from desktop.capture.folios import allocate_folio
 from desktop.capture.payload import ArchivoOrigen, build_payload
 from desktop.capture.validation import validate_answers
-from desktop.clock import office_zone
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed, VentanillaError
 from desktop.ids import uuid7
@@ -31,7 +30,7 @@ from desktop.records.audit import append_audit
 from desktop.records.outbox import queue_mutation
 from desktop.records.restored_copy import refuse_capture_while_resyncing
 from desktop.records.staleness import refuse_capture_if_stale
-from localdb.models import Attachment, Draft, Expediente, SyncState
+from localdb.models import Attachment, Draft, Expediente, SyncState, table_of
 from localdb.states import EnvioState, ExpedienteStatus
 from wire.staleness import Umbrales
 from wire.times import as_utc, office_date, utc_now
@@ -88,6 +87,7 @@ class _Prepared:
     requisitos: list[dict[str, Any]]
     blobs: list[tuple[AttachmentInput, StoredBlob]]
     umbrales: Umbrales  # the bundle's days without contact before capture stops
+    zone: str  # the bundle's office time zone: the folio's year is the office's
 
 
 def check_requisitos(tramite: TramiteDef, answers: list[RequisitoAnswer]) -> dict[str, str]:
@@ -128,7 +128,7 @@ def _prepare(ctx: AppContext, request: CaptureRequest) -> _Prepared:
     requisitos = [{"clave": r.clave, "recibido": r.recibido, "nota": r.nota.strip()}
                   for r in request.requisitos]
     return _Prepared(tramite, result.cleaned, cobros, requisitos, blobs,
-                     bundle.sin_conexion.for_office(oficina))
+                     bundle.sin_conexion.for_office(oficina), bundle.zona_horaria)
 
 
 def check_capture(ctx: AppContext, request: CaptureRequest) -> None:
@@ -168,12 +168,12 @@ def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
     now = utc_now()
     with ctx.write() as session:
         refuse_capture_while_resyncing(session)
-        refuse_capture_if_stale(session, prepared.umbrales)
+        refuse_capture_if_stale(session, prepared.umbrales, prepared.zone)
         if request.archivo and (done := archivo_folio_in_use(
                 session, prepared.tramite.homoclave, request.archivo.folio)):
             raise AlreadyCaptured(prepared.tramite.homoclave, request.archivo.folio, done)
         state = session.get_one(SyncState, 1)
-        year = office_date(now, office_zone(session)).year  # the office's calendar year
+        year = office_date(now, prepared.zone).year  # the office's calendar year
         folio = allocate_folio(session, state.oficina, state.ventanilla, year)
         expediente = build_payload(
             uuid=uuid7(), folio=folio, tramite=prepared.tramite, cleaned=prepared.cleaned,
@@ -184,7 +184,9 @@ def _write(ctx: AppContext, user: CurrentUser, request: CaptureRequest,
         payload = expediente.model_dump(mode="json")
         session.add(_expediente_row(payload, prepared, now, request.archivo))
         session.flush()  # the expediente row first: attachments reference it
-        session.add_all(_attachment_rows(payload["uuid"], prepared.blobs))
+        if prepared.blobs:
+            session.execute(insert(table_of(Attachment)),
+                            _attachment_rows(payload["uuid"], prepared.blobs))
         queue_mutation(session, "expediente.create", expediente.uuid, expediente, now)
         append_audit(session, user.username, "expediente.capturado", folio,
                      _audit_detail(payload, request.archivo))
@@ -217,7 +219,7 @@ def _expediente_row(payload: dict[str, Any], prepared: _Prepared, now: datetime,
 
 
 def _attachment_rows(expediente_uuid: str,
-                     blobs: list[tuple[AttachmentInput, StoredBlob]]) -> list[Attachment]:
+                     blobs: list[tuple[AttachmentInput, StoredBlob]]) -> list[dict[str, Any]]:
     unique = {b.sha256: (a, b) for a, b in blobs}
-    return [Attachment(expediente_uuid=expediente_uuid, sha256=b.sha256, filename=a.filename,
-                       mime=b.mime, size=b.size) for a, b in unique.values()]
+    return [{"expediente_uuid": expediente_uuid, "sha256": b.sha256, "filename": a.filename,
+             "mime": b.mime, "size": b.size, "uploaded": False} for a, b in unique.values()]

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.records.audit_key import ChainKey, keys_of
-from localdb.models import AuditEntry, Setting
+from localdb.models import AuditEntry, Setting, table_of
 from wire.canonical import canonical_json
 from wire.times import from_machine_clock, utc_now
 
@@ -59,7 +59,8 @@ def row_mac(key: ChainKey, seq: int, row_hash: str, prev_link: str) -> str:
 
 def append_audit(session: Session, actor: str, action: str, entity: str = "",
                  detail: dict[str, Any] | None = None) -> AuditEntry:
-    """Append one entry inside the caller's transaction (which holds the write lock)."""
+    """Append one entry inside the caller's transaction (which holds the write lock); the
+    entry returned is not in the session (its row is inserted directly)."""
     last = _last_row(session)
     prev = last.hash if last else GENESIS_HASH
     seq = (last.id if last else 0) + 1
@@ -70,10 +71,16 @@ def append_audit(session: Session, actor: str, action: str, entity: str = "",
     link = last.mac if last is not None and last.mac else prev
     entry = AuditEntry(id=seq, at=at, actor=actor, action=action, entity=entity, detail=detail,
                        prev_hash=prev, hash=this_hash, mac=row_mac(key, seq, this_hash, link))
-    session.add(entry)
-    session.flush()
+    # Inserted as a row, not through the unit of work: an entry is never changed afterwards.
+    session.execute(insert(table_of(AuditEntry)), _row_of(entry))
     write_head(session, HEAD_SETTING, Head(seq, entry.mac or ""))
     return entry
+
+
+def _row_of(entry: AuditEntry) -> dict[str, Any]:
+    return {"id": entry.id, "at": entry.at, "actor": entry.actor, "action": entry.action,
+            "entity": entry.entity, "detail": entry.detail, "prev_hash": entry.prev_hash,
+            "hash": entry.hash, "mac": entry.mac}
 
 
 def chain_head(session: Session) -> Head | None:

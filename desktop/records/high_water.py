@@ -11,6 +11,11 @@ data folder itself and would come back with the copy.
 Written before the commit, the mark is never behind what the store handed out: a commit that
 then fails leaves a mark one ahead, which costs at most a gap in the folio series, never a
 repeated folio. Writers are serialised by the store's write lock (BEGIN IMMEDIATE).
+
+The mark is replaced atomically but not fsync'd (a capture waits for one disk flush less, issue
+15): only a crash of the whole machine can then bring back the mark before it, and a mark behind
+the store is what a normal open sees and raises (copy_at_open.catch_up_with_mark); the copy it
+guards against is older than the last few seconds.
 """
 
 from __future__ import annotations
@@ -30,13 +35,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.json_file import replace_json
 from desktop.paths import APP_NAME
-from desktop.records.outbox_sequence import outbox_sequence
 
 log = logging.getLogger(__name__)
 
 ENV_STATE_DIR = "VENTANILLA_STATE_DIR"
 HIGH_WATER = "ventanilla.high_water"
 _PENDING = "ventanilla.high_water_pending"
+_MUTATION = "mutation"
 FOLIOS, RECIBOS = "folios", "recibos"
 
 
@@ -93,7 +98,7 @@ class HighWaterFile:
         with self._lock:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                replace_json(self.path, data)
+                replace_json(self.path, data, durable=False)
             except OSError:
                 log.exception("high-water mark %s not written", self.path)
 
@@ -109,9 +114,11 @@ def note_number(session: Session, series: str, year: int, number: int) -> None:
     numbers[year] = max(numbers.get(year, 0), number)
 
 
-def note_mutation(session: Session) -> None:
-    """A mutation queued in this session's transaction: the outbox sequence moves."""
-    session.info.setdefault(_PENDING, {})["mutation"] = True
+def note_mutation(session: Session, mutation_id: int) -> None:
+    """A mutation queued in this session's transaction: the outbox sequence moves to its id
+    (AUTOINCREMENT: a new id is past every id and sequence value before it)."""
+    pending = session.info.setdefault(_PENDING, {})
+    pending[_MUTATION] = max(pending.get(_MUTATION, 0), mutation_id)
 
 
 def install(sessions: sessionmaker[Session], data_dir: Path) -> HighWaterFile:
@@ -129,11 +136,8 @@ def _before_commit(session: Session) -> None:
     mark = session.info.get(HIGH_WATER)
     if not pending or not isinstance(mark, HighWaterFile):
         return
-    mutation_id = 0
-    if pending.get("mutation"):
-        session.flush()
-        mutation_id = outbox_sequence(session)
-    mark.raise_to(Marks(pending.get(FOLIOS, {}), pending.get(RECIBOS, {}), mutation_id))
+    mark.raise_to(Marks(pending.get(FOLIOS, {}), pending.get(RECIBOS, {}),
+                        pending.get(_MUTATION, 0)))
 
 
 def _forget(session: Session) -> None:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from desktop.records.high_water import note_mutation
-from localdb.models import OutboxEntry
+from localdb.models import OutboxEntry, table_of
 from wire.base import Wire
-from wire.canonical import canonical_json, payload_sha256
+from wire.canonical import canonical_json
 from wire.protocol import MutationKind
 
 
 def queue_mutation(session: Session, kind: MutationKind, entity_uuid: str, payload: Wire,
-                   now: datetime) -> None:
-    """Add the outbox row inside the caller's transaction, next to the change it carries."""
-    data = payload.model_dump(mode="json")
-    session.add(OutboxEntry(kind=kind, entity_uuid=entity_uuid,
-                            payload=canonical_json(data).decode(),
-                            sha256=payload_sha256(data), created_at=now))
-    note_mutation(session)
+                   now: datetime) -> int:
+    """Insert the outbox row inside the caller's transaction, next to the change it carries;
+    returns its mutation id. The payload is encoded once: its canonical text and the sha256 of
+    that text (wire.canonical.payload_sha256)."""
+    text = canonical_json(payload.model_dump(mode="json"))
+    outbox = table_of(OutboxEntry)
+    mutation_id: int = session.execute(
+        insert(outbox).returning(outbox.c.mutation_id),
+        {"kind": kind, "entity_uuid": entity_uuid, "payload": text.decode(),
+         "sha256": hashlib.sha256(text).hexdigest(), "created_at": now}).scalar_one()
+    note_mutation(session, mutation_id)
+    return mutation_id

@@ -173,13 +173,14 @@ def read_stale_status(ctx: AppContext) -> StaleStatus:
 
 
 def stale_status(session: Session, umbrales: Umbrales | None = None,
-                 now: datetime | None = None) -> StaleStatus:
-    """Where this window stands; `umbrales` when the caller already has the bundle."""
+                 now: datetime | None = None, zone: str | None = None) -> StaleStatus:
+    """Where this window stands; `umbrales` and `zone` when the caller already has the
+    bundle."""
     state = session.get(SyncState, 1)
     if state is None or state.demo:
         return StaleStatus(Staleness.AL_DIA, 0, None, umbrales or Umbrales(), exempt=True)
     umbrales = umbrales or thresholds(session, state.oficina)
-    zone = office_zone(session)
+    zone = zone or office_zone(session)
     stored = _read_both(session)
     contact = _contact(stored.get(CONTACT_SETTING), state)
     if contact is None:
@@ -205,8 +206,9 @@ def capture_refused_message(status: StaleStatus) -> str:
     )
 
 
-def refuse_capture_if_stale(session: Session, umbrales: Umbrales | None = None) -> None:
-    status = stale_status(session, umbrales)
+def refuse_capture_if_stale(session: Session, umbrales: Umbrales | None = None,
+                            zone: str | None = None) -> None:
+    status = stale_status(session, umbrales, zone=zone)
     if status.blocks_capture:
         raise VentanillaError(capture_refused_message(status))
 
