@@ -1,0 +1,116 @@
+"""Answers from the platform as an attacker or a broken world would give them: a replayed or
+older pull page, a cursor sent back, a page larger than asked for, a malformed enrollment. Each
+is refused with the Spanish sync error and changes nothing in the store. Real central on
+loopback for the state before; a tiny HTTP server for the bad answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from central import admin
+from central.models import Change as CentralChange
+from desktop.context import AppContext
+from localdb.models import Expediente
+from sync.engine import SyncEngine
+from sync.errors import GarbageResponse
+from sync.http import PlatformClient
+from sync.pull import pull_changes
+from tests.sync.central_server import CentralServer
+from tests.sync.fake_platform import Answer, FakePlatform
+from tests.sync.machines import capture_many, sync_state
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _changes_on_central(central: CentralServer) -> list[dict[str, Any]]:
+    with central.db.read() as session:
+        return [{"version": c.version, "kind": c.kind, "entity_uuid": c.entity_uuid,
+                 "data": c.data}
+                for c in session.scalars(select(CentralChange).order_by(CentralChange.version))]
+
+
+@pytest.fixture
+def reviewed(window: AppContext, other_window: AppContext,
+             central: CentralServer) -> tuple[str, list[dict[str, Any]]]:
+    """A record of the other window, pulled here and moved en_revision then resuelto on the
+    platform; returns its uuid and every change the platform sent."""
+    [uuid] = capture_many(other_window, 1)
+    assert SyncEngine(other_window).run_once(force=True).ok
+    with other_window.read() as session:
+        folio = session.get_one(Expediente, uuid).folio
+    admin.set_status(central.db, folio, "en_revision", "Revisando")
+    assert SyncEngine(window).run_once(force=True).ok
+    admin.set_status(central.db, folio, "resuelto", "Licencia autorizada", "LIC-1")
+    assert SyncEngine(window).run_once(force=True).ok
+    with window.read() as session:
+        assert session.get_one(Expediente, uuid).status == "resuelto"
+    return uuid, _changes_on_central(central)
+
+
+@pytest.fixture
+def liar() -> Iterator[FakePlatform]:
+    platform = FakePlatform(lambda _m, _p: (500, JSON, b"{}"))
+    yield platform
+    platform.close()
+
+
+def _answer_pulls_with(platform: FakePlatform, body: dict[str, Any]) -> None:
+    def answer(_method: str, path: str) -> Answer:
+        if path.startswith("/v1/sync/pull"):
+            return 200, JSON, json.dumps(body).encode()
+        return 404, JSON, b'{"detail": "no"}'
+    platform.responder = answer
+
+
+def _pull_from(window: AppContext, platform: FakePlatform, page_size: int = 1000) -> None:
+    with PlatformClient(platform.url, "token") as client:
+        pull_changes(window, client, page_size=page_size)
+
+
+def _bad_pages(changes: list[dict[str, Any]], cursor: int, epoch: str) -> dict[str, Any]:
+    status_changes = [c for c in changes if c["kind"] == "expediente.status"]
+    older = status_changes[0]  # en_revision, already applied and overtaken by resuelto
+    return {
+        "a replayed older change": {"changes": [older], "next_cursor": cursor,
+                                    "has_more": False, "epoch": epoch},
+        "the cursor sent back": {"changes": [], "next_cursor": 0, "has_more": False,
+                                 "epoch": epoch},
+        "changes out of order": {
+            "changes": [{**older, "version": cursor + 2},
+                        {**status_changes[1], "version": cursor + 1}],
+            "next_cursor": cursor + 2, "has_more": False, "epoch": epoch},
+        "a change past the page's cursor": {
+            "changes": [{**older, "version": cursor + 5}], "next_cursor": cursor + 1,
+            "has_more": False, "epoch": epoch},
+        "more changes than asked for": {
+            "changes": [{**older, "version": cursor + n} for n in (1, 2, 3)],
+            "next_cursor": cursor + 3, "has_more": False, "epoch": epoch},
+    }
+
+
+@pytest.mark.parametrize("case", [
+    "a replayed older change", "the cursor sent back", "changes out of order",
+    "a change past the page's cursor", "more changes than asked for"])
+def test_a_pull_page_the_platform_could_not_have_sent_changes_nothing(
+        window: AppContext, reviewed: tuple[str, list[dict[str, Any]]], liar: FakePlatform,
+        case: str) -> None:
+    uuid, changes = reviewed
+    state = sync_state(window)
+    cursor, epoch = state.pull_cursor, state.epoch
+    assert epoch
+    _answer_pulls_with(liar, _bad_pages(changes, cursor, epoch)[case])
+
+    with pytest.raises(GarbageResponse) as refused:
+        _pull_from(window, liar, page_size=2)
+
+    assert "no se reconoce" in refused.value.message
+    assert sync_state(window).pull_cursor == cursor
+    with window.read() as session:
+        row = session.get_one(Expediente, uuid)
+        assert (row.status, row.status_note, row.official_folio) == (
+            "resuelto", "Licencia autorizada", "LIC-1")
