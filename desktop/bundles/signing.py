@@ -28,11 +28,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from desktop.bundles.schema import Bundle
-from desktop.errors import BundleError, os_error_message
+from desktop.errors import BundleError, VentanillaError
+from desktop.user_file import read_user_file
 from wire.canonical import canonical_json
 
 MAX_BUNDLE_FILE_BYTES = 20 * 1024 * 1024
 SIGNATURE_BYTES = 64
+TOO_BIG = "El archivo es demasiado grande para ser un paquete de configuración."
 DAMAGED = "Archivo incompleto o dañado: no es un paquete de configuración válido"
 
 
@@ -101,7 +103,7 @@ def _b64_field(envelope: dict[str, Any], name: str) -> bytes:
 def parse_envelope(data: bytes) -> tuple[bytes, bytes]:
     """(payload, signature) from envelope bytes, e.g. a file or the body of GET /v1/config."""
     if len(data) > MAX_BUNDLE_FILE_BYTES:
-        raise BundleError("El archivo es demasiado grande para ser un paquete de configuración.")
+        raise BundleError(TOO_BIG)
     try:
         envelope = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -117,14 +119,10 @@ def parse_envelope(data: bytes) -> tuple[bytes, bytes]:
 
 def read_bundle_file(path: Path) -> tuple[bytes, bytes]:
     """(payload, signature) of an envelope file; BundleError when unreadable or damaged."""
-    try:
-        if path.stat().st_size > MAX_BUNDLE_FILE_BYTES:
-            raise BundleError(
-                "El archivo es demasiado grande para ser un paquete de configuración."
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BundleError(os_error_message(exc, f"el archivo «{path}»")) from exc
+    try:  # a pipe, a device or a huge file is refused, never waited on or read whole
+        data = read_user_file(path, f"el archivo «{path}»", MAX_BUNDLE_FILE_BYTES, TOO_BIG)
+    except VentanillaError as exc:
+        raise BundleError(exc.message) from exc
     return parse_envelope(data)
 
 
