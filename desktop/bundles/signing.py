@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -59,11 +59,11 @@ def public_key_pem(private_key_pem: bytes) -> str:
     ).decode("ascii")
 
 
-def check_signature(payload: bytes, signature: bytes, public_key_pem: str) -> None:
-    """Raise BundleError unless `signature` is the pinned platform key's signature of `payload`."""
+def platform_key(public_key_pem: str) -> Ed25519PublicKey:
+    """The platform's Ed25519 public key from its PEM; BundleError when it is not one."""
     try:
         key = serialization.load_pem_public_key(public_key_pem.encode("ascii"))
-    except (ValueError, UnicodeEncodeError, TypeError) as exc:
+    except (ValueError, UnicodeEncodeError, TypeError, UnsupportedAlgorithm) as exc:
         raise BundleError(
             "La llave pública de la plataforma registrada en este equipo no es válida; "
             "vuelva a enrolar el equipo."
@@ -73,6 +73,12 @@ def check_signature(payload: bytes, signature: bytes, public_key_pem: str) -> No
             "La llave pública de la plataforma registrada en este equipo no es Ed25519; "
             "vuelva a enrolar el equipo."
         )
+    return key
+
+
+def check_signature(payload: bytes, signature: bytes, public_key_pem: str) -> None:
+    """Raise BundleError unless `signature` is the pinned platform key's signature of `payload`."""
+    key = platform_key(public_key_pem)
     try:
         key.verify(signature, payload)
     except InvalidSignature as exc:

@@ -7,22 +7,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from central import admin
 from central.models import Change as CentralChange
+from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
 from localdb.models import Expediente
 from sync.engine import SyncEngine
+from sync.enroll import enroll
 from sync.errors import GarbageResponse
 from sync.http import PlatformClient
+from sync.machine_token import TOKEN_NAME
 from sync.pull import pull_changes
+from tests.demo_office import open_demo_office
 from tests.sync.central_server import CentralServer
 from tests.sync.fake_platform import Answer, FakePlatform
-from tests.sync.machines import capture_many, sync_state
+from tests.sync.machines import ADMIN, capture_many, sync_state
 
 JSON = {"Content-Type": "application/json"}
 
@@ -114,3 +122,58 @@ def test_a_pull_page_the_platform_could_not_have_sent_changes_nothing(
         row = session.get_one(Expediente, uuid)
         assert (row.status, row.status_note, row.official_folio) == (
             "resuelto", "Licencia autorizada", "LIC-1")
+
+
+def _enroll_answer(**broken: str) -> dict[str, str]:
+    key = Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return {"machine_id": "M0A1B2C3D4E5F", "machine_token": "t" * 43, "oficina": "HMO",
+            "oficina_nombre": "Oficina Centro", "ventanilla": "V01", "municipio": "Hermosillo",
+            "platform_public_key": key, "epoch": "0123456789abcdef", **broken}
+
+
+RSA_PEM = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key() \
+    .public_bytes(serialization.Encoding.PEM,
+                  serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+ENROLL_ANSWERS = {
+    "a platform key that is no key": {"platform_public_key": "-----BEGIN PUBLIC KEY-----\nAA=="},
+    "a platform key that is not Ed25519": {"platform_public_key": RSA_PEM},
+    "an empty office": {"oficina": ""},
+    "a window with a slash": {"ventanilla": "V01/../x"},
+    "a token that breaks a header": {"machine_token": "t" * 40 + "\r\nX-Evil: 1"},
+    "an empty epoch": {"epoch": " "},
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENROLL_ANSWERS))
+def test_an_enrollment_answer_that_cannot_be_kept_changes_nothing(
+        tmp_path: Path, liar: FakePlatform, case: str) -> None:
+    body = json.dumps(_enroll_answer(**ENROLL_ANSWERS[case])).encode()
+    liar.responder = lambda _m, path: ((200, JSON, body) if path.startswith("/v1/enroll")
+                                       else (404, JSON, b'{"detail": "no"}'))
+    ctx = open_demo_office(tmp_path / "nuevo")
+    try:
+        with pytest.raises(GarbageResponse) as refused:
+            enroll(ctx, ADMIN, liar.url, "ABCD-EFGH-JKLM")
+        assert "no se reconoce" in refused.value.message
+        state = sync_state(ctx)
+        assert state.demo and state.server_url is None and state.platform_public_key != \
+            ENROLL_ANSWERS[case].get("platform_public_key")
+        assert CredentialStore(ctx.data_dir).get(TOKEN_NAME) is None
+        assert liar.count("GET /v1/config") == 0
+    finally:
+        ctx.close()
+
+
+def test_a_well_formed_enrollment_answer_is_kept(tmp_path: Path, liar: FakePlatform) -> None:
+    body = json.dumps(_enroll_answer()).encode()
+    liar.responder = lambda _m, path: ((200, JSON, body) if path.startswith("/v1/enroll")
+                                       else (404, JSON, b'{"detail": "no"}'))
+    ctx = open_demo_office(tmp_path / "nuevo")
+    try:
+        result = enroll(ctx, ADMIN, liar.url, "ABCD-EFGH-JKLM")
+        assert (result.oficina, result.ventanilla) == ("HMO", "V01")
+        assert not sync_state(ctx).demo
+    finally:
+        ctx.close()
