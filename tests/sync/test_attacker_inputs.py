@@ -6,7 +6,9 @@ loopback for the state before; a tiny HTTP server for the bad answer."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from central.models import Change as CentralChange
 from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
 from localdb.models import Expediente
+from sync import http
 from sync.engine import SyncEngine
 from sync.enroll import enroll
 from sync.errors import GarbageResponse
@@ -177,3 +180,53 @@ def test_a_well_formed_enrollment_answer_is_kept(tmp_path: Path, liar: FakePlatf
         assert not sync_state(ctx).demo
     finally:
         ctx.close()
+
+
+class _Endless:
+    """A platform whose answer never ends: JSON whitespace, up to `cap` bytes, counted."""
+
+    def __init__(self, cap: int) -> None:
+        self.sent = 0
+        endless = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                chunk = b" " * 65536
+                try:
+                    while endless.sent < cap:
+                        self.wfile.write(chunk)
+                        endless.sent += len(chunk)
+                except OSError:
+                    return
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def test_an_answer_that_never_ends_is_refused_once_past_the_limit(
+        window: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "MAX_ANSWER_BYTES", 1_000_000, raising=False)
+    endless = _Endless(cap=60_000_000)
+    before = sync_state(window).pull_cursor
+    try:
+        with pytest.raises(GarbageResponse) as refused, \
+                PlatformClient(endless.url, "token") as client:
+            pull_changes(window, client)
+    finally:
+        endless.close()
+    assert "no se reconoce" in refused.value.message
+    assert endless.sent < 10_000_000  # it stopped reading, not parsed 60 MB
+    assert sync_state(window).pull_cursor == before
