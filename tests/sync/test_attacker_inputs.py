@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from central import admin
+from central.changes import PendingChange, append_changes
 from central.models import Change as CentralChange
 from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
@@ -30,8 +31,9 @@ from sync.errors import GarbageResponse
 from sync.http import PlatformClient
 from sync.machine_token import TOKEN_NAME
 from sync.pull import pull_changes
+from sync.status import sync_status
 from tests.demo_office import open_demo_office
-from tests.sync.central_server import CentralServer
+from tests.sync.central_server import OFFICE, CentralServer
 from tests.sync.fake_platform import Answer, FakePlatform
 from tests.sync.machines import ADMIN, capture_many, sync_state
 
@@ -230,3 +232,33 @@ def test_an_answer_that_never_ends_is_refused_once_past_the_limit(
     assert "no se reconoce" in refused.value.message
     assert endless.sent < 10_000_000  # it stopped reading, not parsed 60 MB
     assert sync_state(window).pull_cursor == before
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["set-based", "change by change"])
+def test_a_record_of_another_office_is_set_aside_and_the_rest_applied(
+        window: AppContext, other_window: AppContext, central: CentralServer,
+        many: bool) -> None:
+    [uuid] = capture_many(other_window, 1)
+    assert SyncEngine(other_window).run_once(force=True).ok
+    with central.db.read() as session:
+        record = dict(session.scalars(select(CentralChange.data).where(
+            CentralChange.kind == "expediente.record")).one())
+    foreign = {**record, "uuid": "0b7c2a7e-0000-4000-8000-0000000000aa",
+               "folio": "OTRA-V01-2026-000001", "oficina": "OTRA", "ventanilla": "V01"}
+    pending = [PendingChange("expediente.record", foreign["uuid"], foreign)]
+    if many:  # a recibo.cancel sends the page change by change (sync.pull_page)
+        pending.append(PendingChange("recibo.cancel", uuid, {
+            "uuid": uuid, "folio": record["folio"], "recibo_folio": "R-HMO-V02-2026-000009",
+            "reason": "Error", "cancelled_by": "supervisor",
+            "cancelled_at": "2026-01-05T15:00:00Z"}))
+    with central.db.write() as session:
+        append_changes(session, OFFICE, pending)
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert report.ok and report.set_aside == 1, report.message
+    with window.read() as session:
+        assert session.get(Expediente, foreign["uuid"]) is None
+        assert session.get_one(Expediente, uuid).folio == record["folio"]
+        shown = sync_status(session)
+    assert "no es de la oficina HMO" in shown["set_aside"][0]["reason"]
