@@ -21,21 +21,24 @@ from sqlalchemy import select
 from central import admin
 from central.changes import PendingChange, append_changes
 from central.models import Change as CentralChange
+from desktop.access.auth import login
 from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
-from localdb.models import Expediente
+from desktop.errors import AuthError, VentanillaError
+from localdb.models import Expediente, User
 from sync import http
 from sync.engine import SyncEngine
 from sync.enroll import enroll
 from sync.errors import GarbageResponse
 from sync.http import PlatformClient
 from sync.machine_token import TOKEN_NAME
+from sync.platform_login import change_password, platform_check
 from sync.pull import pull_changes
 from sync.status import sync_status
 from tests.demo_office import open_demo_office
 from tests.sync.central_server import OFFICE, CentralServer
 from tests.sync.fake_platform import Answer, FakePlatform
-from tests.sync.machines import ADMIN, capture_many, sync_state
+from tests.sync.machines import ADMIN, capture_many, point_to, sync_state
 
 JSON = {"Content-Type": "application/json"}
 
@@ -262,3 +265,29 @@ def test_a_record_of_another_office_is_set_aside_and_the_rest_applied(
         assert session.get_one(Expediente, uuid).folio == record["folio"]
         shown = sync_status(session)
     assert "no es de la oficina HMO" in shown["set_aside"][0]["reason"]
+
+
+def _users(ctx: AppContext) -> list[tuple[object, ...]]:
+    with ctx.read() as session:
+        return [(u.username, u.password_hash, u.role, u.active)
+                for u in session.scalars(select(User).order_by(User.username))]
+
+
+def test_a_login_answer_about_another_user_logs_nobody_in(
+        window: AppContext, central: CentralServer, liar: FakePlatform) -> None:
+    admin.add_user(central.db, "ana", "supervisor", "Ana Lucía Valenzuela", "secreto-123")
+    assert login(window, "ana", "secreto-123", platform_check(window)).username == "ana"
+    before = _users(window)
+    body = json.dumps({"username": "ana", "full_name": "Ana", "role": "admin"}).encode()
+    liar.responder = lambda _m, path: ((200, JSON, body) if path.startswith("/v1/auth/")
+                                       else (404, JSON, b'{"detail": "no"}'))
+    point_to(window, liar.url)
+
+    with pytest.raises(AuthError, match="Usuario o contraseña incorrectos"):
+        login(window, "beto", "clave-de-beto", platform_check(window))
+    with pytest.raises(VentanillaError, match="no se reconoce"):
+        change_password(window, "beto", "clave-de-beto", "otra-clave-123")
+
+    assert _users(window) == before
+    with pytest.raises(AuthError):  # beto's password opens nothing offline either
+        login(window, "ana", "clave-de-beto")
