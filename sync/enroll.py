@@ -14,6 +14,7 @@ sync timer fetches it anyway).
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from dataclasses import dataclass
 
@@ -23,15 +24,16 @@ from sqlalchemy.orm import Session
 from desktop.access.auth import retire_demo_users
 from desktop.access.permissions import CurrentUser, Permission, require
 from desktop.bundles.apply import retire_demo_configuration
+from desktop.bundles.signing import platform_key
 from desktop.context import AppContext
 from desktop.documents.receipts import receipt_public_key_pem
-from desktop.errors import VentanillaError
+from desktop.errors import BundleError, VentanillaError
 from desktop.records.audit import append_audit
 from desktop.records.staleness import record_contact
 from localdb.models import Expediente, OutboxEntry, SyncState
 from localdb.states import EnvioState
 from sync.config import refresh_config
-from sync.errors import MachineNotAuthorized, RequestRefused, SyncError
+from sync.errors import GarbageResponse, MachineNotAuthorized, RequestRefused, SyncError
 from sync.http import APP_VERSION, PlatformClient, check_server_url
 from sync.machine_token import save_machine_token
 from wire.protocol import EnrollRequest, EnrollResponse
@@ -87,6 +89,28 @@ def _request_enrollment(url: str, code: str, public_key_pem: str) -> EnrollRespo
             raise RequestRefused(401, BAD_CODE) from exc
 
 
+_NAME = re.compile(r"[^\s/\\]{1,64}")  # a clave that can head a folio and name a file
+_TOKEN = re.compile(r"[\x21-\x7e]{16,512}")  # what an HTTP header carries as it is
+
+
+def _check_answer(answer: EnrollResponse) -> None:
+    """GarbageResponse unless the answer can be kept: a token an HTTP header can carry, the
+    office's and window's claves and the ids non-empty and plain, the platform's key an Ed25519
+    one (a window pinned to a key that is none would refuse every bundle and could not be
+    enrolled again). Checked before anything is saved."""
+    plain = {"machine_id": answer.machine_id, "oficina": answer.oficina,
+             "ventanilla": answer.ventanilla, "epoch": answer.epoch}
+    bad = [name for name, value in plain.items() if not _NAME.fullmatch(value)]
+    if not _TOKEN.fullmatch(answer.machine_token):
+        bad.append("machine_token")
+    try:
+        platform_key(answer.platform_public_key)
+    except BundleError:
+        bad.append("platform_public_key")
+    if bad:
+        raise GarbageResponse(f"enroll answer with unusable {', '.join(bad)}")
+
+
 def _discard_demo_outbox(session: Session) -> int:
     """Drop the demo mutations and restart the sequence; returns how many were dropped."""
     count = session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
@@ -126,6 +150,7 @@ def enroll(ctx: AppContext, user: CurrentUser, url: str, code: str) -> EnrollRes
         raise EnrollInputError("Escriba el código de enrolamiento que le dio el administrador.")
     _check_not_enrolled(ctx)
     answer = _request_enrollment(base_url, code, receipt_public_key_pem(ctx))
+    _check_answer(answer)
     warning = save_machine_token(ctx.data_dir, answer.machine_token)
     with ctx.write() as session:
         state = session.get_one(SyncState, 1)

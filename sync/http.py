@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
 M = TypeVar("M", bound=BaseModel)
+# The largest answer read: a bundle's envelope is at most 20 MB and a pull page of 1,000 records
+# a few; far above both, it only bounds what a broken or hostile answer can take.
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+_CHUNK = 256 * 1024
 
 
 def _app_version() -> str:
@@ -138,6 +142,23 @@ def parse_model(response: requests.Response, model: type[M]) -> M:
         raise GarbageResponse(f"{model.__name__}: {exc.error_count()} schema errors") from exc
 
 
+def _read_body(response: requests.Response, limit: int) -> None:
+    """Read the answer's body (decompressed) into `response.content`, never past `limit`
+    bytes: an endless or oversized answer (a broken proxy, a gzip bomb) is a GarbageResponse
+    once the limit is crossed, not a window out of memory."""
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise GarbageResponse(f"answer of more than {limit} bytes")
+            chunks.append(chunk)
+    finally:
+        if size > limit:
+            response.close()
+    response._content = b"".join(chunks)
+
+
 def _never_connected(exc: requests.RequestException) -> bool:
     """True when no connection was made at all (refused, DNS, connect timeout)."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -203,8 +224,9 @@ class PlatformClient:
         """Send one request (no redirects, verified TLS) and check its status."""
         url = self.base_url + path
         try:
-            response = self._http.request(method, url, timeout=self.timeout,
+            response = self._http.request(method, url, timeout=self.timeout, stream=True,
                                           allow_redirects=False, verify=True, **kwargs)
+            _read_body(response, MAX_ANSWER_BYTES)
         except requests.exceptions.SSLError as exc:
             log.warning("TLS failure talking to %s: %s", self.base_url, exc)
             raise TlsFailure() from exc

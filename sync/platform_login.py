@@ -16,7 +16,7 @@ from desktop.context import AppContext
 from desktop.errors import AuthError, VentanillaError
 from desktop.records.audit import append_audit
 from localdb.models import SyncState
-from sync.errors import MachineNotAuthorized, RequestRefused, SyncError
+from sync.errors import GarbageResponse, MachineNotAuthorized, RequestRefused, SyncError
 from sync.http import PlatformClient
 from sync.machine_token import load_machine_token
 from wire.protocol import LoginRequest, LoginResponse, PasswordChangeRequest
@@ -60,6 +60,8 @@ def change_password(ctx: AppContext, username: str, current: str, new: str) -> P
     except SyncError as exc:
         log.info("password change unavailable: %s", type(exc).__name__)
         raise VentanillaError(OFFLINE) from exc
+    if not _answers_for(answer, name):
+        raise VentanillaError(GarbageResponse("password answer for another user").message)
     with ctx.write() as session:
         append_audit(session, name, "auth.password_changed", name)
     return _profile(answer)
@@ -85,7 +87,18 @@ def _ask(ctx: AppContext, url: str, username: str, password: str) -> PlatformPro
     except SyncError as exc:
         log.info("platform login unavailable: %s", type(exc).__name__)
         return None
+    if not _answers_for(answer, username):
+        return None
     return _profile(answer)
+
+
+def _answers_for(answer: LoginResponse, username: str) -> bool:
+    """True when the platform's answer is about the user asked for: a profile of anyone else
+    (a broken or hostile answer) must never be cached under this password nor logged in."""
+    if answer.username.strip().lower() == username.strip().lower():
+        return True
+    log.warning("platform answered a login with another user's profile; ignored")
+    return False
 
 
 def _profile(answer: LoginResponse) -> PlatformProfile:

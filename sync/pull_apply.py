@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from desktop.clock import office_zone
 from desktop.records.payments import current_recibo
-from localdb.models import Expediente, Recibo, Tramite
+from localdb.models import Expediente, Recibo, SyncState, Tramite
 from localdb.states import ExpedienteStatus
 from sync.errors import SyncError
-from sync.pull_records import UnusableChange, parse_record
+from sync.pull_records import UnusableChange, check_office, parse_record
 from sync.user_changes import apply_user_change
 from wire.payloads import (
     PaymentPayload,
@@ -105,6 +105,7 @@ def _apply_payment(session: Session, change: Change) -> None:
 
 def _apply_record(session: Session, change: Change) -> None:
     record, values = parse_record(change, office_zone(session))
+    check_office(change, record.folio, session.get_one(SyncState, 1).oficina)
     if session.get(Expediente, record.uuid) is not None:
         return
     if session.scalar(select(Expediente.uuid).where(Expediente.folio == record.folio)):

@@ -44,11 +44,27 @@ def fetch(client: PullSource, cursor: int, epoch: str | None, include_own: bool 
         page = found or PullResponse(changes=[], next_cursor=cursor, has_more=False, epoch=epoch)
     else:
         page = client.get_json(PULL_PATH, PullResponse, params=params)
-    if page.has_more and page.next_cursor <= cursor:
-        raise GarbageResponse(f"pull cursor does not advance ({cursor} -> {page.next_cursor})")
     if epoch and page.epoch != epoch:
         raise EpochChanged(page.epoch)
+    check_page(page, cursor, limit)
     return page
+
+
+def check_page(page: PullResponse, cursor: int, limit: int) -> None:
+    """GarbageResponse unless the page is one the platform could give after `cursor`: at most
+    `limit` changes, versions rising strictly within (cursor, next_cursor], a cursor that never
+    goes back and that advances when more follow (central.pull.page_end). A replayed or older
+    answer would otherwise apply changes the window already has over newer ones."""
+    if page.next_cursor < cursor or (page.has_more and page.next_cursor == cursor):
+        raise GarbageResponse(f"pull cursor does not advance ({cursor} -> {page.next_cursor})")
+    if len(page.changes) > limit:
+        raise GarbageResponse(f"pull page of {len(page.changes)} changes, asked for {limit}")
+    last = cursor
+    for change in page.changes:
+        if not last < change.version <= page.next_cursor:
+            raise GarbageResponse(f"pull change {change.version} outside ({last}, "
+                                  f"{page.next_cursor}]")
+        last = change.version
 
 
 def _unpacked(changes: list[dict[str, Any]], next_cursor: int, has_more: bool, epoch: str,

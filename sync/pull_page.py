@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from desktop.clock import office_zone
 from localdb.bound_list import each
-from localdb.models import Expediente, Tramite, table_of
+from localdb.models import Expediente, SyncState, Tramite, table_of
 from sync.pull_apply import (
     MissingTramite,
     apply_change,
@@ -34,6 +34,7 @@ from sync.pull_apply import (
 )
 from sync.pull_insert import insert_expedientes, with_every_column
 from sync.pull_prepare import PreparedRecords, new_row
+from sync.pull_records import check_office
 from sync.set_aside import UNAPPLIABLE, WAITS_FOR_EARLIER, reason_of, try_apply
 from wire.protocol import Change
 
@@ -57,6 +58,7 @@ class PagePlan:
     folios: dict[str, str]  # folio → uuid, stored or inserted by the page
     tramites: set[tuple[str, int]]
     zone: str  # the office's time zone, for naive times of older windows
+    oficina: str  # this window's office: a record of another is set aside
     prepared: dict[int, dict[str, Any]]  # new rows parsed before the transaction (by version)
     records: PreparedRecords  # gives back the data of a change that came without it
     one_by_one: list[Change] = field(default_factory=list)  # user changes (rare)
@@ -90,12 +92,14 @@ def load_plan(session: Session, changes: list[Change],
     tramites = {(row.homoclave, row.version) for row in session.execute(
         select(Tramite.homoclave, Tramite.version))} if folios else set()
     rows = records.rows if records.zone == zone else {}
-    return PagePlan(known, by_folio, tramites, zone, rows, records)
+    oficina = session.get_one(SyncState, 1).oficina
+    return PagePlan(known, by_folio, tramites, zone, oficina, rows, records)
 
 
 def _record(plan: PagePlan, change: Change) -> None:
     values = plan.prepared.get(change.version) or new_row(plan.records.full(change), plan.zone)
     uuid, folio = values["uuid"], values["folio"]
+    check_office(change, folio, plan.oficina)
     if uuid in plan.known:
         return
     if plan.folios.get(folio) not in (None, uuid):

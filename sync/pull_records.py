@@ -61,3 +61,10 @@ def parse_record(change: Change, zone: str) -> tuple[ExpedientePayload, dict[str
     return record, record_columns(record, total, zone,
                                   [r.model_dump() for r in record.requisitos],
                                   [c.model_dump() for c in record.cobros])
+
+
+def check_office(change: Change, folio: str, oficina: str) -> None:
+    """UnusableChange unless the record's folio is one of this office's (OFICINA-…): the platform
+    sends a window only its own office's records, so another's is an answer not to keep."""
+    if not folio.startswith(f"{oficina}-"):
+        raise UnusableChange(change, f"el folio {folio[:64]} no es de la oficina {oficina}")

@@ -23,16 +23,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from desktop.bundles.schema import Bundle
-from desktop.errors import BundleError, os_error_message
+from desktop.errors import BundleError, VentanillaError
+from desktop.user_file import read_user_file
 from wire.canonical import canonical_json
 
 MAX_BUNDLE_FILE_BYTES = 20 * 1024 * 1024
 SIGNATURE_BYTES = 64
+TOO_BIG = "El archivo es demasiado grande para ser un paquete de configuración."
 DAMAGED = "Archivo incompleto o dañado: no es un paquete de configuración válido"
 
 
@@ -57,11 +59,11 @@ def public_key_pem(private_key_pem: bytes) -> str:
     ).decode("ascii")
 
 
-def check_signature(payload: bytes, signature: bytes, public_key_pem: str) -> None:
-    """Raise BundleError unless `signature` is the pinned platform key's signature of `payload`."""
+def platform_key(public_key_pem: str) -> Ed25519PublicKey:
+    """The platform's Ed25519 public key from its PEM; BundleError when it is not one."""
     try:
         key = serialization.load_pem_public_key(public_key_pem.encode("ascii"))
-    except (ValueError, UnicodeEncodeError, TypeError) as exc:
+    except (ValueError, UnicodeEncodeError, TypeError, UnsupportedAlgorithm) as exc:
         raise BundleError(
             "La llave pública de la plataforma registrada en este equipo no es válida; "
             "vuelva a enrolar el equipo."
@@ -71,6 +73,12 @@ def check_signature(payload: bytes, signature: bytes, public_key_pem: str) -> No
             "La llave pública de la plataforma registrada en este equipo no es Ed25519; "
             "vuelva a enrolar el equipo."
         )
+    return key
+
+
+def check_signature(payload: bytes, signature: bytes, public_key_pem: str) -> None:
+    """Raise BundleError unless `signature` is the pinned platform key's signature of `payload`."""
+    key = platform_key(public_key_pem)
     try:
         key.verify(signature, payload)
     except InvalidSignature as exc:
@@ -101,7 +109,7 @@ def _b64_field(envelope: dict[str, Any], name: str) -> bytes:
 def parse_envelope(data: bytes) -> tuple[bytes, bytes]:
     """(payload, signature) from envelope bytes, e.g. a file or the body of GET /v1/config."""
     if len(data) > MAX_BUNDLE_FILE_BYTES:
-        raise BundleError("El archivo es demasiado grande para ser un paquete de configuración.")
+        raise BundleError(TOO_BIG)
     try:
         envelope = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -117,14 +125,10 @@ def parse_envelope(data: bytes) -> tuple[bytes, bytes]:
 
 def read_bundle_file(path: Path) -> tuple[bytes, bytes]:
     """(payload, signature) of an envelope file; BundleError when unreadable or damaged."""
-    try:
-        if path.stat().st_size > MAX_BUNDLE_FILE_BYTES:
-            raise BundleError(
-                "El archivo es demasiado grande para ser un paquete de configuración."
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BundleError(os_error_message(exc, f"el archivo «{path}»")) from exc
+    try:  # a pipe, a device or a huge file is refused, never waited on or read whole
+        data = read_user_file(path, f"el archivo «{path}»", MAX_BUNDLE_FILE_BYTES, TOO_BIG)
+    except VentanillaError as exc:
+        raise BundleError(exc.message) from exc
     return parse_envelope(data)
 
 

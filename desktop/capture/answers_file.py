@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 
 from desktop.bundles.schema import TramiteDef
 from desktop.capture.service import RequisitoAnswer
-from desktop.errors import VentanillaError, os_error_message
+from desktop.errors import VentanillaError
+from desktop.user_file import read_user_file
 from wire.validation import spanish_errors
 
 MAX_FILE_BYTES = 2_000_000
@@ -122,13 +123,8 @@ def requisito_answers(tramite: TramiteDef, given: list[RequisitoEntry],
 
 
 def _load_json(path: Path) -> Any:
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise VentanillaError(os_error_message(exc, f"el archivo de respuestas «{path}»")) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise VentanillaError(f"El archivo de respuestas {path.name} es demasiado grande.")
+    raw = read_user_file(path, f"el archivo de respuestas «{path}»", MAX_FILE_BYTES,
+                         f"El archivo de respuestas {path.name} es demasiado grande.")
     try:
         return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -28,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from desktop.capture.answers_file import CaptureFile, parse_capture_data
-from desktop.errors import VentanillaError, os_error_message
+from desktop.errors import VentanillaError
+from desktop.user_file import read_user_file
 
 FOLIO, FECHA = "folio_original", "fecha_original"
 REQUISITO_PREFIX = "requisito."
 RECEIVED = {"sí", "si", "x", "1", "true", "verdadero"}
 MAX_FOLIO = 64
+MAX_ARCHIVO_FILE_BYTES = 200_000_000  # ~200,000 lines of ~1 KB: read whole, so bounded
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,9 @@ def read_archivo_file(path: Path, today: date) -> Iterator[Parsed]:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise VentanillaError(os_error_message(exc, f"el archivo «{path}»")) from None
+    raw = read_user_file(path, f"el archivo «{path}»", MAX_ARCHIVO_FILE_BYTES,
+                         f"El archivo {path.name} es demasiado grande (más de "
+                         f"{MAX_ARCHIVO_FILE_BYTES // 1_000_000} MB): divídalo en varios.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

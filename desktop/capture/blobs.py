@@ -24,6 +24,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop.errors import StorageError, VentanillaError, os_error_message
+from desktop.user_file import open_user_file
 
 ALLOWED_MIME = {"application/pdf", "image/jpeg", "image/png"}
 _MAGIC = {
@@ -150,7 +151,7 @@ def write_blob(store: BlobStore, sha256: str, plaintext: bytes) -> None:
 def _stream_copy(source: Path, copy: BinaryIO, max_bytes: int) -> tuple[str, int, bytes]:
     digest, size, head = hashlib.sha256(), 0, b""
     try:
-        with source.open("rb") as original:
+        with open_user_file(source, f"el anexo «{source}»") as original:
             while chunk := original.read(_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:

@@ -1,0 +1,102 @@
+"""Files an operador or administrator names, as an attacker or a broken world would hand them: a
+named pipe, a device that never ends, a folder, as a bundle, a paper archive, an answers file
+or an anexo. Each command exits 2 with a Spanish reason, at
+once, and nothing is written. Real main.py in a subprocess, real SQLCipher store."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.bundles.apply import applied_version, current_bundle
+from desktop.bundles.catalog import get_tramite, search_tramites
+from desktop.context import AppContext
+from localdb.models import Expediente
+from tests.archivo_lines import TRAMITE
+from tests.factories import answers_file, valid_answers
+
+ROOT = Path(__file__).resolve().parents[1]
+MEMORY_CAP = 1_500_000_000  # a device read whole would hit this, not the machine
+
+
+def _capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def _run(data_dir: Path, *args: str, password: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "VENTANILLA_PASSWORD": password, "VENTANILLA_CREDENTIALS": "file"}
+    return subprocess.run([sys.executable, "main.py", "--data-dir", str(data_dir), *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                          preexec_fn=_capped)
+
+
+def _commands(path: Path) -> dict[str, tuple[list[str], str]]:
+    return {
+        "import-config": (["import-config", str(path), "--user", "admin"], "admin123"),
+        "config-diff": (["config-diff", str(path)], "admin123"),
+        "import-archivo": (["import-archivo", str(path), "--tramite", TRAMITE,
+                            "--user", "supervisor"], "supervisor123"),
+        "import-archivo --revisar": (["import-archivo", str(path), "--tramite", TRAMITE,
+                                      "--revisar", "--user", "supervisor"], "supervisor123"),
+    }
+
+
+def _named(tmp_path: Path, kind: str) -> tuple[Path, str]:
+    """A path of `kind` and what the refusal says about it."""
+    if kind == "a named pipe":
+        fifo = tmp_path / "paquete.csv"
+        os.mkfifo(fifo)
+        return fifo, "no es un archivo común"
+    if kind == "a device that never ends":
+        return Path("/dev/zero"), "demasiado grande"
+    folder = tmp_path / "carpeta.csv"
+    folder.mkdir()
+    return folder, "es una carpeta"
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a device that never ends", "a folder"])
+@pytest.mark.parametrize("command", ["import-config", "config-diff", "import-archivo",
+                                     "import-archivo --revisar"])
+def test_a_file_that_is_not_a_file_is_refused_at_once(
+        demo_ctx: AppContext, data_dir: Path, tmp_path: Path, kind: str, command: str) -> None:
+    with demo_ctx.read() as session:
+        version = applied_version(session)
+    path, reason = _named(tmp_path, kind)
+    args, password = _commands(path)[command]
+
+    done = _run(data_dir, *args, password=password)
+
+    assert done.returncode == 2, done.stderr
+    assert reason in done.stderr and "Error inesperado" not in done.stderr, done.stderr
+    with demo_ctx.read() as session:
+        assert applied_version(session) == version
+        assert session.query(Expediente).count() == 0
+
+
+@pytest.mark.parametrize("where", ["the answers file", "an anexo"])
+def test_a_named_pipe_given_to_capture_is_refused_at_once(
+        demo_ctx: AppContext, data_dir: Path, tmp_path: Path, where: str) -> None:
+    with demo_ctx.read() as session:
+        homoclave = search_tramites(session, "")[0].homoclave
+        tramite = get_tramite(session, homoclave)
+        data = answers_file(tramite, valid_answers(tramite,
+                                                   current_bundle(session).clave_catastral_patron))
+    fifo = tmp_path / "escaneo.pdf"
+    os.mkfifo(fifo)
+    answers = tmp_path / "respuestas.json"
+    answers.write_text(json.dumps({**data, "attachments": [{"path": str(fifo)}]}))
+
+    done = _run(data_dir, "capture", "--tramite", homoclave, "--answers",
+                str(fifo if where == "the answers file" else answers), "--user", "operador",
+                password="operador123")
+
+    assert done.returncode == 2, done.stderr
+    assert "no es un archivo común" in done.stderr, done.stderr
+    with demo_ctx.read() as session:
+        assert session.query(Expediente).count() == 0
