@@ -1,0 +1,149 @@
+"""The platform as an attacker sees it (adversarial review): malformed, oversized or odd input to
+every route is refused with a Spanish message and the right status, changes nothing, and never
+answers a bare "Internal Server Error" nor a framework's English phrase."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from central import admin
+from tests.central.central_client import CounterMachine, enroll, mutation
+from tests.central.console_client import ConsoleClient, Seeded, seed
+from tests.central_harness import CentralServer
+from wire.canonical import payload_sha256
+
+ENGLISH = ("Internal Server Error", "Not Found", "Method Not Allowed", "There was an error",
+           "Traceback", "sqlalchemy", "Content Too Large")
+
+
+@pytest.fixture
+def seeded(central_server: CentralServer) -> Iterator[Seeded]:
+    yield seed(central_server)
+
+
+def _spanish(response: requests.Response, status: int) -> str:
+    """The answer's Spanish detail; fails on another status or any English or internal text."""
+    assert response.status_code == status, (response.status_code, response.text[:300])
+    assert not any(word in response.text for word in ENGLISH), response.text[:300]
+    if "json" in response.headers.get("content-type", ""):
+        detail = response.json()["detail"]
+        assert isinstance(detail, str) and detail
+        return detail
+    return response.text
+
+
+def _fresh(machine: CounterMachine) -> requests.Session:
+    """A session of its own per request: a refused request must not poison a kept-alive one."""
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {machine.token}"
+    return http
+
+
+def test_sync_state_ids_that_are_not_plain_digits_are_refused(
+        central_server: CentralServer) -> None:
+    machine = enroll(central_server)
+    url = central_server.url + "/v1/sync/state"
+
+    for ids in ("²", "1,²", "٣", "9" * 25, "99999999999999999999"):
+        answer = _fresh(machine).get(url, params={"ids": ids}, timeout=20)
+        assert "ids" in _spanish(answer, 422)
+    assert _fresh(machine).get(url, params={"ids": "1,2"}, timeout=20).status_code == 200
+
+
+def test_deeply_nested_push_is_refused_and_changes_nothing(
+        central_server: CentralServer) -> None:
+    machine = enroll(central_server)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    bodies = (
+        b'{"machine_id":"' + machine.machine_id.encode() + b'","mutations":' + deep + b"}",
+        b'{"machine_id":"' + machine.machine_id.encode() + b'","mutations":[{"mutation_id":1,'
+        b'"kind":"expediente.create","entity_uuid":"x","sha256":"x","payload":' + deep + b"}]}",
+    )
+    for body in bodies:
+        answer = _fresh(machine).post(central_server.url + "/v1/sync/push", data=body,
+                                      headers={"Content-Type": "application/json"}, timeout=30)
+        _spanish(answer, 422)
+
+    assert admin.list_machines(central_server.db)[0].last_mutation_id == 0
+    assert machine.push([mutation(1, machine.payload())]).json()["results"][0]["status"] == (
+        "applied")
+
+
+def test_deeply_nested_json_to_enroll_and_login_is_a_spanish_422(
+        central_server: CentralServer) -> None:
+    machine = enroll(central_server)
+    code = central_server.enroll_code("OFI", "V02")
+    deep = b"[" * 100_000 + b"]" * 100_000
+    json_headers = {"Content-Type": "application/json"}
+
+    enrolled = requests.post(central_server.url + "/v1/enroll", data=b'{"code":' + deep + b"}",
+                             headers=json_headers, timeout=30)
+    login = _fresh(machine).post(central_server.url + "/v1/auth/login",
+                                 data=b'{"username":' + deep + b"}", headers=json_headers,
+                                 timeout=30)
+
+    _spanish(enrolled, 422)
+    _spanish(login, 422)
+    assert len(admin.list_machines(central_server.db)) == 1
+    assert requests.post(central_server.url + "/v1/enroll", json={"code": code},
+                         timeout=30).status_code == 200
+
+
+def test_unknown_routes_and_methods_answer_in_spanish(central_server: CentralServer) -> None:
+    machine = enroll(central_server)
+
+    _spanish(_fresh(machine).get(central_server.url + "/v1/nada", timeout=20), 404)
+    _spanish(requests.get(central_server.url + "/v/../../etc/passwd", timeout=20), 404)
+    _spanish(_fresh(machine).get(central_server.url + "/v1/sync/push", timeout=20), 405)
+    _spanish(requests.delete(central_server.url + "/v1/enroll", timeout=20), 405)
+    _spanish(requests.get(central_server.url + "/consola/static/..%2fauth.py", timeout=20), 404)
+
+
+def test_console_dates_and_pages_out_of_range_are_not_a_server_error(seeded: Seeded) -> None:
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+
+    for path in ("/consola/expedientes", "/consola/bitacora"):
+        for params in ({"pagina": "9" * 30}, {"pagina": "-99999999999999999999"},
+                       {"hasta": "9999-12-31"}, {"desde": "9999-12-31", "hasta": "0001-01-01"}):
+            fresh = ConsoleClient(seeded.server.url)
+            fresh.http.cookies.update(client.http.cookies)
+            answer = fresh.get(path, params=params)
+            assert answer.status_code == 200, (path, params, answer.status_code)
+            assert "Internal Server Error" not in answer.text
+
+
+def _expediente_with_scan(seeded: Seeded, filename: str) -> tuple[str, str]:
+    """An expediente of Tesorería pushed with one scan named `filename`; (folio, sha256)."""
+    machine, blob = seeded.machine, f"%PDF-1.4 {filename}".encode()
+    sha = hashlib.sha256(blob).hexdigest()
+    assert machine.http.put(f"{machine.base_url}/v1/attachments/{sha}", data=blob,
+                            timeout=20).status_code == 201
+    payload = machine.payload(attachments=[{"sha256": sha, "filename": filename,
+                                            "mime": "application/pdf", "size": len(blob)}])
+    payload["tramite_homoclave"] = "HMO-TM-001"
+    del payload["content_sha256"]
+    payload["content_sha256"] = payload_sha256(payload)
+    answer = machine.push([mutation(3, payload)]).json()
+    assert answer["results"][0]["status"] == "applied", answer
+    return str(payload["folio"]), sha
+
+
+def test_a_scan_named_with_any_characters_downloads(seeded: Seeded) -> None:
+    folio, sha = _expediente_with_scan(seeded, 'acta—niño 文件"\r\nX-Inyectado: 1.pdf')
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+
+    answer = client.get(f"/consola/expedientes/{quote(folio)}/anexos/{sha}")
+
+    assert answer.status_code == 200, answer.text[:200]
+    assert answer.content.startswith(b"%PDF-1.4")
+    assert "X-Inyectado" not in answer.headers
+    disposition = answer.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "\r" not in disposition
+    assert quote("acta—niño 文件", safe="") in disposition
