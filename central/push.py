@@ -29,6 +29,7 @@ def too_large(max_batch: int) -> str:
 
 
 TOO_LARGE = too_large(MAX_BATCH)
+TOO_DEEP = "Envío inválido: el JSON está anidado a demasiada profundidad."
 
 
 @router.post("/v1/sync/push", response_model=PushResponse)
@@ -83,6 +84,8 @@ def _parse_each(raw: bytes, max_batch: int) -> ParsedPush:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(400, "El cuerpo no es JSON válido.") from exc
+    except RecursionError as exc:  # pydantic-core stops at its own depth limit; json at Python's
+        raise HTTPException(422, TOO_DEEP) from exc
     if not isinstance(data, dict) or not isinstance(data.get("mutations", []), list):
         raise HTTPException(422, "Se esperaba un objeto con la lista «mutations».")
     mutations: list[Any] = data.get("mutations", [])
