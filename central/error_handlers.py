@@ -9,7 +9,6 @@ the retry sees the winner's row and answers duplicate or rejected.
 from __future__ import annotations
 
 import logging
-
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
