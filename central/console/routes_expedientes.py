@@ -16,11 +16,11 @@ from central.console import audit
 from central.console.auth import EXPEDIENTE_ACTORS, EXPEDIENTE_READERS, allow
 from central.console.catalog import Catalog, load_catalog
 from central.console.expediente_queries import (
-    PAGE_SIZE,
     Criteria,
     amendments_query,
     count_of,
     history_query,
+    last_page,
     page_of,
     search_query,
 )
@@ -61,12 +61,13 @@ def expedientes(request: Request, user: Reader, q: str = "", dependencia: str = 
         catalog = load_catalog(session, db.url)
         query = search_query(criteria, catalog, user.dependencia if _scoped(user) else None)
         total = session.scalar(count_of(query)) or 0
+        pages = last_page(total)
+        pagina = min(max(pagina, 1), pages)
         rows = session.scalars(page_of(query, pagina)).all()
         offices = session.scalars(select(Office).order_by(Office.clave)).all()
         zone = platform_zone(session)
-    pages = max(1, -(-total // PAGE_SIZE))
     return page(request, user, "expedientes.html", "Expedientes", rows=rows, total=total,
-                criteria=criteria, pagina=min(max(pagina, 1), pages), pages=pages,
+                criteria=criteria, pagina=pagina, pages=pages,
                 catalog=catalog, offices=offices, statuses=STATUSES, scoped=_scoped(user),
                 query_string=_without_page(request), zone=zone)
 
