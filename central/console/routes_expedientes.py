@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -89,10 +89,18 @@ def anexo(request: Request, folio: str, sha256: str, user: Reader) -> Response:
         return message_page(request, user, "Anexo no encontrado",
                             "El anexo no existe o aún no llega a la plataforma.", 404)
     audit.record(db, request, user.username, "anexo.descargar", folio, sha256)
-    filename = str(refs[sha256].get("filename") or sha256).replace('"', "")
     return Response(blob.content, media_type="application/octet-stream", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Disposition": _disposition(str(refs[sha256].get("filename") or sha256)),
         "X-Content-Type-Options": "nosniff"})
+
+
+def _disposition(filename: str) -> str:
+    """The name a window sent, as a header it cannot break (RFC 6266): control characters and
+    quotes dropped, an ASCII fallback and the full UTF-8 name percent-encoded in `filename*`
+    (a header is Latin-1: "—" or "文件" as they are were a 500)."""
+    name = "".join(c for c in filename if c.isprintable() and c not in '"\\') or "anexo"
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.post("/expedientes/{folio}/estado")
