@@ -5,7 +5,8 @@ that needs a machine token must carry a valid one (401 otherwise): an anonymous 
 the platform allocate memory. The inflated size is capped per path, and the bytes being inflated
 at once across all requests are capped too (503 with Retry-After past the budget). A larger body
 (or a declared Content-Length far past the cap) is answered 413 before any handler runs, a corrupt
-one 400.
+one 400. A plain body sent chunked, with no length to judge, is refused (413) as it is read, once
+it passes the cap.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,7 +62,7 @@ class GzipRequestBody:
             await JSONResponse({"detail": TOO_LARGE}, 413)(scope, receive, send)
             return
         if not _is_gzip(scope):
-            await self.app(scope, receive, send)
+            await self.app(scope, _capped(receive, limit + 65_536), send)
             return
         if await self.token_check(scope) is False:
             headers = {"WWW-Authenticate": "Bearer"}
@@ -129,6 +131,22 @@ def _inflate(raw: bytes, limit: int) -> tuple[bytes, str | None]:
     if not inflater.eof:
         return b"", "El cuerpo gzip está incompleto."
     return body, None
+
+
+def _capped(receive: Receive, max_bytes: int) -> Receive:
+    """`receive` that refuses (413) a plain body once it passes `max_bytes`: a chunked body
+    declares no length, and the framework would otherwise read it whole into memory."""
+    size = 0
+
+    async def capped() -> Message:
+        nonlocal size
+        message = await receive()
+        size += len(message.get("body", b""))
+        if size > max_bytes:
+            raise HTTPException(413, TOO_LARGE)
+        return message
+
+    return capped
 
 
 def _plain_scope(scope: Scope, length: int) -> Scope:

@@ -147,3 +147,30 @@ def test_a_scan_named_with_any_characters_downloads(seeded: Seeded) -> None:
     disposition = answer.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "\r" not in disposition
     assert quote("acta—niño 文件", safe="") in disposition
+
+
+def _chunked(size: int) -> Iterator[bytes]:
+    """A body sent chunked (no Content-Length), `size` bytes of one JSON string."""
+    yield b'{"code":"'
+    for _ in range(size // 65_536):
+        yield b"A" * 65_536
+    yield b'"}'
+
+
+def test_a_chunked_body_past_the_limit_is_413_before_it_is_read_whole(
+        central_server: CentralServer) -> None:
+    machine = enroll(central_server)
+    size = 3 * 1_048_576
+
+    enrolled = requests.post(central_server.url + "/v1/enroll", data=_chunked(size),
+                             headers={"Content-Type": "application/json"}, timeout=30)
+    login = requests.post(central_server.url + "/consola/entrar", data=_chunked(size),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"},
+                          timeout=30)
+    pushed = _fresh(machine).post(central_server.url + "/v1/sync/push", data=_chunked(size),
+                                  headers={"Content-Type": "application/json"}, timeout=30)
+
+    assert "grande" in _spanish(enrolled, 413)
+    assert "grande" in _spanish(login, 413)
+    _spanish(pushed, 413)
+    assert len(admin.list_machines(central_server.db)) == 1
