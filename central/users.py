@@ -126,14 +126,18 @@ def reset_password(db: Database, username: str, password: str) -> UserRow:
         return _row(user)
 
 
-def change_own_password(db: Database, username: str, password: str) -> None:
+def change_own_password(db: Database, username: str, password: str,
+                        keep_session: str | None = None) -> None:
     """The user's own new password (the console's «Cambiar contraseña», POST /v1/auth/password).
-    Windows drop the hash they cached of the old one."""
+    Windows drop the hash they cached of the old one; every console session of the user ends
+    but `keep_session` (the sha256 of the one that made the change): whoever opened one with
+    the old password is out."""
     _check_password(password)
     with db.write() as session:
         user = _get(session, username)
         user.password_hash = hash_password(password)
         user.must_change_password = False
+        _end_sessions(session, username, keep_session)
         publish_user_change(session, user, set(), password_reset=True)
 
 
@@ -208,8 +212,11 @@ def _get(session: Session, username: str) -> User:
     return user
 
 
-def _end_sessions(session: Session, username: str) -> None:
-    session.execute(delete(ConsoleSession).where(ConsoleSession.username == username))
+def _end_sessions(session: Session, username: str, keep: str | None = None) -> None:
+    ended = delete(ConsoleSession).where(ConsoleSession.username == username)
+    if keep is not None:
+        ended = ended.where(ConsoleSession.token_sha256 != keep)
+    session.execute(ended)
 
 
 def _row(user: User) -> UserRow:

@@ -91,7 +91,7 @@ def anexo(request: Request, folio: str, sha256: str, user: Reader) -> Response:
     audit.record(db, request, user.username, "anexo.descargar", folio, sha256)
     return Response(blob.content, media_type="application/octet-stream", headers={
         "Content-Disposition": _disposition(str(refs[sha256].get("filename") or sha256)),
-        "X-Content-Type-Options": "nosniff"})
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
 
 def _disposition(filename: str) -> str:

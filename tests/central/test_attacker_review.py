@@ -13,7 +13,7 @@ import requests
 
 from central import admin
 from tests.central.central_client import CounterMachine, enroll, mutation
-from tests.central.console_client import ConsoleClient, Seeded, seed
+from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
 from tests.central_harness import CentralServer
 from wire.canonical import payload_sha256
 
@@ -174,3 +174,47 @@ def test_a_chunked_body_past_the_limit_is_413_before_it_is_read_whole(
     assert "grande" in _spanish(login, 413)
     _spanish(pushed, 413)
     assert len(admin.list_machines(central_server.db)) == 1
+
+
+def test_changing_ones_password_ends_ones_other_sessions(seeded: Seeded) -> None:
+    """Someone who learned the old password and opened a session loses it when the owner
+    changes the password; the owner's own session goes on."""
+    intruder, owner = ConsoleClient(seeded.server.url), ConsoleClient(seeded.server.url)
+    assert intruder.login("audi").status_code == 303
+    assert owner.login("audi").status_code == 303
+    owner.get("/consola/contrasena")
+
+    changed = owner.post("/consola/contrasena", {"actual": PASSWORD, "nueva": "otra-clave-9",
+                                                 "confirmacion": "otra-clave-9"})
+
+    assert changed.status_code == 303
+    assert owner.get("/consola/bitacora").status_code == 200
+    assert intruder.get("/consola/bitacora").headers["location"].startswith("/consola/entrar")
+
+
+def test_a_password_changed_at_a_window_ends_the_users_console_sessions(seeded: Seeded) -> None:
+    console = ConsoleClient(seeded.server.url)
+    assert console.login("oper").status_code == 303
+    assert console.get("/consola/contrasena").status_code == 200
+
+    changed = seeded.machine.post("/v1/auth/password", {
+        "username": "oper", "password": PASSWORD, "new_password": "otra-clave-9"})
+
+    assert changed.status_code == 200
+    assert console.get("/consola/contrasena").headers["location"].startswith("/consola/entrar")
+
+
+def test_console_pages_are_not_framed_sniffed_or_cached(seeded: Seeded) -> None:
+    client = ConsoleClient(seeded.server.url)
+    login_page = client.get("/consola/entrar")
+    client.login("admin1")
+    folio = seeded.tm_folio
+
+    for answer in (login_page, client.get("/consola/expedientes"),
+                   client.get(f"/consola/expedientes/{folio}"), client.get("/consola/usuarios")):
+        assert answer.status_code == 200
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        policy = answer.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in answer.headers["Cache-Control"]
