@@ -218,3 +218,22 @@ def test_console_pages_are_not_framed_sniffed_or_cached(seeded: Seeded) -> None:
         assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
         assert "no-store" in answer.headers["Cache-Control"]
+
+
+def test_push_counters_out_of_range_are_refused_and_change_nothing(
+        central_server: CentralServer) -> None:
+    machine = enroll(central_server)
+    huge = 2**70
+    bodies = [{"pending": huge}, {"pending": -3},
+              {"audit_head": {"seq": huge, "mac": "a" * 64}}]
+
+    for extra in bodies:
+        body = {"machine_id": machine.machine_id, "app_version": "0.1.0",
+                "mutations": [mutation(1, machine.payload())], **extra}
+        _fresh(machine).post(central_server.url + "/v1/sync/push", json=body, timeout=30)
+        answer = _fresh(machine).post(central_server.url + "/v1/sync/push", json=body,
+                                      timeout=30)
+        _spanish(answer, 422)
+
+    row = admin.list_machines(central_server.db)[0]
+    assert row.last_mutation_id == 0 and row.pending is None
