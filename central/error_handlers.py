@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from central.mutations import ConcurrentInsert
 from wire.validation import spanish_errors
@@ -35,6 +36,8 @@ _FRAMEWORK_PHRASES = {
     413: (413, "El envío es demasiado grande."),
 }
 _UNREADABLE_BODY = "There was an error parsing the body"
+UNREADABLE_FORM = ("No se pudo leer el formulario: está mal formado, trae demasiados campos o "
+                   "un campo demasiado grande.")
 UNREADABLE = "No se pudo leer el cuerpo de la solicitud (mal formado o anidado en exceso)."
 
 
@@ -51,6 +54,8 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     """Our own refusals as they are; the framework's English phrases in Spanish."""
     if exc.detail == _UNREADABLE_BODY:
         return JSONResponse({"detail": UNREADABLE}, status_code=422)
+    if isinstance(exc.__context__, MultiPartException):  # starlette's form parser, in English
+        return JSONResponse({"detail": UNREADABLE_FORM}, status_code=422)
     if exc.status_code in _FRAMEWORK_PHRASES and exc.detail == HTTPStatus(exc.status_code).phrase:
         status, detail = _FRAMEWORK_PHRASES[exc.status_code]
         return JSONResponse({"detail": detail}, status_code=status, headers=exc.headers)
