@@ -4,6 +4,7 @@ answers a bare "Internal Server Error" nor a framework's English phrase."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections.abc import Iterator
@@ -260,3 +261,14 @@ def test_a_catalogo_over_a_megabyte_is_reviewed_and_published(seeded: Seeded) ->
     assert reviewed.status_code == 200, reviewed.text[:300]
     assert published.status_code == 303, published.text[:300]
     assert published.headers["location"] == "/consola/configuracion?ok=3"
+
+
+def test_the_console_takes_no_gzip_body(central_server: CentralServer) -> None:
+    """Only the sync API inflates, and only for a machine (or an enroll): an anonymous gzip body
+    to the console would otherwise be inflated before its session is even looked at."""
+    bomb = gzip.compress(b"contenido=" + b"A" * 8_000_000)
+    for path in ("/consola/entrar", "/consola/configuracion/publicar", "/consola/salir"):
+        answer = requests.post(central_server.url + path, data=bomb, timeout=20, headers={
+            "Content-Encoding": "gzip",
+            "Content-Type": "application/x-www-form-urlencoded"})
+        assert "comprimidos" in _spanish(answer, 415)
