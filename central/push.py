@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from central.content_type import json_body
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
 from central.push_apply import InvalidMutation, ParsedPush, PushItem, apply_push
@@ -32,7 +33,8 @@ TOO_LARGE = too_large(MAX_BATCH)
 TOO_DEEP = "Envío inválido: el JSON está anidado a demasiada profundidad."
 
 
-@router.post("/v1/sync/push", response_model=PushResponse)
+@router.post("/v1/sync/push", response_model=PushResponse,
+             dependencies=[Depends(json_body)])
 async def push(
     request: Request,
     machine: Annotated[MachineIdentity, Depends(current_machine)],

@@ -272,3 +272,34 @@ def test_the_console_takes_no_gzip_body(central_server: CentralServer) -> None:
             "Content-Encoding": "gzip",
             "Content-Type": "application/x-www-form-urlencoded"})
         assert "comprimidos" in _spanish(answer, 415)
+
+
+def test_a_json_route_refuses_a_body_declared_as_something_else(
+        central_server: CentralServer) -> None:
+    machine = enroll(central_server)
+    code = central_server.enroll_code("OFI", "V02")
+    push = json.dumps({"machine_id": machine.machine_id, "app_version": "0.1.0",
+                       "mutations": [mutation(1, machine.payload())]})
+    login = json.dumps({"username": "nadie", "password": "x" * 8})
+
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "text/html",
+                         "application/xml"):
+        headers = {"Content-Type": content_type}
+        answers = (
+            _fresh(machine).post(central_server.url + "/v1/sync/push", data=push,
+                                 headers=headers, timeout=20),
+            requests.post(central_server.url + "/v1/enroll", data=json.dumps({"code": code}),
+                          headers=headers, timeout=20),
+            _fresh(machine).post(central_server.url + "/v1/auth/login", data=login,
+                                 headers=headers, timeout=20),
+        )
+        for answer in answers:
+            assert "JSON" in _spanish(answer, 415)
+
+    assert admin.list_machines(central_server.db)[0].last_mutation_id == 0
+    assert len(admin.list_machines(central_server.db)) == 1
+    with_charset = {"Content-Type": "application/json; charset=utf-8"}
+    assert _fresh(machine).post(central_server.url + "/v1/sync/push", data=push,
+                                headers=with_charset, timeout=20).status_code == 200
+    assert requests.post(central_server.url + "/v1/enroll", data=json.dumps({"code": code}),
+                         headers=with_charset, timeout=20).status_code == 200
