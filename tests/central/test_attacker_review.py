@@ -12,8 +12,10 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from central import admin
+from central.models import Change, Expediente
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
 from tests.central_harness import CentralServer
@@ -303,3 +305,26 @@ def test_a_json_route_refuses_a_body_declared_as_something_else(
                                 headers=with_charset, timeout=20).status_code == 200
     assert requests.post(central_server.url + "/v1/enroll", data=json.dumps({"code": code}),
                          headers=with_charset, timeout=20).status_code == 200
+
+
+def test_a_status_note_or_official_folio_windows_would_refuse_is_refused(
+        seeded: Seeded) -> None:
+    """The windows take a note of up to 2,000 characters and an official folio of up to 64
+    (wire.payloads.StatusChange): more would be set aside at every window's pull forever."""
+    client = ConsoleClient(seeded.server.url)
+    client.login("tesoreria")
+    folio = seeded.tm_folio
+    client.get(f"/consola/expedientes/{folio}")
+
+    returned = client.post(f"/consola/expedientes/{folio}/estado",
+                           {"estado": "devuelto", "nota": "x" * 2001})
+    resolved = client.post(f"/consola/expedientes/{folio}/estado",
+                           {"estado": "resuelto", "folio_oficial": "F" * 65})
+
+    assert "2000" in _spanish(returned, 422)
+    assert "64" in _spanish(resolved, 422)
+    with seeded.db.read() as session:
+        row = session.scalars(select(Expediente).where(Expediente.folio == folio)).one()
+        assert (row.status, row.note, row.official_folio) == ("recibido", None, None)
+        assert not session.scalars(select(Change).where(
+            Change.entity_uuid == row.uuid, Change.kind == "expediente.status")).all()
