@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from central import admin
+from central import admin, users
 from central.models import Change, Expediente
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
@@ -328,3 +328,21 @@ def test_a_status_note_or_official_folio_windows_would_refuse_is_refused(
         assert (row.status, row.note, row.official_folio) == ("recibido", None, None)
         assert not session.scalars(select(Change).where(
             Change.entity_uuid == row.uuid, Change.kind == "expediente.status")).all()
+
+
+@pytest.mark.parametrize("field,value", [("nombre", "N" * 201), ("dependencia", "D" * 33)])
+def test_a_user_the_columns_or_windows_cannot_hold_is_refused_in_spanish(
+        seeded: Seeded, field: str, value: str) -> None:
+    """A full name over 200 characters would be set aside by every window's pull (wire
+    UserChange) on SQLite, and a database error on PostgreSQL; a dependencia over 32 too."""
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+    client.get("/consola/usuarios")
+    form = {"usuario": "largo", "nombre": "Persona larga", "rol": "dependencia",
+            "dependencia": "TM", "contrasena": "clave-segura-9", field: value}
+
+    created = client.post("/consola/usuarios", form)
+
+    assert "200" in _spanish(created, 422) or "32" in created.text
+    with pytest.raises(users.UserError):
+        users.get_user(seeded.db, "largo")
