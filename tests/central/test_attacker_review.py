@@ -15,7 +15,7 @@ import requests
 from sqlalchemy import select
 
 from central import admin, users
-from central.models import Change, Expediente
+from central.models import Change, EnrollCode, Expediente, Office
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
 from tests.central_harness import CentralServer
@@ -346,3 +346,26 @@ def test_a_user_the_columns_or_windows_cannot_hold_is_refused_in_spanish(
     assert "200" in _spanish(created, 422) or "32" in created.text
     with pytest.raises(users.UserError):
         users.get_user(seeded.db, "largo")
+
+
+def test_office_and_window_claves_that_would_break_folios_or_links_are_refused(
+        seeded: Seeded) -> None:
+    """A clave starts every folio (OFICINA-VENTANILLA-AÑO-N) and is a path segment of the
+    console: "A-B" would give office A-B's window C the folios of office A's window B-C."""
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+    client.get("/consola/oficinas")
+
+    for clave in ("HMO-CENTRO", "../X", "A B", "<b>X</b>", "OFI/2"):
+        created = client.post("/consola/oficinas", {"clave": clave, "nombre": "Oficina"})
+        assert "clave" in _spanish(created, 422)
+    for ventanilla in ("V-01", "V 1", "../V1"):
+        code = client.post("/consola/oficinas/HMO/codigo", {"ventanilla": ventanilla})
+        assert "clave" in _spanish(code, 422)
+    huge = client.post("/consola/oficinas", {"clave": "LARGA", "nombre": "N" * 201})
+    _spanish(huge, 422)
+
+    with seeded.db.read() as session:
+        assert sorted(session.scalars(select(Office.clave))) == ["HMO", "SUR"]
+        assert not session.scalars(select(EnrollCode).where(EnrollCode.ventanilla != "V01")
+                                   ).all()
