@@ -15,6 +15,7 @@ import requests
 from sqlalchemy import select
 
 from central import admin, users
+from central.bundles import latest_version
 from central.models import Change, EnrollCode, Expediente, Office
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
@@ -369,3 +370,25 @@ def test_office_and_window_claves_that_would_break_folios_or_links_are_refused(
         assert sorted(session.scalars(select(Office.clave))) == ["HMO", "SUR"]
         assert not session.scalars(select(EnrollCode).where(EnrollCode.ventanilla != "V01")
                                    ).all()
+
+
+@pytest.mark.parametrize("raw", [
+    '{"format":"ventanilla-bundle/1","version":3,"tramites":' + "[" * 50_000 + "]" * 50_000
+    + "}",
+    '{"format":"ventanilla-bundle/1","version":' + "9" * 30 + ',"tramites":[]}',
+    '{"format":"ventanilla-bundle/1","version":2147483648,"tramites":[]}',
+])
+def test_a_bundle_the_platform_cannot_hold_is_refused_on_the_page(seeded: Seeded,
+                                                                  raw: str) -> None:
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+    client.get("/consola/configuracion")
+
+    reviewed = client.post("/consola/configuracion/revisar", {"contenido": raw})
+    published = client.post("/consola/configuracion/publicar", {"contenido": raw})
+
+    _spanish(reviewed, 422)
+    _spanish(published, 422)
+    assert "<html" in reviewed.text and "<html" in published.text
+    with seeded.db.read() as session:
+        assert latest_version(session) == 2
