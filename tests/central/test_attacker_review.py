@@ -392,3 +392,30 @@ def test_a_bundle_the_platform_cannot_hold_is_refused_on_the_page(seeded: Seeded
     assert "<html" in reviewed.text and "<html" in published.text
     with seeded.db.read() as session:
         assert latest_version(session) == 2
+
+
+def test_the_session_cookie_is_httponly_strict_and_scoped(seeded: Seeded) -> None:
+    client = ConsoleClient(seeded.server.url)
+    form_page = client.get("/consola/entrar")
+    logged = client.login("admin1")
+
+    for answer, name in ((form_page, "consola_entrada"), (logged, "consola_sesion")):
+        cookie = next(c for c in answer.headers["set-cookie"].split(", ") if name in c).lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "path=/consola" in cookie
+        assert "secure" not in cookie  # plain HTTP on loopback; Secure over HTTPS
+    client.get("/consola/expedientes")
+    logged_out = client.post("/consola/salir")
+    assert logged_out.status_code == 303
+    assert client.get("/consola/expedientes").headers["location"].startswith("/consola/entrar")
+
+
+def test_guessing_a_console_password_locks_the_user_even_for_the_right_one(
+        seeded: Seeded) -> None:
+    client = ConsoleClient(seeded.server.url)
+    for _ in range(5):
+        assert client.login("audi", "adivinanza-1").status_code == 401
+    refused = client.login("audi")  # the right password, while locked
+
+    assert "incorrectos" in _spanish(refused, 401)
+    assert "consola_sesion" not in refused.headers.get("set-cookie", "")
+
