@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,17 @@ from wire.staleness import Staleness
 
 ROLES = users.ROLES
 MAX_ENROLL_CODE_TTL_HOURS = 24 * 30
+
+
+# An office's or window's clave: it starts every folio ("OFICINA-VENTANILLA-AÑO-N", so no "-")
+# and is a path segment of the console ("/" or spaces would break its links).
+_CLAVE = re.compile(r"[A-Z0-9_]{1,32}")
+
+
+def _check_clave(clave: str, what: str) -> None:
+    if not _CLAVE.fullmatch(clave):
+        raise AdminError(f"La clave de la {what} debe ser de 1 a 32 letras mayúsculas, números "
+                         "o «_» (sin espacios ni guiones).")
 
 
 class AdminError(Exception):
@@ -67,6 +79,10 @@ def init_platform(db: Database) -> tuple[str, bool]:
 
 
 def create_office(db: Database, clave: str, nombre: str, municipio: str = "") -> None:
+    _check_clave(clave, "oficina")
+    if not nombre.strip() or len(nombre) > 200 or len(municipio) > 200:
+        raise AdminError("Indique el nombre de la oficina (hasta 200 caracteres) y su municipio "
+                         "(hasta 200).")
     with db.write() as session:
         if session.get(Office, clave) is not None:
             raise AdminError(f"La oficina {clave} ya existe.")
@@ -84,6 +100,7 @@ def issue_enroll_code(db: Database, office: str, ventanilla: str,
             f"La vigencia del código debe ser mayor que 0 y de hasta "
             f"{MAX_ENROLL_CODE_TTL_HOURS} horas."
         )
+    _check_clave(ventanilla, "ventanilla")
     code = new_enroll_code()
     expires_at = utc_now() + timedelta(hours=ttl_hours)
     with db.write() as session:

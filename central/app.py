@@ -28,6 +28,7 @@ from central import (
     sync_state,
     verify_page,
 )
+from central.console import routes_config
 from central.db import BUSY_TIMEOUT_MS, DB_URL_ENV, DEFAULT_DB_URL, Database
 from central.gzip_body import GzipRequestBody, TokenCheck
 from central.machine_auth import TokenCache
@@ -71,6 +72,7 @@ def create_app(db_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     return app
 
 
+CONFIG_FORMS = "/consola/configuracion/"  # a catálogo of up to 5 MB, form-encoded
 # The only gzip-accepting path that needs no machine token: enrolling is how a machine gets one.
 _TOKENLESS_PATHS = frozenset({"/v1/enroll"})
 
@@ -100,6 +102,8 @@ def _bearer(scope: Scope) -> str:
 def _inflated_limit(path: str) -> int:
     if path.startswith("/v1/attachments/"):
         return attachments.MAX_ATTACHMENT_BYTES
+    if path.startswith(CONFIG_FORMS):
+        return routes_config.CONFIG_FORM_BYTES
     return MAX_BATCH_BYTES
 
 

@@ -32,22 +32,28 @@ def envelope_bytes(payload: bytes, signature: bytes) -> bytes:
     return json.dumps(envelope, separators=(",", ":")).encode("ascii")
 
 
+MAX_VERSION = 2**31 - 1  # config_bundles.version is an INTEGER
+
+
 def read_payload(raw: bytes) -> dict[str, Any]:
     """The bundle payload from an unsigned payload file or from an envelope (signature dropped)."""
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BundleRefused("El archivo no es JSON válido.") from exc
+    except RecursionError as exc:
+        raise BundleRefused("El archivo es JSON anidado a demasiada profundidad.") from exc
     if isinstance(document, dict) and set(document) == {"payload", "signature"}:
         try:
             document = json.loads(base64.b64decode(document["payload"], validate=True))
-        except (ValueError, TypeError, binascii.Error) as exc:
+        except (ValueError, TypeError, binascii.Error, RecursionError) as exc:
             raise BundleRefused("El sobre no contiene un payload base64 de JSON válido.") from exc
     if not isinstance(document, dict):
         raise BundleRefused("El paquete debe ser un objeto JSON.")
     version = document.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise BundleRefused("El paquete necesita «version», un entero mayor o igual a 1.")
+    if not isinstance(version, int) or isinstance(version, bool) or not (
+            1 <= version <= MAX_VERSION):
+        raise BundleRefused(f"El paquete necesita «version», un entero de 1 a {MAX_VERSION}.")
     return document
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select, update
 
+from central.content_type import json_body
 from central.db import Database
 from central.logins import BAD_LOGIN, Attempt, check_login
 from central.machine_auth import MachineIdentity, current_machine, database, unauthorized
@@ -35,7 +36,8 @@ BAD_CODE = "El código de alta no es válido o ya se usó: pida uno nuevo al adm
 EXPIRED_CODE = "El código de alta venció sin usarse: pida uno nuevo al administrador."
 
 
-@router.post("/v1/enroll", response_model=EnrollResponse)
+@router.post("/v1/enroll", response_model=EnrollResponse,
+             dependencies=[Depends(json_body)])
 def enroll(body: EnrollRequest, db: Annotated[Database, Depends(database)]) -> EnrollResponse:
     if body.receipt_public_key and load_public_key(body.receipt_public_key) is None:
         raise HTTPException(422, "La llave pública de comprobantes no es una llave Ed25519 (PEM).")
@@ -70,7 +72,8 @@ def enroll(body: EnrollRequest, db: Annotated[Database, Depends(database)]) -> E
         )
 
 
-@router.post("/v1/auth/login", response_model=LoginResponse)
+@router.post("/v1/auth/login", response_model=LoginResponse,
+             dependencies=[Depends(json_body)])
 def login(
     body: LoginRequest,
     machine: Annotated[MachineIdentity, Depends(current_machine)],
@@ -82,7 +85,8 @@ def login(
     return _profile(attempt, attempt.must_change_password)
 
 
-@router.post("/v1/auth/password", response_model=LoginResponse)
+@router.post("/v1/auth/password", response_model=LoginResponse,
+             dependencies=[Depends(json_body)])
 def change_password(
     body: PasswordChangeRequest,
     machine: Annotated[MachineIdentity, Depends(current_machine)],

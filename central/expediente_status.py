@@ -7,13 +7,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotated_types import MaxLen
 from sqlalchemy import select
 
 from central.changes import PendingChange, append_changes
 from central.db import Database
 from central.models import STATUSES, Expediente
 from central.mutations import status_data
+from wire.payloads import StatusChange as StatusChangePayload
 
+
+def _max_length(field: str) -> int:
+    """The longest text the windows accept in `field` of an expediente.status change."""
+    return next(m.max_length for m in StatusChangePayload.model_fields[field].metadata
+                if isinstance(m, MaxLen))
+
+MAX_NOTE = _max_length("note")
+MAX_OFFICIAL_FOLIO = _max_length("official_folio")
 OPEN = ("recibido", "en_revision", "validado", "devuelto")
 # target status → the statuses it may follow; rechazado, resuelto and anulado are final.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -56,6 +66,11 @@ def check_change(current: str, change: StatusChange) -> None:
         raise StatusRefused("Indique el motivo: la ventanilla se lo mostrará al solicitante.")
     if change.status == "resuelto" and not (change.official_folio or "").strip():
         raise StatusRefused("Indique el folio oficial de la resolución.")
+    # What the windows accept (wire.payloads.StatusChange): more would be set aside at each pull.
+    if len((change.note or "").strip()) > MAX_NOTE:
+        raise StatusRefused(f"El motivo pasa de {MAX_NOTE} caracteres: resúmalo.")
+    if len((change.official_folio or "").strip()) > MAX_OFFICIAL_FOLIO:
+        raise StatusRefused(f"El folio oficial pasa de {MAX_OFFICIAL_FOLIO} caracteres.")
 
 
 def change_status(db: Database, change: StatusChange) -> int:

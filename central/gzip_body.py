@@ -1,11 +1,14 @@
 """ASGI middleware: inflate `Content-Encoding: gzip` request bodies, bounded against gzip bombs.
 
-The sync client gzips every POST body (enroll, login, push). Before a byte is inflated, a path
-that needs a machine token must carry a valid one (401 otherwise): an anonymous client cannot make
-the platform allocate memory. The inflated size is capped per path, and the bytes being inflated
-at once across all requests are capped too (503 with Retry-After past the budget). A larger body
+The sync client gzips every POST body (enroll, login, push). Only the sync API (/v1/) takes a
+gzip body: anywhere else (the console, whose browsers never compress a form) it is refused 415
+unread. Before a byte is inflated, a path that needs a machine token must carry a valid one (401
+otherwise): an anonymous client cannot make the platform allocate memory. The inflated size is
+capped per path, and the bytes being inflated at once across all requests are capped too (503
+with Retry-After past the budget). A larger body
 (or a declared Content-Length far past the cap) is answered 413 before any handler runs, a corrupt
-one 400.
+one 400. A plain body sent chunked, with no length to judge, is refused (413) as it is read, once
+it passes the cap.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOO_LARGE = "El envío es demasiado grande."
 BUSY = "La plataforma está ocupada; se reintentará en unos segundos."
+NOT_GZIP = "Esta dirección no acepta cuerpos comprimidos (Content-Encoding: gzip)."
 UNAUTHORIZED = "El token del equipo no es válido: vuelva a dar de alta el equipo."
 TOTAL_INFLATE_BUDGET = 256 * 1_048_576  # bytes being inflated at once, all requests together
 
@@ -45,8 +50,10 @@ class InflateBudget:
 
 class GzipRequestBody:
     def __init__(self, app: ASGIApp, limit_for_path: Callable[[str], int],
-                 token_check: TokenCheck, budget_bytes: int = TOTAL_INFLATE_BUDGET) -> None:
+                 token_check: TokenCheck, budget_bytes: int = TOTAL_INFLATE_BUDGET,
+                 gzip_prefix: str = "/v1/") -> None:
         self.app = app
+        self.gzip_prefix = gzip_prefix  # only the sync API takes gzip (browsers never send it)
         self.limit_for_path = limit_for_path
         self.token_check = token_check
         self.budget = InflateBudget(budget_bytes)
@@ -60,7 +67,10 @@ class GzipRequestBody:
             await JSONResponse({"detail": TOO_LARGE}, 413)(scope, receive, send)
             return
         if not _is_gzip(scope):
-            await self.app(scope, receive, send)
+            await self.app(scope, _capped(receive, limit + 65_536), send)
+            return
+        if not scope["path"].startswith(self.gzip_prefix):
+            await JSONResponse({"detail": NOT_GZIP}, 415)(scope, receive, send)
             return
         if await self.token_check(scope) is False:
             headers = {"WWW-Authenticate": "Bearer"}
@@ -129,6 +139,22 @@ def _inflate(raw: bytes, limit: int) -> tuple[bytes, str | None]:
     if not inflater.eof:
         return b"", "El cuerpo gzip está incompleto."
     return body, None
+
+
+def _capped(receive: Receive, max_bytes: int) -> Receive:
+    """`receive` that refuses (413) a plain body once it passes `max_bytes`: a chunked body
+    declares no length, and the framework would otherwise read it whole into memory."""
+    size = 0
+
+    async def capped() -> Message:
+        nonlocal size
+        message = await receive()
+        size += len(message.get("body", b""))
+        if size > max_bytes:
+            raise HTTPException(413, TOO_LARGE)
+        return message
+
+    return capped
 
 
 def _plain_scope(scope: Scope, length: int) -> Scope:

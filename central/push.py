@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from central.content_type import json_body
 from central.db import Database
 from central.machine_auth import MachineIdentity, current_machine, database
 from central.push_apply import InvalidMutation, ParsedPush, PushItem, apply_push
@@ -29,9 +30,11 @@ def too_large(max_batch: int) -> str:
 
 
 TOO_LARGE = too_large(MAX_BATCH)
+TOO_DEEP = "Envío inválido: el JSON está anidado a demasiada profundidad."
 
 
-@router.post("/v1/sync/push", response_model=PushResponse)
+@router.post("/v1/sync/push", response_model=PushResponse,
+             dependencies=[Depends(json_body)])
 async def push(
     request: Request,
     machine: Annotated[MachineIdentity, Depends(current_machine)],
@@ -83,6 +86,8 @@ def _parse_each(raw: bytes, max_batch: int) -> ParsedPush:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(400, "El cuerpo no es JSON válido.") from exc
+    except RecursionError as exc:  # pydantic-core stops at its own depth limit; json at Python's
+        raise HTTPException(422, TOO_DEEP) from exc
     if not isinstance(data, dict) or not isinstance(data.get("mutations", []), list):
         raise HTTPException(422, "Se esperaba un objeto con la lista «mutations».")
     mutations: list[Any] = data.get("mutations", [])

@@ -11,6 +11,7 @@ checks its audit log against for rows cut off the end (desktop/records/audit_ver
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -25,6 +26,8 @@ from central.mutation_checks import folio_number
 from wire.protocol import MAX_STATE_IDS, AuditHead, SyncStateResponse
 
 router = APIRouter()
+_PLAIN_ID = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1  # mutation ids are BIGINT
 
 
 @router.get("/v1/sync/state", response_model=SyncStateResponse)
@@ -56,8 +59,11 @@ def _audit_head(row: Machine) -> AuditHead | None:
 
 
 def _ids(text: str) -> list[int]:
-    parts = [p for p in text.split(",") if p.strip()]
-    if len(parts) > MAX_STATE_IDS or not all(p.strip().isdigit() for p in parts):
+    """Plain ASCII digits up to BIGINT only: `str.isdigit` also accepts "²" (which `int` cannot
+    read) and a number past BIGINT cannot be bound: both would be a 500."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) > MAX_STATE_IDS or not all(_PLAIN_ID.fullmatch(p) for p in parts) or any(
+            int(p) > MAX_ID for p in parts):
         raise HTTPException(422, f"«ids» debe ser una lista de hasta {MAX_STATE_IDS} enteros.")
     return [int(p) for p in parts]
 

@@ -37,6 +37,8 @@ ROLE_LABELS = {
     "admin": "Administrador", "dependencia": "Personal de dependencia", "auditor": "Auditor",
 }
 MIN_PASSWORD_LENGTH = 8
+MAX_FULL_NAME = 200  # users.full_name, and wire.payloads.UserChange
+MAX_DEPENDENCIA = 32  # users.dependencia
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -80,6 +82,8 @@ def create_user(db: Database, new: NewUser) -> UserRow:
     _check_password(new.password)
     if not new.full_name.strip():
         raise UserError("Indique el nombre completo del usuario.")
+    if len(new.full_name.strip()) > MAX_FULL_NAME:  # the column, and what windows accept
+        raise UserError(f"El nombre completo pasa de {MAX_FULL_NAME} caracteres.")
     with db.write() as session:
         if session.get(User, new.username) is not None:
             raise UserError(f"El usuario {new.username} ya existe.")
@@ -126,14 +130,18 @@ def reset_password(db: Database, username: str, password: str) -> UserRow:
         return _row(user)
 
 
-def change_own_password(db: Database, username: str, password: str) -> None:
+def change_own_password(db: Database, username: str, password: str,
+                        keep_session: str | None = None) -> None:
     """The user's own new password (the console's «Cambiar contraseña», POST /v1/auth/password).
-    Windows drop the hash they cached of the old one."""
+    Windows drop the hash they cached of the old one; every console session of the user ends
+    but `keep_session` (the sha256 of the one that made the change): whoever opened one with
+    the old password is out."""
     _check_password(password)
     with db.write() as session:
         user = _get(session, username)
         user.password_hash = hash_password(password)
         user.must_change_password = False
+        _end_sessions(session, username, keep_session)
         publish_user_change(session, user, set(), password_reset=True)
 
 
@@ -191,6 +199,8 @@ def _check_placement(session: Session, role: str, office: str | None,
         raise UserError(f"Un usuario {role} no pertenece a una oficina: no abre ventanillas.")
     if role == "dependencia" and not (dependencia or "").strip():
         raise UserError("Indique la dependencia (su clave del catálogo) del usuario.")
+    if role == "dependencia" and len(dependencia or "") > MAX_DEPENDENCIA:
+        raise UserError(f"La clave de la dependencia pasa de {MAX_DEPENDENCIA} caracteres.")
 
 
 def _default_office(session: Session, role: str) -> str | None:
@@ -208,8 +218,11 @@ def _get(session: Session, username: str) -> User:
     return user
 
 
-def _end_sessions(session: Session, username: str) -> None:
-    session.execute(delete(ConsoleSession).where(ConsoleSession.username == username))
+def _end_sessions(session: Session, username: str, keep: str | None = None) -> None:
+    ended = delete(ConsoleSession).where(ConsoleSession.username == username)
+    if keep is not None:
+        ended = ended.where(ConsoleSession.token_sha256 != keep)
+    session.execute(ended)
 
 
 def _row(user: User) -> UserRow:

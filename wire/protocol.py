@@ -89,12 +89,16 @@ class Mutation(Wire):
     sha256: str
 
 
+MAX_BIGINT = 2**63 - 1  # the platform's BIGINT columns (ids, sequences)
+MAX_PENDING = 2**31 - 1  # its INTEGER column, as the window report's bound (wire/window_report.py)
+
+
 class AuditHead(Wire):
     """The head of a window's keyed audit chain: its last row's id and HMAC. The platform cannot
     check the MAC (the key never leaves the window); it keeps the highest seq it has seen, so the
     window can tell when rows were cut off the end of its chain."""
 
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_BIGINT)
     mac: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
@@ -102,7 +106,8 @@ class PushRequest(Wire):
     machine_id: str
     app_version: str
     mutations: list[Mutation] = Field(max_length=MAX_BATCH)
-    pending: int | None = None  # outbox rows still waiting after this batch (shown by central)
+    # Outbox rows still waiting after this batch (shown by central; an INTEGER column there).
+    pending: int | None = Field(default=None, ge=0, le=MAX_PENDING)
     audit_head: AuditHead | None = None  # the window's audit chain head when it sent the batch
 
 

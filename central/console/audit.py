@@ -43,8 +43,10 @@ def record(db: Database, request: Request, username: str, action: str, target: s
                                target=target[:200], detail=detail, address=address[:64]))
 
 
-def search(db: Database, criteria: AuditFilter, page: int) -> tuple[list[AuditEvent], int]:
-    """One page of events, newest first, and how many match."""
+def search(db: Database, criteria: AuditFilter,
+           page: int) -> tuple[list[AuditEvent], int, int]:
+    """One page of events, newest first, how many match, and the page shown: `page` within
+    1..last (an offset past BIGINT would be a database error, not a page)."""
     query = select(AuditEvent)
     if criteria.username:
         query = query.where(AuditEvent.username == criteria.username)
@@ -56,6 +58,7 @@ def search(db: Database, criteria: AuditFilter, page: int) -> tuple[list[AuditEv
         query = query.where(AuditEvent.at < criteria.hasta)
     with db.read() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
         rows = session.scalars(query.order_by(AuditEvent.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return list(rows), total
+    return list(rows), total, page

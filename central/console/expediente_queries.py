@@ -47,7 +47,7 @@ def search_query(criteria: Criteria, catalog: Catalog, scope: str | None) -> Sel
         query = query.where(Expediente.office == criteria.oficina)
     if criteria.desde:
         query = query.where(Expediente.received_at >= datetime.combine(criteria.desde, time()))
-    if criteria.hasta:
+    if criteria.hasta and criteria.hasta < date.max:  # nothing is received after date.max
         end = datetime.combine(criteria.hasta + timedelta(days=1), time())
         query = query.where(Expediente.received_at < end)
     return query
@@ -57,9 +57,14 @@ def count_of(query: Select[tuple[Expediente]]) -> Select[tuple[int]]:
     return select(func.count()).select_from(query.order_by(None).subquery())
 
 
+def last_page(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
 def page_of(query: Select[tuple[Expediente]], page: int) -> Select[tuple[Expediente]]:
+    """`page` within 1..last: an offset past BIGINT would be a database error, not a page."""
     return (query.order_by(Expediente.received_at.desc(), Expediente.folio)
-            .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE))
+            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
 
 
 def history_query(expediente: Expediente) -> Select[tuple[Change]]:

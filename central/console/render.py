@@ -18,6 +18,17 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, ROLE_LABELS=ROLE_LABELS,
                              hora=local_text)
 
+# Every page: no script at all and only our stylesheet (the console has none: an injected one
+# would not run), never framed (clickjacking), its type never sniffed, and never kept by the
+# browser or a proxy (personal data; the back button after logging out shows nothing).
+PAGE_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+}
+
 # (path, label, roles that see it in the menu)
 MENU = (
     ("/consola/expedientes", "Expedientes", ("admin", "auditor", "dependencia")),
@@ -35,7 +46,7 @@ def page(request: Request, user: ConsoleUser | None, template: str, title: str,
         request, template,
         {"user": user, "csrf": user.csrf if user else "", "title": title, "menu": menu,
          "current": request.url.path, **context},
-        status_code=status_code,
+        status_code=status_code, headers=PAGE_HEADERS,
     )
 
 

@@ -82,7 +82,7 @@ def change_password(request: Request,
         error = "La nueva contraseña y su confirmación no coinciden."
     else:
         try:
-            change_own_password(db, user.username, nueva)
+            change_own_password(db, user.username, nueva, keep_session=user.session_id)
         except UserError as exc:
             error = str(exc)
     if error:

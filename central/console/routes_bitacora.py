@@ -23,13 +23,15 @@ def bitacora(request: Request, user: Annotated[ConsoleUser, Depends(allow(*OVERS
              usuario: str = "", accion: str = "", desde: str = "", hasta: str = "",
              pagina: int = 1) -> Response:
     start, end = _day(desde), _day(hasta)
+    # Nothing is recorded on or after the last representable day: no upper bound then.
     criteria = audit.AuditFilter(usuario.strip(), accion, start,
-                                 end + timedelta(days=1) if end else None)
-    rows, total = audit.search(database(request), criteria, max(pagina, 1))
+                                 end + timedelta(days=1) if end and end.date() < date.max
+                                 else None)
+    rows, total, pagina = audit.search(database(request), criteria, pagina)
     pages = max(1, -(-total // audit.PAGE_SIZE))
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "pagina"])
     return page(request, user, "bitacora.html", "Bitácora", rows=rows, total=total,
-                pagina=max(pagina, 1), pages=pages, usuario=usuario, accion=accion,
+                pagina=pagina, pages=pages, usuario=usuario, accion=accion,
                 desde=desde, hasta=hasta, actions=audit.ACTION_LABELS, query_string=query)
 
 

@@ -23,6 +23,9 @@ from central.publish_preview import preview_publish
 router = APIRouter()
 Admin = Annotated[ConsoleUser, Depends(allow(*ADMIN))]
 MAX_BUNDLE_BYTES = 5 * 1024 * 1024
+# The form that carries a bundle: publishing posts the reviewed content back form-encoded, where
+# a quote, brace or accented letter takes three bytes or more (the request's cap, central/app.py).
+CONFIG_FORM_BYTES = 3 * MAX_BUNDLE_BYTES + 65_536
 
 
 @router.get("/configuracion")
@@ -32,7 +35,7 @@ def configuracion(request: Request, user: Annotated[ConsoleUser, Depends(allow(*
     return _page(request, user, ok=message)
 
 
-@router.post("/configuracion/revisar")
+@router.post("/configuracion/revisar", form_limits={"max_part_size": CONFIG_FORM_BYTES})
 async def review(request: Request, user: Admin, contenido: Annotated[str, Form()] = "",
                  archivo: UploadFile | None = None) -> Response:
     raw = contenido.encode()
@@ -54,7 +57,7 @@ async def review(request: Request, user: Admin, contenido: Annotated[str, Form()
                 reporte=preview.text() if preview.report is not None else None)
 
 
-@router.post("/configuracion/publicar")
+@router.post("/configuracion/publicar", form_limits={"max_part_size": CONFIG_FORM_BYTES})
 def publish_bundle(request: Request, user: Admin,
                    contenido: Annotated[str, Form()] = "") -> Response:
     db = database(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,11 +16,11 @@ from central.console import audit
 from central.console.auth import EXPEDIENTE_ACTORS, EXPEDIENTE_READERS, allow
 from central.console.catalog import Catalog, load_catalog
 from central.console.expediente_queries import (
-    PAGE_SIZE,
     Criteria,
     amendments_query,
     count_of,
     history_query,
+    last_page,
     page_of,
     search_query,
 )
@@ -61,12 +61,13 @@ def expedientes(request: Request, user: Reader, q: str = "", dependencia: str = 
         catalog = load_catalog(session, db.url)
         query = search_query(criteria, catalog, user.dependencia if _scoped(user) else None)
         total = session.scalar(count_of(query)) or 0
+        pages = last_page(total)
+        pagina = min(max(pagina, 1), pages)
         rows = session.scalars(page_of(query, pagina)).all()
         offices = session.scalars(select(Office).order_by(Office.clave)).all()
         zone = platform_zone(session)
-    pages = max(1, -(-total // PAGE_SIZE))
     return page(request, user, "expedientes.html", "Expedientes", rows=rows, total=total,
-                criteria=criteria, pagina=min(max(pagina, 1), pages), pages=pages,
+                criteria=criteria, pagina=pagina, pages=pages,
                 catalog=catalog, offices=offices, statuses=STATUSES, scoped=_scoped(user),
                 query_string=_without_page(request), zone=zone)
 
@@ -88,10 +89,18 @@ def anexo(request: Request, folio: str, sha256: str, user: Reader) -> Response:
         return message_page(request, user, "Anexo no encontrado",
                             "El anexo no existe o aún no llega a la plataforma.", 404)
     audit.record(db, request, user.username, "anexo.descargar", folio, sha256)
-    filename = str(refs[sha256].get("filename") or sha256).replace('"', "")
     return Response(blob.content, media_type="application/octet-stream", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "X-Content-Type-Options": "nosniff"})
+        "Content-Disposition": _disposition(str(refs[sha256].get("filename") or sha256)),
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+
+
+def _disposition(filename: str) -> str:
+    """The name a window sent, as a header it cannot break (RFC 6266): control characters and
+    quotes dropped, an ASCII fallback and the full UTF-8 name percent-encoded in `filename*`
+    (a header is Latin-1: "—" or "文件" as they are were a 500)."""
+    name = "".join(c for c in filename if c.isprintable() and c not in '"\\') or "anexo"
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.post("/expedientes/{folio}/estado")
