@@ -4,6 +4,7 @@ answers a bare "Internal Server Error" nor a framework's English phrase."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -16,11 +17,12 @@ from sqlalchemy import select
 
 from central import admin, users
 from central.bundles import latest_version
-from central.models import Change, EnrollCode, Expediente, Office
+from central.models import Change, EnrollCode, Expediente, Machine, Office, utc_now
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
 from tests.central_harness import CentralServer
 from wire.canonical import payload_sha256
+from wire.receipts import receipt_message
 
 ENGLISH = ("Internal Server Error", "Not Found", "Method Not Allowed", "There was an error",
            "Traceback", "sqlalchemy", "Content Too Large")
@@ -419,3 +421,26 @@ def test_guessing_a_console_password_locks_the_user_even_for_the_right_one(
     assert "incorrectos" in _spanish(refused, 401)
     assert "consola_sesion" not in refused.headers.get("set-cookie", "")
 
+
+
+def test_a_receipt_of_a_revoked_machine_the_platform_never_received_is_flagged(
+        central_server: CentralServer) -> None:
+    """A stolen window keeps its receipt key after it is revoked: what it signs and never sent
+    must not read as a plain "auténtico"."""
+    machine = enroll(central_server)
+    sent, unsent = machine.payload(), machine.payload()
+    machine.push([mutation(1, sent)])
+    with central_server.db.write() as session:
+        session.get_one(Machine, machine.machine_id).revoked_at = utc_now()
+
+    pages = {}
+    for name, payload in (("sent", sent), ("unsent", unsent)):
+        signature = machine.receipt_key.sign(receipt_message(
+            payload["folio"], "150.00", "2026-03-02", payload["content_sha256"]))
+        url = (f"{central_server.url}/v/{machine.machine_id}/{payload['folio']}?t=150.00"
+               f"&d=2026-03-02&h={payload['content_sha256']}"
+               f"&s={base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}")
+        pages[name] = requests.get(url, timeout=20).text
+
+    assert "dado de baja" in pages["unsent"] and "No lo acepte" in pages["unsent"]
+    assert "Comprobante auténtico" in pages["sent"] and "dado de baja" not in pages["sent"]
