@@ -444,3 +444,24 @@ def test_a_receipt_of_a_revoked_machine_the_platform_never_received_is_flagged(
 
     assert "dado de baja" in pages["unsent"] and "No lo acepte" in pages["unsent"]
     assert "Comprobante auténtico" in pages["sent"] and "dado de baja" not in pages["sent"]
+
+
+def test_markup_a_window_sends_is_shown_as_text_in_the_console(seeded: Seeded) -> None:
+    machine = seeded.machine
+    payload = machine.payload()
+    payload.update(tramite_homoclave="HMO-TM-001", nombre="<svg onload=alert(1)>",
+                   answers={"<i>campo</i>": "<script>alert(2)</script>", "n": {"b": [1, None]}},
+                   requisitos=[{"clave": "ine", "recibido": False,
+                                "nota": "<img src=x onerror=alert(3)>"}])
+    del payload["content_sha256"]
+    payload["content_sha256"] = payload_sha256(payload)
+    assert machine.push([mutation(3, payload)]).json()["results"][0]["status"] == "applied"
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+
+    for path in (f"/consola/expedientes/{payload['folio']}", "/consola/expedientes",
+                 "/consola/expedientes?q=%3Csvg"):
+        text = client.get(path).text
+        assert "<svg" not in text and "<script>alert" not in text and "<img src" not in text
+        assert "<i>campo" not in text
+    assert "&lt;svg onload=alert(1)&gt;" in client.get("/consola/expedientes?q=%3Csvg").text
