@@ -4,11 +4,13 @@ answers a bare "Internal Server Error" nor a framework's English phrase."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import hashlib
 import json
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -17,6 +19,7 @@ from sqlalchemy import select
 
 from central import admin, users
 from central.bundles import latest_version
+from central.gzip_body import GzipRequestBody
 from central.models import Change, EnrollCode, Expediente, Machine, Office, utc_now
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
@@ -465,3 +468,54 @@ def test_markup_a_window_sends_is_shown_as_text_in_the_console(seeded: Seeded) -
         assert "<svg" not in text and "<script>alert" not in text and "<img src" not in text
         assert "<i>campo" not in text
     assert "&lt;svg onload=alert(1)&gt;" in client.get("/consola/expedientes?q=%3Csvg").text
+
+
+def test_slow_anonymous_gzip_enrolls_cannot_starve_the_machines_pushes() -> None:
+    """Anonymous gzip bodies (enroll) sent slowly held the one inflation budget the windows'
+    pushes share; past it every push was a 503. They have a budget of their own."""
+    limit = 1_048_576
+    reached: list[str] = []
+
+    async def app(scope: Any, _receive: Any, send: Any) -> None:
+        reached.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def token_check(scope: Any) -> bool | None:
+        return None if scope["path"] == "/v1/enroll" else True
+
+    async def run() -> list[int]:
+        middleware = GzipRequestBody(app, lambda _p: limit, token_check,
+                                     budget_bytes=32 * limit)
+        never = asyncio.Event()
+        sent_at_last = gzip.compress(b'{"code": "X"}')
+
+        async def trickle() -> dict[str, Any]:  # a client that never finishes its body
+            await never.wait()
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def whole() -> dict[str, Any]:
+            return {"type": "http.request", "body": sent_at_last, "more_body": False}
+
+        def scope(path: str) -> dict[str, Any]:
+            return {"type": "http", "method": "POST", "path": path,
+                    "headers": [(b"content-encoding", b"gzip")]}
+
+        statuses: list[int] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        slow = [asyncio.create_task(middleware(scope("/v1/enroll"), trickle, send))
+                for _ in range(40)]
+        await asyncio.sleep(0)
+        await middleware(scope("/v1/sync/push"), whole, send)
+        never.set()
+        await asyncio.gather(*slow)
+        return statuses
+
+    statuses = asyncio.run(run())
+
+    assert "/v1/sync/push" in reached  # the machine's push was inflated and served
+    assert 503 in statuses  # the anonymous ones past their own budget waited
