@@ -5,10 +5,10 @@ gzip body: anywhere else (the console, whose browsers never compress a form) it 
 unread. Before a byte is inflated, a path that needs a machine token must carry a valid one (401
 otherwise): an anonymous client cannot make the platform allocate memory. The inflated size is
 capped per path, and the bytes being inflated at once across all requests are capped too (503
-with Retry-After past the budget). A larger body
-(or a declared Content-Length far past the cap) is answered 413 before any handler runs, a corrupt
-one 400. A plain body sent chunked, with no length to judge, is refused (413) as it is read, once
-it passes the cap.
+with Retry-After past the budget; requests without a token, enroll's, have a budget of their
+own). A larger body (or a declared Content-Length far past the cap) is answered 413 before any
+handler runs, a corrupt one 400. A plain body sent chunked, with no length to judge, is refused
+(413) as it is read, once it passes the cap.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ class GzipRequestBody:
         self.limit_for_path = limit_for_path
         self.token_check = token_check
         self.budget = InflateBudget(budget_bytes)
+        # Requests that need no token (enroll) draw on their own, smaller budget: anonymous
+        # clients sending slowly must not hold the machines' budget and starve their pushes.
+        self.anonymous_budget = InflateBudget(max(budget_bytes // 16, 1))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,18 +75,20 @@ class GzipRequestBody:
         if not scope["path"].startswith(self.gzip_prefix):
             await JSONResponse({"detail": NOT_GZIP}, 415)(scope, receive, send)
             return
-        if await self.token_check(scope) is False:
+        machine = await self.token_check(scope)
+        if machine is False:
             headers = {"WWW-Authenticate": "Bearer"}
             await JSONResponse({"detail": UNAUTHORIZED}, 401, headers)(scope, receive, send)
             return
-        if not self.budget.reserve(limit):
+        budget = self.anonymous_budget if machine is None else self.budget
+        if not budget.reserve(limit):
             headers = {"Retry-After": "5"}
             await JSONResponse({"detail": BUSY}, 503, headers)(scope, receive, send)
             return
         try:
             body, error = await _read_and_inflate(receive, limit)
         finally:
-            self.budget.release(limit)
+            budget.release(limit)
         if error is not None:
             status = 413 if error == TOO_LARGE else 400
             await JSONResponse({"detail": error}, status)(scope, receive, send)

@@ -44,13 +44,26 @@ def verify_receipt(
 ) -> HTMLResponse:
     receipt = receipt_fields(machine_id, folio, t, d, h, s)
     with db.read() as session:
-        key = session.scalar(select(Machine.receipt_public_key).where(Machine.id == machine_id))
+        machine = session.execute(select(Machine.receipt_public_key, Machine.revoked_at)
+                                  .where(Machine.id == machine_id)).one_or_none()
+        key = machine.receipt_public_key if machine else None
         record = session.scalars(select(Expediente).where(Expediente.folio == folio)).first()
         if receipt is None or not key or not receipt_is_authentic(receipt, key):
             return HTMLResponse(_page(_invalid(folio)))
         tramite = _tramite_label(session, record.tramite_homoclave) if record else ""
         zone = platform_zone(session)
-        return HTMLResponse(_page(_authentic_body(receipt, record, tramite, zone)))
+        body = _authentic_body(receipt, record, tramite, zone)
+        if record is None and machine is not None and machine.revoked_at is not None:
+            body += _revoked_warning(local_text(machine.revoked_at, zone))
+        return HTMLResponse(_page(body))
+
+
+def _revoked_warning(when: str) -> str:
+    """A revoked machine (lost, stolen) still holds its key: what it signs and never sent is
+    not vouched for by the platform."""
+    return ("<p class='warn'>Atención: el equipo que emitió este comprobante fue dado de baja "
+            f"el {escape(when)} y el expediente no está en la plataforma. No lo acepte como "
+            "prueba sin confirmarlo en la oficina.</p>")
 
 
 def _tramite_label(session: Session, homoclave: str) -> str:

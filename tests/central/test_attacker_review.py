@@ -4,10 +4,13 @@ answers a bare "Internal Server Error" nor a framework's English phrase."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import gzip
 import hashlib
 import json
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -16,11 +19,13 @@ from sqlalchemy import select
 
 from central import admin, users
 from central.bundles import latest_version
-from central.models import Change, EnrollCode, Expediente, Office
+from central.gzip_body import GzipRequestBody
+from central.models import Change, EnrollCode, Expediente, Machine, Office, utc_now
 from tests.central.central_client import CounterMachine, enroll, mutation
 from tests.central.console_client import PASSWORD, ConsoleClient, Seeded, seed
 from tests.central_harness import CentralServer
 from wire.canonical import payload_sha256
+from wire.receipts import receipt_message
 
 ENGLISH = ("Internal Server Error", "Not Found", "Method Not Allowed", "There was an error",
            "Traceback", "sqlalchemy", "Content Too Large")
@@ -419,3 +424,98 @@ def test_guessing_a_console_password_locks_the_user_even_for_the_right_one(
     assert "incorrectos" in _spanish(refused, 401)
     assert "consola_sesion" not in refused.headers.get("set-cookie", "")
 
+
+
+def test_a_receipt_of_a_revoked_machine_the_platform_never_received_is_flagged(
+        central_server: CentralServer) -> None:
+    """A stolen window keeps its receipt key after it is revoked: what it signs and never sent
+    must not read as a plain "auténtico"."""
+    machine = enroll(central_server)
+    sent, unsent = machine.payload(), machine.payload()
+    machine.push([mutation(1, sent)])
+    with central_server.db.write() as session:
+        session.get_one(Machine, machine.machine_id).revoked_at = utc_now()
+
+    pages = {}
+    for name, payload in (("sent", sent), ("unsent", unsent)):
+        signature = machine.receipt_key.sign(receipt_message(
+            payload["folio"], "150.00", "2026-03-02", payload["content_sha256"]))
+        url = (f"{central_server.url}/v/{machine.machine_id}/{payload['folio']}?t=150.00"
+               f"&d=2026-03-02&h={payload['content_sha256']}"
+               f"&s={base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}")
+        pages[name] = requests.get(url, timeout=20).text
+
+    assert "dado de baja" in pages["unsent"] and "No lo acepte" in pages["unsent"]
+    assert "Comprobante auténtico" in pages["sent"] and "dado de baja" not in pages["sent"]
+
+
+def test_markup_a_window_sends_is_shown_as_text_in_the_console(seeded: Seeded) -> None:
+    machine = seeded.machine
+    payload = machine.payload()
+    payload.update(tramite_homoclave="HMO-TM-001", nombre="<svg onload=alert(1)>",
+                   answers={"<i>campo</i>": "<script>alert(2)</script>", "n": {"b": [1, None]}},
+                   requisitos=[{"clave": "ine", "recibido": False,
+                                "nota": "<img src=x onerror=alert(3)>"}])
+    del payload["content_sha256"]
+    payload["content_sha256"] = payload_sha256(payload)
+    assert machine.push([mutation(3, payload)]).json()["results"][0]["status"] == "applied"
+    client = ConsoleClient(seeded.server.url)
+    client.login("admin1")
+
+    for path in (f"/consola/expedientes/{payload['folio']}", "/consola/expedientes",
+                 "/consola/expedientes?q=%3Csvg"):
+        text = client.get(path).text
+        assert "<svg" not in text and "<script>alert" not in text and "<img src" not in text
+        assert "<i>campo" not in text
+    assert "&lt;svg onload=alert(1)&gt;" in client.get("/consola/expedientes?q=%3Csvg").text
+
+
+def test_slow_anonymous_gzip_enrolls_cannot_starve_the_machines_pushes() -> None:
+    """Anonymous gzip bodies (enroll) sent slowly held the one inflation budget the windows'
+    pushes share; past it every push was a 503. They have a budget of their own."""
+    limit = 1_048_576
+    reached: list[str] = []
+
+    async def app(scope: Any, _receive: Any, send: Any) -> None:
+        reached.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def token_check(scope: Any) -> bool | None:
+        return None if scope["path"] == "/v1/enroll" else True
+
+    async def run() -> list[int]:
+        middleware = GzipRequestBody(app, lambda _p: limit, token_check,
+                                     budget_bytes=32 * limit)
+        never = asyncio.Event()
+        sent_at_last = gzip.compress(b'{"code": "X"}')
+
+        async def trickle() -> dict[str, Any]:  # a client that never finishes its body
+            await never.wait()
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def whole() -> dict[str, Any]:
+            return {"type": "http.request", "body": sent_at_last, "more_body": False}
+
+        def scope(path: str) -> dict[str, Any]:
+            return {"type": "http", "method": "POST", "path": path,
+                    "headers": [(b"content-encoding", b"gzip")]}
+
+        statuses: list[int] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        slow = [asyncio.create_task(middleware(scope("/v1/enroll"), trickle, send))
+                for _ in range(40)]
+        await asyncio.sleep(0)
+        await middleware(scope("/v1/sync/push"), whole, send)
+        never.set()
+        await asyncio.gather(*slow)
+        return statuses
+
+    statuses = asyncio.run(run())
+
+    assert "/v1/sync/push" in reached  # the machine's push was inflated and served
+    assert 503 in statuses  # the anonymous ones past their own budget waited
