@@ -25,7 +25,7 @@ from desktop.access.auth import login
 from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
 from desktop.errors import AuthError, VentanillaError
-from localdb.models import Expediente, User
+from localdb.models import Expediente, OutboxEntry, User
 from sync import http
 from sync.engine import SyncEngine
 from sync.enroll import enroll
@@ -34,11 +34,12 @@ from sync.http import PlatformClient
 from sync.machine_token import TOKEN_NAME
 from sync.platform_login import change_password, platform_check
 from sync.pull import pull_changes
+from sync.push import push_pending
 from sync.status import sync_status
 from tests.demo_office import open_demo_office
 from tests.sync.central_server import OFFICE, CentralServer
 from tests.sync.fake_platform import Answer, FakePlatform
-from tests.sync.machines import ADMIN, capture_many, point_to, sync_state
+from tests.sync.machines import ADMIN, capture_many, outbox_states, point_to, sync_state
 
 JSON = {"Content-Type": "application/json"}
 
@@ -291,3 +292,37 @@ def test_a_login_answer_about_another_user_logs_nobody_in(
     assert _users(window) == before
     with pytest.raises(AuthError):  # beto's password opens nothing offline either
         login(window, "ana", "clave-de-beto")
+
+
+def _push_answer(last: int, ids: list[int]) -> bytes:
+    return json.dumps({"last_mutation_id": last, "server_time": "2026-01-05T15:00:00Z",
+                       "results": [{"mutation_id": i, "status": "applied"} for i in ids]}).encode()
+
+
+PUSH_ANSWERS = {
+    "no results at all": lambda ids: _push_answer(ids[-1], []),
+    "a replayed answer of other mutations": lambda ids: _push_answer(
+        ids[-1] + 5, [i + 100 for i in ids]),
+    "results for some only": lambda ids: _push_answer(ids[-1], ids[:1]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PUSH_ANSWERS))
+def test_a_push_answer_without_a_verdict_for_each_record_marks_nothing(
+        window: AppContext, liar: FakePlatform, case: str) -> None:
+    uuids = capture_many(window, 3)
+    with window.read() as session:
+        ids = sorted(session.scalars(select(OutboxEntry.mutation_id)))
+    body = PUSH_ANSWERS[case](ids)
+    liar.responder = lambda _m, path: ((200, JSON, body) if path.startswith("/v1/sync/push")
+                                       else (404, JSON, b'{"detail": "no"}'))
+    machine_id = sync_state(window).machine_id
+    assert machine_id
+
+    with pytest.raises(GarbageResponse), PlatformClient(liar.url, "token") as client:
+        push_pending(window, client, machine_id)
+
+    assert outbox_states(window) == {"pending": 3}
+    with window.read() as session:
+        assert {session.get_one(Expediente, u).sync_state for u in uuids} == {"pendiente"}
+        assert all(session.scalars(select(OutboxEntry.payload)))
