@@ -19,6 +19,7 @@ from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.context import AppContext
 from localdb.models import Expediente
 from tests.archivo_lines import TRAMITE
+from tests.archivo_lines import record as archivo_record
 from tests.factories import answers_file, valid_answers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,3 +101,32 @@ def test_a_named_pipe_given_to_capture_is_refused_at_once(
     assert "no es un archivo común" in done.stderr, done.stderr
     with demo_ctx.read() as session:
         assert session.query(Expediente).count() == 0
+
+
+BAD_LINES = {
+    "a lone surrogate in the paper's folio": {"folio_original": "ARCH-\ud800"},
+    "a NUL in the paper's folio": {"folio_original": "ARCH-\x00-1"},
+    "a NUL in a requisito's nota": {"requisitos": [
+        {"clave": "identificacion", "recibido": False, "nota": "falta\x00copia"}]},
+}
+
+
+def test_bad_characters_in_an_archive_line_refuse_that_line_only(
+        demo_ctx: AppContext, data_dir: Path, tmp_path: Path) -> None:
+    lines = [{**archivo_record(n), **bad} for n, bad in enumerate(BAD_LINES.values(), start=1)]
+    lines.append(archivo_record(9))
+    path = tmp_path / "archivo.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+    done = _run(data_dir, "import-archivo", str(path), "--tramite", TRAMITE,
+                "--user", "supervisor", password="supervisor123")
+
+    assert done.returncode == 2, done.stderr
+    assert "Error inesperado" not in done.stderr
+    assert "importadas 1, ya existían 0, con errores 3." in done.stdout, done.stdout
+    for number in (1, 2):
+        assert f"Línea {number}: el folio original contiene caracteres no permitidos" \
+            in done.stderr
+    assert "Línea 3:" in done.stderr and "caracteres no permitidos" in done.stderr
+    with demo_ctx.read() as session:
+        assert [e.archivo_folio for e in session.query(Expediente)] == ["ARCH-000009"]

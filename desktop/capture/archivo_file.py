@@ -165,6 +165,9 @@ def _folio(value: object) -> str:
         raise VentanillaError(f"falta el folio original («{FOLIO}»)")
     if len(value.strip()) > MAX_FOLIO:
         raise VentanillaError(f"el folio original excede {MAX_FOLIO} caracteres")
+    if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+        # a control character or a lone surrogate (JSON's "\ud800"): no UTF-8, no platform
+        raise VentanillaError("el folio original contiene caracteres no permitidos")
     return value.strip()
 
 
