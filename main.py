@@ -29,9 +29,13 @@ log = logging.getLogger("ventanilla")
 Handler = Callable[["AppContext", argparse.Namespace], int]
 
 
+MAX_LIMIT = 1_000_000  # past it, --all; a number SQLite cannot hold was "Error inesperado"
+
+
 def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"debe ser un número entero mayor que cero: {text!r}")
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"debe ser un número entero de 1 a {MAX_LIMIT:,} (o use --all): {text!r}")
     return int(text)
 
 

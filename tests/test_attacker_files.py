@@ -17,6 +17,7 @@ import pytest
 from desktop.bundles.apply import applied_version, current_bundle
 from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.context import AppContext
+from desktop.records.expedientes import count_expedientes, page_expedientes
 from localdb.models import Expediente
 from tests.archivo_lines import TRAMITE
 from tests.archivo_lines import record as archivo_record
@@ -130,3 +131,25 @@ def test_bad_characters_in_an_archive_line_refuse_that_line_only(
     assert "Línea 3:" in done.stderr and "caracteres no permitidos" in done.stderr
     with demo_ctx.read() as session:
         assert [e.archivo_folio for e in session.query(Expediente)] == ["ARCH-000009"]
+
+
+@pytest.mark.parametrize("search", ['"', '""', '" "'])
+def test_a_search_of_only_quotes_finds_nothing_instead_of_failing(
+        demo_ctx: AppContext, data_dir: Path, search: str) -> None:
+    with demo_ctx.read() as session:  # what the Expedientes view and the review queue ask
+        assert count_expedientes(session, search) == 0
+        assert page_expedientes(session, search) == []
+
+    done = _run(data_dir, "list", "--search", search, password="operador123")
+
+    assert done.returncode == 0, done.stderr
+    assert "Error inesperado" not in done.stderr
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "١٢", "0"])
+def test_a_limit_out_of_range_is_refused_by_the_command_line(data_dir: Path, demo_ctx: AppContext,
+                                                             limit: str) -> None:
+    done = _run(data_dir, "list", "--limit", limit, password="operador123")
+
+    assert done.returncode == 2, done.stderr
+    assert "debe ser un número entero de 1 a" in done.stderr, done.stderr
