@@ -153,3 +153,35 @@ def test_a_limit_out_of_range_is_refused_by_the_command_line(data_dir: Path, dem
 
     assert done.returncode == 2, done.stderr
     assert "debe ser un número entero de 1 a" in done.stderr, done.stderr
+
+
+def _damage_credentials(data_dir: Path, name: str | None, value: object) -> None:
+    path = data_dir / "credentials.json"
+    if name is None:
+        path.write_bytes(b"\xff\xfe" + path.read_bytes())  # not UTF-8 any more
+        return
+    secrets = json.loads(path.read_text(encoding="utf-8"))
+    secrets[name] = value
+    path.write_text(json.dumps(secrets), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "value", "command", "code", "says"), [
+    ("store_key_database", 5, "status", 2, "No se encontró la llave que cifra la base"),
+    ("store_key_database", "zz", "list", 2, "No se encontró la llave que cifra la base"),
+    (None, None, "status", 2, "archivo de credenciales"),
+    ("audit_chain_key", "zz", "verify-audit", 2, "La llave de la bitácora"),
+    ("audit_chain_key", '{"key": 5}', "verify-audit", 2, "está dañada"),
+    ("audit_chain_key", "zz", "list", 0, ""),
+], ids=["database key a number", "database key not hex", "file not UTF-8",
+        "audit key not JSON", "audit key of the wrong shape", "reading goes on"])
+def test_a_damaged_credentials_file_is_explained_never_a_traceback(
+        demo_ctx: AppContext, data_dir: Path, name: str | None, value: object, command: str,
+        code: int, says: str) -> None:
+    demo_ctx.close()
+    _damage_credentials(data_dir, name, value)
+
+    done = _run(data_dir, command, password="operador123")
+
+    assert done.returncode == code, done.stderr
+    assert says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Error inesperado" not in done.stderr
