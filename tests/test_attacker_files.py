@@ -185,3 +185,15 @@ def test_a_damaged_credentials_file_is_explained_never_a_traceback(
     assert done.returncode == code, done.stderr
     assert says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Error inesperado" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "init", "list"])
+def test_a_data_folder_that_is_a_file_is_explained(tmp_path: Path, command: str) -> None:
+    in_the_way = tmp_path / "datos"
+    in_the_way.write_text("no soy una carpeta")
+
+    done = _run(in_the_way, command, password="operador123")
+
+    assert done.returncode == 2, done.stderr
+    assert "no es una carpeta" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert in_the_way.read_text() == "no soy una carpeta"
