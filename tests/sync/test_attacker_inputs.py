@@ -38,7 +38,7 @@ from sync.push import push_pending
 from sync.status import sync_status
 from tests.demo_office import open_demo_office
 from tests.sync.central_server import OFFICE, CentralServer
-from tests.sync.fake_platform import Answer, FakePlatform
+from tests.sync.fake_platform import Answer, FakePlatform, busy
 from tests.sync.machines import ADMIN, capture_many, outbox_states, point_to, sync_state
 
 JSON = {"Content-Type": "application/json"}
@@ -326,3 +326,17 @@ def test_a_push_answer_without_a_verdict_for_each_record_marks_nothing(
     with window.read() as session:
         assert {session.get_one(Expediente, u).sync_state for u in uuids} == {"pendiente"}
         assert all(session.scalars(select(OutboxEntry.payload)))
+
+
+@pytest.mark.parametrize("retry_after", ["²", "1e5", "mañana"])
+def test_a_retry_after_that_is_no_number_is_a_plain_busy_answer(
+        window: AppContext, liar: FakePlatform, retry_after: str) -> None:
+    capture_many(window, 1)
+    liar.responder = busy(retry_after)
+    point_to(window, liar.url)
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert not report.ok and "falla temporal" in report.message, report.message
+    assert outbox_states(window) == {"pending": 1}
+    assert sync_state(window).backoff_attempts == 1
