@@ -19,7 +19,7 @@ from desktop.bundles.catalog import get_tramite, search_tramites
 from desktop.context import AppContext
 from desktop.records.expedientes import count_expedientes, page_expedientes
 from localdb.models import Expediente
-from tests.archivo_lines import TRAMITE
+from tests.archivo_lines import TRAMITE, csv_row, csv_text
 from tests.archivo_lines import record as archivo_record
 from tests.factories import answers_file, valid_answers
 
@@ -197,3 +197,20 @@ def test_a_data_folder_that_is_a_file_is_explained(tmp_path: Path, command: str)
     assert done.returncode == 2, done.stderr
     assert "no es una carpeta" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert in_the_way.read_text() == "no soy una carpeta"
+
+
+def test_a_huge_cell_refuses_its_line_and_the_lines_after_it_are_imported(
+        demo_ctx: AppContext, data_dir: Path, tmp_path: Path) -> None:
+    rows = [csv_row(n) for n in range(1, 5)]
+    rows[1][5] = "x" * 200_000  # past csv's own 128 KB limit per field: line 3 of the file
+    path = tmp_path / "archivo.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+
+    done = _run(data_dir, "import-archivo", str(path), "--tramite", TRAMITE,
+                "--user", "supervisor", password="supervisor123")
+
+    assert done.returncode == 2, done.stderr
+    assert "importadas 3, ya existían 0, con errores 1." in done.stdout, done.stdout
+    assert "Línea 3:" in done.stderr and "domicilio" in done.stderr, done.stderr
+    with demo_ctx.read() as session:
+        assert session.query(Expediente).count() == 3
