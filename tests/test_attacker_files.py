@@ -22,6 +22,8 @@ from localdb.models import Expediente
 from tests.archivo_lines import TRAMITE, csv_row, csv_text
 from tests.archivo_lines import record as archivo_record
 from tests.factories import answers_file, valid_answers
+from tests.raw_store import raw_store
+from tests.sync.machines import capture_many
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_CAP = 1_500_000_000  # a device read whole would hit this, not the machine
@@ -214,3 +216,25 @@ def test_a_huge_cell_refuses_its_line_and_the_lines_after_it_are_imported(
     assert "Línea 3:" in done.stderr and "domicilio" in done.stderr, done.stderr
     with demo_ctx.read() as session:
         assert session.query(Expediente).count() == 3
+
+
+def test_verify_audit_names_a_row_whose_json_was_edited_into_garbage(
+        demo_ctx: AppContext, data_dir: Path) -> None:
+    uuids = capture_many(demo_ctx, 3)
+    with demo_ctx.read() as session:
+        folios = [session.get_one(Expediente, u).folio for u in uuids]
+    demo_ctx.close()
+    raw = raw_store(data_dir)
+    try:  # an attacker with the key: the immutability trigger goes, the JSON is cut short
+        raw.execute("DROP TRIGGER expedientes_answers_immutable")
+        raw.execute("UPDATE expedientes SET answers = '{\"nombre\": ' WHERE uuid = ?",
+                    (uuids[1],))
+        raw.commit()
+    finally:
+        raw.close()
+
+    done = _run(data_dir, "verify-audit", password="operador123")
+
+    assert done.returncode == 2, done.stderr
+    assert "Error inesperado" not in done.stderr
+    assert folios[1] in done.stderr and folios[0] not in done.stderr, done.stderr
