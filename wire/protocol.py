@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -18,6 +18,11 @@ MAX_BATCH_BYTES = 1_000_000
 # GET /v1/sync/state?ids=: at most this many mutation ids (every platform takes 500).
 MAX_STATE_IDS = 500
 MAX_PULL_LIMIT = 1000
+# A number the platform answers that the window stores (a cursor, a mutation id, a folio
+# number): within SQLite's INTEGER, so an answer past it is refused as such, never an overflow
+# in the middle of a run. Years of folio counters are calendar years.
+Count = Annotated[int, Field(ge=0, le=2**63 - 1)]
+Year = Annotated[int, Field(ge=1, le=9999)]
 
 # Mutation kinds the counter sends; the model of each payload is wire.payloads.MUTATION_PAYLOADS.
 MutationKind = Literal[
@@ -94,7 +99,7 @@ class AuditHead(Wire):
     check the MAC (the key never leaves the window); it keeps the highest seq it has seen, so the
     window can tell when rows were cut off the end of its chain."""
 
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=2**63 - 1)
     mac: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
@@ -107,7 +112,7 @@ class PushRequest(Wire):
 
 
 class MutationResult(Wire):
-    mutation_id: int
+    mutation_id: Count
     status: ResultStatus
     error: str | None = None
     # sha256 of the anexos this expediente names that the platform does not hold for the
@@ -116,13 +121,13 @@ class MutationResult(Wire):
 
 
 class PushResponse(Wire):
-    last_mutation_id: int
+    last_mutation_id: Count
     results: list[MutationResult]
     server_time: datetime
 
 
 class Change(Wire):
-    version: int
+    version: Count
     # One of ChangeKind today. A plain str on the wire so that a platform adding a kind does not
     # stop older windows from pulling: they skip what they do not know and move the cursor on.
     kind: str
@@ -138,7 +143,7 @@ def poll_tag(epoch: str, cursor: int) -> str:
 
 class PullResponse(Wire):
     changes: list[Change]
-    next_cursor: int
+    next_cursor: Count
     has_more: bool
     epoch: str
 
@@ -147,12 +152,12 @@ class SyncStateResponse(Wire):
     """GET /v1/sync/state: what the platform has seen from the asking machine, so a window restored
     from a copy can tell (its outbox or folio counter is behind) and catch up."""
 
-    last_mutation_id: int  # the last mutation id acknowledged (applied, duplicate or rejected)
-    folios: dict[int, int]  # year → highest folio number received from this machine
-    recorded: dict[int, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
+    last_mutation_id: Count  # the last mutation id acknowledged (applied, duplicate or rejected)
+    folios: dict[Year, Count]  # year → highest folio number received from this machine
+    recorded: dict[Count, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
     audit_head: AuditHead | None = None  # the highest audit head this machine has pushed
     # year → highest recibo oficial number received from this machine (absent: older platform)
-    recibos: dict[int, int] = Field(default_factory=dict)
+    recibos: dict[Year, Count] = Field(default_factory=dict)
 
 
 class ErrorResponse(Wire):

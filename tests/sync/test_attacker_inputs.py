@@ -104,6 +104,8 @@ def _bad_pages(changes: list[dict[str, Any]], cursor: int, epoch: str) -> dict[s
         "a change past the page's cursor": {
             "changes": [{**older, "version": cursor + 5}], "next_cursor": cursor + 1,
             "has_more": False, "epoch": epoch},
+        "a cursor past any integer": {"changes": [], "next_cursor": 10**30, "has_more": False,
+                                      "epoch": epoch},
         "more changes than asked for": {
             "changes": [{**older, "version": cursor + n} for n in (1, 2, 3)],
             "next_cursor": cursor + 3, "has_more": False, "epoch": epoch},
@@ -112,7 +114,8 @@ def _bad_pages(changes: list[dict[str, Any]], cursor: int, epoch: str) -> dict[s
 
 @pytest.mark.parametrize("case", [
     "a replayed older change", "the cursor sent back", "changes out of order",
-    "a change past the page's cursor", "more changes than asked for"])
+    "a change past the page's cursor", "more changes than asked for",
+    "a cursor past any integer"])
 def test_a_pull_page_the_platform_could_not_have_sent_changes_nothing(
         window: AppContext, reviewed: tuple[str, list[dict[str, Any]]], liar: FakePlatform,
         case: str) -> None:
@@ -340,3 +343,24 @@ def test_a_retry_after_that_is_no_number_is_a_plain_busy_answer(
     assert not report.ok and "falla temporal" in report.message, report.message
     assert outbox_states(window) == {"pending": 1}
     assert sync_state(window).backoff_attempts == 1
+
+
+@pytest.mark.parametrize("state", [
+    {"last_mutation_id": 10**30, "folios": {}},
+    {"last_mutation_id": 0, "folios": {"2026": 10**30}},
+    {"last_mutation_id": 0, "folios": {"99999999999": 1}},
+    {"last_mutation_id": -1, "folios": {}},
+], ids=["last id past any integer", "folio past any integer", "year past any calendar",
+        "negative last id"])
+def test_a_state_answer_out_of_range_fails_its_step_only(
+        window: AppContext, liar: FakePlatform, state: dict[str, Any]) -> None:
+    capture_many(window, 1)
+    body = json.dumps(state).encode()
+    liar.responder = lambda _m, path: ((200, JSON, body) if path.startswith("/v1/sync/state")
+                                       else (404, JSON, b'{"detail": "no"}'))
+    point_to(window, liar.url)
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert "copia" in report.failed_steps and "no se reconoce" in report.message, report.message
+    assert outbox_states(window) == {"pending": 1}
