@@ -10,6 +10,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,19 @@ def test_verify_audit_names_a_row_whose_json_was_edited_into_garbage(
     assert done.returncode == 2, done.stderr
     assert "Error inesperado" not in done.stderr
     assert folios[1] in done.stderr and folios[0] not in done.stderr, done.stderr
+
+
+def test_a_named_pipe_dropped_on_the_anexos_panel_is_unreadable_not_a_stuck_lane(
+        tmp_path: Path) -> None:
+    from ui.anexos_panel import inspect_file
+
+    fifo = tmp_path / "escaneo.pdf"
+    os.mkfifo(fifo)
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(inspect_file(fifo)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if not done:  # unblock the worker so the test run can end
+        with open(fifo, "wb"):
+            pass
+    assert done and not done[0].readable  # type: ignore[attr-defined]
