@@ -24,6 +24,7 @@ from central.models import Change as CentralChange
 from desktop.access.auth import login
 from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
+from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.errors import AuthError, VentanillaError
 from localdb.models import Expediente, OutboxEntry, User
 from sync import http
@@ -364,3 +365,29 @@ def test_a_state_answer_out_of_range_fails_its_step_only(
 
     assert "copia" in report.failed_steps and "no se reconoce" in report.message, report.message
     assert outbox_states(window) == {"pending": 1}
+
+
+@pytest.mark.parametrize("published", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+def test_a_publication_time_past_the_calendar_is_ignored_not_fatal(
+        window: AppContext, liar: FakePlatform, published: str) -> None:
+    envelope = DEMO_BUNDLE_PATH.read_bytes()  # signed by the demo key: refused, as it must be
+    headers = {**JSON, "ETag": '"9-x"', "X-Ventanilla-Published-At": published}
+    epoch = sync_state(window).epoch
+    nothing = {"changes": [], "next_cursor": 0, "has_more": False, "epoch": epoch}
+
+    def answer(_method: str, path: str) -> Answer:
+        if path.startswith("/v1/config"):
+            return 200, headers, envelope
+        if path.startswith("/v1/sync/state"):
+            return 200, JSON, b'{"last_mutation_id": 0, "folios": {}}'
+        return 200, JSON, json.dumps(nothing).encode()
+
+    liar.responder = answer
+    point_to(window, liar.url)
+    version = sync_state(window).config_version
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert "Error inesperado" not in report.message, report.message
+    assert "firma" in report.message, report.message
+    assert sync_state(window).config_version == version
