@@ -29,9 +29,13 @@ log = logging.getLogger("ventanilla")
 Handler = Callable[["AppContext", argparse.Namespace], int]
 
 
+MAX_LIMIT = 1_000_000  # past it, --all; a number SQLite cannot hold was "Error inesperado"
+
+
 def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"debe ser un número entero mayor que cero: {text!r}")
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"debe ser un número entero de 1 a {MAX_LIMIT:,} (o use --all): {text!r}")
     return int(text)
 
 
@@ -280,6 +284,16 @@ HANDLERS: dict[str | None, Handler] = {
 }
 
 
+def data_dir_problem(data_dir: Path, exc: OSError) -> str:
+    """Why the data folder cannot be used, in Spanish (nothing is logged yet: no folder)."""
+    from desktop.errors import os_error_message
+
+    if data_dir.exists() and not data_dir.is_dir():
+        return (f"«{data_dir}» no es una carpeta: indique con --data-dir (o VENTANILLA_DATA_DIR) "
+                "una carpeta para los datos de Ventanilla.")
+    return os_error_message(exc, f"la carpeta de datos «{data_dir}»", writing=True)
+
+
 def setup_logging(data_dir: Path) -> logging.Handler:
     """The technical log of this data folder, attached to the root logger; close it when done."""
     (data_dir / "logs").mkdir(exist_ok=True)
@@ -323,8 +337,13 @@ def quiet_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    data_dir = ensure_data_dir(resolve_data_dir(args.data_dir))
-    handler = setup_logging(data_dir)
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        ensure_data_dir(data_dir)
+        handler = setup_logging(data_dir)
+    except OSError as exc:  # a file in the folder's place, no permission, a full disk
+        print(data_dir_problem(data_dir, exc), file=sys.stderr)
+        return 2
     try:
         return _run(args, data_dir)
     finally:

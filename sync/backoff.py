@@ -31,7 +31,7 @@ def parse_retry_after(value: str | None, now_utc: datetime) -> float | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, not to float
         return min(float(text), MAX_WAIT_SECONDS)
     try:
         when = parsedate_to_datetime(text)

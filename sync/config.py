@@ -50,13 +50,13 @@ def _published_at(value: str | None) -> datetime | None:
     stored, naive UTC like `applied_at` (ARCHITECTURE §6); None when absent or unreadable."""
     if not value:
         return None
-    try:
+    try:  # an offset at the calendar's edge overflows in the conversion: as unreadable
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _fetch(client: PlatformClient, etag: str | None) -> _Fetched | None:

@@ -40,7 +40,7 @@ from sync.attachments import (
     settle_synced,
     upload_attachments,
 )
-from sync.errors import OutOfSequence, PlatformUnreachable, SyncError
+from sync.errors import GarbageResponse, OutOfSequence, PlatformUnreachable, SyncError
 from sync.http import PlatformClient
 from sync.push_batch import Batch, read_batch, request_body
 from sync.push_size import batch_size, fall_back, too_many
@@ -211,12 +211,28 @@ def _answer(ctx: AppContext, batch: Batch, sent: Future[PushResponse]) -> PushRe
     """The platform's answer; None when it refused the batch as too many mutations (an older
     platform, sync.push_size): nothing was applied, the rows go again in smaller batches."""
     try:
-        return sent.result()
+        response = sent.result()
+        check_answer(batch, response)
+        return response
     except Exception as exc:
         if too_many(exc, len(batch.sent)):
             return None
         note_failed_attempt(ctx, batch.ids, getattr(exc, "message", type(exc).__name__))
         raise
+
+
+def check_answer(batch: Batch, response: PushResponse) -> None:
+    """GarbageResponse unless the answer is one to this batch: a result for every mutation it
+    says it has (central answers each one up to its last), none for a mutation not sent. A row
+    is never marked without its own verdict: an empty or replayed answer would otherwise ack
+    records the platform never saw, and their payloads would be emptied."""
+    sent = set(batch.ids)
+    answered = {r.mutation_id for r in response.results}
+    unsent = answered - sent
+    unanswered = set(_answered(batch, response)) - answered
+    if unsent or unanswered:
+        raise GarbageResponse(f"push answer: {len(unanswered)} sent mutations without a result, "
+                              f"{len(unsent)} results for mutations not sent")
 
 
 def _mark(ctx: AppContext, batch: Batch, response: PushResponse, total: PushOutcome) -> None:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop.capture.blobs import BlobStore, read_blob, sniff_mime, stored_name
 from desktop.capture.service import AttachmentInput
 from desktop.errors import VentanillaError
+from desktop.user_file import open_user_file
 from ui.tasks import Lane, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -83,11 +84,11 @@ def inspect_file(path: Path, blobs: BlobStore | None = None) -> InspectedFile:
     thread-safe; QPixmap is not). A file that cannot be read comes back `readable=False`."""
     if blobs is not None and (sha256 := stored_name(blobs, path)) is not None:
         return inspect_stored(path, blobs, sha256)
-    try:
+    try:  # a pipe dropped on the panel must not hold the lane for good (desktop/user_file.py)
         size = path.stat().st_size
-        with path.open("rb") as handle:
+        with open_user_file(path, f"el anexo «{path.name}»") as handle:
             mime = sniff_mime(handle.read(8))
-    except OSError:
+    except (OSError, VentanillaError):
         return InspectedFile(path, None, 0, None, readable=False)
     thumb = _thumbnail(QImage(str(path))) if mime in ("image/jpeg", "image/png") else None
     return InspectedFile(path, mime, size, thumb)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -18,6 +18,12 @@ MAX_BATCH_BYTES = 1_000_000
 # GET /v1/sync/state?ids=: at most this many mutation ids (every platform takes 500).
 MAX_STATE_IDS = 500
 MAX_PULL_LIMIT = 1000
+# A number the platform answers that the window stores (a cursor, a mutation id, a folio
+# number): within SQLite's INTEGER, so an answer past it is refused as such, never an overflow
+# in the middle of a run. Years of folio counters are calendar years.
+MAX_BIGINT = 2**63 - 1  # the platform's BIGINT columns (ids, sequences)
+Count = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
+Year = Annotated[int, Field(ge=1, le=9999)]
 
 # Mutation kinds the counter sends; the model of each payload is wire.payloads.MUTATION_PAYLOADS.
 MutationKind = Literal[
@@ -89,7 +95,6 @@ class Mutation(Wire):
     sha256: str
 
 
-MAX_BIGINT = 2**63 - 1  # the platform's BIGINT columns (ids, sequences)
 MAX_PENDING = 2**31 - 1  # its INTEGER column, as the window report's bound (wire/window_report.py)
 
 
@@ -112,7 +117,7 @@ class PushRequest(Wire):
 
 
 class MutationResult(Wire):
-    mutation_id: int
+    mutation_id: Count
     status: ResultStatus
     error: str | None = None
     # sha256 of the anexos this expediente names that the platform does not hold for the
@@ -121,13 +126,13 @@ class MutationResult(Wire):
 
 
 class PushResponse(Wire):
-    last_mutation_id: int
+    last_mutation_id: Count
     results: list[MutationResult]
     server_time: datetime
 
 
 class Change(Wire):
-    version: int
+    version: Count
     # One of ChangeKind today. A plain str on the wire so that a platform adding a kind does not
     # stop older windows from pulling: they skip what they do not know and move the cursor on.
     kind: str
@@ -143,7 +148,7 @@ def poll_tag(epoch: str, cursor: int) -> str:
 
 class PullResponse(Wire):
     changes: list[Change]
-    next_cursor: int
+    next_cursor: Count
     has_more: bool
     epoch: str
 
@@ -152,12 +157,12 @@ class SyncStateResponse(Wire):
     """GET /v1/sync/state: what the platform has seen from the asking machine, so a window restored
     from a copy can tell (its outbox or folio counter is behind) and catch up."""
 
-    last_mutation_id: int  # the last mutation id acknowledged (applied, duplicate or rejected)
-    folios: dict[int, int]  # year → highest folio number received from this machine
-    recorded: dict[int, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
+    last_mutation_id: Count  # the last mutation id acknowledged (applied, duplicate or rejected)
+    folios: dict[Year, Count]  # year → highest folio number received from this machine
+    recorded: dict[Count, str] = Field(default_factory=dict)  # mutation id → sha256, for ?ids=
     audit_head: AuditHead | None = None  # the highest audit head this machine has pushed
     # year → highest recibo oficial number received from this machine (absent: older platform)
-    recibos: dict[int, int] = Field(default_factory=dict)
+    recibos: dict[Year, Count] = Field(default_factory=dict)
 
 
 class ErrorResponse(Wire):

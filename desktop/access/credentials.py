@@ -162,7 +162,7 @@ class CredentialStore:
             raw = self.file_path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return {}
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:  # unreadable, or not text at all
             raise CredentialFileError(self.file_path) from exc
         try:
             secrets = json.loads(raw)

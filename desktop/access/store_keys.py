@@ -49,7 +49,10 @@ class StoreKeys:
 def _key(store: CredentialStore, name: str, *, must_exist: bool, what: str) -> bytes:
     value = store.get(name)
     if value is not None:
-        key = bytes.fromhex(value)
+        try:
+            key = bytes.fromhex(value)
+        except ValueError:  # a damaged entry (not hex): as good as none, never a traceback
+            raise StoreKeyMissing(what) from None
         if len(key) != KEY_BYTES:
             raise StoreKeyMissing(what)
         return key

@@ -99,6 +99,10 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _csv_lines(text: str, today: date) -> Iterator[Parsed]:
+    # A cell past csv's default 128 KB limit stopped the reader, and every line after it went
+    # unread and unreported; the file is bounded already, so a long cell is that line's error
+    # (its campo's length), and the lines after it are read.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_ARCHIVO_FILE_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in (FOLIO, FECHA) if c not in header]
@@ -165,6 +169,9 @@ def _folio(value: object) -> str:
         raise VentanillaError(f"falta el folio original («{FOLIO}»)")
     if len(value.strip()) > MAX_FOLIO:
         raise VentanillaError(f"el folio original excede {MAX_FOLIO} caracteres")
+    if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+        # a control character or a lone surrogate (JSON's "\ud800"): no UTF-8, no platform
+        raise VentanillaError("el folio original contiene caracteres no permitidos")
     return value.strip()
 
 

@@ -91,11 +91,16 @@ class _Prepared:
 
 
 def check_requisitos(tramite: TramiteDef, answers: list[RequisitoAnswer]) -> dict[str, str]:
-    """Every obligatorio requisito is received, or pending with a note."""
+    """Every obligatorio requisito is received, or pending with a note; a note holds text only
+    (a control character such as NUL would be refused by the platform, the record with it)."""
     given = {a.clave: a for a in answers}
     errors: dict[str, str] = {}
     for req in tramite.requisitos:
         answer = given.get(req.clave)
+        if answer is not None and any(ord(c) < 32 and c not in "\n\t" for c in answer.nota):
+            errors[f"requisito:{req.clave}"] = (
+                f"La nota de «{req.descripcion}» contiene caracteres no permitidos.")
+            continue
         if not req.obligatorio or (answer and (answer.recibido or answer.nota.strip())):
             continue
         errors[f"requisito:{req.clave}"] = (

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop.access.credentials import CredentialStore
+from desktop.access.credentials import CredentialError, CredentialStore
 
 CREDENTIAL_NAME = "audit_chain_key"
 AUDIT_KEYS = "ventanilla.audit_keys"
@@ -65,9 +65,25 @@ class AuditKeys:
             return key
 
 
+class AuditKeyDamaged(CredentialError):
+    def __init__(self) -> None:
+        super().__init__(
+            "La llave de la bitácora guardada en el almacén de credenciales está dañada: no se "
+            "puede escribir ni verificar la bitácora. Avise a soporte técnico; no borre la "
+            "carpeta de datos.")
+
+
 def _parse(raw: str) -> ChainKey:
-    data = json.loads(raw)
-    return ChainKey(bytes.fromhex(data["key"]), int(data["from"]))
+    """The stored key; AuditKeyDamaged (Spanish) for anything else than what load_or_create
+    writes, never a traceback on every command."""
+    try:
+        data = json.loads(raw)
+        key = ChainKey(bytes.fromhex(data["key"]), int(data["from"]))
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise AuditKeyDamaged() from exc
+    if len(key.secret) != 32:
+        raise AuditKeyDamaged()
+    return key
 
 
 def keys_of(session: Session) -> AuditKeys:

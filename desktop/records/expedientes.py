@@ -120,10 +120,10 @@ def _filtered(query: Select[Any], search: str, status: str | None,
     if looks_like_referencia(search):  # a scanned or typed línea de captura: its folio
         body = None if referencia_problem(search) else parse_referencia(search)
         query = query.where(Expediente.folio.in_(candidate_folios(body)) if body else false())
-    elif search.strip():
-        match = text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
-                     "WHERE expedientes_fts MATCH :q)").bindparams(q=fts_query(search))
-        query = query.where(match)
+    elif search.strip():  # text with no word in it (only quotes) matches nothing
+        query = query.where(text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
+                                 "WHERE expedientes_fts MATCH :q)").bindparams(
+            q=fts_query(search)) if fts_query(search) else false())
     if status:
         query = query.where(Expediente.status == status)
     if sync_state:
@@ -137,7 +137,7 @@ def _filtered(query: Select[Any], search: str, status: str | None,
 
 def _fts_search(search: str) -> bool:
     """A search the FTS index answers: text that is not a línea de captura (those find a folio)."""
-    return bool(search.strip()) and not looks_like_referencia(search)
+    return bool(fts_query(search)) and not looks_like_referencia(search)
 
 
 # Only what a list row shows: the answers, requisitos and cobros JSON stay on disk.

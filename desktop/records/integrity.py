@@ -12,15 +12,18 @@ platform holds their truth, and they are not judged.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import literal_column, select
+from sqlalchemy import Text, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
-from localdb.models import Attachment, AuditEntry, Expediente, SyncState
+from localdb.models import Attachment, AuditEntry, Expediente, SyncState, table_of
 from wire.canonical import payload_sha256
 from wire.payloads import ExpedienteContent
 from wire.times import as_utc
@@ -59,7 +62,7 @@ def _office_of(folio: str, state: SyncState) -> tuple[str, str]:
     return oficina, ventanilla
 
 
-def recomputed_sha256(row: Expediente, attachments: list[dict[str, Any]],
+def recomputed_sha256(row: Any, attachments: list[dict[str, Any]],
                       state: SyncState) -> str | None:
     """The content hash of the stored columns; None when they no longer form valid content."""
     oficina, ventanilla = _office_of(row.folio, state)
@@ -80,6 +83,30 @@ def recomputed_sha256(row: Expediente, attachments: list[dict[str, Any]],
         return None
 
 
+_JSON_COLUMNS = ("answers", "requisitos", "cobros")
+
+
+def _rows(session: Session) -> Iterator[Any]:
+    """Every expediente's columns in capture order, its JSON columns as their stored text: a
+    row whose JSON was edited into something that does not parse is one more altered folio,
+    never the end of the check (the ORM would fail loading it)."""
+    table = table_of(Expediente)
+    columns = [type_coerce(c, Text) if c.name in _JSON_COLUMNS else c for c in table.c]
+    query = select(*columns).order_by(table.c.captured_at, table.c.folio)
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        yield SimpleNamespace(**row._mapping)
+
+
+def _json_parsed(row: Any) -> bool:
+    """Parse the row's JSON columns in place; False when one is not JSON."""
+    try:
+        for name in _JSON_COLUMNS:
+            setattr(row, name, json.loads(getattr(row, name)))
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
 def altered_folios(session: Session) -> tuple[int, list[str]]:
     """(expedientes checked, folios captured here whose stored content no longer matches the
     hash the capture recorded, or whose row is gone), in capture order."""
@@ -88,13 +115,13 @@ def altered_folios(session: Session) -> tuple[int, list[str]]:
     state = session.get_one(SyncState, 1)
     altered: list[str] = []
     seen: set[str] = set()
-    for row in session.scalars(select(Expediente).order_by(Expediente.captured_at,
-                                                           Expediente.folio)).yield_per(1000):
+    for row in _rows(session):
         if row.uuid not in captured:
             continue  # pulled from another window: the platform holds its truth
         seen.add(row.uuid)
         recorded = captured[row.uuid][1]
-        recomputed = recomputed_sha256(row, attachments.get(row.uuid, []), state)
+        recomputed = (recomputed_sha256(row, attachments.get(row.uuid, []), state)
+                      if _json_parsed(row) else None)
         if recomputed != row.content_sha256 or row.content_sha256 != recorded:
             altered.append(row.folio)
     altered += [folio for uuid, (folio, _) in captured.items() if uuid not in seen]

@@ -24,8 +24,9 @@ from central.models import Change as CentralChange
 from desktop.access.auth import login
 from desktop.access.credentials import CredentialStore
 from desktop.context import AppContext
+from desktop.demo import DEMO_BUNDLE_PATH
 from desktop.errors import AuthError, VentanillaError
-from localdb.models import Expediente, User
+from localdb.models import Expediente, OutboxEntry, User
 from sync import http
 from sync.engine import SyncEngine
 from sync.enroll import enroll
@@ -34,11 +35,12 @@ from sync.http import PlatformClient
 from sync.machine_token import TOKEN_NAME
 from sync.platform_login import change_password, platform_check
 from sync.pull import pull_changes
+from sync.push import push_pending
 from sync.status import sync_status
 from tests.demo_office import open_demo_office
 from tests.sync.central_server import OFFICE, CentralServer
-from tests.sync.fake_platform import Answer, FakePlatform
-from tests.sync.machines import ADMIN, capture_many, point_to, sync_state
+from tests.sync.fake_platform import Answer, FakePlatform, busy
+from tests.sync.machines import ADMIN, capture_many, outbox_states, point_to, sync_state
 
 JSON = {"Content-Type": "application/json"}
 
@@ -103,6 +105,8 @@ def _bad_pages(changes: list[dict[str, Any]], cursor: int, epoch: str) -> dict[s
         "a change past the page's cursor": {
             "changes": [{**older, "version": cursor + 5}], "next_cursor": cursor + 1,
             "has_more": False, "epoch": epoch},
+        "a cursor past any integer": {"changes": [], "next_cursor": 10**30, "has_more": False,
+                                      "epoch": epoch},
         "more changes than asked for": {
             "changes": [{**older, "version": cursor + n} for n in (1, 2, 3)],
             "next_cursor": cursor + 3, "has_more": False, "epoch": epoch},
@@ -111,7 +115,8 @@ def _bad_pages(changes: list[dict[str, Any]], cursor: int, epoch: str) -> dict[s
 
 @pytest.mark.parametrize("case", [
     "a replayed older change", "the cursor sent back", "changes out of order",
-    "a change past the page's cursor", "more changes than asked for"])
+    "a change past the page's cursor", "more changes than asked for",
+    "a cursor past any integer"])
 def test_a_pull_page_the_platform_could_not_have_sent_changes_nothing(
         window: AppContext, reviewed: tuple[str, list[dict[str, Any]]], liar: FakePlatform,
         case: str) -> None:
@@ -291,3 +296,98 @@ def test_a_login_answer_about_another_user_logs_nobody_in(
     assert _users(window) == before
     with pytest.raises(AuthError):  # beto's password opens nothing offline either
         login(window, "ana", "clave-de-beto")
+
+
+def _push_answer(last: int, ids: list[int]) -> bytes:
+    return json.dumps({"last_mutation_id": last, "server_time": "2026-01-05T15:00:00Z",
+                       "results": [{"mutation_id": i, "status": "applied"} for i in ids]}).encode()
+
+
+PUSH_ANSWERS = {
+    "no results at all": lambda ids: _push_answer(ids[-1], []),
+    "a replayed answer of other mutations": lambda ids: _push_answer(
+        ids[-1] + 5, [i + 100 for i in ids]),
+    "results for some only": lambda ids: _push_answer(ids[-1], ids[:1]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PUSH_ANSWERS))
+def test_a_push_answer_without_a_verdict_for_each_record_marks_nothing(
+        window: AppContext, liar: FakePlatform, case: str) -> None:
+    uuids = capture_many(window, 3)
+    with window.read() as session:
+        ids = sorted(session.scalars(select(OutboxEntry.mutation_id)))
+    body = PUSH_ANSWERS[case](ids)
+    liar.responder = lambda _m, path: ((200, JSON, body) if path.startswith("/v1/sync/push")
+                                       else (404, JSON, b'{"detail": "no"}'))
+    machine_id = sync_state(window).machine_id
+    assert machine_id
+
+    with pytest.raises(GarbageResponse), PlatformClient(liar.url, "token") as client:
+        push_pending(window, client, machine_id)
+
+    assert outbox_states(window) == {"pending": 3}
+    with window.read() as session:
+        assert {session.get_one(Expediente, u).sync_state for u in uuids} == {"pendiente"}
+        assert all(session.scalars(select(OutboxEntry.payload)))
+
+
+@pytest.mark.parametrize("retry_after", ["²", "1e5", "mañana"])
+def test_a_retry_after_that_is_no_number_is_a_plain_busy_answer(
+        window: AppContext, liar: FakePlatform, retry_after: str) -> None:
+    capture_many(window, 1)
+    liar.responder = busy(retry_after)
+    point_to(window, liar.url)
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert not report.ok and "falla temporal" in report.message, report.message
+    assert outbox_states(window) == {"pending": 1}
+    assert sync_state(window).backoff_attempts == 1
+
+
+@pytest.mark.parametrize("state", [
+    {"last_mutation_id": 10**30, "folios": {}},
+    {"last_mutation_id": 0, "folios": {"2026": 10**30}},
+    {"last_mutation_id": 0, "folios": {"99999999999": 1}},
+    {"last_mutation_id": -1, "folios": {}},
+], ids=["last id past any integer", "folio past any integer", "year past any calendar",
+        "negative last id"])
+def test_a_state_answer_out_of_range_fails_its_step_only(
+        window: AppContext, liar: FakePlatform, state: dict[str, Any]) -> None:
+    capture_many(window, 1)
+    body = json.dumps(state).encode()
+    liar.responder = lambda _m, path: ((200, JSON, body) if path.startswith("/v1/sync/state")
+                                       else (404, JSON, b'{"detail": "no"}'))
+    point_to(window, liar.url)
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert "copia" in report.failed_steps and "no se reconoce" in report.message, report.message
+    assert outbox_states(window) == {"pending": 1}
+
+
+@pytest.mark.parametrize("published", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+def test_a_publication_time_past_the_calendar_is_ignored_not_fatal(
+        window: AppContext, liar: FakePlatform, published: str) -> None:
+    envelope = DEMO_BUNDLE_PATH.read_bytes()  # signed by the demo key: refused, as it must be
+    headers = {**JSON, "ETag": '"9-x"', "X-Ventanilla-Published-At": published}
+    epoch = sync_state(window).epoch
+    nothing = {"changes": [], "next_cursor": 0, "has_more": False, "epoch": epoch}
+
+    def answer(_method: str, path: str) -> Answer:
+        if path.startswith("/v1/config"):
+            return 200, headers, envelope
+        if path.startswith("/v1/sync/state"):
+            return 200, JSON, b'{"last_mutation_id": 0, "folios": {}}'
+        return 200, JSON, json.dumps(nothing).encode()
+
+    liar.responder = answer
+    point_to(window, liar.url)
+    version = sync_state(window).config_version
+
+    report = SyncEngine(window).run_once(force=True)
+
+    assert "Error inesperado" not in report.message, report.message
+    assert "firma" in report.message, report.message
+    assert sync_state(window).config_version == version
