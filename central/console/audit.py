@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import Request
 from sqlalchemy import func, select
 
+from central.console.paging import page_within
 from central.db import Database
 from central.models import AuditEvent, utc_now
 
@@ -58,7 +59,7 @@ def search(db: Database, criteria: AuditFilter,
         query = query.where(AuditEvent.at < criteria.hasta)
     with db.read() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
+        page = page_within(page, total, PAGE_SIZE)
         rows = session.scalars(query.order_by(AuditEvent.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return list(rows), total, page

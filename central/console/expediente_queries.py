@@ -57,12 +57,8 @@ def count_of(query: Select[tuple[Expediente]]) -> Select[tuple[int]]:
     return select(func.count()).select_from(query.order_by(None).subquery())
 
 
-def last_page(total: int) -> int:
-    return max(1, -(-total // PAGE_SIZE))
-
-
 def page_of(query: Select[tuple[Expediente]], page: int) -> Select[tuple[Expediente]]:
-    """`page` within 1..last: an offset past BIGINT would be a database error, not a page."""
+    """`page`, already within 1..last (central.console.paging)."""
     return (query.order_by(Expediente.received_at.desc(), Expediente.folio)
             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
 

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from central.console import audit
 from central.console.auth import OVERSIGHT, allow
+from central.console.paging import last_page
 from central.console.render import page
 from central.console.sessions import ConsoleUser
 from central.machine_auth import database
@@ -28,7 +29,7 @@ def bitacora(request: Request, user: Annotated[ConsoleUser, Depends(allow(*OVERS
                                  end + timedelta(days=1) if end and end.date() < date.max
                                  else None)
     rows, total, pagina = audit.search(database(request), criteria, pagina)
-    pages = max(1, -(-total // audit.PAGE_SIZE))
+    pages = last_page(total, audit.PAGE_SIZE)
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "pagina"])
     return page(request, user, "bitacora.html", "Bitácora", rows=rows, total=total,
                 pagina=pagina, pages=pages, usuario=usuario, accion=accion,

@@ -16,14 +16,15 @@ from central.console import audit
 from central.console.auth import EXPEDIENTE_ACTORS, EXPEDIENTE_READERS, allow
 from central.console.catalog import Catalog, load_catalog
 from central.console.expediente_queries import (
+    PAGE_SIZE,
     Criteria,
     amendments_query,
     count_of,
     history_query,
-    last_page,
     page_of,
     search_query,
 )
+from central.console.paging import last_page, page_within
 from central.console.render import message_page, page
 from central.console.sessions import ConsoleUser
 from central.db import Database
@@ -61,8 +62,8 @@ def expedientes(request: Request, user: Reader, q: str = "", dependencia: str = 
         catalog = load_catalog(session, db.url)
         query = search_query(criteria, catalog, user.dependencia if _scoped(user) else None)
         total = session.scalar(count_of(query)) or 0
-        pages = last_page(total)
-        pagina = min(max(pagina, 1), pages)
+        pages = last_page(total, PAGE_SIZE)
+        pagina = page_within(pagina, total, PAGE_SIZE)
         rows = session.scalars(page_of(query, pagina)).all()
         offices = session.scalars(select(Office).order_by(Office.clave)).all()
         zone = platform_zone(session)

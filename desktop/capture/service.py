@@ -23,6 +23,7 @@ from desktop.capture.fees import MAX_TOTAL, TOTAL_TOO_LARGE, CobroLine, compute_
 from desktop.capture.folios import allocate_folio
 from desktop.capture.payload import ArchivoOrigen, build_payload
 from desktop.capture.validation import validate_answers
+from desktop.capture.validators.check import has_control_character
 from desktop.context import AppContext
 from desktop.errors import StorageError, ValidationFailed, VentanillaError
 from desktop.ids import uuid7
@@ -97,7 +98,7 @@ def check_requisitos(tramite: TramiteDef, answers: list[RequisitoAnswer]) -> dic
     errors: dict[str, str] = {}
     for req in tramite.requisitos:
         answer = given.get(req.clave)
-        if answer is not None and any(ord(c) < 32 and c not in "\n\t" for c in answer.nota):
+        if answer is not None and has_control_character(answer.nota):
             errors[f"requisito:{req.clave}"] = (
                 f"La nota de «{req.descripcion}» contiene caracteres no permitidos.")
             continue

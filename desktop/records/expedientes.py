@@ -120,10 +120,11 @@ def _filtered(query: Select[Any], search: str, status: str | None,
     if looks_like_referencia(search):  # a scanned or typed línea de captura: its folio
         body = None if referencia_problem(search) else parse_referencia(search)
         query = query.where(Expediente.folio.in_(candidate_folios(body)) if body else false())
-    elif search.strip():  # text with no word in it (only quotes) matches nothing
-        query = query.where(text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
-                                 "WHERE expedientes_fts MATCH :q)").bindparams(
-            q=fts_query(search)) if fts_query(search) else false())
+    elif search.strip():
+        words = fts_query(search)  # empty for text with no word in it (only quotes): no match
+        match = text("expedientes.rowid IN (SELECT rowid FROM expedientes_fts "
+                     "WHERE expedientes_fts MATCH :q)").bindparams(q=words)
+        query = query.where(match if words else false())
     if status:
         query = query.where(Expediente.status == status)
     if sync_state:

@@ -9,7 +9,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from desktop.bundles.schema import Campo
-from desktop.capture.validators.check import FieldCheck, fold, invalid, valid
+from desktop.capture.validators.check import (
+    FieldCheck,
+    fold,
+    has_control_character,
+    invalid,
+    valid,
+)
 
 DEFAULT_MAX_TEXT = 2000
 MAX_INTEGER_DIGITS = 15
@@ -30,7 +36,7 @@ def check_texto(campo: Campo, raw: str) -> FieldCheck:
     limit = campo.max_longitud or DEFAULT_MAX_TEXT
     if len(raw) > limit:
         return invalid(f"Máximo {limit} caracteres (tiene {len(raw)}).")
-    if any(ord(c) < 32 and c not in "\n\t" for c in raw):
+    if has_control_character(raw):
         return invalid("El texto contiene caracteres no permitidos.")
     return valid(raw)
 

@@ -34,6 +34,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def has_control_character(text: str) -> bool:
+    """True when `text` holds a control character other than a newline or a tab (a NUL, an
+    escape): what a typed text never holds, and what the platform refuses."""
+    return any(ord(c) < 32 and c not in "\n\t" for c in text)
+
+
 def compact(raw: str, strip_chars: str = " -") -> str:
     """Upper-case with spaces and separators removed (CURP, RFC)."""
     return "".join(c for c in raw if c not in strip_chars and not c.isspace()).upper()
